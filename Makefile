@@ -1,0 +1,25 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,pg]'
+	touch $(STAMP)
+
+## demo: install, ingest the bundled demo corpus into ./taizhang.db (SQLite), show the result
+demo: $(STAMP)
+	$(BIN)/taizhang ingest examples/corpus
+	$(BIN)/taizhang sources
+
+## test: the whole test suite, on SQLite and on a throwaway PostgreSQL server when one is installed
+test: $(STAMP)
+	scripts/with-postgres.sh $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) taizhang.db taizhang.db-wal taizhang.db-shm

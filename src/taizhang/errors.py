@@ -1,0 +1,42 @@
+"""Every exception taizhang raises for a user's input, with the message the user sees.
+
+A ``SourceError`` is about one input file: the batch reports it on one line and goes on.
+A ``StoreError`` is about the database: nothing can be stored, so the command stops.
+"""
+
+from __future__ import annotations
+
+
+class TaizhangError(Exception):
+    """Base of every error that is the input's or the environment's fault, not a bug."""
+
+
+class SourceError(TaizhangError):
+    """One input file could not be read as a text source."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class StoreError(TaizhangError):
+    """The database cannot be opened or written."""
+
+
+# Reasons a source is refused, worded for the person who gave us the file.
+EMPTY = "empty file"
+NOT_FOUND = "no such file or directory"
+VANISHED = "the file disappeared before it could be read"
+UNREADABLE = "cannot be read: {error}"
+TOO_LARGE = "{size:,} bytes is over the {limit:,}-byte limit (set --max-bytes or TAIZHANG_MAX_BYTES)"
+BINARY = "binary file ({kind}), not text"
+TRUNCATED_UTF8 = "UTF-8 text cut off in the middle of a character at byte {offset} (truncated file?)"
+UNDECODABLE = "cannot decode: not text in a supported encoding (UTF-8, UTF-16, GB18030/GBK, Big5)"
+UNSUPPORTED = "unsupported file type {suffix!r} (supported: {supported})"
+NO_TEXT = "no text found in the {kind}"
+BAD_DOCX = "not a valid .docx file ({error})"
+BAD_PDF = "not a readable PDF ({error})"
+ENCRYPTED_PDF = "encrypted PDF: the text cannot be read without its password"
+IMAGE_PDF = "PDF has no text layer (scanned or image-only; OCR it first)"
+EMPTY_DIRECTORY = "directory holds no readable files ({supported})"

@@ -1,0 +1,169 @@
+"""The database at the pipeline's edge: SQLite by default, any SQLAlchemy URL (PostgreSQL) on request.
+
+``Store`` opens a database, brings its schema up to date with Alembic, and keeps sources: their
+original bytes, SHA-256, decoded text and metadata. The same bytes stored twice is a no-op; a
+changed file under a known name becomes that name's next version.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from taizhang.errors import StoreError
+from taizhang.source import LoadedSource
+from taizhang.storage.tables import SourceBlob, SourceRow
+
+DEFAULT_DB = "taizhang.db"
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def resolve_url(db: str | None = None) -> str:
+    """``--db`` wins, then ``TAIZHANG_DB``, then ``./taizhang.db``; a bare path means SQLite."""
+    db = db or os.environ.get("TAIZHANG_DB") or DEFAULT_DB
+    return db if "://" in db else f"sqlite:///{db}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    id: int
+    name: str
+    path: str
+    sha256: str
+    size: int
+    format: str
+    encoding: str | None
+    title: str | None
+    date: str | None
+    chars: int
+    version: int
+    ingested_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What storing one source did: ``new``, ``new version`` or ``unchanged`` (already stored)."""
+
+    status: str
+    source: SourceInfo
+
+
+class Store:
+    def __init__(self, db: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
+        self.url = resolve_url(db)
+        try:
+            self.engine = create_engine(self.url)
+        except (SQLAlchemyError, ImportError, ValueError) as error:
+            raise StoreError(f"cannot use database {self.url!r}: {error}") from None
+        self.display = self.engine.url.render_as_string(hide_password=True)
+        if self.engine.dialect.name == "sqlite":
+            _tune_sqlite(self.engine, busy_timeout_ms)
+        with self._guard("open"):
+            self._migrate()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def add_source(self, loaded: LoadedSource) -> Stored:
+        """Store a source unless the same bytes are already there."""
+        with self._guard("write to"):
+            try:
+                return self._add_source(loaded)
+            except IntegrityError:
+                # Another process stored the same bytes between our check and our insert.
+                return self._add_source(loaded)
+
+    def _add_source(self, loaded: LoadedSource) -> Stored:
+        with Session(self.engine) as session, session.begin():
+            existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
+            if existing is not None:
+                return Stored("unchanged", _info(existing))
+            previous = session.scalar(select(func.max(SourceRow.version)).where(SourceRow.name == loaded.name))
+            row = SourceRow(
+                name=loaded.name, path=str(loaded.path), sha256=loaded.sha256, size=len(loaded.data),
+                format=loaded.format, encoding=loaded.encoding, title=loaded.title, date=loaded.date,
+                chars=len(loaded.text), version=(previous or 0) + 1, ingested_at=datetime.now(UTC),
+                text=loaded.text,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            session.add(SourceBlob(source_id=row.id, data=loaded.data))
+            return Stored("new version" if previous else "new", _info(row))
+
+    def sources(self) -> list[SourceInfo]:
+        with self._guard("read"), Session(self.engine) as session:
+            return [_info(row) for row in session.scalars(select(SourceRow).order_by(SourceRow.id))]
+
+    def find_source(self, ref: str | int) -> SourceInfo | None:
+        """A source by id, or by name (its latest version), or by a SHA-256 prefix."""
+        with self._guard("read"), Session(self.engine) as session:
+            row = None
+            if isinstance(ref, int) or str(ref).isdigit():
+                row = session.get(SourceRow, int(ref))
+            if row is None:
+                query = select(SourceRow).where(SourceRow.name == str(ref)).order_by(SourceRow.version.desc())
+                row = session.scalars(query).first()
+            if row is None and len(str(ref)) >= 8:
+                row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
+            return _info(row) if row is not None else None
+
+    def source_text(self, source_id: int) -> str:
+        with self._guard("read"), Session(self.engine) as session:
+            return session.scalar(select(SourceRow.text).where(SourceRow.id == source_id))
+
+    def source_bytes(self, source_id: int) -> bytes:
+        with self._guard("read"), Session(self.engine) as session:
+            return session.scalar(select(SourceBlob.data).where(SourceBlob.source_id == source_id))
+
+    def _migrate(self) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn driver errors (read-only file, lock held, server down) into one clear StoreError."""
+        try:
+            yield
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            raise StoreError(f"cannot {action} database {self.display}: {reason}") from None
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        # WAL lets readers (the web UI) work while an ingest writes.
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+
+def _info(row: SourceRow) -> SourceInfo:
+    return SourceInfo(
+        id=row.id, name=row.name, path=row.path, sha256=row.sha256, size=row.size, format=row.format,
+        encoding=row.encoding, title=row.title, date=row.date, chars=row.chars, version=row.version,
+        ingested_at=row.ingested_at,
+    )  # fmt: skip

@@ -1,0 +1,84 @@
+"""The command line, driven as a user drives it: exit codes, what goes to stdout and stderr."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from taizhang.cli import app
+from tests.helpers import DEMO_CORPUS, ROOT
+
+runner = CliRunner()
+COMMANDS = ["ingest", "sources", "show"]
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example: taizhang " in result.output
+
+
+def test_ingest_list_show_round_trip(db_url: str) -> None:
+    first = run("ingest", str(DEMO_CORPUS), "--db", db_url)
+    assert first.exit_code == 0, first.output
+    assert "新增 new 4 · 新版本 new version 0 · 未变 unchanged 0 · 失败 failed 0" in first.stderr
+    again = run("ingest", str(DEMO_CORPUS), "--db", db_url)
+    assert again.exit_code == 0 and "未变 unchanged 4" in again.stderr
+    listing = run("sources", "--db", db_url)
+    assert listing.exit_code == 0
+    assert "national_china_2023_gwr.txt" in listing.stdout and "2023-03-05" in listing.stdout
+    shown = run("show", "district_hailar_2019_gwr.txt", "--db", db_url)
+    assert shown.exit_code == 0
+    assert shown.stdout == (DEMO_CORPUS / "district_hailar_2019_gwr.txt").read_text(encoding="utf-8")
+
+
+def test_ingest_with_failures_exits_1_and_names_each_file(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("ingest", str(DEMO_CORPUS / "district_hailar_2019_gwr.txt"), str(tmp_path / "empty.txt"), str(tmp_path / "gone.txt"), "--db", db)
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'empty.txt'}: empty file" in result.stderr
+    assert f"{tmp_path / 'gone.txt'}: no such file or directory" in result.stderr
+    assert "新增 new 1 · 新版本 new version 0 · 未变 unchanged 0 · 失败 failed 2" in result.stderr
+
+
+def test_database_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("TAIZHANG_DB", str(db))
+    assert run("ingest", str(DEMO_CORPUS / "district_hailar_2019_gwr.txt")).exit_code == 0
+    assert db.exists()
+
+
+def test_show_unknown_source_fails_cleanly(tmp_path: Path) -> None:
+    result = run("show", "nope.txt", "--db", str(tmp_path / "t.db"))
+    assert result.exit_code == 1 and "no source 'nope.txt'" in result.stderr
+
+
+def test_show_original_bytes(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes("到2026年,全区生产总值突破1500亿元。".encode("gbk"))
+    run("ingest", str(gbk), "--db", db)
+    result = runner.invoke(app, ["show", "gbk.txt", "--original", "--db", db])
+    assert result.stdout_bytes == gbk.read_bytes()
+
+
+def test_installed_command_reports_user_errors_without_traceback(tmp_path: Path) -> None:
+    """The real entry point, in a real process: a bad database URL is one line, exit 1."""
+    taizhang = Path(sys.executable).parent / "taizhang"
+    result = subprocess.run(
+        [str(taizhang), "sources", "--db", "postgresql+psycopg://nobody@127.0.0.1:9/none"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("错误 error: cannot open database")

@@ -1,0 +1,189 @@
+"""Ingest into real databases (a SQLite file; PostgreSQL under make test): storage, re-ingest, versions, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from taizhang import errors
+from taizhang.errors import SourceError, StoreError
+from taizhang.ingest import ingest
+from taizhang.source import load
+from taizhang.storage import Store
+from tests.helpers import DEMO_CORPUS, FIXTURES
+
+DEMO_FILES = sorted(p for p in DEMO_CORPUS.iterdir() if p.suffix == ".txt")
+
+
+def snapshot(store: Store) -> list[tuple]:
+    return [(s.id, s.name, s.sha256, s.version, s.ingested_at) for s in store.sources()]
+
+
+def test_demo_corpus_is_stored_with_bytes_text_and_metadata(db_url: str) -> None:
+    with Store(db_url) as store:
+        report = ingest(store, [DEMO_CORPUS])
+        assert report.ok and report.count("new") == len(DEMO_FILES) == 4
+        for info in store.sources():
+            original = (DEMO_CORPUS / info.name).read_bytes()
+            assert store.source_bytes(info.id) == original
+            assert info.sha256 == hashlib.sha256(original).hexdigest()
+            assert store.source_text(info.id) == original.decode("utf-8")
+            assert (info.encoding, info.format, info.version) == ("utf-8", "txt", 1)
+            assert info.chars == len(original.decode("utf-8"))
+        assert store.find_source("national_china_2023_gwr.txt").date == "2023-03-05"
+
+
+def test_reingesting_changes_nothing(db_url: str) -> None:
+    with Store(db_url) as store:
+        ingest(store, [DEMO_CORPUS])
+        before = snapshot(store)
+        report = ingest(store, [DEMO_CORPUS])
+        assert report.ok and report.count("unchanged") == len(DEMO_FILES) and report.count("new") == 0
+        assert snapshot(store) == before
+
+
+def test_changed_file_with_same_name_is_a_new_version(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("到2026年,全区生产总值突破1500亿元。", encoding="utf-8")
+    with Store(db_url) as store:
+        first = ingest(store, [path]).stored[0]
+        path.write_text("到2026年,全区生产总值突破1600亿元。", encoding="utf-8")
+        second = ingest(store, [path]).stored[0]
+        assert (first.status, second.status) == ("new", "new version")
+        assert second.source.version == 2 and second.source.id != first.source.id
+        assert store.source_text(first.source.id).endswith("1500亿元。")  # the old version is kept
+        assert store.find_source("report.txt").id == second.source.id  # a name means its latest version
+
+
+def test_every_format_and_encoding_lands_in_the_database(db_url: str) -> None:
+    with Store(db_url) as store:
+        report = ingest(store, [FIXTURES])
+        assert {e.reason for e in report.failed} == {errors.ENCRYPTED_PDF, errors.IMAGE_PDF}
+        by_name = {s.name: s for s in store.sources()}
+        for name, info in by_name.items():
+            if name.endswith(".txt"):  # every encoding of an excerpt decodes to its UTF-8 original
+                stem = name.split(".")[0]
+                expected = (FIXTURES / f"{stem}.expected.txt").read_text(encoding="utf-8")
+                assert store.source_text(info.id) == expected, name
+        assert by_name["zhejiang2025-traditional.big5.txt"].encoding == "big5"
+        assert by_name["hailar2019.gb18030.html"].title == "2019年海拉尔区政府工作报告"
+
+
+def bad_batch(tmp_path: Path) -> tuple[list[Path], dict[str, str]]:
+    """One good file among every kind of bad input, and the reason each bad one must give."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    shutil.copy(DEMO_CORPUS / "district_hailar_2019_gwr.txt", folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "picture.txt").write_bytes((FIXTURES / "bad" / "image-only.pdf").read_bytes().replace(b"%PDF-", b"\x89PNG\r\n\x1a\n", 1))
+    (folder / "noise.txt").write_bytes(bytes(range(1, 32)) * 100)
+    (folder / "cut.txt").write_bytes("到2026年,全区生产总值突破1500亿元".encode()[:-2])
+    (folder / "fake.docx").write_bytes("这不是Word文件".encode())
+    shutil.copy(FIXTURES / "bad" / "encrypted.pdf", folder / "locked.pdf")
+    shutil.copy(FIXTURES / "bad" / "image-only.pdf", folder / "scan.pdf")
+    with open(folder / "huge.txt", "wb") as handle:  # sparse: 200 MB on paper, nothing on disk
+        handle.truncate(200 * 1024 * 1024)
+    empty_folder = tmp_path / "nothing-here"
+    empty_folder.mkdir()
+    (empty_folder / "notes.xyz").write_text("not a supported type", encoding="utf-8")
+    reasons = {
+        "empty.txt": errors.EMPTY,
+        "picture.txt": errors.BINARY.format(kind="PNG image"),
+        "noise.txt": errors.UNDECODABLE,
+        "cut.txt": errors.TRUNCATED_UTF8.format(offset=42),
+        "fake.docx": errors.BAD_DOCX.format(error="File is not a zip file"),
+        "locked.pdf": errors.ENCRYPTED_PDF,
+        "scan.pdf": errors.IMAGE_PDF,
+        "huge.txt": errors.TOO_LARGE.format(size=200 * 1024 * 1024, limit=64 * 1024 * 1024),
+        "missing.txt": errors.NOT_FOUND,
+        "nothing-here": errors.EMPTY_DIRECTORY.format(supported=".txt, .text, .md, .markdown, .html, .htm, .docx, .pdf"),
+    }
+    return [folder, tmp_path / "missing.txt", empty_folder], reasons
+
+
+def test_bad_input_is_reported_per_file_and_the_batch_goes_on(db_url: str, tmp_path: Path) -> None:
+    paths, reasons = bad_batch(tmp_path)
+    with Store(db_url) as store:
+        ingest(store, [DEMO_CORPUS])
+        before = snapshot(store)
+        report = ingest(store, paths)
+        assert not report.ok
+        assert {Path(e.path).name: e.reason for e in report.failed} == reasons
+        # good.txt has the same bytes as the demo's hailar report: found, not stored again.
+        assert [(s.status, s.source.name) for s in report.stored] == [("unchanged", "district_hailar_2019_gwr.txt")]
+        assert snapshot(store) == before
+
+
+def test_a_file_that_vanishes_mid_batch_is_reported(db_url: str, tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"{name} 新增就业7万人。", encoding="utf-8")
+    with Store(db_url) as store:
+        # Delete b.txt after a.txt is stored: the batch found it, then it was gone.
+        report = ingest(store, [tmp_path], on_file=lambda path, _: path.name == "a.txt" and (tmp_path / "b.txt").unlink())
+        assert [s.source.name for s in report.stored] == ["a.txt", "c.txt"]
+        assert [(Path(e.path).name, e.reason) for e in report.failed] == [("b.txt", errors.VANISHED)]
+
+
+def test_size_limit_is_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "small.txt"
+    path.write_text("新增就业7万人。" * 10, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        load(path, max_bytes=100)
+    assert raised.value.reason == errors.TOO_LARGE.format(size=path.stat().st_size, limit=100)
+
+
+def test_locked_sqlite_database_gives_a_clear_error_and_keeps_its_data(tmp_path: Path) -> None:
+    db = tmp_path / "locked.db"
+    with Store(str(db)) as store:
+        ingest(store, [DEMO_CORPUS / "district_hailar_2019_gwr.txt"])
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")  # another process is in the middle of writing
+    try:
+        with Store(str(db), busy_timeout_ms=200) as store, pytest.raises(StoreError) as raised:
+            ingest(store, [DEMO_CORPUS / "national_china_2023_gwr.txt"])
+        assert "database is locked" in str(raised.value) and "locked.db" in str(raised.value)
+    finally:
+        holder.rollback()
+        holder.close()
+    with Store(str(db)) as store:
+        assert [s.name for s in store.sources()] == ["district_hailar_2019_gwr.txt"]
+
+
+def test_read_only_sqlite_database_gives_a_clear_error_and_keeps_its_data(tmp_path: Path) -> None:
+    db = tmp_path / "readonly.db"
+    with Store(str(db)) as store:
+        ingest(store, [DEMO_CORPUS / "district_hailar_2019_gwr.txt"])
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    url, undo = make_read_only(db)
+    try:
+        with Store(url) as store:
+            assert [s.name for s in store.sources()] == ["district_hailar_2019_gwr.txt"]  # reading still works
+            with pytest.raises(StoreError) as raised:
+                ingest(store, [DEMO_CORPUS / "national_china_2023_gwr.txt"])
+        assert "readonly database" in str(raised.value)
+    finally:
+        undo()
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+
+
+def make_read_only(db: Path):
+    """Make ``db`` unwritable for this process; root ignores file modes, so use the immutable flag."""
+    if os.geteuid() != 0:
+        db.chmod(0o444)
+        return str(db), lambda: db.chmod(0o644)
+    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(db)], capture_output=True).returncode == 0:
+        return str(db), lambda: subprocess.run(["chattr", "-i", str(db)], check=True)
+    # No immutable flag on this filesystem: open the file through SQLite's read-only mode instead.
+    return f"sqlite:///file:{db}?mode=ro&uri=true", lambda: None
+
+
+def test_unreachable_database_is_a_store_error() -> None:
+    with pytest.raises(StoreError) as raised:
+        Store("postgresql+psycopg://nobody@127.0.0.1:9/none")
+    assert "cannot open database" in str(raised.value)
