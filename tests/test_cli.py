@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from taizhang.cli import app
 from tests.helpers import DEMO_CORPUS, ROOT
 
 runner = CliRunner()
-COMMANDS = ["ingest", "sources", "show"]
+COMMANDS = sorted(typer.main.get_command(app).commands)
 
 
 def run(*args: str):
@@ -82,3 +83,52 @@ def test_installed_command_reports_user_errors_without_traceback(tmp_path: Path)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("错误 error: cannot open database")
+
+
+SEED = DEMO_CORPUS / "000_352e13108ae5b528.txt"
+
+
+def test_extract_jsonl_records_point_into_the_file_and_warnings_go_to_stderr() -> None:
+    import json
+
+    result = run("extract", str(SEED))
+    assert result.exit_code == 0
+    text = SEED.read_text(encoding="utf-8")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records and all(text[r["start"] : r["end"]] == r["quote"] for r in records)
+    assert all(r["source"] == SEED.name for r in records)
+    assert "warning" not in result.stdout
+
+
+def test_extract_csv_has_every_field_of_the_spec() -> None:
+    import csv
+    import io
+
+    from taizhang.document import PLEDGE_FIELDS
+
+    result = run("extract", "--year", "2022", "--format", "csv", str(SEED))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert result.exit_code == 0 and rows
+    assert tuple(rows[0]) == PLEDGE_FIELDS
+
+
+def test_extract_reports_a_bad_file_and_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("extract", str(tmp_path / "empty.txt"), str(SEED))
+    assert result.exit_code == 1
+    assert "empty.txt: empty file" in result.stderr
+    assert len(result.stdout.splitlines()) > 10
+
+
+def test_eval_scores_the_seed_against_its_gold() -> None:
+    result = run("eval", "--year", "2022", "--gold", str(ROOT / "tests" / "fixtures" / "seed.pledges.jsonl"), str(SEED))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("value  P ")
+    assert "misses" in result.stdout
+
+
+def test_eval_with_unreadable_gold_fails_cleanly(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("{not json\n", encoding="utf-8")
+    result = run("eval", "--gold", str(gold), str(SEED))
+    assert result.exit_code == 1 and "cannot read gold" in result.stderr

@@ -92,3 +92,18 @@ def test_pdfs_without_readable_text(fixture: str, reason: str) -> None:
     with pytest.raises(SourceError) as raised:
         load(FIXTURES / fixture)
     assert raised.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("政 府 工 作 报 告\n\n各位代表：", "政府工作报告"),
+        ("\n\n牢记嘱托走在前 勇担使命开新局 聚焦省第十二次党代会\n正文", "牢记嘱托走在前 勇担使命开新局 聚焦省第十二次党代会"),
+        ("各位代表：\n现在，我代表国务院，向大会报告政府工作。", None),
+        ("现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协委员提出意见。", None),
+    ],
+)
+def test_title_of_plain_text(text: str, title: str | None) -> None:
+    from taizhang.source.formats import guess_title
+
+    assert guess_title(text) == title

@@ -52,9 +52,9 @@ def test_changed_file_with_same_name_is_a_new_version(db_url: str, tmp_path: Pat
     path = tmp_path / "report.txt"
     path.write_text("到2026年,全区生产总值突破1500亿元。", encoding="utf-8")
     with Store(db_url) as store:
-        first = ingest(store, [path]).stored[0]
+        first = ingest(store, [path]).done[0].stored
         path.write_text("到2026年,全区生产总值突破1600亿元。", encoding="utf-8")
-        second = ingest(store, [path]).stored[0]
+        second = ingest(store, [path]).done[0].stored
         assert (first.status, second.status) == ("new", "new version")
         assert second.source.version == 2 and second.source.id != first.source.id
         assert store.source_text(first.source.id).endswith("1500亿元。")  # the old version is kept
@@ -116,7 +116,7 @@ def test_bad_input_is_reported_per_file_and_the_batch_goes_on(db_url: str, tmp_p
         assert not report.ok
         assert {Path(e.path).name: e.reason for e in report.failed} == reasons
         # good.txt has the same bytes as the demo's hailar report: found, not stored again.
-        assert [(s.status, s.source.name) for s in report.stored] == [("unchanged", "district_hailar_2019_gwr.txt")]
+        assert [(d.stored.status, d.stored.source.name) for d in report.done] == [("unchanged", "district_hailar_2019_gwr.txt")]
         assert snapshot(store) == before
 
 
@@ -126,7 +126,7 @@ def test_a_file_that_vanishes_mid_batch_is_reported(db_url: str, tmp_path: Path)
     with Store(db_url) as store:
         # Delete b.txt after a.txt is stored: the batch found it, then it was gone.
         report = ingest(store, [tmp_path], on_file=lambda path, _: path.name == "a.txt" and (tmp_path / "b.txt").unlink())
-        assert [s.source.name for s in report.stored] == ["a.txt", "c.txt"]
+        assert [d.stored.source.name for d in report.done] == ["a.txt", "c.txt"]
         assert [(Path(e.path).name, e.reason) for e in report.failed] == [("b.txt", errors.VANISHED)]
 
 
@@ -187,3 +187,32 @@ def test_unreachable_database_is_a_store_error() -> None:
     with pytest.raises(StoreError) as raised:
         Store("postgresql+psycopg://nobody@127.0.0.1:9/none")
     assert "cannot open database" in str(raised.value)
+
+
+def test_ingest_stores_each_sources_pledges_with_spans_into_its_text(db_url: str) -> None:
+    with Store(db_url) as store:
+        report = ingest(store, [DEMO_CORPUS / "000_352e13108ae5b528.txt"], year=2022)
+        source = report.done[0].stored.source
+        pledges = store.pledges(source.id)
+        assert report.done[0].pledges == len(pledges) > 0
+        text = store.source_text(source.id)
+        for pledge in pledges:
+            assert pledge.source == source.name
+            assert text[pledge.start : pledge.end] == pledge.quote
+        assert any(p.metric == "全区生产总值" and p.norm_value == 1.5e11 and p.norm_unit == "CNY" for p in pledges)
+
+
+def test_pledges_are_redone_only_when_the_extractor_changed(db_url: str) -> None:
+    from sqlalchemy import update
+
+    from taizhang.storage.tables import SourceRow
+
+    seed = DEMO_CORPUS / "000_352e13108ae5b528.txt"
+    with Store(db_url) as store:
+        first = ingest(store, [seed]).done[0]
+        assert ingest(store, [seed]).done[0].pledges is None  # same bytes, same extractor: nothing to do
+        with store.engine.begin() as connection:  # as if stored by an older version of the rules
+            connection.execute(update(SourceRow).values(extractor="0.0.1+old"))
+        redone = ingest(store, [seed]).done[0]
+        assert redone.stored.status == "unchanged" and redone.pledges == first.pledges
+        assert len(store.pledges()) == first.pledges  # replaced, not added again

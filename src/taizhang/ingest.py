@@ -1,4 +1,4 @@
-"""Ingest: files and folders in, sources stored, one report of what happened to each file.
+"""Ingest: files and folders in; sources and their pledges stored; one report of what happened to each file.
 
 A bad file is reported and skipped; the batch goes on. A database that cannot be written stops
 the batch with a :class:`~taizhang.errors.StoreError`, since every later file would fail the same way.
@@ -11,17 +11,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from taizhang.errors import SourceError
+from taizhang.pipeline import EXTRACTOR, analyse
 from taizhang.source import DEFAULT_MAX_BYTES, discover, load
 from taizhang.storage import Store, Stored
 
 
 @dataclass(slots=True)
+class Ingested:
+    """One file stored (or found already stored) and, when its pledges were (re)extracted, how many."""
+
+    path: Path
+    stored: Stored
+    pledges: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class IngestReport:
-    stored: list[Stored] = field(default_factory=list)
+    done: list[Ingested] = field(default_factory=list)
     failed: list[SourceError] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return sum(1 for item in self.stored if item.status == status)
+        return sum(1 for item in self.done if item.stored.status == status)
+
+    @property
+    def pledges(self) -> int:
+        return sum(item.pledges or 0 for item in self.done)
 
     @property
     def ok(self) -> bool:
@@ -33,23 +48,33 @@ def ingest(
     paths: list[Path],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    year: int | None = None,
     on_start: Callable[[int], None] | None = None,
-    on_file: Callable[[Path, Stored | SourceError], None] | None = None,
+    on_file: Callable[[Path, Ingested | SourceError], None] | None = None,
 ) -> IngestReport:
-    """Store every readable file under ``paths``; ``on_start`` gets the file count, ``on_file`` each result."""
+    """Store every readable file under ``paths`` and extract its pledges.
+
+    Pledges are extracted for new sources and for stored ones whose pledges came from another
+    version of the extractor. ``on_start`` gets the file count, ``on_file`` each file's result.
+    """
     files, problems = discover(paths)
     report = IngestReport(failed=list(problems))
     if on_start:
         on_start(len(files))
     for path in files:
-        result: Stored | SourceError
+        result: Ingested | SourceError
         try:
-            result = store.add_source(load(path, max_bytes))
+            loaded = load(path, max_bytes)
         except SourceError as error:
             result = error
             report.failed.append(error)
         else:
-            report.stored.append(result)
+            result = Ingested(path, store.add_source(loaded))
+            if result.stored.source.extractor != EXTRACTOR:
+                extraction = analyse(loaded.document(), year)
+                store.replace_pledges(result.stored.source.id, extraction.pledges, EXTRACTOR)
+                result.pledges, result.warnings = len(extraction.pledges), extraction.warnings
+            report.done.append(result)
         if on_file:
             on_file(path, result)
     return report

@@ -139,7 +139,8 @@ READERS = {
 # A title is a short first line that does not end like a sentence.
 _TITLE_MAX_CHARS = 60
 _SENTENCE_END = tuple("。！？；，,.;!?:：")
-_CJK_SPACING = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
+_LETTER_SPACED = re.compile(r"(?:\S[ \u3000]+){2,}\S")
+_LETTER_SPACING = re.compile(r"[ \u3000]+")
 
 
 def guess_title(text: str) -> str | None:
@@ -148,8 +149,8 @@ def guess_title(text: str) -> str | None:
         if not line:
             continue
         if len(line) <= _TITLE_MAX_CHARS and not line.endswith(_SENTENCE_END):
-            # Scraped titles are often letter-spaced ("政 府 工 作 报 告").
-            return _CJK_SPACING.sub("", line)
+            # Scraped titles are often letter-spaced ("政 府 工 作 报 告"); words stay apart.
+            return _LETTER_SPACING.sub("", line) if _LETTER_SPACED.fullmatch(line) else line
         return None
     return None
 

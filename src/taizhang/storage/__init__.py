@@ -16,14 +16,15 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from taizhang.document import Pledge
 from taizhang.errors import StoreError
 from taizhang.source import LoadedSource
-from taizhang.storage.tables import SourceBlob, SourceRow
+from taizhang.storage.tables import PledgeRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
@@ -50,6 +51,7 @@ class SourceInfo:
     chars: int
     version: int
     ingested_at: datetime
+    extractor: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,12 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return [_info(row) for row in session.scalars(select(SourceRow).order_by(SourceRow.id))]
 
+    def pledge_counts(self) -> dict[int, int]:
+        """Number of stored pledges per source id (sources without pledges are absent)."""
+        query = select(PledgeRow.source_id, func.count()).group_by(PledgeRow.source_id)
+        with self._guard("read"), Session(self.engine) as session:
+            return {source_id: count for source_id, count in session.execute(query)}
+
     def find_source(self, ref: str | int) -> SourceInfo | None:
         """A source by id, or by name (its latest version), or by a SHA-256 prefix."""
         with self._guard("read"), Session(self.engine) as session:
@@ -132,6 +140,24 @@ class Store:
     def source_bytes(self, source_id: int) -> bytes:
         with self._guard("read"), Session(self.engine) as session:
             return session.scalar(select(SourceBlob.data).where(SourceBlob.source_id == source_id))
+
+    def replace_pledges(self, source_id: int, pledges: list[Pledge], extractor: str) -> None:
+        """Make ``pledges`` the source's pledges, as found by ``extractor``, in one transaction."""
+        with self._guard("write to"), Session(self.engine) as session, session.begin():
+            session.execute(delete(PledgeRow).where(PledgeRow.source_id == source_id))
+            session.add_all(_pledge_row(source_id, pledge) for pledge in pledges)
+            session.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=extractor))
+
+    def pledges(self, source_id: int | None = None) -> list[Pledge]:
+        """Stored pledges in source and text order, each naming its source file."""
+        query = (
+            select(PledgeRow, SourceRow.name).join(SourceRow, PledgeRow.source_id == SourceRow.id)
+            .order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)
+        )  # fmt: skip
+        if source_id is not None:
+            query = query.where(PledgeRow.source_id == source_id)
+        with self._guard("read"), Session(self.engine) as session:
+            return [_pledge(row, name) for row, name in session.execute(query)]
 
     def _migrate(self) -> None:
         config = Config()
@@ -165,5 +191,21 @@ def _info(row: SourceRow) -> SourceInfo:
     return SourceInfo(
         id=row.id, name=row.name, path=row.path, sha256=row.sha256, size=row.size, format=row.format,
         encoding=row.encoding, title=row.title, date=row.date, chars=row.chars, version=row.version,
-        ingested_at=row.ingested_at,
+        ingested_at=row.ingested_at, extractor=row.extractor,
     )  # fmt: skip
+
+
+_PLEDGE_COLUMNS = (
+    "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
+    "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
+)  # fmt: skip
+
+
+def _pledge_row(source_id: int, pledge: Pledge) -> PledgeRow:
+    values = {column: getattr(pledge, column) for column in _PLEDGE_COLUMNS}
+    return PledgeRow(source_id=source_id, mentions=[list(m) for m in pledge.mentions], **values)
+
+
+def _pledge(row: PledgeRow, source_name: str) -> Pledge:
+    values = {column: getattr(row, column) for column in _PLEDGE_COLUMNS}
+    return Pledge(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)

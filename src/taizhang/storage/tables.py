@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -30,6 +30,8 @@ class SourceRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     text: Mapped[str] = mapped_column(Text, deferred=True)
+    # Version of the extraction rules its pledges came from; None until extracted.
+    extractor: Mapped[str | None] = mapped_column(String(32))
 
 
 class SourceBlob(Base):
@@ -39,3 +41,30 @@ class SourceBlob(Base):
 
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PledgeRow(Base):
+    """One pledge found in one source, with the character span of its clause."""
+
+    __tablename__ = "pledges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    official: Mapped[str | None] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    comparator: Mapped[str] = mapped_column(String(8))
+    value: Mapped[float] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    norm_value: Mapped[float] = mapped_column(Float)
+    norm_unit: Mapped[str] = mapped_column(String(16))
+    deadline: Mapped[int | None] = mapped_column(Integer)
+    horizon: Mapped[str | None] = mapped_column(String(64))
+    hedge: Mapped[str | None] = mapped_column(String(16))
+    mentions: Mapped[list] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)

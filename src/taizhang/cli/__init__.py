@@ -1,0 +1,22 @@
+"""The ``taizhang`` command: a thin Typer skin over the library. Every command exits non-zero on failure.
+
+Commands live in modules by subject; importing them registers them on ``app``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from taizhang.cli import extract, sources  # noqa: F401 - importing registers their commands
+from taizhang.cli.common import app, err
+from taizhang.errors import TaizhangError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    try:
+        app()
+    except TaizhangError as error:  # a user's problem that slipped past a command: still no traceback
+        err.print(f"[red]错误 error:[/red] {error}", highlight=False)
+        sys.exit(1)

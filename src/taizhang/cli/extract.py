@@ -1,0 +1,124 @@
+"""Commands that work on files directly, no database: extract pledges, score them against gold."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from taizhang.cli.common import app, err, fail, out
+from taizhang.document import PLEDGE_FIELDS, Document
+from taizhang.errors import SourceError
+from taizhang.evaluate import format_report, load_gold, load_regions, score
+from taizhang.pipeline import analyse
+from taizhang.source import discover, load, max_bytes_from_env
+
+PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="The documents' year (default: found in the text: date line, title, metadata)")
+]
+
+
+class Format(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    table = "table"
+
+
+def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Document]:
+    """Readable documents under ``paths``; each bad file is reported on stderr and counted."""
+    files, problems = discover(paths)
+    for problem in problems:
+        failures.append(problem)
+        err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+    for path in files:
+        try:
+            yield load(path, max_bytes_from_env()).document()
+        except SourceError as problem:
+            failures.append(problem)
+            err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+
+
+@app.command("extract")
+def extract_command(
+    paths: PathsArgument,
+    year: YearOption = None,
+    output: Annotated[Format, typer.Option("--format", help="jsonl (one record a line), csv or table")] = Format.jsonl,
+) -> None:
+    """提取 Extract every quantified pledge from files, with character offsets into each file's text.
+
+    Records go to stdout, warnings (e.g. no document year found) to stderr.
+
+    Example: taizhang extract --year 2023 examples/corpus/national_china_2023_gwr.txt
+    """
+    failures: list[SourceError] = []
+    writer = csv.DictWriter(sys.stdout, fieldnames=PLEDGE_FIELDS) if output is Format.csv else None
+    if writer:
+        writer.writeheader()
+    table = Table(*("source", "quote", "actor", "metric", "comparator", "value", "unit", "deadline", "hedge"))
+    for document in _documents(paths, failures):
+        extraction = analyse(document, year)
+        for warning in extraction.warnings:
+            err.print(f"[yellow]警告 warning[/yellow] {document.name}: {warning}", highlight=False)
+        for pledge in extraction.pledges:
+            record = pledge.to_dict()
+            if writer:
+                writer.writerow({**record, "mentions": json.dumps(record["mentions"])})
+            elif output is Format.jsonl:
+                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            else:
+                value = f"{pledge.value:g}" + (f"–{pledge.value_high:g}" if pledge.value_high is not None else "")
+                table.add_row(
+                    pledge.source, pledge.quote, pledge.actor or "", pledge.metric, pledge.comparator, value,
+                    pledge.unit, str(pledge.deadline or ""), pledge.hedge or "",
+                )  # fmt: skip
+    if output is Format.table:
+        out.print(table)
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_command(
+    paths: PathsArgument,
+    gold: Annotated[Path, typer.Option("--gold", help="Gold pledges, JSONL in the schema of shared/spec/pledges.md")],
+    regions: Annotated[
+        Path | None, typer.Option("--regions", help="JSONL of annotated paragraphs {source,start,end}: precision is scored only there")
+    ] = None,
+    year: YearOption = None,
+) -> None:
+    """评测 Score extraction against gold: value F1, full F1, per-field accuracy, every miss and extra.
+
+    Gold records of files not given are left out of the score.
+
+    Example: taizhang eval --gold tests/gold/pledges.jsonl --regions tests/gold/annotated.jsonl tests/gold/docs
+    """
+    try:
+        gold_records = load_gold(gold)
+        annotated = load_regions(regions) if regions else None
+    except (OSError, ValueError, KeyError) as error:
+        fail(f"cannot read gold: {error}")
+    failures: list[SourceError] = []
+    texts: dict[str, str] = {}
+    predictions = []
+    for document in _documents(paths, failures):
+        texts[document.name] = document.text
+        predictions.extend(analyse(document, year).pledges)
+    scored_gold = [record for record in gold_records if record.get("source") in texts]
+    left_out = sorted({record.get("source") for record in gold_records} - texts.keys())
+    if left_out:
+        err.print(f"[yellow]警告 warning[/yellow] gold for files not given is left out: {', '.join(left_out)}", highlight=False)
+    try:
+        result = score(predictions, scored_gold, texts, annotated)
+    except (KeyError, ValueError) as error:
+        fail(f"gold does not fit the texts: {error}")
+    out.print(format_report(result), highlight=False, markup=False)
+    if failures:
+        raise typer.Exit(1)

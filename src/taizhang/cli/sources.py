@@ -1,0 +1,115 @@
+"""Commands about sources: ingest files, list what is stored, show one."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
+from taizhang.errors import SourceError
+from taizhang.ingest import Ingested
+from taizhang.ingest import ingest as ingest_paths
+from taizhang.source import max_bytes_from_env
+
+_STATUS = {
+    "new": "[green]新增 new[/green]",
+    "new version": "[yellow]新版本 new version[/yellow]",
+    "unchanged": "[dim]未变 unchanged (already stored)[/dim]",
+}
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")],
+    db: DbOption = None,
+    max_bytes: Annotated[
+        int | None, typer.Option("--max-bytes", help="Refuse files larger than this many bytes (default $TAIZHANG_MAX_BYTES or 64 MiB)")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="The documents' year, when they do not state it")] = None,
+) -> None:
+    """导入 Ingest files: keep their bytes, decode their text, record encoding, title and date, extract pledges.
+
+    Re-ingesting the same bytes changes nothing; a changed file with a known name becomes a new version.
+
+    Example: taizhang ingest examples/corpus
+    """
+    limit = max_bytes if max_bytes is not None else max_bytes_from_env()
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    )  # fmt: skip
+    task = progress.add_task("导入 ingesting", total=None)
+    reported: set[int] = set()
+
+    def on_file(path: Path, result: Ingested | SourceError) -> None:
+        if isinstance(result, SourceError):
+            reported.add(id(result))
+            progress.console.print(f"[red]失败 failed[/red] {result}", highlight=False)
+        else:
+            found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
+            progress.console.print(f"{_STATUS[result.stored.status]} #{result.stored.source.id} {path}{found}", highlight=False)
+            for warning in result.warnings:
+                progress.console.print(f"[yellow]警告 warning[/yellow] {path}: {warning}", highlight=False)
+        progress.advance(task)
+
+    with opened_store(db) as store, progress:
+        report = ingest_paths(
+            store, paths, max_bytes=limit, year=year, on_start=lambda n: progress.update(task, total=n), on_file=on_file
+        )
+    for problem in report.failed:
+        if id(problem) not in reported:  # paths that were never files: missing, empty folders
+            err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+    err.print(
+        f"新增 new {report.count('new')} · 新版本 new version {report.count('new version')} · "
+        f"未变 unchanged {report.count('unchanged')} · 失败 failed {len(report.failed)} · "
+        f"提取承诺 pledges extracted {report.pledges}",
+        highlight=False,
+    )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(db: DbOption = None) -> None:
+    """列出来源 List stored sources: id, name, encoding, chars, pledges, title, date, ingested at.
+
+    Example: taizhang sources --db taizhang.db
+    """
+    with opened_store(db) as store:
+        rows = store.sources()
+        pledges = store.pledge_counts()
+    table = Table(title=f"来源 Sources ({len(rows)})")
+    for column in ("id", "name", "v", "format", "encoding", "chars", "pledges", "title", "date", "ingested at"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            str(row.id), row.name, str(row.version), row.format, row.encoding or "", f"{row.chars:,}",
+            str(pledges.get(row.id, 0)), row.title or "", row.date or "", row.ingested_at.strftime("%Y-%m-%d %H:%M"),
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def show(
+    source: Annotated[str, typer.Argument(help="Source id, file name (latest version) or SHA-256 prefix")],
+    db: DbOption = None,
+    original: Annotated[bool, typer.Option("--original", help="Write the original bytes instead of the decoded text")] = False,
+) -> None:
+    """显示 Show a stored source's text (or, with --original, its bytes as ingested).
+
+    Example: taizhang show 1
+    """
+    with opened_store(db) as store:
+        info = store.find_source(source)
+        if info is None:
+            fail(f"no source {source!r} in {store.display} (see: taizhang sources)")
+        if original:
+            sys.stdout.buffer.write(store.source_bytes(info.id))
+            return
+        text = store.source_text(info.id)
+    sys.stdout.write(text)  # exactly the stored text, so character offsets can be checked against it

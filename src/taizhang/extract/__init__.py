@@ -1,0 +1,38 @@
+"""Extraction: quantified commitments (pledges) from Chinese official text.
+
+    from taizhang.extract import extract
+
+    result = extract(text, "2024_gwr.txt", title="2024年政府工作报告")
+    for pledge in result.pledges:
+        print(pledge.metric, pledge.comparator, pledge.value, pledge.unit, pledge.deadline)
+
+A pure library: no I/O, no global state beyond rule files read once. Every offset is a ``str``
+index into ``text`` (end exclusive) and ``pledge.quote == text[pledge.start:pledge.end]``.
+Language rules live in ``rules/zh/*.yaml``.
+"""
+
+from __future__ import annotations
+
+from taizhang.extract.engine import Extraction, run
+from taizhang.extract.horizons import document_year
+
+__all__ = ["Extraction", "document_year", "extract"]
+
+INTERNAL_ERROR = "extraction stopped on an internal error ({error!r}); no pledges from this text"
+
+
+def extract(
+    text: str, source: str, year: int | None = None, *, title: str | None = None, date: str | None = None
+) -> Extraction:
+    """Every pledge in ``text``, the year it speaks from and any warnings.
+
+    ``year`` is the document's year; when None it is found by :func:`document_year` from
+    ``date`` (ISO), the date line near the top of ``text`` or ``title``. Relative horizons
+    (今年, 明年, 未来5年) need it: without one they give no deadline and a warning.
+
+    Never raises on any text: an internal error gives no pledges and a warning saying so.
+    """
+    try:
+        return run(text, source, year, title, date)
+    except Exception as error:  # the contract: any text in, an Extraction out
+        return Extraction([], year, [INTERNAL_ERROR.format(error=error)])

@@ -1,0 +1,204 @@
+"""Who owns each paragraph's pledges: the reporting government, or the speaker of the passage.
+
+A work report speaks for the government that delivers it (the State Council's: ``全国``; a
+province's: ``山东省``; a district's: ``海拉尔区``), found from the title or the first lines. A
+news article quoting several officials has speaker headers (``省党代表、崂山区委书记张元升:``)
+and inline attributions (``崂山区委书记张元升表示``); a paragraph belongs to the last speaker
+named before it, unless it names another known speaker or only that speaker's region (``崂山``,
+``新区``): scraped pages put paragraphs under the wrong header, and the region is the better clue.
+
+A paragraph cut off without closing punctuation is an open fragment; a later paragraph of the
+same speaker that starts with a comparator (``达到13家``) continues it, so the extractor reads
+the fragment's last sentence as that paragraph's left context.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+from taizhang.extract import rules
+
+CJK = "\u4e00-\u9fff"
+# Paragraph endings that close a sentence; anything else at a paragraph's end is a cut.
+CLOSED_ENDINGS = set("。！？!?”」』）)…:：；;\"'")
+HEADER_MAX_CHARS = 80
+# A national report says whose it is in its first lines (我代表国务院); deeper mentions of
+# 国务院 in a local article say nothing about who speaks.
+NATIONAL_HEAD_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    name: str
+    region: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Per-paragraph owners and continuation links for one text."""
+
+    default_actor: str | None
+    default_official: str | None
+    starts: list[int] = field(default_factory=list)  # paragraph start offsets, ascending
+    owners: list[tuple[str | None, str | None]] = field(default_factory=list)  # (actor, official)
+    headers: set[int] = field(default_factory=set)  # starts of header paragraphs (no pledges)
+    # paragraph start -> (start, end) of the open fragment it continues
+    continues: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def owner(self, pos: int) -> tuple[str | None, str | None]:
+        i = bisect_right(self.starts, pos) - 1
+        return self.owners[i] if i >= 0 else (self.default_actor, self.default_official)
+
+    def paragraph_start(self, pos: int) -> int:
+        i = bisect_right(self.starts, pos) - 1
+        return self.starts[i] if i >= 0 else 0
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    data = rules.load()["actors"]
+    alt = rules.alternation
+    suffixes = alt(data["region_suffixes"])
+    bodies = alt(data["party_bodies"])
+    posts = alt(data["posts"])
+    verbs = alt(data["speech_verbs"])
+    region_post = (
+        rf"(?<![{CJK}])(?P<region>[{CJK}]{{1,7}}?(?:{suffixes}))(?:{bodies})?(?:{posts})"
+    )
+    return {
+        "region_post": re.compile(region_post),
+        # ...、崂山区委书记张元升表示 / ...书记张元升:
+        "inline": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:{verbs})"),
+        "header": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}})\s*[:：]\s*$"),
+        "report_post": re.compile(
+            rf"(?P<region>[{CJK}]{{0,12}}?)(?:人民政府)?(?:{alt(data['report_posts'])})[\s\u3000]*"
+            rf"(?P<name>[{CJK}]{{2,3}}?)(?:(?![{CJK}])|(?=作))"
+        ),
+        "congress": re.compile(
+            rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届人民代表大会"
+        ),
+        "title_region": re.compile(
+            rf"(?:[0-9]{{4}}年)?(?P<region>[{CJK}]{{2,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
+        ),
+        "represent": re.compile(rf"我代表(?P<region>[{CJK}]{{2,12}}?)人民政府"),
+    }
+
+
+def _aliases(region: str) -> tuple[str, ...]:
+    """崂山区 → (崂山区, 崂山); 西海岸新区 → (西海岸新区, 西海岸, 新区)."""
+    names = [region]
+    for suffix in ("新区", "区", "市", "县", "旗", "州", "省"):
+        if region.endswith(suffix) and len(region) - len(suffix) >= 2:
+            names.append(region[: -len(suffix)])
+            if suffix == "新区":
+                names.append("新区")
+            break
+    return tuple(names)
+
+
+def report_owner(text: str, title: str | None) -> tuple[str | None, str | None]:
+    """The government a work report speaks for, and who delivers it, from title and first lines."""
+    p = _patterns()
+    data = rules.load()["actors"]
+    head = text[:1500]
+    actor = None
+    official = None
+    if title and (m := p["title_region"].search(title)):
+        actor = m["region"]
+    elif m := p["congress"].search(head):
+        actor = m["region"]
+    elif m := p["represent"].search(head):
+        actor = m["region"]
+    elif any(marker in head[:NATIONAL_HEAD_CHARS] or (title and marker in title) for marker in data["national_markers"]):
+        actor = data["national_actor"]
+    if actor is None and (m := p["title_region"].search(head[:200])):
+        actor = m["region"]
+    if actor is not None and (m := p["report_post"].search(head)):
+        official = m["name"]
+    return actor, official
+
+
+def _speaker_of_post(line: str, name: str) -> Speaker | None:
+    m = _patterns()["region_post"].search(line)
+    if not m:
+        return None
+    region = m["region"]
+    return Speaker(name, region, _aliases(region))
+
+
+def attribute(text: str, title: str | None = None) -> Attribution:
+    """Owners of every paragraph (a line) of ``text``."""
+    p = _patterns()
+    actor, official = report_owner(text, title)
+    result = Attribution(actor, official)
+    lines: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, line))
+        pos += len(line) + 1
+
+    # Pass 1: every speaker the text introduces, by name, so a paragraph can name one before
+    # (in text order) their header comes.
+    speakers: dict[str, Speaker] = {}
+    header_of: dict[int, Speaker] = {}
+    for start, line in lines:
+        stripped = line.strip()
+        if len(stripped) <= HEADER_MAX_CHARS and (m := p["header"].search(stripped)):
+            if speaker := _speaker_of_post(stripped, m["name"]):
+                header_of[start] = speakers.setdefault(speaker.name, speaker)
+                continue
+        for m in p["inline"].finditer(line):
+            if m["name"] not in speakers:
+                head = line[max(0, m.start() - 30) : m.end()]
+                if speaker := _speaker_of_post(head, m["name"]):
+                    speakers[speaker.name] = speaker
+
+    # Pass 2: owners, region switches and fragment links.
+    current: Speaker | None = None
+    open_fragment: dict[str | None, tuple[int, int]] = {}
+    comparator_openers = tuple(rules.load()["comparators"]["before"])
+    for start, line in lines:
+        stripped = line.strip()
+        if start in header_of:
+            current = header_of[start]
+            result.headers.add(start)
+        elif speakers:
+            current = _owner_of_paragraph(line, current, speakers)
+        result.starts.append(start)
+        if current is None:
+            result.owners.append((actor, official))
+        else:
+            result.owners.append((current.region, current.name))
+        if start in header_of:
+            continue
+        key = current.name if current else None
+        if stripped.startswith(comparator_openers) and key in open_fragment:
+            result.continues[start] = open_fragment.pop(key)
+        if stripped and stripped[-1] not in CLOSED_ENDINGS:
+            offset = line.index(stripped[0])
+            open_fragment[key] = (start + offset, start + offset + len(stripped))
+    return result
+
+
+def _owner_of_paragraph(line: str, current: Speaker | None, speakers: dict[str, Speaker]) -> Speaker | None:
+    # A named speaker wins: the first one the paragraph names.
+    first: tuple[int, Speaker] | None = None
+    for name, speaker in speakers.items():
+        i = line.find(name)
+        if i >= 0 and (first is None or i < first[0]):
+            first = (i, speaker)
+    if first is not None:
+        return first[1]
+    # Otherwise a region: keep the current speaker if theirs is named, switch if exactly one
+    # other speaker's is.
+    if current is not None and any(a in line for a in current.aliases):
+        return current
+    named = {s.name: s for s in speakers.values() if any(a in line for a in s.aliases)}
+    if len(named) == 1:
+        return next(iter(named.values()))
+    return current

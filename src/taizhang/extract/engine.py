@@ -1,0 +1,538 @@
+"""The extraction engine: quantities found by one combined regex, each judged from its clause.
+
+Speed comes from never walking the text character by character in Python: one compiled regex
+finds every numeral-with-unit (and 百分之X, 翻一番, 倍增), other compiled regexes find sentence
+ends, horizons and hedges once per text, and each candidate is judged by bisecting those lists
+and looking at a few characters around it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cache
+
+from taizhang.document import Pledge
+from taizhang.extract import rules
+from taizhang.extract.actors import CJK, Attribution, attribute
+from taizhang.extract.horizons import Horizon, document_year, find_horizons
+from taizhang.extract.numbers import (
+    ARABIC,
+    CHINESE,
+    is_arabic,
+    is_bare_magnitude,
+    parse_numeral,
+    parse_quantity,
+    scale,
+    split_multiplier,
+    starts_inside,
+)
+from taizhang.extract.sections import PLAN, REVIEW, Sections, find_sections
+
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+CLAUSE_MARKS = "，,；;：:"
+ITEM_MARKS = CLAUSE_MARKS + "、"
+# Characters a metric is trimmed of at either end.
+TRIM = " \t\u3000\u200b“”‘’\"'（）()《》「」【】—-·"
+# A metric is at most this long: longer prefixes are whole sentences, not names of a measure.
+METRIC_MAX = 24
+NOUN_AFTER_MAX = 14
+RELATIVE_WARNING = "no document year: relative horizons (今年, 年内, 明年, 未来N年) got no deadline"
+
+
+@dataclass(slots=True)
+class Extraction:
+    """What :func:`extract` found in one text."""
+
+    pledges: list[Pledge]
+    year: int | None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    quantity: re.Pattern[str]
+    before: re.Pattern[str]  # comparator word ending right before a number
+    after: re.Pattern[str]  # bound word right after a unit
+    hedge: re.Pattern[str]  # group "word" set for a real hedge
+    change: re.Pattern[str]  # group "growth" or "decline" set for a real change word
+    growth: re.Pattern[str]
+    annual: re.Pattern[str]
+    share: re.Pattern[str]
+    reach: re.Pattern[str]
+    distribute: re.Pattern[str]
+    joiners: re.Pattern[str]
+    past: re.Pattern[str]
+    past_in_plan: re.Pattern[str]
+    future: re.Pattern[str]
+    qualifier_after: tuple[str, ...]
+    qualifier_before: tuple[str, ...]
+    bound_then_noun: tuple[str, ...]
+    context_openers: re.Pattern[str]
+    from_words: str
+    to_words: str
+    strip_words: re.Pattern[str]
+    quote_open: str
+    quote_close: str
+    quote_max: int
+
+
+@cache
+def patterns() -> Patterns:
+    data = rules.load()
+    alt = rules.alternation
+    comp, kinds, markers = data["comparators"], data["kinds"], data["markers"]
+    mults = alt(data["units"]["multipliers"])
+    units = alt(data["units"]["units"])
+    seps = alt(comp["range"])
+    more = alt(comp["more"])
+    numeral = rf"(?:{ARABIC}|{CHINESE})"
+    quantity = re.compile(
+        rf"(?P<n1>{numeral})(?:(?P<u1>[%％])?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{numeral}))?"
+        rf"[ ]?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{units})"
+        rf"|百分之(?P<pct>{numeral})"
+        r"|翻(?P<fan>[一两二三四1-4])?番"
+        r"|(?P<double>倍增)"
+    )
+    verbs = alt(kinds["growth"] + kinds["decline"])
+    strip = (
+        list(comp["before"]) + kinds["growth"] + kinds["decline"] + kinds["annual"]
+        + data["hedges"]["hedges"] + ["将", "要", "再", "可", "实现", "完成", "保持", "重点", "加快", "推进", "抓好", "是", "为"]
+    )  # fmt: skip
+    return Patterns(
+        quantity=quantity,
+        before=re.compile(rf"(?:{alt(comp['before'])})[ ]?$"),
+        after=re.compile(rf"[ ]?(?:{alt(comp['after'])})"),
+        # The "not" words come first so that 虚拟 is consumed before its 拟 is seen.
+        hedge=re.compile(rf"{alt(data['hedges']['not_hedges'])}|(?P<word>{alt(data['hedges']['hedges'])})"),
+        change=re.compile(
+            rf"{alt(kinds['not_change'])}|(?P<share>{alt(kinds['share'])})"
+            rf"|(?P<decline>{alt(kinds['decline'])})|(?P<growth>{alt(kinds['growth'])})"
+        ),
+        growth=re.compile(alt(kinds["growth"])),
+        annual=re.compile(rf"(?:{alt(kinds['annual'])})(?:{verbs})"),
+        share=re.compile(alt(kinds["share"])),
+        reach=re.compile(rf"(?:{verbs})(?:{alt(kinds['reach'])})[ ]?$"),
+        distribute=re.compile(
+            rf"(?:{alt(kinds['distribute'])})(?=(?:{verbs}|{alt(comp['before'])}|为))"
+        ),
+        joiners=re.compile(alt(kinds["list_joiners"])),
+        past=re.compile(alt(markers["past"])),
+        past_in_plan=re.compile(alt(markers["past_in_plan"])),
+        future=re.compile(alt(markers["future"])),
+        qualifier_after=tuple(markers["qualifier_after"]),
+        qualifier_before=tuple(markers["qualifier_before"]),
+        bound_then_noun=tuple(markers["bound_then_noun"]),
+        context_openers=re.compile(rf"^[ \u3000]*(?:{alt(markers['context_openers'])})"),
+        from_words="".join(markers["from_words"]),
+        to_words="".join(markers["to_words"]),
+        strip_words=re.compile(rf"^(?:{alt(strip)})+|(?:{alt(strip)})+$"),
+        quote_open="".join(markers["quote_open"]),
+        quote_close="".join(markers["quote_close"]),
+        quote_max=int(markers["quote_max_chars"]),
+    )
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A quantity accepted as a pledge, before distribution and merging."""
+
+    start: int  # of the number
+    end: int  # of the unit and any bound word
+    sentence: tuple[int, int]
+    clause_start: int
+    item_start: int
+    quote: tuple[int, int]
+    metric: str
+    kind: str
+    comparator: str
+    value: float
+    value_high: float | None
+    unit: str
+    norm_value: float
+    norm_unit: str
+    horizon: Horizon | None
+    hedge: str | None
+    actor: str | None
+    official: str | None
+    confidence: float
+
+
+class _Context:
+    """Everything precomputed once per text that candidates are judged against."""
+
+    def __init__(self, text: str, year: int | None, title: str | None) -> None:
+        self.text = text
+        self.year = year
+        self.p = patterns()
+        self.sentence_ends = [m.start() for m in SENTENCE_END.finditer(text)]
+        self.horizons = find_horizons(text, year)
+        self.horizon_ends = [h.end for h in self.horizons]
+        hedges = [m for m in self.p.hedge.finditer(text) if m["word"]]
+        self.hedge_ends = [m.end() for m in hedges]
+        self.hedge_words = [m["word"] for m in hedges]
+        self.sections: Sections = find_sections(text, year)
+        self.attribution: Attribution = attribute(text, title)
+        self.sentence_kind: dict[int, bool] = {}  # sentence start -> states the past
+        self.used_relative_without_year = False
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self.sentence_ends, pos)
+        start = self.sentence_ends[i - 1] + 1 if i > 0 else 0
+        end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.text)
+        return start, end
+
+    def horizon(self, lo: int, hi: int) -> Horizon | None:
+        """The last horizon lying inside ``[lo, hi)``."""
+        i = bisect_right(self.horizon_ends, hi) - 1
+        if i >= 0 and self.horizons[i].start >= lo:
+            return self.horizons[i]
+        return None
+
+    def hedge(self, lo: int, hi: int) -> str | None:
+        i = bisect_right(self.hedge_ends, hi) - 1
+        if i >= 0 and self.hedge_ends[i] - len(self.hedge_words[i]) >= lo:
+            return self.hedge_words[i]
+        return None
+
+    def states_past(self, sentence: tuple[int, int], mode: str) -> bool:
+        key = sentence[0]
+        if key not in self.sentence_kind:
+            s = self.text[sentence[0] : sentence[1]]
+            if mode == REVIEW:
+                # 到2035年 / 未来五年 look ahead; a "十四五"规划 named in a review does not.
+                ahead = self.year is not None and any(
+                    h.deadline is not None and h.deadline > self.year and sentence[0] <= h.start < sentence[1]
+                    and (h.relative or h.words.startswith(("到", "至")))
+                    for h in self.horizons[bisect_left(self.horizon_ends, sentence[0]) :][:8]
+                )
+                past = not (ahead or self.p.future.search(s))
+            elif mode == PLAN:
+                past = bool(self.p.past_in_plan.search(s))
+            else:
+                past = bool(self.p.past.search(s))
+            self.sentence_kind[key] = past
+        return self.sentence_kind[key]
+
+
+def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
+    """Index just after the last of ``marks`` in ``text[lo:hi]``, or ``lo``."""
+    best = lo
+    for mark in marks:
+        i = text.rfind(mark, lo, hi)
+        if i >= best:
+            best = i + 1
+    return best
+
+
+def _next_mark(text: str, lo: int, hi: int, marks: str) -> int:
+    best = hi
+    for mark in marks:
+        i = text.find(mark, lo, best)
+        if i >= 0:
+            best = i
+    return best
+
+
+def _in_short_quote(ctx: _Context, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """Inside “…” of at most a few characters: a name such as “7+10+7” or ‘四个中心’."""
+    text, p = ctx.text, ctx.p
+    lo = max(sentence[0], start - p.quote_max)
+    opened = _last_mark(text, lo, start, p.quote_open)
+    if opened == lo and (lo == 0 or text[lo - 1] not in p.quote_open):
+        return False
+    if _last_mark(text, opened, start, p.quote_close) != opened:
+        return False
+    closed = _next_mark(text, end, min(sentence[1], opened + p.quote_max + 1), p.quote_close)
+    return closed < min(sentence[1], opened + p.quote_max + 1)
+
+
+def _clean_metric(ctx: _Context, raw: str) -> str:
+    metric = raw.strip(TRIM)
+    for h in find_horizons(metric, ctx.year):
+        metric = metric.replace(h.words, "")
+    previous = None
+    while previous != metric:
+        previous = metric
+        metric = ctx.p.strip_words.sub("", metric).strip(TRIM)
+    return metric[-METRIC_MAX:]
+
+
+def _noun_after(text: str, pos: int, hi: int) -> str:
+    """The noun a count word introduces: 1364个|重点项目|建设 → 重点项目建设 (to a stop)."""
+    end = min(hi, pos + NOUN_AFTER_MAX)
+    stop = _next_mark(text, pos, end, ITEM_MARKS + "的和及与。“”‘’\"（）()")
+    return text[pos:stop].strip(TRIM)
+
+
+def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
+    """A pledge from one quantity match, or None when it is not one."""
+    text, p = ctx.text, ctx.p
+    start, end = m.start(), m.end()
+    if m["n1"] is not None and starts_inside(text, start, m["n1"]):
+        return None
+    attribution = ctx.attribution
+    paragraph = attribution.paragraph_start(start)
+    if paragraph in attribution.headers:
+        return None
+    sentence = ctx.sentence(start)
+    mode, section_horizon = ctx.sections.at(start)
+    if ctx.states_past(sentence, mode):
+        return None
+
+    # Codes, ordinals and names: 第十二次, 7+10+7, PM2.5, 千亿级, 2.0版, 1号项目.
+    before_char = text[start - 1] if start else ""
+    if text[max(0, start - 3) : start].endswith(p.qualifier_before):
+        return None
+    if before_char.isascii() and before_char.isalpha():
+        return None
+    after_bound = p.after.match(text, end)
+    tail = after_bound.end() if after_bound else end
+    if text.startswith(p.qualifier_after, tail) or text.startswith(p.qualifier_after, end):
+        return None
+    if tail < len(text) and (text[tail] in "+＋" or (text[tail].isascii() and text[tail].isalpha())):
+        return None
+    if _in_short_quote(ctx, start, end, sentence):
+        return None
+
+    clause_start = _last_mark(text, sentence[0], start, CLAUSE_MARKS)
+    item_start = _last_mark(text, clause_start, start, "、")
+    continued = attribution.continues.get(paragraph)
+    if continued and clause_start == paragraph:
+        clause_start = item_start = paragraph
+    clause_prefix = text[clause_start:start]
+    if p.context_openers.match(clause_prefix):
+        return None
+    origin = _last_mark(text, clause_start, start, p.from_words)
+    if origin > clause_start and _last_mark(text, origin, start, p.to_words) == origin:
+        return None  # 从17%降至13%: 17% is where the change starts
+    before = p.before.search(text, max(clause_start, start - 5), start)
+    comparator = rules.load()["comparators"]["before"][before.group().strip()] if before else "="
+
+    # The number and its unit.
+    unit_table = rules.units()
+    mults = rules.multipliers()
+    confidence = 0.9
+    if m["n1"] is None:
+        if m["pct"] is not None:
+            value = parse_numeral(m["pct"])
+            unit_word, norm_unit, factor, category = "%", "%", 1.0, "percent"
+        else:
+            times = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(m["fan"] or "一")
+            if times is None:
+                times = int(m["fan"])
+            # 翻一番 doubles (+100 %), 翻两番 quadruples (+300 %): growth of 2**n - 1.
+            value = float((2 ** times - 1) * 100) if not m["double"] else 100.0
+            unit_word, norm_unit, factor, category = "%", "%", 1.0, "ratio"
+            confidence = 0.7
+        value_high = None
+        mult_word = ""
+        n1 = m["pct"] or ""
+    else:
+        n1, n2 = m["n1"], m["n2"]
+        unit = unit_table[m["unit"]]
+        mult_word = m["mult"] or ""
+        if not is_arabic(n1):
+            if is_bare_magnitude(n1):
+                # 千亩产业园, 过百万元农村社区: 'thousand-mu', not a target of a thousand mu.
+                return None
+            if unit.category == "count" or n1 in ("一",):
+                return None  # 一项任务, 五个方面, 四张名片: words, not quantities
+            if unit.category not in ("percent", "points") and not before and not p.growth.search(clause_prefix[-3:]):
+                return None
+            head, split = split_multiplier(n1)
+            if split:
+                n1, mult_word = head, split + mult_word
+            confidence = 0.75
+        value = parse_quantity(n1)
+        value_high = parse_quantity(n2) if n2 else None
+        if m["sep"] and value_high is None:
+            return None
+        unit_word = mult_word + (m["unit"] if m["unit"] not in "%％" else "%")
+        norm_unit, factor, category = unit.norm, unit.factor, unit.category
+        if mult_word and mult_word not in mults:
+            return None
+        factor = scale(factor, mults[mult_word]) if mult_word else factor
+        if m["more"] and comparator == "=":
+            comparator = ">"
+        if category == "ratio" and not p.growth.search(clause_prefix):
+            return None  # 是2倍: a comparison, not a change
+    if value is None:
+        return None
+    if value_high is not None:
+        if value_high <= value:
+            return None  # 2023-2025年, 3-1: not a range of targets
+        comparator = "range"
+
+    # Bound words after the unit; a bound then a noun qualifies the noun (10亿元以上项目).
+    if after_bound:
+        word = after_bound.group().strip()
+        following = text[tail : tail + 1]
+        if word in p.bound_then_noun and following and re.match(rf"[{CJK}]", following) and following not in "和及与并或且":
+            return None
+        if comparator != "range":
+            comparator = rules.load()["comparators"]["after"][word]
+
+    # Kind and sign.
+    # The last change or share word of the clause decides: 失业率下降 is a change, 工业增加值
+    # 占GDP比重 a share.
+    reached = bool(p.reach.search(clause_prefix))
+    last = None
+    for word in p.change.finditer(clause_prefix):
+        if word.lastgroup:
+            last = word.lastgroup
+    decline = last == "decline"
+    growth = not reached and last in ("growth", "decline")
+    if category in ("percent", "points", "ratio"):
+        if growth and p.annual.search(clause_prefix):
+            kind = "annual_growth"
+        elif growth or category == "ratio":
+            kind = "growth"
+        else:
+            kind = "share"
+    else:
+        kind = "level"
+    if decline and not reached:
+        value = -value
+        value_high = -value_high if value_high is not None else None
+        if value_high is not None:
+            value, value_high = value_high, value
+    norm_value = scale(value, factor)
+
+    # Deadline: the last horizon of the sentence before the number, else the one of the
+    # fragment this paragraph continues, else its section's.
+    horizon = ctx.horizon(sentence[0], start)
+    if horizon is None and continued and sentence[0] <= paragraph:
+        frag_sentence = _last_mark(text, continued[0], continued[1], "。！？")
+        horizon = ctx.horizon(frag_sentence, continued[1])
+    if horizon is None and mode == PLAN:
+        horizon = section_horizon
+    if horizon is not None and horizon.deadline is None:
+        ctx.used_relative_without_year = True
+    hedge = ctx.hedge(clause_start, start)
+
+    # Metric: a count word names its noun after it (1364个重点项目); anything else is named
+    # before the number (全区生产总值突破1500亿元).
+    sentence_end = sentence[1]
+    clause_end = _next_mark(text, tail, sentence_end, CLAUSE_MARKS)
+    noun_after = _noun_after(text, tail, clause_end) if category == "count" else ""
+    metric = noun_after or _clean_metric(ctx, text[item_start:start])
+    if not metric and continued and sentence[0] <= paragraph:
+        metric = _clean_metric(ctx, text[_last_mark(text, continued[0], continued[1], ITEM_MARKS) : continued[1]])
+    if category == "money" and text.startswith("的", tail):
+        target = _noun_after(text, tail + 1, clause_end)
+        following = p.quantity.match(text, tail + 1)
+        if following and following["unit"]:
+            target = _noun_after(text, following.end(), clause_end)
+        # 总投资7100亿元的1364个重点项目: the money is the projects' 总投资.
+        word = next((w for w in ("总投资", "投资", "投入", "资金") if w in metric), "")
+        if target and target not in metric:
+            metric = target + (metric[metric.rfind(word) :] if word else metric)
+    quote_end = tail + len(noun_after) if noun_after else tail
+    quote_start = item_start
+    while quote_start < start and text[quote_start] in TRIM:
+        quote_start += 1
+    actor, official = attribution.owner(start)
+    if horizon is None and hedge is None and before is None:
+        confidence -= 0.15
+    return _Candidate(
+        start=start, end=tail, sentence=sentence, clause_start=clause_start, item_start=item_start,
+        quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=comparator, value=value,
+        value_high=value_high, unit=unit_word, norm_value=norm_value, norm_unit=norm_unit,
+        horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
+    )  # fmt: skip
+
+
+def _distribute(ctx: _Context, candidates: list[_Candidate]) -> list[_Candidate]:
+    """``A、B分别增长50%`` → one record per metric; ``A、B分别达到X、Y`` → pairs."""
+    text, p = ctx.text, ctx.p
+    out: list[_Candidate] = []
+    i = 0
+    while i < len(candidates):
+        c = candidates[i]
+        marker = p.distribute.search(text, c.clause_start, c.start)
+        if not marker:
+            out.append(c)
+            i += 1
+            continue
+        group = [c]
+        while i + len(group) < len(candidates):
+            nxt = candidates[i + len(group)]
+            gap = text[group[-1].end : nxt.start]
+            if nxt.clause_start != c.clause_start or not p.joiners.fullmatch(gap.strip()):
+                break
+            group.append(nxt)
+        listed = text[c.clause_start : marker.start()]
+        metrics = [_clean_metric(ctx, part) for part in p.joiners.split(listed)]
+        metrics = [m for m in metrics if m]
+        if not metrics:
+            # 全区生产总值突破1500亿元,区级…收入突破300亿元,分别增长50%: the metrics of the
+            # pledges before it in the same part of the sentence.
+            segment = _last_mark(text, c.sentence[0], c.start, "；;")
+            metrics = [o.metric for o in out if o.start >= segment and o.sentence == c.sentence and o.metric]
+        if len(metrics) <= 1:
+            out.extend(group)
+        elif len(group) == 1:
+            for metric in metrics:
+                out.append(_replace(c, metric=metric))
+        elif len(group) == len(metrics):
+            out.extend(_replace(g, metric=metric) for g, metric in zip(group, metrics))
+        else:
+            out.extend(group)
+        i += len(group)
+    return out
+
+
+def _replace(c: _Candidate, **changes: object) -> _Candidate:
+    values = {name: getattr(c, name) for name in c.__slots__}
+    values.update(changes)
+    return _Candidate(**values)
+
+
+def _inherit_metrics(ctx: _Context, candidates: list[_Candidate]) -> None:
+    """``地区生产总值增长20%，达到282亿元``: a clause with no metric of its own continues the last."""
+    previous: _Candidate | None = None
+    for i, c in enumerate(candidates):
+        if not c.metric and previous is not None and previous.sentence == c.sentence:
+            candidates[i] = _replace(c, metric=previous.metric)
+        previous = candidates[i]
+
+
+def _merge(source: str, text: str, candidates: list[_Candidate]) -> list[Pledge]:
+    """A pledge said twice in one source is one record; its other places become mentions."""
+    pledges: dict[tuple, Pledge] = {}
+    for c in candidates:
+        key = (
+            c.actor, c.metric, c.kind, c.comparator, c.norm_value, c.value_high, c.norm_unit,
+            c.horizon.deadline if c.horizon else None,
+        )  # fmt: skip
+        span = c.quote
+        if key in pledges:
+            known = pledges[key]
+            if (span[0], span[1]) != (known.start, known.end) and span not in known.mentions:
+                known.mentions.append(span)
+            continue
+        pledges[key] = Pledge(
+            source=source, start=span[0], end=span[1], quote=text[span[0] : span[1]], metric=c.metric,
+            kind=c.kind, comparator=c.comparator, value=c.value, unit=c.unit, norm_value=c.norm_value,
+            norm_unit=c.norm_unit, actor=c.actor, official=c.official, value_high=c.value_high,
+            deadline=c.horizon.deadline if c.horizon else None, horizon=c.horizon.words if c.horizon else None,
+            hedge=c.hedge, confidence=round(c.confidence, 2),
+        )  # fmt: skip
+    return list(pledges.values())
+
+
+def run(text: str, source: str, year: int | None, title: str | None, date: str | None) -> Extraction:
+    """:func:`taizhang.extract.extract` without its safety net (the fuzz tests call this)."""
+    warnings: list[str] = []
+    if year is None:
+        year = document_year(text, title, date)
+    ctx = _Context(text, year, title)
+    candidates = [c for m in ctx.p.quantity.finditer(text) if (c := _judge(ctx, m)) is not None]
+    candidates = _distribute(ctx, candidates)
+    _inherit_metrics(ctx, candidates)
+    pledges = _merge(source, text, candidates)
+    if ctx.used_relative_without_year:
+        warnings.append(RELATIVE_WARNING)
+    return Extraction(pledges, year, warnings)

@@ -1,0 +1,151 @@
+"""Horizons: the words that give a pledge its deadline, and the year a document speaks from.
+
+``到2026年`` → 2026; ``年内``/``今年`` → the document's year; ``明年`` → year + 1; ``未来5年`` /
+``今后三年`` / ``三年内`` → year + N; ``"十四五"`` → 2025; ``到本世纪中叶`` → 2050. A year right
+after 比/较 (``比2020年增长``) is a base of comparison and gives no deadline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from taizhang.extract import rules
+from taizhang.extract.numbers import parse_arabic, parse_chinese
+
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+# A four-digit year: 2026, spaced 2 0 2 6 (old scrapes), full-width, or 二〇二六 (also written
+# 二0二0 with a Latin zero).
+YEAR_DIGITS = (
+    r"(?:[12０-９][0-9０-９]{3}|[12](?: [0-9]){3}|[一二][〇零○0九][〇零○0一二三四五六七八九]{2})(?![0-9０-９])"
+)
+YEAR = rf"(?<![0-9０-９]){YEAR_DIGITS}"
+SMALL = r"(?:[0-9０-９]{1,2}|[一二两三四五六七八九十]{1,3})"
+
+
+@dataclass(frozen=True, slots=True)
+class Horizon:
+    start: int
+    end: int
+    words: str
+    deadline: int | None  # None when it needs the document's year and none is known
+    relative: bool  # counted from the document's year
+
+
+def parse_year(span: str) -> int | None:
+    """``2026`` / ``2 0 2 6`` / ``二〇二六`` → 2026; None for anything else."""
+    span = span.replace(" ", "").translate(_CN_YEAR_DIGITS)
+    value = parse_arabic(span)
+    if value is None or not 1900 <= value <= 2200:
+        return None
+    return int(value)
+
+
+def _small(span: str) -> int | None:
+    value = parse_arabic(span) if span[:1].isdigit() else parse_chinese(span)
+    return int(value) if value is not None and 0 < value < 100 else None
+
+
+@cache
+def pattern() -> re.Pattern[str]:
+    """Every alternative starts with a literal or a character class, never with an optional
+    group or a lookbehind, so the regex engine can skip ahead to the few places a horizon can
+    start; the words before a match (到, 比) are looked at in :func:`find_horizons`."""
+    data = rules.load()["horizons"]
+    alt = rules.alternation
+    return re.compile(
+        rf"(?P<year>{YEAR_DIGITS})[ ]?年(?:底前|年底|底|末|前|以前|之前|内)?"
+        rf"|(?P<relative>{alt(data['relative'])})"
+        rf"|(?:{alt(data['span_before'])})(?P<n1>{SMALL})年"
+        rf"|(?P<n2>{SMALL})年(?:{alt(data['span_after'])})"
+        rf"|(?P<period>{alt(data['periods'])})[”\"]?(?:时期|期间|末|规划期|规划)?"
+        rf"|(?P<fixed>{alt(data['fixed'])})"
+    )
+
+
+@cache
+def _lookback() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = rules.load()["horizons"]
+    alt = rules.alternation
+    return (
+        re.compile(rf"(?:{alt(data['base_markers'])})[ ]?$"),
+        re.compile(rf"(?:{alt(data['to_words'])})[ ]?$"),
+    )
+
+
+def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = None) -> list[Horizon]:
+    """Every horizon phrase in ``text[lo:hi]``, in order; base years (比2020年) are left out."""
+    data = rules.load()["horizons"]
+    base_after = tuple(data["base_after"])
+    base_before, to_words = _lookback()
+    found: list[Horizon] = []
+    for m in pattern().finditer(text, lo, len(text) if hi is None else hi):
+        start, end = m.start(), m.end()
+        before = text[max(lo, start - 4) : start]
+        if m["year"]:
+            if before[-1:].isdigit() or base_before.search(before) or text.startswith(base_after, end):
+                continue
+            deadline = parse_year(m["year"])
+            if deadline is None:
+                continue
+            if to := to_words.search(before):
+                start -= len(to.group())
+            found.append(Horizon(start, end, text[start:end].strip(), deadline, False))
+        elif m["relative"]:
+            offset = data["relative"][m["relative"]]
+            found.append(Horizon(start, end, m.group(), None if year is None else year + offset, True))
+        elif m["n1"] or m["n2"]:
+            if before[-1:].isdigit():
+                continue
+            n = _small(m["n1"] or m["n2"])
+            if n is not None:
+                found.append(Horizon(start, end, m.group(), None if year is None else year + n, True))
+        elif m["period"]:
+            if before[-1:] in "“\"":
+                start -= 1
+            found.append(Horizon(start, end, text[start:end], int(data["periods"][m["period"]]), False))
+        elif m["fixed"]:
+            if to := to_words.search(before):
+                start -= len(to.group())
+            found.append(Horizon(start, end, text[start:end], int(data["fixed"][m["fixed"]]), False))
+    return found
+
+
+_DAY = r"(?:[0-9０-９](?: ?[0-9０-９])?|[一二三四五六七八九十]{1,3})"
+# The date a report was delivered: a full date, on a line of its own or before 在…会议上.
+_DATE_LINE = re.compile(rf"(?P<year>{YEAR})[ ]?年[ ]?{_DAY}[ ]?月[ ]?{_DAY}[ ]?日")
+_TITLE_YEAR = re.compile(rf"(?P<year>{YEAR})[ ]?年")
+_ISO = re.compile(r"^\s*(?P<year>\d{4})(?:$|[-/.])")
+# Headings that name the report's year: 2018年工作回顾 (the year before), 关于1 9 9 8 年政府工作的
+# 建议 / 2016年重点工作 / 2016年工作安排 (the year itself).
+_REVIEW_YEAR = re.compile(rf"(?P<year>{YEAR})[ ]?年(?:工作)?回顾")
+_PLAN_YEAR = re.compile(rf"(?P<year>{YEAR})[ ]?年(?:政府工作的建议|重点工作|工作安排|工作任务)")
+# How far into a text to look for its date line: it is in the first lines or nowhere.
+HEAD_CHARS = 600
+
+
+def document_year(text: str, title: str | None = None, date: str | None = None) -> int | None:
+    """The year a document speaks from, or None.
+
+    In order: an ISO ``date`` (2024-03-05); a date line near the top of ``text``
+    (``——2024年3月5日在第十四届全国人民代表大会第二次会议上``, ``2022年6月1日…``); a year in
+    ``title`` (``2026年山东省政府工作报告``); a heading ``2018年工作回顾`` (year + 1) or
+    ``2016年重点工作``.
+    """
+    try:
+        if date and (m := _ISO.match(date)):
+            return int(m["year"])
+        head = text[:HEAD_CHARS]
+        if m := _DATE_LINE.search(head):
+            return parse_year(m["year"])
+        if title and (m := _TITLE_YEAR.search(title)):
+            return parse_year(m["year"])
+        if m := _REVIEW_YEAR.search(text):
+            year = parse_year(m["year"])
+            return None if year is None else year + 1
+        if m := _PLAN_YEAR.search(text):
+            return parse_year(m["year"])
+    except Exception:  # a year we cannot read is no year; extraction goes on without it
+        return None
+    return None

@@ -1,0 +1,97 @@
+"""Language rules as data: ``rules/<lang>/*.yaml`` loaded once and checked, regexes built from them.
+
+Everything the extractor knows about Chinese wording (units, comparator, hedge, horizon and
+marker words) lives in the YAML files next to this module; code only turns those lists into
+compiled regexes. :func:`load` validates each file's shape so a typo in a rule file fails loudly
+at import time instead of silently matching nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).resolve().parent
+
+# file -> key -> expected type of the value; the schema the YAML files must follow.
+SCHEMA: dict[str, dict[str, type]] = {
+    "units": {"multipliers": dict, "units": dict},
+    "comparators": {"before": dict, "after": dict, "more": list, "range": list},
+    "kinds": {
+        "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
+        "distribute": list, "list_joiners": list,
+    },
+    "hedges": {"hedges": list, "not_hedges": list},
+    "horizons": {
+        "relative": dict, "span_before": list, "span_after": list, "periods": dict, "fixed": dict,
+        "to_words": list, "base_markers": list, "base_after": list,
+    },
+    "markers": {
+        "review_headings": list, "plan_headings": list, "past": list, "past_in_plan": list,
+        "future": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
+        "context_openers": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+    },
+    "actors": {
+        "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,
+        "report_posts": list, "national_markers": list, "national_actor": str,
+    },
+}  # fmt: skip
+
+COMPARATORS = {">", ">=", "=", "~", "<=", "<", "range"}
+UNIT_CATEGORIES = {
+    "money", "area", "length", "volume", "mass", "power", "energy", "people", "count", "percent",
+    "points", "ratio",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    norm: str
+    factor: float
+    category: str
+
+
+def alternation(words: Any) -> str:
+    """A regex alternation of literal words, longest first so that 个百分点 wins over 个."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _read(lang: str, name: str) -> dict[str, Any]:
+    path = RULES_DIR / lang / f"{name}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a rule file must be a mapping")
+    for key, kind in SCHEMA[name].items():
+        if not isinstance(data.get(key), kind):
+            raise ValueError(f"{path}: {key!r} must be a {kind.__name__}")
+    return data
+
+
+@cache
+def load(lang: str = "zh") -> dict[str, dict[str, Any]]:
+    """Every rule file of ``lang``, validated; cached so the files are read once per process."""
+    data = {name: _read(lang, name) for name in SCHEMA}
+    for table in ("before", "after"):
+        for word, comparator in data["comparators"][table].items():
+            if comparator not in COMPARATORS:
+                raise ValueError(f"comparators.{table}.{word}: unknown comparator {comparator!r}")
+    for word, spec in data["units"]["units"].items():
+        if not isinstance(spec, dict) or spec.get("category") not in UNIT_CATEGORIES:
+            raise ValueError(f"units.{word}: needs norm, factor and a known category")
+    return data
+
+
+@cache
+def units(lang: str = "zh") -> dict[str, Unit]:
+    table = load(lang)["units"]["units"]
+    return {w: Unit(str(s["norm"]), float(s["factor"]), str(s["category"])) for w, s in table.items()}
+
+
+@cache
+def multipliers(lang: str = "zh") -> dict[str, float]:
+    return {w: float(f) for w, f in load(lang)["units"]["multipliers"].items()}
