@@ -216,3 +216,29 @@ def test_pledges_are_redone_only_when_the_extractor_changed(db_url: str) -> None
         redone = ingest(store, [seed]).done[0]
         assert redone.stored.status == "unchanged" and redone.pledges == first.pledges
         assert len(store.pledges()) == first.pledges  # replaced, not added again
+
+
+def test_a_manifest_beside_the_files_states_their_date_and_title(tmp_path: Path) -> None:
+    seed_copy = tmp_path / "seed.txt"
+    shutil.copy(DEMO_CORPUS / "000_352e13108ae5b528.txt", seed_copy)
+    shutil.copy(DEMO_CORPUS / "national_china_2023_gwr.txt", tmp_path / "gwr.txt")
+    (tmp_path / "SOURCES.tsv").write_text(
+        "file\tdate\ttitle\nseed.txt\t2022\t聚焦省第十二次党代会\ngwr.txt\tMarch 2023\t\n", encoding="utf-8"
+    )
+    seed, gwr = load(seed_copy), load(tmp_path / "gwr.txt")
+    assert (seed.date, seed.title) == ("2022", "聚焦省第十二次党代会")
+    assert (gwr.date, gwr.title) == ("2023-03-05", "政府工作报告")  # not a date: the text's own date line wins
+    assert seed.document().year == 2022
+
+
+def test_an_unreadable_manifest_adds_nothing(tmp_path: Path) -> None:
+    shutil.copy(DEMO_CORPUS / "national_china_2023_gwr.txt", tmp_path / "gwr.txt")
+    (tmp_path / "SOURCES.tsv").write_bytes(b"\xff\xfe\x00garbage")
+    assert load(tmp_path / "gwr.txt").date == "2023-03-05"
+
+
+def test_the_demo_seed_is_dated_2022_so_its_relative_horizons_get_deadlines(db_url: str) -> None:
+    with Store(db_url) as store:
+        report = ingest(store, [DEMO_CORPUS / "000_352e13108ae5b528.txt"])
+        assert report.done[0].warnings == []
+        assert any(p.horizon == "年内" and p.deadline == 2022 for p in store.pledges())

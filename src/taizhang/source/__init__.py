@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from taizhang import errors
@@ -94,7 +97,43 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
     if not data:
         raise SourceError(where, errors.EMPTY)
     extracted = reader(data, where)
+    stated = manifest_entry(path)
     return LoadedSource(
         path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), format=path.suffix.lower().lstrip("."),
-        text=extracted.text, encoding=extracted.encoding, title=extracted.title, date=extracted.date,
+        text=extracted.text, encoding=extracted.encoding, title=stated.get("title") or extracted.title,
+        date=stated.get("date") or extracted.date,
     )  # fmt: skip
+
+
+MANIFEST = "SOURCES.tsv"
+_ISO_DATE = re.compile(r"(19|20)\d\d(-[01]\d-[0-3]\d)?")
+
+
+def manifest_entry(path: Path) -> dict[str, str]:
+    """What a ``SOURCES.tsv`` beside the file states about it (``date``, ``title``), if anything.
+
+    A collection often knows its documents' dates better than their text does (a scraped news
+    piece has no date line). The manifest is tab-separated with a header naming ``file`` and any
+    of ``date`` (YYYY or YYYY-MM-DD) and ``title``; it is optional, so one that cannot be read
+    adds nothing rather than failing the files beside it.
+    """
+    manifest = path.parent / MANIFEST
+    try:
+        mtime = manifest.stat().st_mtime_ns
+    except OSError:
+        return {}
+    row = _read_manifest(manifest, mtime).get(path.name, {})
+    date = (row.get("date") or "").strip()
+    return {
+        "date": date if _ISO_DATE.fullmatch(date) else "",
+        "title": (row.get("title") or "").strip(),
+    }
+
+
+@lru_cache(maxsize=64)
+def _read_manifest(manifest: Path, _mtime: int) -> dict[str, dict[str, str]]:
+    try:
+        with manifest.open(encoding="utf-8-sig", newline="") as handle:
+            return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError):
+        return {}
