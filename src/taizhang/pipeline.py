@@ -1,28 +1,36 @@
-"""The pipeline's stages in order, from a decoded document to its pledges.
+"""The pipeline's stages in order, from a decoded document to its pledges: repair, then extract.
 
 ``analyse`` is the one entry point the CLI, ingest and (later) the cluster runner share, so the
-same document always gives the same pledges wherever it is processed. ``EXTRACTOR`` names the
-version of the code and rules that made them: stored pledges made by another version are redone.
+same document always gives the same pledges wherever it is processed. Extraction reads the
+repaired article (duplicates removed, fragments joined, paragraphs under their speaker); every
+span it reports is mapped back through repair's offset map, so offsets always point into the
+original text. ``EXTRACTOR`` names the version of the code and rules that made the pledges:
+stored pledges made by another version are redone.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from taizhang import __version__
-from taizhang.document import Document
+from taizhang.document import Document, Pledge
 from taizhang.extract import Extraction, extract
+from taizhang.repair import Repair, repair
 
-_EXTRACT_PACKAGE = Path(__file__).parent / "extract"
+_STAGE_PACKAGES = [Path(__file__).parent / "extract", Path(__file__).parent / "repair"]
+_NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 
 def _extractor_version() -> str:
     digest = hashlib.sha256()
-    for path in sorted(_EXTRACT_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".yaml"):
-            digest.update(path.relative_to(_EXTRACT_PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
+    for package in _STAGE_PACKAGES:
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".yaml"):
+                digest.update(path.relative_to(package.parent).as_posix().encode())
+                digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:10]}"
 
 
@@ -31,4 +39,52 @@ EXTRACTOR = _extractor_version()
 
 def analyse(document: Document, year: int | None = None) -> Extraction:
     """Pledges of one document, offsets into its original text."""
-    return extract(document.text, document.name, year, title=document.title, date=document.date)
+    repaired = repair(document.text, document.name)
+    extraction = extract(repaired.repaired_text, document.name, year, title=document.title, date=document.date)
+    copies = _duplicate_groups(repaired)
+    pledges = [_to_original(pledge, repaired, copies) for pledge in extraction.pledges]
+    return Extraction(pledges, extraction.year, extraction.warnings)
+
+
+def _duplicate_groups(repaired: Repair) -> list[tuple[tuple[int, int], ...]]:
+    """Original spans of paragraphs that repeat each other (the kept one and the removed copies)."""
+    return [change.spans for change in repaired.changes if change.kind in ("remove_duplicate", "remove_near_duplicate")]
+
+
+def _to_original(pledge: Pledge, repaired: Repair, copies: list[tuple[tuple[int, int], ...]]) -> Pledge:
+    start, end = original_span(repaired, pledge.start, pledge.end)
+    text = repaired.text
+    quote = text[start:end]
+    mentions = [original_span(repaired, a, b) for a, b in pledge.mentions]
+    # The same clause in a removed copy of its paragraph is another mention of the same pledge.
+    for group in copies:
+        if not any(a <= start and end <= b for a, b in group):
+            continue
+        for a, b in group:
+            found = text.find(quote, a, b)
+            if found >= 0:
+                mentions.append((found, found + len(quote)))
+    mentions = sorted(set(mentions) - {(start, end)})
+    return replace(pledge, start=start, end=end, quote=quote, mentions=mentions)
+
+
+def original_span(repaired: Repair, start: int, end: int) -> tuple[int, int]:
+    """Map a span of the repaired text to the original text.
+
+    A span inside one piece of the original maps exactly. A clause that runs across a join (a
+    cut-off paragraph and its continuation, elsewhere in the original) is narrowed to the piece
+    that holds its number, so the quote shown is a real stretch of the source.
+    """
+    pieces = []
+    for segment in repaired.segments:
+        low = max(start, segment.repaired_start)
+        high = min(end, segment.repaired_start + segment.length)
+        if low < high:
+            pieces.append((segment, low, high))
+    if not pieces:
+        position = repaired.to_original(start)
+        return position, position
+    numbered = [p for p in pieces if _NUMERAL.search(repaired.repaired_text, p[1], p[2])]
+    segment, low, high = (numbered or pieces)[-1] if len(pieces) > 1 else pieces[0]
+    shift = segment.original_start - segment.repaired_start
+    return low + shift, high + shift

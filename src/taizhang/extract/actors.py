@@ -148,15 +148,16 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     header_of: dict[int, Speaker] = {}
     for start, line in lines:
         stripped = line.strip()
-        if len(stripped) <= HEADER_MAX_CHARS and (m := p["header"].search(stripped)):
+        if len(stripped) <= HEADER_MAX_CHARS and stripped[-1] in ":：" and (m := p["header"].search(stripped)):
             if speaker := _speaker_of_post(stripped, m["name"]):
                 header_of[start] = speakers.setdefault(speaker.name, speaker)
-                continue
-        for m in p["inline"].finditer(line):
-            if m["name"] not in speakers:
-                head = line[max(0, m.start() - 30) : m.end()]
-                if speaker := _speaker_of_post(head, m["name"]):
-                    speakers[speaker.name] = speaker
+    # One pass over the whole text (not one per line) for 区委书记张元升表示.
+    for m in p["inline"].finditer(text):
+        if m["name"] not in speakers:
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            head = text[max(line_start, m.start() - 30) : m.end()]
+            if speaker := _speaker_of_post(head, m["name"]):
+                speakers[speaker.name] = speaker
 
     # Pass 2: owners, region switches and fragment links.
     current: Speaker | None = None

@@ -1,15 +1,16 @@
 """The extraction engine: quantities found by one combined regex, each judged from its clause.
 
-Speed comes from never walking the text character by character in Python: one compiled regex
-finds every numeral-with-unit (and 百分之X, 翻一番, 倍增), other compiled regexes find sentence
-ends, horizons and hedges once per text, and each candidate is judged by bisecting those lists
-and looking at a few characters around it.
+Speed comes from never walking the text character by character in Python: three compiled
+regexes find every numeral-with-unit (and 百分之X, 翻一番, 倍增), another finds sentence ends
+once per text, and each candidate is judged by bisecting that list and looking at a few
+characters around it: its sentence for horizons (once per sentence), its clause for hedges and
+kind words.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -19,16 +20,17 @@ from taizhang.extract.actors import CJK, Attribution, attribute
 from taizhang.extract.horizons import Horizon, document_year, find_horizons
 from taizhang.extract.numbers import (
     ARABIC,
+    ARABIC_LEAD,
     CHINESE,
+    CHINESE_LEAD,
     is_arabic,
     is_bare_magnitude,
     parse_numeral,
     parse_quantity,
     scale,
     split_multiplier,
-    starts_inside,
 )
-from taizhang.extract.sections import PLAN, REVIEW, Sections, find_sections
+from taizhang.extract.sections import NOTES, PLAN, REVIEW, Sections, find_sections
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_MARKS = "，,；;：:"
@@ -52,7 +54,7 @@ class Extraction:
 
 @dataclass(frozen=True, slots=True)
 class Patterns:
-    quantity: re.Pattern[str]
+    quantity: tuple[re.Pattern[str], ...]  # numeral-led: Arabic, Chinese; then 百分之/翻番/倍增
     before: re.Pattern[str]  # comparator word ending right before a number
     after: re.Pattern[str]  # bound word right after a unit
     hedge: re.Pattern[str]  # group "word" set for a real hedge
@@ -70,8 +72,11 @@ class Patterns:
     qualifier_before: tuple[str, ...]
     bound_then_noun: tuple[str, ...]
     context_openers: re.Pattern[str]
-    from_words: str
-    to_words: str
+    qualifying_before: tuple[str, ...]
+    enumeration_nouns: tuple[str, ...]
+    capacity_categories: frozenset[str]
+    from_words: tuple[str, ...]
+    to_words: tuple[str, ...]
     strip_words: re.Pattern[str]
     quote_open: str
     quote_close: str
@@ -88,17 +93,21 @@ def patterns() -> Patterns:
     seps = alt(comp["range"])
     more = alt(comp["more"])
     numeral = rf"(?:{ARABIC}|{CHINESE})"
-    quantity = re.compile(
-        rf"(?P<n1>{numeral})(?:(?P<u1>[%％])?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{numeral}))?"
+    rest = (
+        rf"(?:(?P<u1>[%％])?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{numeral}))?"
         rf"[ ]?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{units})"
-        rf"|百分之(?P<pct>{numeral})"
-        r"|翻(?P<fan>[一两二三四1-4])?番"
-        r"|(?P<double>倍增)"
+    )
+    # Three regexes, not one alternation: each starts with a single character class or literal,
+    # which the regex engine scans for in C; an alternation of classes defeats that scan.
+    quantity = (
+        re.compile(rf"(?P<n1>{ARABIC_LEAD}){rest}"),
+        re.compile(rf"(?P<n1>{CHINESE_LEAD}){rest}"),
+        re.compile(rf"百分之(?P<pct>{numeral})|翻(?P<fan>[一两二三四1-4])?番|(?P<double>倍增)"),
     )
     verbs = alt(kinds["growth"] + kinds["decline"])
     strip = (
         list(comp["before"]) + kinds["growth"] + kinds["decline"] + kinds["annual"]
-        + data["hedges"]["hedges"] + ["将", "要", "再", "可", "实现", "完成", "保持", "重点", "加快", "推进", "抓好", "是", "为"]
+        + data["hedges"]["hedges"] + kinds["distribute"] + ["将", "要", "再", "可", "实现", "完成", "保持", "重点", "加快", "推进", "抓好", "是", "为"]
     )  # fmt: skip
     return Patterns(
         quantity=quantity,
@@ -125,8 +134,11 @@ def patterns() -> Patterns:
         qualifier_before=tuple(markers["qualifier_before"]),
         bound_then_noun=tuple(markers["bound_then_noun"]),
         context_openers=re.compile(rf"^[ \u3000]*(?:{alt(markers['context_openers'])})"),
-        from_words="".join(markers["from_words"]),
-        to_words="".join(markers["to_words"]),
+        qualifying_before=tuple(markers["qualifying_before"]),
+        enumeration_nouns=tuple(markers["enumeration_nouns"]),
+        capacity_categories=frozenset(markers["capacity_categories"]),
+        from_words=tuple(markers["from_words"]),
+        to_words=tuple(markers["to_words"]),
         strip_words=re.compile(rf"^(?:{alt(strip)})+|(?:{alt(strip)})+$"),
         quote_open="".join(markers["quote_open"]),
         quote_close="".join(markers["quote_close"]),
@@ -167,11 +179,7 @@ class _Context:
         self.year = year
         self.p = patterns()
         self.sentence_ends = [m.start() for m in SENTENCE_END.finditer(text)]
-        self.horizons = find_horizons(text, year)
-        self.horizon_ends = [h.end for h in self.horizons]
-        hedges = [m for m in self.p.hedge.finditer(text) if m["word"]]
-        self.hedge_ends = [m.end() for m in hedges]
-        self.hedge_words = [m["word"] for m in hedges]
+        self._horizons: dict[int, list[Horizon]] = {}  # sentence start -> its horizons
         self.sections: Sections = find_sections(text, year)
         self.attribution: Attribution = attribute(text, title)
         self.sentence_kind: dict[int, bool] = {}  # sentence start -> states the past
@@ -183,18 +191,29 @@ class _Context:
         end = self.sentence_ends[i] if i < len(self.sentence_ends) else len(self.text)
         return start, end
 
-    def horizon(self, lo: int, hi: int) -> Horizon | None:
-        """The last horizon lying inside ``[lo, hi)``."""
-        i = bisect_right(self.horizon_ends, hi) - 1
-        if i >= 0 and self.horizons[i].start >= lo:
-            return self.horizons[i]
-        return None
+    def horizons(self, sentence: tuple[int, int]) -> list[Horizon]:
+        """The horizons of a sentence, found the first time a candidate in it asks."""
+        found = self._horizons.get(sentence[0])
+        if found is None:
+            found = self._horizons[sentence[0]] = find_horizons(self.text, self.year, *sentence)
+        return found
+
+    def horizon(self, sentence: tuple[int, int], hi: int) -> Horizon | None:
+        """The last horizon of ``sentence`` that ends by ``hi``."""
+        last = None
+        for h in self.horizons(sentence):
+            if h.end > hi:
+                break
+            last = h
+        return last
 
     def hedge(self, lo: int, hi: int) -> str | None:
-        i = bisect_right(self.hedge_ends, hi) - 1
-        if i >= 0 and self.hedge_ends[i] - len(self.hedge_words[i]) >= lo:
-            return self.hedge_words[i]
-        return None
+        """The last hedge word inside ``[lo, hi)``: a clause is short, so it is searched then."""
+        word = None
+        for m in self.p.hedge.finditer(self.text, lo, hi):
+            if m["word"]:
+                word = m["word"]
+        return word
 
     def states_past(self, sentence: tuple[int, int], mode: str) -> bool:
         key = sentence[0]
@@ -203,9 +222,9 @@ class _Context:
             if mode == REVIEW:
                 # 到2035年 / 未来五年 look ahead; a "十四五"规划 named in a review does not.
                 ahead = self.year is not None and any(
-                    h.deadline is not None and h.deadline > self.year and sentence[0] <= h.start < sentence[1]
+                    h.deadline is not None and h.deadline > self.year
                     and (h.relative or h.words.startswith(("到", "至")))
-                    for h in self.horizons[bisect_left(self.horizon_ends, sentence[0]) :][:8]
+                    for h in self.horizons(sentence)
                 )
                 past = not (ahead or self.p.future.search(s))
             elif mode == PLAN:
@@ -216,13 +235,13 @@ class _Context:
         return self.sentence_kind[key]
 
 
-def _last_mark(text: str, lo: int, hi: int, marks: str) -> int:
-    """Index just after the last of ``marks`` in ``text[lo:hi]``, or ``lo``."""
+def _last_mark(text: str, lo: int, hi: int, marks: str | tuple[str, ...]) -> int:
+    """Index just after the last of ``marks`` (characters, or words) in ``text[lo:hi]``, or ``lo``."""
     best = lo
     for mark in marks:
         i = text.rfind(mark, lo, hi)
-        if i >= best:
-            best = i + 1
+        if i >= 0 and i + len(mark) > best:
+            best = i + len(mark)
     return best
 
 
@@ -266,11 +285,27 @@ def _noun_after(text: str, pos: int, hi: int) -> str:
     return text[pos:stop].strip(TRIM)
 
 
+def _chinese_numeral_may_pledge(p: Patterns, text: str, start: int, numeral: str, unit: str) -> bool:
+    """Chinese numerals are mostly words (一项任务, 五个方面, 千亩产业园): they count only with a
+    percentage (三成, 一个百分点) or right after a comparator or change verb (达到七万人)."""
+    if is_bare_magnitude(numeral):
+        return False  # 千亩产业园, 过百万元农村社区: 'thousand-mu', not a target of a thousand mu
+    category = rules.units()[unit].category
+    if category == "count" or numeral == "一":
+        return False  # 一项任务, 五个方面, 四张名片
+    if category in ("percent", "points"):
+        return True
+    lo = max(0, start - 5)
+    if p.before.search(text, lo, start):
+        return True
+    return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, max(0, start - 3), start))
+
+
 def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     """A pledge from one quantity match, or None when it is not one."""
     text, p = ctx.text, ctx.p
     start, end = m.start(), m.end()
-    if m["n1"] is not None and starts_inside(text, start, m["n1"]):
+    if m.re is p.quantity[1] and not _chinese_numeral_may_pledge(p, text, start, m["n1"], m["unit"]):
         return None
     attribution = ctx.attribution
     paragraph = attribution.paragraph_start(start)
@@ -278,7 +313,7 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         return None
     sentence = ctx.sentence(start)
     mode, section_horizon = ctx.sections.at(start)
-    if ctx.states_past(sentence, mode):
+    if mode == NOTES or ctx.states_past(sentence, mode):
         return None
 
     # Codes, ordinals and names: 第十二次, 7+10+7, PM2.5, 千亿级, 2.0版, 1号项目.
@@ -314,7 +349,7 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     unit_table = rules.units()
     mults = rules.multipliers()
     confidence = 0.9
-    if m["n1"] is None:
+    if "n1" not in m.re.groupindex:
         if m["pct"] is not None:
             value = parse_numeral(m["pct"])
             unit_word, norm_unit, factor, category = "%", "%", 1.0, "percent"
@@ -324,6 +359,8 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
                 times = int(m["fan"])
             # 翻一番 doubles (+100 %), 翻两番 quadruples (+300 %): growth of 2**n - 1.
             value = float((2 ** times - 1) * 100) if not m["double"] else 100.0
+            if m["double"] and re.match(rf"[{CJK}]", text[end : end + 1]):
+                return None  # 倍增计划, 提质倍增行动: the name of a programme
             unit_word, norm_unit, factor, category = "%", "%", 1.0, "ratio"
             confidence = 0.7
         value_high = None
@@ -334,13 +371,6 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         unit = unit_table[m["unit"]]
         mult_word = m["mult"] or ""
         if not is_arabic(n1):
-            if is_bare_magnitude(n1):
-                # 千亩产业园, 过百万元农村社区: 'thousand-mu', not a target of a thousand mu.
-                return None
-            if unit.category == "count" or n1 in ("一",):
-                return None  # 一项任务, 五个方面, 四张名片: words, not quantities
-            if unit.category not in ("percent", "points") and not before and not p.growth.search(clause_prefix[-3:]):
-                return None
             head, split = split_multiplier(n1)
             if split:
                 n1, mult_word = head, split + mult_word
@@ -354,6 +384,13 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         if mult_word and mult_word not in mults:
             return None
         factor = scale(factor, mults[mult_word]) if mult_word else factor
+        if category == "count" and not mult_word and value is not None and not value.is_integer():
+            return None  # 8.6个: a note number run into a count, not 8.6 things
+        if category == "count" and text.startswith(p.enumeration_nouns, end):
+            return None  # 9个方面工作
+        if category in p.capacity_categories and re.match(rf"[{CJK}]", text[end : end + 1]):
+            if text[end] not in "的和及与、以左约近多余":
+                return None  # 700万吨煤炭项目: a project's capacity
         if m["more"] and comparator == "=":
             comparator = ">"
         if category == "ratio" and not p.growth.search(clause_prefix):
@@ -364,6 +401,12 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         if value_high <= value:
             return None  # 2023-2025年, 3-1: not a range of targets
         comparator = "range"
+
+    # 过 + a quantity the clause goes on from: a qualifier (过百万元农村社区).
+    if before and before.group().strip() in p.qualifying_before:
+        following = text[tail : tail + 1]
+        if following and following not in CLAUSE_MARKS + "。！？!?\n)）":
+            return None
 
     # Bound words after the unit; a bound then a noun qualifies the noun (10亿元以上项目).
     if after_bound:
@@ -402,10 +445,11 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
 
     # Deadline: the last horizon of the sentence before the number, else the one of the
     # fragment this paragraph continues, else its section's.
-    horizon = ctx.horizon(sentence[0], start)
+    horizon = ctx.horizon(sentence, start)
     if horizon is None and continued and sentence[0] <= paragraph:
         frag_sentence = _last_mark(text, continued[0], continued[1], "。！？")
-        horizon = ctx.horizon(frag_sentence, continued[1])
+        found = find_horizons(text, ctx.year, frag_sentence, continued[1])
+        horizon = found[-1] if found else None
     if horizon is None and mode == PLAN:
         horizon = section_horizon
     if horizon is not None and horizon.deadline is None:
@@ -416,20 +460,22 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     # before the number (全区生产总值突破1500亿元).
     sentence_end = sentence[1]
     clause_end = _next_mark(text, tail, sentence_end, CLAUSE_MARKS)
-    noun_after = _noun_after(text, tail, clause_end) if category == "count" else ""
+    # 完成4000户的改造任务: the noun is after the 的.
+    noun_start = tail + 1 if category == "count" and text.startswith("的", tail) else tail
+    noun_after = _noun_after(text, noun_start, clause_end) if category == "count" else ""
     metric = noun_after or _clean_metric(ctx, text[item_start:start])
     if not metric and continued and sentence[0] <= paragraph:
         metric = _clean_metric(ctx, text[_last_mark(text, continued[0], continued[1], ITEM_MARKS) : continued[1]])
     if category == "money" and text.startswith("的", tail):
         target = _noun_after(text, tail + 1, clause_end)
-        following = p.quantity.match(text, tail + 1)
+        following = p.quantity[0].match(text, tail + 1)
         if following and following["unit"]:
             target = _noun_after(text, following.end(), clause_end)
         # 总投资7100亿元的1364个重点项目: the money is the projects' 总投资.
         word = next((w for w in ("总投资", "投资", "投入", "资金") if w in metric), "")
         if target and target not in metric:
             metric = target + (metric[metric.rfind(word) :] if word else metric)
-    quote_end = tail + len(noun_after) if noun_after else tail
+    quote_end = noun_start + len(noun_after) if noun_after else tail
     quote_start = item_start
     while quote_start < start and text[quote_start] in TRIM:
         quote_start += 1
@@ -471,8 +517,11 @@ def _distribute(ctx: _Context, candidates: list[_Candidate]) -> list[_Candidate]
             # pledges before it in the same part of the sentence.
             segment = _last_mark(text, c.sentence[0], c.start, "；;")
             metrics = [o.metric for o in out if o.start >= segment and o.sentence == c.sentence and o.metric]
-        if len(metrics) <= 1:
+        if not metrics:
             out.extend(group)
+        elif len(metrics) == 1:
+            # 城乡低保人均补助标准分别提高5%和8%: one (compound) metric for every value.
+            out.extend(_replace(g, metric=metrics[0]) for g in group)
         elif len(group) == 1:
             for metric in metrics:
                 out.append(_replace(c, metric=metric))
@@ -523,13 +572,23 @@ def _merge(source: str, text: str, candidates: list[_Candidate]) -> list[Pledge]
     return list(pledges.values())
 
 
+def _quantities(p: Patterns, text: str) -> list[re.Match[str]]:
+    """Every quantity match of the three regexes, in text order, overlaps dropped."""
+    matches = sorted((m for pattern in p.quantity for m in pattern.finditer(text)), key=re.Match.start)
+    kept: list[re.Match[str]] = []
+    for m in matches:
+        if not kept or m.start() >= kept[-1].end():
+            kept.append(m)
+    return kept
+
+
 def run(text: str, source: str, year: int | None, title: str | None, date: str | None) -> Extraction:
     """:func:`taizhang.extract.extract` without its safety net (the fuzz tests call this)."""
     warnings: list[str] = []
     if year is None:
         year = document_year(text, title, date)
     ctx = _Context(text, year, title)
-    candidates = [c for m in ctx.p.quantity.finditer(text) if (c := _judge(ctx, m)) is not None]
+    candidates = [c for m in _quantities(ctx.p, text) if (c := _judge(ctx, m)) is not None]
     candidates = _distribute(ctx, candidates)
     _inherit_metrics(ctx, candidates)
     pledges = _merge(source, text, candidates)

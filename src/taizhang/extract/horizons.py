@@ -47,30 +47,37 @@ def _small(span: str) -> int | None:
     return int(value) if value is not None and 0 < value < 100 else None
 
 
+_YEAR_SUFFIXES = ("底前", "年底", "底", "末", "前", "以前", "之前", "内")
+_NUM_CHARS = "0-9０-９〇零○一二两三四五六七八九十"
+
+
 @cache
-def pattern() -> re.Pattern[str]:
-    """Every alternative starts with a literal or a character class, never with an optional
-    group or a lookbehind, so the regex engine can skip ahead to the few places a horizon can
-    start; the words before a match (到, 比) are looked at in :func:`find_horizons`."""
+def patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two regexes, each starting with one character class or literal so that the regex engine
+    can scan for it in C: a number before 年 (2026年, 1 9 9 8 年, 二〇三五年, 5年, 三年内) and the
+    fixed words (今年, 年内, 十四五, 本世纪中叶). What stands before a match (到, 未来, 比) is
+    looked at in :func:`find_horizons`."""
     data = rules.load()["horizons"]
     alt = rules.alternation
-    return re.compile(
-        rf"(?P<year>{YEAR_DIGITS})[ ]?年(?:底前|年底|底|末|前|以前|之前|内)?"
-        rf"|(?P<relative>{alt(data['relative'])})"
-        rf"|(?:{alt(data['span_before'])})(?P<n1>{SMALL})年"
-        rf"|(?P<n2>{SMALL})年(?:{alt(data['span_after'])})"
-        rf"|(?P<period>{alt(data['periods'])})[”\"]?(?:时期|期间|末|规划期|规划)?"
-        rf"|(?P<fixed>{alt(data['fixed'])})"
+    suffixes = alt(_YEAR_SUFFIXES + tuple(data["span_after"]))
+    return (
+        re.compile(rf"(?P<num>[{_NUM_CHARS}](?:[ ]?[{_NUM_CHARS}]){{0,3}})[ ]?年(?P<suffix>{suffixes})?"),
+        re.compile(
+            rf"(?P<relative>{alt(data['relative'])})"
+            rf"|(?P<period>{alt(data['periods'])})[”\"]?(?:时期|期间|末|规划期|规划)?"
+            rf"|(?P<fixed>{alt(data['fixed'])})"
+        ),
     )
 
 
 @cache
-def _lookback() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _lookback() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = rules.load()["horizons"]
     alt = rules.alternation
     return (
         re.compile(rf"(?:{alt(data['base_markers'])})[ ]?$"),
         re.compile(rf"(?:{alt(data['to_words'])})[ ]?$"),
+        re.compile(rf"(?:{alt(data['span_before'])})$"),
     )
 
 
@@ -78,37 +85,56 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
     """Every horizon phrase in ``text[lo:hi]``, in order; base years (比2020年) are left out."""
     data = rules.load()["horizons"]
     base_after = tuple(data["base_after"])
-    base_before, to_words = _lookback()
+    span_after = tuple(data["span_after"])
+    base_before, to_words, span_before = _lookback()
+    hi = len(text) if hi is None else hi
+    numbers, words = patterns()
+    matches = sorted([*numbers.finditer(text, lo, hi), *words.finditer(text, lo, hi)], key=lambda m: m.start())
     found: list[Horizon] = []
-    for m in pattern().finditer(text, lo, len(text) if hi is None else hi):
+    covered = lo
+    for m in matches:
         start, end = m.start(), m.end()
+        if start < covered:
+            continue  # the 年内 of 三年内
         before = text[max(lo, start - 4) : start]
-        if m["year"]:
-            if before[-1:].isdigit() or base_before.search(before) or text.startswith(base_after, end):
-                continue
-            deadline = parse_year(m["year"])
-            if deadline is None:
-                continue
-            if to := to_words.search(before):
-                start -= len(to.group())
-            found.append(Horizon(start, end, text[start:end].strip(), deadline, False))
-        elif m["relative"]:
-            offset = data["relative"][m["relative"]]
-            found.append(Horizon(start, end, m.group(), None if year is None else year + offset, True))
-        elif m["n1"] or m["n2"]:
+        horizon = None
+        if m.re is numbers:
             if before[-1:].isdigit():
                 continue
-            n = _small(m["n1"] or m["n2"])
-            if n is not None:
-                found.append(Horizon(start, end, m.group(), None if year is None else year + n, True))
+            digits = m["num"].replace(" ", "")
+            suffix = m["suffix"] or ""
+            if len(digits) == 4:
+                deadline = parse_year(digits)
+                if deadline is None or base_before.search(before) or text.startswith(base_after, end):
+                    continue
+                if suffix and suffix not in _YEAR_SUFFIXES:
+                    end -= len(suffix)
+                if to := to_words.search(before):
+                    start -= len(to.group())
+                horizon = Horizon(start, end, text[start:end].strip(), deadline, False)
+            elif (n := _small(digits)) is not None:
+                if lead := span_before.search(before):
+                    start -= len(lead.group())
+                    if suffix not in span_after:
+                        end -= len(suffix)
+                elif suffix not in span_after or not suffix:
+                    continue  # 三年攻坚行动, 五年来: a length, not a horizon
+                horizon = Horizon(start, end, text[start:end], None if year is None else year + n, True)
+        elif m["relative"]:
+            offset = data["relative"][m["relative"]]
+            horizon = Horizon(start, end, m.group(), None if year is None else year + offset, True)
         elif m["period"]:
-            if before[-1:] in "“\"":
+            if before and before[-1] in "“\"":
                 start -= 1
-            found.append(Horizon(start, end, text[start:end], int(data["periods"][m["period"]]), False))
-        elif m["fixed"]:
+            horizon = Horizon(start, end, text[start:end], int(data["periods"][m["period"]]), False)
+        else:
             if to := to_words.search(before):
                 start -= len(to.group())
-            found.append(Horizon(start, end, text[start:end], int(data["fixed"][m["fixed"]]), False))
+            horizon = Horizon(start, end, text[start:end], int(data["fixed"][m["fixed"]]), False)
+        if horizon is None:
+            continue  # 0年, 100年: neither a year nor a span of years
+        found.append(horizon)
+        covered = m.end()
     return found
 
 

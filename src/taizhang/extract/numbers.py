@@ -20,28 +20,24 @@ CN_DIGITS = "零〇一二两三四五六七八九"
 CN_NUMERAL_CHARS = CN_DIGITS + "十百千万亿"
 
 # An Arabic numeral: thousands groups (1,500), single digits spaced out by a scraper (1 9 9 3),
-# or plain digits; then decimals. Full-width digits count as digits.
-# No lookbehinds here: a pattern that starts with a plain character class lets the regex engine
-# skip ahead fast; whoever matches these checks the character before (see :func:`starts_inside`).
-ARABIC = (
-    r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９](?: [0-9０-９](?![0-9０-９]))+|[0-9０-９]+)"
-    r"(?:[.．][0-9０-９]+)?"
+# or plain digits; then decimals. Full-width digits count as digits. Runs are possessive (++):
+# a run is never re-split to try a shorter numeral.
+_ARABIC_TAIL = (
+    r"(?:[0-9]{0,2}(?:,[0-9]{3})+(?![0-9])|(?: [0-9０-９](?![0-9０-９]))+|[0-9０-９]*+)"
+    r"(?:[.．][0-9０-９]++)?"
 )
-CHINESE = rf"[{CN_NUMERAL_CHARS}]+"
+ARABIC = rf"[0-9０-９]{_ARABIC_TAIL}"
+CHINESE = rf"[{CN_NUMERAL_CHARS}]++"
 NUMERAL = rf"(?:{ARABIC}|{CHINESE})"
-_ARABIC_CHARS = set("0123456789０１２３４５６７８９.．")
+# The same, for the start of a match: one character class first, so the regex engine can scan
+# for it fast, then a lookbehind so that no match starts inside a longer run (the 025 of 2025);
+# without it a long run of digits with no unit is retried from every position, quadratic.
+ARABIC_LEAD = rf"[0-9０-９](?<![0-9０-９.．][0-9０-９]){_ARABIC_TAIL}"
+CHINESE_LEAD = rf"[{CN_NUMERAL_CHARS}](?<![{CN_NUMERAL_CHARS}]{{2}})[{CN_NUMERAL_CHARS}]*+"
 
 # Chinese magnitudes that a written unit keeps (7100亿元: value 7100, unit 亿元).
 _TRAILING_MULTIPLIERS = ("万亿", "亿", "万")
 _BARE_MAGNITUDE = set("十百千万亿")
-
-
-def starts_inside(text: str, start: int, span: str) -> bool:
-    """Whether a numeral found at ``start`` is the tail of a longer one (the 025 of 2025)."""
-    if start == 0 or not span:
-        return False
-    before = text[start - 1]
-    return before in _ARABIC_CHARS if is_arabic(span) else before in CN_NUMERAL_CHARS
 
 
 def is_arabic(span: str) -> bool:

@@ -32,9 +32,10 @@ SCHEMA: dict[str, dict[str, type]] = {
         "to_words": list, "base_markers": list, "base_after": list,
     },
     "markers": {
-        "review_headings": list, "plan_headings": list, "past": list, "past_in_plan": list,
+        "review_headings": list, "plan_headings": list, "notes_headings": list,
+        "enumeration_nouns": list, "capacity_categories": list, "past": list, "past_in_plan": list,
         "future": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
-        "context_openers": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+        "context_openers": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,

@@ -1,0 +1,311 @@
+"""How well repair undoes damage of the kinds the seed shows, on clean real documents.
+
+Damage, drawn with a seeded random generator from the clean texts of shared/corpus:
+
+- ``duplicate``: a paragraph copied to a random place;
+- ``near_duplicate``: a paragraph copied to a random place with one word (two or more Chinese
+  characters) replaced by another word of the same document;
+- ``join``: a paragraph cut at a random character (not right after closing punctuation) and its
+  tail moved to a random place after the head;
+- ``move``: in a roundup article assembled from several region documents (one speaker header
+  each, as in the seed), a paragraph moved into another speaker's section.
+
+Each damaged document is repaired and every change of the matching kind is scored: recall is
+the share of damage undone exactly, precision the share of changes that undo damage. Changes
+repair already makes on the undamaged document (real splits in the corpus) are left out of both.
+
+    .venv/bin/python bench/repair.py                      # the defaults
+    .venv/bin/python bench/repair.py --seed 7 --rounds 5  # another draw
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from taizhang.repair import repair
+from taizhang.repair.text import cjk_count, paragraphs, words
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+CLOSING = "。！？!?；;…:：”’\"」』)）】》"
+# Region of each roundup source, from the corpus file name.
+REGIONS = {
+    "guangdong": "广东省", "hebei": "河北省", "hubei": "湖北省", "shandong": "山东省",
+    "sichuan": "四川省", "zhejiang": "浙江省", "hailar": "海拉尔区",
+}  # fmt: skip
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "建国明华志强永军伟东海涛新平春光文斌"
+KINDS = ("duplicate", "near_duplicate", "join", "move")
+CHANGE_KIND = {
+    "duplicate": "remove_duplicate", "near_duplicate": "remove_near_duplicate",
+    "join": "join_fragment", "move": "move",
+}  # fmt: skip
+
+
+@dataclass
+class Line:
+    text: str
+    origin: int | None  # paragraph index in the clean document; None for what damage added
+    section: str | None = None  # speaker of the section it came from (roundups)
+    touched: bool = False  # already part of one damage: each line takes one, so scoring is clear
+    header: bool = False  # a speaker's header line (roundups)
+
+
+@dataclass
+class Damage:
+    kind: str
+    lines: tuple[int, ...]  # ids of the Line objects the change must name (lines move around)
+    owner: str | None = None  # for a move: the speaker it was taken from
+    group: str = "all"  # the part of the kind it counts in, for the breakdown
+
+
+def _body(text: str) -> bool:
+    return text[-1] in CLOSING and not text.endswith((":", "："))
+
+
+def _pick(rng: random.Random, lines: list[Line], min_cjk: int) -> int | None:
+    choices = [i for i, line in enumerate(lines) if line.origin is not None and not line.touched
+               and _body(line.text) and cjk_count(line.text) >= min_cjk]  # fmt: skip
+    if not choices:
+        return None
+    i = rng.choice(choices)
+    lines[i].touched = True
+    return i
+
+
+def duplicate(rng, lines, damages, settings):
+    i = _pick(rng, lines, settings.min_cjk)
+    if i is None:
+        return
+    original = lines[i]
+    copy = Line(original.text, None, original.section, True)
+    lines.insert(rng.randrange(len(lines) + 1), copy)
+    damages.append(Damage("duplicate", (id(copy), id(original))))
+
+
+def near_duplicate(rng, lines, damages, settings):
+    i = _pick(rng, lines, settings.min_cjk_near)
+    if i is None:
+        return
+    text = lines[i].text
+    vocabulary = sorted({w for line in lines for w in words(line.text) if cjk_count(w) == len(w) >= 2})
+    spans, at = [], 0
+    for w in words(text):
+        if cjk_count(w) == len(w) >= 2:
+            spans.append((at, at + len(w)))
+        at += len(w)
+    if not spans or len(vocabulary) < 2:
+        return
+    start, end = rng.choice(spans)
+    new = rng.choice([w for w in vocabulary if w != text[start:end]])
+    changed = text[:start] + new + text[end:]
+    original = lines[i]
+    copy = Line(changed, None, original.section, True)
+    lines.insert(rng.randrange(len(lines) + 1), copy)
+    damages.append(Damage("near_duplicate", (id(copy), id(original))))
+
+
+def cut(rng, lines, damages, settings):
+    i = _pick(rng, lines, settings.min_cjk_cut)
+    if i is None:
+        return
+    text = lines[i].text
+    points = [k for k in range(settings.edge, len(text) - settings.edge) if text[k - 1] not in CLOSING]
+    if not points:
+        return
+    k = rng.choice(points)
+    head = Line(text[:k], None, lines[i].section, True)
+    tail = Line(text[k:], None, lines[i].section, True)
+    lines[i] = head
+    lines.insert(rng.randrange(i + 1, len(lines) + 1), tail)
+    group = "cut inside a word" if _inside_word(head.text, tail.text) else "cut between words"
+    damages.append(Damage("join", (id(head), id(tail)), group=group))
+
+
+def move(rng, lines, damages, settings, regions):
+    i = _pick(rng, lines, settings.min_cjk)
+    if i is None or lines[i].section is None:  # the lead paragraph belongs to no speaker
+        return
+    line = lines.pop(i)
+    # right after any line under another speaker's header, the header included
+    targets, under = [], None
+    for k, other in enumerate(lines):
+        under = other.section if other.header else under
+        if under not in (None, line.section):
+            targets.append(k + 1)
+    if not targets:
+        lines.insert(i, line)
+        return
+    lines.insert(rng.choice(targets), line)
+    region = regions[line.section]
+    named = any(w in line.text for w in (line.section, region, region[:-1]))
+    group = "names its speaker or region" if named else "names neither"
+    damages.append(Damage("move", (id(line),), line.section, group))
+
+
+DAMAGE = {"duplicate": duplicate, "near_duplicate": near_duplicate, "join": cut}
+
+
+def roundup(rng: random.Random, sources: dict[str, str], speakers: int, per_speaker: int,
+            regions: dict[str, str]) -> list[Line]:  # fmt: skip
+    """A seed-like article: a lead paragraph, then per speaker a header line and a run of
+    consecutive body paragraphs of one region's work report. ``regions`` gets name → region."""
+    lines = [Line("各地代表热议政府工作报告,纷纷表示要把学习贯彻会议精神作为重要政治任务。", 0)]
+    names = set()
+    for region, text in rng.sample(sorted(sources.items()), speakers):
+        name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2))))
+        while name in names:
+            name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2))
+        names.add(name)
+        regions[name] = region
+        lines.append(Line(f"省人大代表、{region}委书记{name}:", len(lines), name, header=True))
+        body = [p.text for p in paragraphs(text) if _body(p.text) and cjk_count(p.text) >= 20]
+        start = rng.randrange(max(1, len(body) - per_speaker))
+        for para in body[start : start + per_speaker]:
+            lines.append(Line(para, len(lines), name))
+    return lines
+
+
+@dataclass
+class Settings:
+    seed: int
+    rounds: int
+    per_doc: int
+    speakers: int
+    per_speaker: int
+    min_cjk: int
+    min_cjk_near: int
+    min_cjk_cut: int
+    edge: int
+
+
+def score(lines: list[Line], damages: list[Damage], baseline: set[tuple[str, tuple[int, ...]]],
+          tally: dict[str, Counter]) -> None:  # fmt: skip
+    """Repair the damaged lines and count, per kind, damage undone and changes that undo damage."""
+    result = repair("\n".join(line.text for line in lines))
+    position = {id(line): k for k, line in enumerate(lines)}
+    found = {kind: [c for c in result.changes if c.kind == CHANGE_KIND[kind]] for kind in KINDS}
+    used: set[int] = set()
+    for d in damages:
+        want = {position[x] for x in d.lines}
+        hits = [c for c in found[d.kind] if want <= set(c.paragraphs)
+                and (d.kind != "join" or set(c.paragraphs) == want)
+                and (d.kind != "move" or c.values[1] == d.owner)]  # fmt: skip
+        t = tally[d.kind]
+        t["damage"] += 1
+        t[d.group, "damage"] += 1
+        if hits:
+            t["undone"] += 1
+            t[d.group, "undone"] += 1
+            used.update(id(c) for c in hits)
+            if d.kind == "near_duplicate":  # the copy with the changed word should be the one dropped
+                t["kept the original"] += result.section_of(position[d.lines[1]]) is not None
+    for kind in KINDS:
+        for c in found[kind]:
+            origins = tuple(lines[i].origin for i in c.paragraphs)
+            if None not in origins and (c.kind, origins) in baseline:
+                continue  # repair makes this change on the undamaged text too
+            tally[kind]["changes"] += 1
+            tally[kind]["right"] += id(c) in used
+
+
+def _inside_word(head: str, tail: str) -> bool:
+    joined = head[-6:] + tail[:6]
+    at = 0
+    for w in words(joined):
+        if at < min(6, len(head)) < at + len(w):
+            return True
+        at += len(w)
+    return False
+
+
+def baseline_changes(lines: list[Line], counts: Counter, where: str) -> set[tuple[str, tuple[int, ...]]]:
+    """The changes repair makes on the undamaged lines (counted in ``counts`` under ``where``)."""
+    result = repair("\n".join(line.text for line in lines))
+    for c in result.changes:
+        counts[where, c.kind] += 1
+    return {(c.kind, tuple(lines[i].origin for i in c.paragraphs)) for c in result.changes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--rounds", type=int, default=3, help="damaged copies of each document")
+    ap.add_argument("--per-doc", type=int, default=2, help="damage of each kind per copy")
+    ap.add_argument("--speakers", type=int, default=4, help="speakers per roundup article")
+    ap.add_argument("--per-speaker", type=int, default=5, help="paragraphs per speaker")
+    args = ap.parse_args(argv)
+    s = Settings(args.seed, args.rounds, args.per_doc, args.speakers, args.per_speaker,
+                 min_cjk=10, min_cjk_near=20, min_cjk_cut=30, edge=8)  # fmt: skip
+    files = sorted(args.corpus.glob("*.txt"))
+    if not files:
+        print(f"no .txt files in {args.corpus}", file=sys.stderr)
+        return 2
+    rng = random.Random(s.seed)
+    texts = {f.name: f.read_text(encoding="utf-8") for f in files}
+    sources = {}
+    for name, text in texts.items():
+        for key, region in REGIONS.items():
+            if key in name:
+                sources.setdefault(region, text)  # one document per region
+    print("damage generator:", s)
+    print("corpus:", args.corpus, f"({len(files)} files; roundups from {', '.join(sorted(sources))})")
+    print("reproduce:", f".venv/bin/python bench/repair.py --corpus {args.corpus} --seed {s.seed} --rounds {s.rounds}"
+          f" --per-doc {s.per_doc} --speakers {s.speakers} --per-speaker {s.per_speaker}")  # fmt: skip
+    tally: dict[str, Counter] = {k: Counter() for k in KINDS}
+    undamaged: Counter = Counter()
+    started = time.perf_counter()
+    documents = 0
+    for _ in range(s.rounds):
+        for name in sorted(texts):
+            clean = [Line(p.text, p.index) for p in paragraphs(texts[name])]
+            base = baseline_changes(clean, undamaged, "corpus documents")
+            lines = list(clean)
+            damages: list[Damage] = []
+            for kind in ("duplicate", "near_duplicate", "join"):
+                for _ in range(s.per_doc):
+                    DAMAGE[kind](rng, lines, damages, s)
+            score(lines, damages, base, tally)
+            documents += 1
+        for _ in range(len(texts)):
+            regions: dict[str, str] = {}
+            clean = roundup(rng, sources, s.speakers, s.per_speaker, regions)
+            base = baseline_changes(clean, undamaged, "roundups")
+            lines = list(clean)
+            damages = []
+            for _ in range(s.per_doc):
+                move(rng, lines, damages, s, regions)
+            score(lines, damages, base, tally)
+            documents += 1
+    elapsed = time.perf_counter() - started
+    print(f"\n{documents} damaged documents repaired in {elapsed:.1f} s\n")
+    print(f"{'kind':<30}{'damage':>7}{'undone':>7}{'changes':>8}{'right':>6}{'recall':>8}{'precision':>10}")
+    for kind in KINDS:
+        t = tally[kind]
+        print(f"{kind:<30}{t['damage']:>7}{t['undone']:>7}{t['changes']:>8}{t['right']:>6}"
+              f"{_ratio(t['undone'], t['damage']):>8}{_ratio(t['right'], t['changes']):>10}")  # fmt: skip
+        for group in sorted({g for g, _ in (k for k in t if isinstance(k, tuple))}):
+            if group != "all":
+                print(f"  {group:<28}{t[group, 'damage']:>7}{t[group, 'undone']:>7}{'':>14}"
+                      f"{_ratio(t[group, 'undone'], t[group, 'damage']):>8}")  # fmt: skip
+    near = tally["near_duplicate"]
+    print(f"\nnear_duplicate: kept the original (not the copy with the changed word) in "
+          f"{near['kept the original']} of {near['undone']}")  # fmt: skip
+    print("changes on the undamaged inputs (left out above):",
+          ", ".join(f"{n} {kind} on {where}" for (where, kind), n in sorted(undamaged.items())) or "none")
+    return 0
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a / b:.3f}" if b else "-"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Exact and near-duplicate paragraphs, and reprints of one article across a corpus.
+
+Exact duplicates share the hash of their comparison key (:func:`~taizhang.repair.text.normalise`).
+Near-duplicates are found two ways with rapidfuzz, as measured on the seed: ``fuzz.ratio`` catches
+copies with a word changed; ``partial_ratio`` catches a copy that lost a sentence (a quote opening
+dropped), which only containment can see. Candidate pairs come from shared character 4-grams so
+that long documents are not compared all against all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections import defaultdict
+
+from datasketch import MinHash, MinHashLSH
+from rapidfuzz import fuzz
+
+from taizhang.repair.rules import Rules
+from taizhang.repair.text import cjk_count, normalise, words
+
+GRAM = 4
+# A pair is compared only when it shares this share of the shorter key's 4-grams.
+MIN_SHARED = 0.3
+
+
+def key_hash(text: str) -> str:
+    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()
+
+
+def exact_groups(texts: dict[int, str], rules: Rules) -> list[list[int]]:
+    """Groups of ids whose texts have the same comparison key, with enough Chinese not to be a
+    stock line (各位代表！ may recur on purpose, and so may page residue such as "Public domain")."""
+    by_hash: dict[str, list[int]] = defaultdict(list)
+    for i, text in texts.items():
+        if cjk_count(text) >= rules.text["duplicate_min_chars"]:
+            by_hash[key_hash(text)].append(i)
+    return [sorted(ids) for ids in by_hash.values() if len(ids) > 1]
+
+
+def _grams(key: str) -> set[str]:
+    return {key[i : i + GRAM] for i in range(len(key) - GRAM + 1)}
+
+
+def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]]:
+    """Pairs ``(a, b, how)`` of different texts that are near-duplicates; ``how`` is ``ratio`` or
+    ``containment``."""
+    t = rules.text
+    keys = {i: normalise(s) for i, s in texts.items()}
+    keys = {i: k for i, k in keys.items() if cjk_count(k) >= t["duplicate_min_chars"]}
+    grams = {i: _grams(k) for i, k in keys.items()}
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, g in grams.items():
+        for gram in g:
+            index[gram].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for ids in index.values():
+        if len(ids) > 50:  # a stock phrase shared by many paragraphs says nothing about a pair
+            continue
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                a, b = sorted((ids[x], ids[y]))
+                shared[a, b] += 1
+    pairs = []
+    for (a, b), n in sorted(shared.items()):
+        ka, kb = keys[a], keys[b]
+        if ka == kb or n < MIN_SHARED * min(len(grams[a]), len(grams[b])):
+            continue
+        if fuzz.ratio(ka, kb) >= t["near_ratio"]:
+            pairs.append((a, b, "ratio"))
+            continue
+        short, long_ = sorted((ka, kb), key=len)
+        if (
+            len(short) >= t["containment_min_chars"]
+            and fuzz.partial_ratio(short, long_) >= t["containment_ratio"]
+        ):
+            pairs.append((a, b, "containment"))
+    return pairs
+
+
+def differs(a: str, b: str, posts: set[str]) -> list[tuple[str, str]]:
+    """Word-level differences between two near-duplicates, as ``(in a, in b)`` pairs.
+
+    A changed post keeps the word before it (市政协副主席 / 市政协委员, not 副主席 / 委员), since
+    a post alone does not say which office changed.
+    """
+    wa, wb = words(normalise(a)), words(normalise(b))
+    found = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if i1 > 0 and j1 > 0 and wa[i1 - 1] == wb[j1 - 1] and ({*wa[i1:i2], *wb[j1:j2]} & posts):
+            i1, j1 = i1 - 1, j1 - 1
+        found.append(("".join(wa[i1:i2]), "".join(wb[j1:j2])))
+    return found
+
+
+def _minhash(text: str, num_perm: int) -> MinHash:
+    m = MinHash(num_perm=num_perm)
+    key = normalise(text)
+    m.update_batch([g.encode("utf-8") for g in _grams(key)] or [key.encode("utf-8")])
+    return m
+
+
+def find_reprints(texts: dict[str, str], threshold: float = 0.8, num_perm: int = 128) -> list[set[str]]:
+    """Groups of sources that reprint the same article: MinHash LSH over character 4-grams.
+
+    ``threshold`` is the estimated Jaccard similarity above which two texts are one article.
+    Returns only groups of two or more sources, in the order their first member was given.
+    """
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    hashes = {}
+    for name, text in texts.items():
+        hashes[name] = _minhash(text, num_perm)
+        lsh.insert(name, hashes[name])
+    parent = {name: name for name in texts}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for name in texts:
+        for other in lsh.query(hashes[name]):
+            parent[root(other)] = root(name)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for name in texts:
+        groups[root(name)].add(name)
+    return [g for g in groups.values() if len(g) > 1]

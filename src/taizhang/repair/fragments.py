@@ -1,0 +1,141 @@
+"""Fragments: paragraphs cut mid-sentence, the tails cut from them, and overlapping splits.
+
+A head is a body paragraph that does not end on closing punctuation. It is joined to a tail only
+on evidence that the break runs through one sentence:
+
+- a dictionary word spans the break (地方发|展合作: 发展), measured as the gain in jieba's
+  segmentation log-probability when the two sides are read together;
+- a number spans the break (突破1|500亿元);
+- a clause completes in parallel with the list it ends (…专精特新企业达到500家、独角兽企业|达到13家:
+  the tail supplies the verb-number-measure the item before had).
+
+Without such evidence the head is reported as truncated, and a paragraph that cannot start a
+sentence as an orphan tail; neither is changed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from taizhang.repair.rules import Rules
+from taizhang.repair.text import first_clause, last_clause, tagged, word_across
+
+WINDOW = 6  # characters each side of a break given to the segmenter
+MAX_TAIL_CLAUSE = 12  # a completing clause is short: a verb, a number, a measure word
+BARE_NOUN_CHARS = 4  # what is left of a cut list: one noun (经济,)
+_DIGIT_END = re.compile(r"[0-9０-９]$")
+_DIGIT_START = re.compile(r"[0-9０-９.．]")
+_NUMBER_TAGS = {"m", "eng"}  # jieba tags Arabic numbers eng, Chinese ones m
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    head: int
+    tail: int
+    score: float
+    reason: str
+
+
+@lru_cache(maxsize=4096)
+def _shape(clause: str) -> tuple[str, ...]:
+    """Coarse part-of-speech shape of a clause: v, m (number), q (measure), n, x (other)."""
+    shape = []
+    for word, tag in tagged(clause):
+        if tag in _NUMBER_TAGS and any(c.isdigit() for c in word) or tag == "m":
+            shape.append("m")
+        elif tag[0] in "vqn":
+            shape.append(tag[0])
+        else:
+            shape.append("x")
+    return tuple(shape)
+
+
+def _completes_list(head: str, tail: str, rules: Rules) -> bool:
+    """Whether the tail's first clause gives the head's last list item the predicate its sibling
+    has (独角兽企业 + 达到13家 after 专精特新企业达到500家)."""
+    item = last_clause(head, rules)
+    before = head[: len(head) - len(item)]
+    if not item or not before or before[-1] not in rules.text["list_separators"]:
+        return False
+    if any(s == "v" for s in _shape(item)):
+        return False
+    clause = first_clause(tail, rules)
+    if not clause or len(clause) > MAX_TAIL_CLAUSE:
+        return False
+    shape = _shape(clause)
+    if not shape or shape[0] != "v" or "m" not in shape:
+        return False
+    sibling = _shape(last_clause(before[:-1], rules))
+    return sibling[-len(shape) :] == shape
+
+
+def score(head: str, tail: str, rules: Rules) -> tuple[float, str]:
+    """Evidence that ``tail`` continues ``head`` mid-sentence: ``(score, reason)``, 0 when none."""
+    need = rules.text["join_min_gain"]
+    left = last_clause(head, rules)[-WINDOW:]
+    right = first_clause(tail, rules)[:WINDOW]
+    if left and right:
+        gain, word = word_across(left, right)
+        if gain >= need:
+            return gain, f"the word {word} spans the break"
+    if _DIGIT_END.search(head) and _DIGIT_START.match(tail):
+        return need, "a number spans the break"
+    if _completes_list(head, tail, rules):
+        return need, f"{first_clause(tail, rules)} completes the clause {last_clause(head, rules)}"
+    return 0.0, ""
+
+
+def find_joins(heads: list[tuple[int, str]], tails: list[tuple[int, str]], rules: Rules) -> list[Join]:
+    """Best head–tail pairs, each head and tail used once, strongest evidence first, ties to the
+    nearest. A tail is looked for only after its head, within ``join_max_distance`` paragraphs:
+    a scraper pushes a cut tail down the page, and looking both ways doubles the chance of a word
+    spanning a false break (攻坚行|省党代会). ``tails`` must be in paragraph order."""
+    reach = rules.text["join_max_distance"]
+    tail_at = [t for t, _ in tails]
+    candidates = []
+    for h, head in heads:
+        for t, tail in tails[bisect.bisect_right(tail_at, h) : bisect.bisect_right(tail_at, h + reach)]:
+            s, reason = score(head, tail, rules)
+            if s > 0:
+                candidates.append((-s, t - h, h, t, reason))
+    joins, used_heads, used_tails = [], set(), set()
+    for neg, _, h, t, reason in sorted(candidates):
+        if h in used_heads or t in used_tails or t in used_heads:
+            continue
+        used_heads.add(h)
+        used_tails.add(t)
+        joins.append(Join(h, t, -neg, reason))
+    return joins
+
+
+def overlap(a: str, b: str, min_chars: int) -> int:
+    """Length of the longest end of ``a`` that ``b`` starts with (at least ``min_chars``), else 0.
+
+    A page split that repeats the last sentence of one paragraph at the start of the next.
+    """
+    if min(len(a), len(b)) < min_chars:
+        return 0
+    probe = b[:min_chars]
+    best = 0
+    start = a.find(probe)
+    while start >= 0:
+        k = len(a) - start
+        if k <= len(b) and b.startswith(a[start:]):
+            best = max(best, k)
+        start = a.find(probe, start + 1)
+    return best if best < len(b) else 0
+
+
+def is_orphan_tail(text: str, rules: Rules) -> bool:
+    """Whether a paragraph cannot start a sentence: it opens on a particle or closing mark, or on a
+    bare noun followed by a comma (经济,加快建设…), which is what is left of a cut-off list."""
+    if text[0] in rules.text["tail_starters"]:
+        return True
+    clause = first_clause(text, rules)
+    if len(clause) >= len(text) or len(clause) > BARE_NOUN_CHARS or text[len(clause)] not in rules.text["commas"]:
+        return False
+    tags = tagged(clause)
+    return len(tags) == 1 and tags[0][1] == "n"

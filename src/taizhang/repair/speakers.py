@@ -1,0 +1,190 @@
+"""Speakers of a roundup article: header lines, people introduced in text, and who owns what.
+
+A header line is a title chain ending in a name and a colon ("省党代表、市北区委书记高健:").
+A speaker without a header is one introduced in running text with a title that names a region
+("省党代表、李沧区委书记张友玉表示"). Evidence that a paragraph is someone's: their name next to a
+title or a speech verb, or their region (崂山区, its stem 崂山, or a distinctive suffix 新区).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from taizhang.repair.model import Paragraph
+from taizhang.repair.rules import Rules, alternation
+from taizhang.repair.text import words
+
+CJK = "\u4e00-\u9fff"
+# How much one mention counts: a name says more than a place, since places are also talked about.
+NAME_WEIGHT = 3
+REGION_WEIGHT = 1
+
+
+@dataclass(slots=True)
+class Speaker:
+    official: str
+    titles: list[str]
+    region: str | None
+    header: int | None  # paragraph index of the header line
+    start: int  # paragraph index where the speaker's section begins by position
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleMention:
+    """A name with the chain of titles written before it, in one paragraph."""
+
+    official: str
+    titles: tuple[str, ...]
+    paragraph: int
+
+
+def _word_bounds(text: str) -> set[int]:
+    """Offsets no dictionary word spans. Without HMM guessing, characters jieba does not know
+    stand alone, so only a real word (推广 in 推广东营) can hide a place name."""
+    bounds, at = {0}, 0
+    for w in words(text):
+        at += len(w)
+        bounds.add(at)
+    return bounds
+
+
+class Speakers:
+    """The speakers of one document and the regexes that find evidence for them."""
+
+    def __init__(self, paras: list[Paragraph], rules: Rules) -> None:
+        self.rules = rules
+        self.list: list[Speaker] = []
+        self.headers: dict[int, str] = {}
+        self.mentions: list[TitleMention] = []
+        self._find(paras)
+        self._alias()
+
+    # -- finding ---------------------------------------------------------------------------
+    @cached_property
+    def _separators(self) -> str:
+        return re.escape(self.rules.speakers["title_separators"])
+
+    def _chain(self, before: str) -> list[str]:
+        """The chain of titles written just before a name (省党代表、市北区委书记), in reading order."""
+        posts = re.compile(f"(?:{self.rules.posts_re})$")
+        chain: list[str] = []
+        for segment in reversed(re.split(f"[{self._separators}]", before)):
+            segment = re.split(f"[{re.escape(self.rules.speakers['chain_breaks'])}]", segment)[-1].strip()
+            if not segment or not posts.search(segment) or not re.fullmatch(f"[{CJK}()（）]+", segment):
+                break
+            chain.append(segment)
+        return chain[::-1]
+
+    def region_of(self, titles: list[str] | tuple[str, ...]) -> str | None:
+        region = re.compile(self.rules.region_re)
+        for title in titles:
+            m = region.match(title)
+            if m:
+                return m.group()
+        return None
+
+    def _header(self, para: Paragraph) -> tuple[str, list[str]] | None:
+        sp = self.rules.speakers
+        text = para.text
+        if len(text) > sp["header_max_chars"] or text[-1] not in sp["header_colons"]:
+            return None
+        m = re.fullmatch(
+            f"(.*?(?:{self.rules.posts_re}))([{CJK}]{{{sp['name_min_chars']},{sp['name_max_chars']}}})",
+            text[:-1],
+        )
+        if not m or not self.rules.is_name(m.group(2)):
+            return None
+        titles = self._chain(m.group(1))
+        return (m.group(2), titles) if titles else None
+
+    @cached_property
+    def _intro_re(self) -> re.Pattern[str]:
+        sp = self.rules.speakers
+        return re.compile(
+            f"(?:{self.rules.posts_re})([{CJK}]{{{sp['name_min_chars']},{sp['name_max_chars']}}}?)"
+            f"(?:{self.rules.adverbs_re})?(?:{self.rules.verbs_re})"
+        )
+
+    def _find(self, paras: list[Paragraph]) -> None:
+        by_name: dict[str, Speaker] = {}
+        for para in paras:
+            header = self._header(para)
+            if header:
+                name, titles = header
+                self.headers[para.index] = name
+                self.mentions.append(TitleMention(name, tuple(titles), para.index))
+                if name not in by_name:
+                    by_name[name] = Speaker(name, titles, self.region_of(titles), para.index, para.index)
+                continue
+            for m in self._intro_re.finditer(para.text):
+                name = m.group(1)
+                if not self.rules.is_name(name):
+                    continue
+                titles = self._chain(para.text[: m.start(1)])
+                if not titles:
+                    continue
+                self.mentions.append(TitleMention(name, tuple(titles), para.index))
+                region = self.region_of(titles)
+                if name not in by_name and region:
+                    by_name[name] = Speaker(name, titles, region, None, para.index)
+        self.list = sorted(by_name.values(), key=lambda s: s.start)
+
+    def _alias(self) -> None:
+        """Give each speaker the ways their region is written, dropping any two speakers share."""
+        suffixes = sorted(self.rules.regions["suffixes"], key=len, reverse=True)
+        claims: dict[str, set[str]] = {}
+        for s in self.list:
+            if not s.region:
+                continue
+            forms = {s.region}
+            suffix = next(x for x in suffixes if s.region.endswith(x))
+            stem = s.region[: -len(suffix)]
+            if len(stem) >= self.rules.regions["stem_min_chars"]:
+                forms.add(stem)
+            if len(suffix) > 1:  # 新区 names one place in an article; 区 alone names nothing
+                forms.add(suffix)
+            for form in forms:
+                claims.setdefault(form, set()).add(s.official)
+        for s in self.list:
+            s.aliases = sorted((f for f, who in claims.items() if who == {s.official}), key=len, reverse=True)
+
+    # -- evidence --------------------------------------------------------------------------
+    @cached_property
+    def _name_re(self) -> re.Pattern[str] | None:
+        names = [s.official for s in self.list]
+        if not names:
+            return None
+        n = alternation(names)
+        r = self.rules
+        return re.compile(f"(?:{r.posts_re})({n})|({n})(?=(?:{r.adverbs_re})?(?:{r.verbs_re}))")
+
+    def named(self, text: str) -> Counter[str]:
+        """Speakers named in ``text`` next to a title or a speech verb."""
+        if self._name_re is None:
+            return Counter()
+        return Counter(m.group(1) or m.group(2) for m in self._name_re.finditer(text))
+
+    def evidence(self, text: str) -> Counter[str]:
+        """Weighted mentions of each speaker in ``text``: names, then regions."""
+        found: Counter[str] = Counter()
+        for name, n in self.named(text).items():
+            found[name] += NAME_WEIGHT * n
+        owner = {a: s.official for s in self.list for a in s.aliases}
+        if owner and any(a in text for a in owner):
+            # A place is named by whole words only: 推广东营 holds 广东 across two words, while
+            # 市北区委书记 is cut 市北|区委书记, so 市北 is the name there, not 市北区.
+            bounds = _word_bounds(text)
+            taken: set[int] = set()
+            for alias in sorted(owner, key=len, reverse=True):
+                at = text.find(alias)
+                while at >= 0:
+                    span = set(range(at, at + len(alias)))
+                    if at in bounds and at + len(alias) in bounds and not span & taken:
+                        taken |= span
+                        found[owner[alias]] += REGION_WEIGHT
+                    at = text.find(alias, at + 1)
+        return found

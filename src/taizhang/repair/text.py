@@ -1,0 +1,153 @@
+"""Text helpers shared by the repair stages: paragraphs, comparison keys, word segmentation."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+import jieba
+import jieba.posseg
+
+from taizhang.repair.model import Paragraph
+from taizhang.repair.rules import Rules
+
+# Zero-width and BOM characters scraped pages carry; they count as whitespace here.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_LINE = re.compile(r"[^\r\n\u2028\u2029\x85\x0b\x0c\x1c-\x1e]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Non-empty lines of ``text``, stripped, with their spans into ``text``."""
+    found = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        lead = len(line) - len(line.lstrip(" \t\u3000" + INVISIBLE))
+        body = line.strip(" \t\u3000" + INVISIBLE)
+        if not body:
+            continue
+        start = m.start() + lead
+        found.append(Paragraph(len(found), start, start + len(body), body))
+    return found
+
+
+@lru_cache(maxsize=8192)  # each paragraph is compared many times
+def normalise(text: str) -> str:
+    """The comparison key of a paragraph: NFKC width-folded, without punctuation or spaces.
+
+    Used only to compare; what repair keeps is always the original text.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if c not in INVISIBLE and unicodedata.category(c)[0] not in "PZSC")
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+@cache
+def _tokenizer() -> jieba.Tokenizer:
+    # Our own instance so that repair never changes the global jieba state other code uses.
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+@cache
+def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
+    return jieba.posseg.POSTokenizer(_tokenizer())
+
+
+def words(text: str) -> list[str]:
+    """Dictionary words of ``text`` (no HMM guessing, so unknown words fall apart into characters)."""
+    return _tokenizer().lcut(text, HMM=False)
+
+
+def tagged(text: str) -> list[tuple[str, str]]:
+    """``(word, part of speech)`` pairs of ``text``."""
+    return [(p.word, p.flag) for p in _pos_tokenizer().cut(text, HMM=False)]
+
+
+def _route_logp(text: str) -> float:
+    """Log-probability of the best dictionary segmentation of ``text`` (jieba's own route)."""
+    if not text:
+        return 0.0
+    tokenizer = _tokenizer()
+    dag = tokenizer.get_DAG(text)
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(text, dag, route)
+    return route[0][0]
+
+
+def _may_span(head: str, tail: str) -> bool:
+    """Whether some dictionary word starts in ``head`` and ends in ``tail``: a quick look-up in
+    jieba's word list that spares the segmenter most pairs. jieba keeps every prefix of a word
+    in the list (with frequency 0), so a string that is not there cannot grow into a word."""
+    freq = _tokenizer().FREQ
+    for i in range(len(head)):
+        if head[i:] not in freq:
+            continue
+        for j in range(1, len(tail) + 1):
+            count = freq.get(head[i:] + tail[:j])
+            if count is None:
+                break
+            if count:
+                return True
+    return False
+
+
+def word_across(head: str, tail: str) -> tuple[float, str]:
+    """How much better ``head + tail`` segments than the two apart, and the word spanning the break.
+
+    A dictionary word cut in two (地方发|展合作 → 发展) gains a lot; two whole words side by side
+    gain nothing. Returns ``(gain, word)``; ``word`` is empty when no word spans the break.
+    """
+    if not head or not tail or not _may_span(head, tail):
+        return 0.0, ""
+    joined = head + tail
+    cut = len(head)
+    tokenizer = _tokenizer()
+    dag = tokenizer.get_DAG(joined)
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(joined, dag, route)
+    i = 0
+    word = ""
+    while i < len(joined):
+        j = route[i][1] + 1
+        if i < cut < j:
+            word = joined[i:j]
+        i = j
+    if not word:
+        return 0.0, ""
+    gain = route[0][0] - _route_logp(head) - _route_logp(tail)
+    return (gain if math.isfinite(gain) else 0.0), word
+
+
+def last_clause(text: str, rules: Rules) -> str:
+    seps = rules.text["clause_separators"]
+    i = max((text.rfind(c) for c in seps), default=-1)
+    return text[i + 1 :]
+
+
+def first_clause(text: str, rules: Rules) -> str:
+    seps = rules.text["clause_separators"]
+    cuts = [i for i in (text.find(c) for c in seps) if i >= 0]
+    return text[: min(cuts)] if cuts else text
+
+
+def first_sentence(text: str, rules: Rules) -> str:
+    cuts = [i for i in (text.find(c) for c in rules.text["sentence_ends"]) if i >= 0]
+    return text[: min(cuts)] if cuts else text
+
+
+def ends_closed(text: str, rules: Rules) -> bool:
+    """Whether the paragraph ends on punctuation that can close it."""
+    return text[-1] in rules.text["closing"]
+
+
+def is_enumerated(text: str, rules: Rules) -> bool:
+    return bool(rules.enumerator_re.match(text))

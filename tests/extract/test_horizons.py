@@ -1,0 +1,65 @@
+"""Horizons → deadlines, and the document's year."""
+
+from __future__ import annotations
+
+import pytest
+
+from taizhang.extract import document_year
+from taizhang.extract.horizons import find_horizons, parse_year
+
+
+@pytest.mark.parametrize(
+    ("phrase", "year", "deadline", "words"),
+    [
+        ("到2026年，", 2022, 2026, "到2026年"),
+        ("2025年前完成", 2022, 2025, "2025年前"),
+        ("年内完成", 2022, 2022, "年内"),
+        ("今年重点推进", 2022, 2022, "今年"),
+        ("全年新增", 2019, 2019, "全年"),
+        ("明年实现", 2022, 2023, "明年"),
+        ("未来5年，", 2022, 2027, "未来5年"),
+        ("未来三年，", 2022, 2025, "未来三年"),
+        ("今后五年，", 2016, 2021, "今后五年"),
+        ("三年内建成", 2020, 2023, "三年内"),
+        ("“十四五”时期", 2021, 2025, "“十四五”时期"),
+        ("十五五末", 2026, 2030, "十五五末"),
+        ("到2035年基本实现", 2022, 2035, "到2035年"),
+        ("到本世纪中叶，", 2017, 2050, "到本世纪中叶"),
+        ("到二〇三五年", 2021, 2035, "到二〇三五年"),
+        ("确保到二0二0年", 2012, 2020, "到二0二0年"),
+        ("于1 9 9 8 年", 1998, 1998, "于1 9 9 8 年"),
+        ("今年", None, None, "今年"),
+    ],
+)
+def test_horizon(phrase: str, year: int | None, deadline: int | None, words: str) -> None:
+    found = find_horizons(phrase, year)
+    assert [(h.deadline, h.words) for h in found] == [(deadline, words)]
+
+
+@pytest.mark.parametrize("phrase", ["比2020年增长1倍", "在2020年基础上翻一番", "与2019年相比", "12026年", "三年攻坚行动", "0年", "建党100年", "五年来"])
+def test_not_a_horizon(phrase: str) -> None:
+    assert find_horizons(phrase, 2022) == []
+
+
+@pytest.mark.parametrize(
+    ("span", "year"), [("2026", 2026), ("2 0 2 6", 2026), ("二〇二六", 2026), ("二0二0", 2020), ("１９９８", 1998), ("3000", None)]
+)
+def test_parse_year(span: str, year: int | None) -> None:
+    assert parse_year(span) == year
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "date", "year"),
+    [
+        ("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n", None, None, 2024),
+        ("2022年6月1日，省第十二次党代会开幕。", None, None, 2022),
+        ("各位代表：", "2026年山东省政府工作报告", None, 2026),
+        ("各位代表：", None, "2019-03-05", 2019),
+        ("各位代表：", None, "2019", 2019),
+        ("本届政府从1 9 9 3 年3 月就职。\n一、关于过去五年的政府工作\n二、关于1 9 9 8 年政府工作的建议\n", None, None, 1998),
+        ("各位代表：\n一、2018年工作回顾\n", None, None, 2019),
+        ("各位代表：现在，我代表国务院向大会报告。", None, None, None),
+    ],
+)
+def test_document_year(text: str, title: str | None, date: str | None, year: int | None) -> None:
+    assert document_year(text, title=title, date=date) == year

@@ -1,0 +1,189 @@
+"""The parts of repair on small phrasings: tables of input → expected, one per behaviour."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from taizhang.repair import find_reprints, render, repair
+from taizhang.repair import rules as rules_module
+from taizhang.repair.fragments import is_orphan_tail, overlap, score
+from taizhang.repair.rules import load
+from taizhang.repair.text import normalise, paragraphs
+
+RULES = load("zh")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("省党代表、市北区委书记高健:", "省党代表,市北区委书记高健："),
+    ("ＧＤＰ突破１２００亿元。", "GDP突破1200亿元"),
+    ("\u200b 一段 话 ", "一段话"),
+])  # fmt: skip
+def test_normalise_folds_width_punctuation_and_space(a, b):
+    assert normalise(a) == normalise(b)
+
+
+def test_paragraphs_are_non_empty_lines_with_spans():
+    text = "  第一段。\n\n\u3000第二段。\r\n\u200b\n"
+    paras = paragraphs(text)
+    assert [p.text for p in paras] == ["第一段。", "第二段。"]
+    assert all(text[p.start : p.end] == p.text for p in paras)
+
+
+@pytest.mark.parametrize(("head", "tail", "joins"), [
+    ("高标准建设中日(青岛)地方发", "展合作示范区、国家进口贸易促进创新示范区。", True),
+    ("专精特新企业达到500家、独角兽企业", "达到13家。实施“汇智崂山”十大人才工程。", True),
+    ("区级一般公共预算收入突破3", "00亿元,分别增长50%。", True),
+    ("纵深推进城市更新和城市建设攻坚行", "经济,加快建设先进制造业集聚区。", False),
+    ("高标准建设中日(青岛)地方发", "达到13家。实施“汇智崂山”十大人才工程。", False),
+    ("市南区将围绕建", "树牢“工业立市强市”理念,狠抓实体经济和招商引资。", False),
+    ("专精特新企业达到500家、独角兽企业", "坚持以党建引领转作风、强基础。", False),
+])  # fmt: skip
+def test_join_needs_evidence_across_the_break(head, tail, joins):
+    assert (score(head, tail, RULES)[0] > 0) is joins
+
+
+@pytest.mark.parametrize(("text", "orphan"), [
+    ("经济,加快建设先进制造业集聚区。", True),
+    ("、全面从严治党等重大问题作出决定和部署。", True),
+    ("的职责使命,加快推进产业立区行动。", True),
+    ("同时,加快建设先进制造业集聚区。", False),
+    ("着力扩大有效投资。积极争取并用足用好专项债券。", False),
+    ("科技、教育、文化工作的根本任务,是提高全民族素质。", False),
+])  # fmt: skip
+def test_orphan_tail(text, orphan):
+    assert is_orphan_tail(text, RULES) is orphan
+
+
+@pytest.mark.parametrize(("a", "b", "k"), [
+    ("李沧区正全面扛起打造青岛新旧动能转换示范区的职责使命。",
+     "全面扛起打造青岛新旧动能转换示范区的职责使命。“一是抓产业。”", 23),
+    ("一段完整的话,到此为止。", "另一段完整的话,到此为止。", 0),
+    ("重复的整段文字重复的整段文字。", "重复的整段文字重复的整段文字。", 0),  # a whole repeat is a duplicate
+])  # fmt: skip
+def test_overlap(a, b, k):
+    assert overlap(a, b, 15) == k
+
+
+@pytest.mark.parametrize(("line", "official", "region", "titles"), [
+    ("省党代表、市委常委,西海岸新区工委书记、区委书记孙永红:", "孙永红", "西海岸新区",
+     ["省党代表", "市委常委", "西海岸新区工委书记", "区委书记"]),
+    ("省党代表,市委常委,胶州市委书记,上合示范区党委书记、管委会主任张新竹:", "张新竹", "胶州市",
+     ["省党代表", "市委常委", "胶州市委书记", "上合示范区党委书记", "管委会主任"]),
+    ("省党代表、市南区委书记王锋:", "王锋", "市南区", ["省党代表", "市南区委书记"]),
+])  # fmt: skip
+def test_header_line(line, official, region, titles):
+    result = repair(line + "\n一段正文,讲的是发展。\n")
+    section = next(s for s in result.sections if s.official)
+    assert (section.official, section.region, section.titles) == (official, region, titles)
+    assert section.header == 0
+
+
+@pytest.mark.parametrize("line", [
+    "各位代表:",
+    "为实现上述目标,今年要突出抓好七方面工作:",
+    "青岛各区(市)委书记纷纷表示,要把学习贯彻省党代会精神作为重要政治任务。",
+])  # fmt: skip
+def test_not_a_speaker(line):
+    assert [s.official for s in repair(line).sections if s.official] == []
+
+
+def test_speaker_named_only_in_text_gets_a_section():
+    text = (
+        "省党代表、市北区委书记高健:\n市北区将加快推进港产城融合发展,建设现代化国际城区。\n"
+        "省党代表、李沧区委书记张友玉表示,李沧区正全面扛起打造新旧动能转换示范区的职责使命。\n"
+    )
+    result = repair(text)
+    section = next(s for s in result.sections if s.official == "张友玉")
+    assert (section.region, section.header, [u.first for u in section.paragraphs]) == ("李沧区", None, [2])
+
+
+def test_paragraph_naming_another_speaker_moves_to_them():
+    text = (
+        "省党代表、崂山区委书记张元升:\n崂山区将打造虚拟现实产业链,推动创新企业集聚。\n"
+        "省党代表、市北区委书记高健:\n市北区将推进城市更新,加快打造精美城区。\n"
+        "坚持以党建引领转作风,打造基层基础建设“崂山样板”。\n"
+    )
+    result = repair(text)
+    assert [(c.kind, c.paragraphs) for c in result.changes] == [("move", (4,))]
+    assert result.section_of(4).official == "张元升"
+
+
+def test_a_paragraph_mentioning_its_own_and_another_region_stays():
+    text = (
+        "省党代表、崂山区委书记张元升:\n崂山区将打造虚拟现实产业链,推动创新企业集聚。\n"
+        "省党代表、市北区委书记高健:\n市北区将与崂山区共建科创走廊,加快打造精美城区。\n"
+    )
+    assert repair(text).changes == []
+
+
+def test_figures_stated_two_ways_are_a_conflict():
+    para = "全区生产总值突破1500亿元,区级一般公共预算收入突破300亿元,分别增长50%,打造两条千亿级产业链。"
+    result = repair(para + "\n" + para.replace("1500", "1600") + "\n")
+    assert [c.kind for c in result.changes] == ["remove_near_duplicate"]
+    conflict = next(p for p in result.problems if p.kind == "conflict")
+    assert set(conflict.values) == {"1500", "1600"}
+
+
+def test_short_stock_lines_may_repeat():
+    text = "各位代表!\n今年的主要预期目标是经济增长百分之五左右。\n各位代表!\n"
+    assert repair(text).changes == []
+
+
+def test_to_original_maps_separators_to_the_paragraph_end():
+    text = "第一段话讲的是发展。\n\n第二段话讲的是改革。"
+    result = repair(text)
+    assert result.repaired_text == "第一段话讲的是发展。\n第二段话讲的是改革。"
+    assert result.to_original(10) == 10  # the separator: end of the first paragraph
+    assert result.to_original(11) == text.index("第二段")
+    assert result.to_original(len(result.repaired_text)) == len(text)
+    with pytest.raises(IndexError):
+        result.to_original(len(result.repaired_text) + 1)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_render(fmt):
+    text = "省党代表、崂山区委书记张元升:\n" + "崂山区将打造虚拟现实产业链,推动创新企业集聚发展。\n" * 2
+    out = render(repair(text, "a.txt"), fmt)
+    if fmt == "json":
+        data = json.loads(out)
+        assert data["changes"][0]["kind"] == "remove_duplicate"
+        assert data["sections"][0]["official"] == "张元升"
+    else:
+        assert "张元升" in out and "remove_duplicate" in out
+        assert ("## " in out) is (fmt == "markdown")
+
+
+def test_render_rejects_unknown_format():
+    with pytest.raises(ValueError, match="unknown format"):
+        render(repair(""), "html")
+
+
+def test_find_reprints_groups_the_same_article():
+    article = "".join(f"第{i}条,全区生产总值突破{i * 100}亿元,新增就业{i}万人,打造千亿级产业链。" for i in range(1, 30))
+    other = "".join(f"第{i}项,推进城市更新行动,改造老旧小区{i * 7}个,新建公园{i}座。" for i in range(1, 30))
+    groups = find_reprints({"a": article, "b": "来源:青岛日报\n" + article, "c": other, "d": other + "完"})
+    assert sorted(sorted(g) for g in groups) == [["a", "b"], ["c", "d"]]
+
+
+def test_rules_schema_rejects_a_typo(tmp_path, monkeypatch):
+    for path in (rules_module.RULES_DIR / "zh").glob("*.yaml"):
+        (tmp_path / "xx").mkdir(exist_ok=True)
+        (tmp_path / "xx" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    speakers = yaml.safe_load((tmp_path / "xx" / "speakers.yaml").read_text(encoding="utf-8"))
+    speakers["speech_verb"] = speakers.pop("speech_verbs")
+    (tmp_path / "xx" / "speakers.yaml").write_text(yaml.safe_dump(speakers, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(rules_module, "RULES_DIR", tmp_path)
+    with pytest.raises(ValueError, match="speech_verb"):
+        rules_module.load.__wrapped__("xx")
+
+
+def test_header_repeated_in_the_body_is_not_a_duplicate():
+    header = "省党代表,市委常委,胶州市委书记,上合示范区党委书记、管委会主任张新竹:"
+    body = (
+        "“报告是一篇好报告。”省党代表,市委常委,胶州市委书记,上合示范区党委书记、管委会主任张新竹表示,"
+        "下一步将深入学习贯彻省第十二次党代会精神。"
+    )
+    assert repair(f"{header}\n{body}\n").changes == []
