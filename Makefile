@@ -12,10 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,pg]'
 	touch $(STAMP)
 
-## demo: install, ingest the bundled demo corpus into ./taizhang.db (SQLite), show the result
+## demo: install, ingest the bundled demo corpus into ./taizhang.db (SQLite), print its ledger
 demo: $(STAMP)
 	$(BIN)/taizhang ingest examples/corpus
 	$(BIN)/taizhang sources
+	$(BIN)/taizhang ledger
 
 ## test: the whole test suite, on SQLite and on a throwaway PostgreSQL server when one is installed
 test: $(STAMP)

@@ -4,8 +4,8 @@
 
 Measures ``extract(text, name)`` over every ``*.txt`` in CORPUS_DIR (default
 /work/shared/corpus) and a bare ``re.finditer(r"\\d+")`` pass over the same texts, takes the best
-of N runs of each (warm: rule files loaded and regexes compiled by a first untimed run), and
-prints characters/s, UTF-8 MB/s and the ratio of the two.
+of N interleaved runs of each (warm: rule files loaded and regexes compiled by a first untimed
+run), and prints characters/s, UTF-8 MB/s and the ratio of the two.
 """
 
 from __future__ import annotations
@@ -22,13 +22,10 @@ DEFAULT_CORPUS = Path("/work/shared/corpus")
 DIGITS = re.compile(r"\d+")
 
 
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,12 +49,15 @@ def main(argv: list[str] | None = None) -> int:
 
     pledges = run_extract()  # warm-up: loads the rule files, compiles the regexes
     digits = run_baseline()
-    t_extract = best_of(args.repeat, run_extract)
-    t_base = best_of(args.repeat, run_baseline)
+    # Interleaved, so that a burst of load on a shared machine hits both sides alike.
+    t_extract = t_base = float("inf")
+    for _ in range(args.repeat):
+        t_extract = min(t_extract, timed(run_extract))
+        t_base = min(t_base, timed(run_baseline))
 
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"corpus: {args.corpus} ({len(texts)} files, {chars:,} chars, {mb:.2f} MB UTF-8)")
-    print(f"measured: best of {args.repeat} warm runs, one process, one core")
+    print(f"measured: best of {args.repeat} interleaved warm runs, one process, one core")
     print(
         f"extract():              {t_extract * 1000:8.1f} ms  {chars / t_extract / 1e6:6.2f} M chars/s"
         f"  {mb / t_extract:6.2f} MB/s  ({pledges} pledges)"

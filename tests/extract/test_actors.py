@@ -72,3 +72,17 @@ def test_speakers(quote: str, actor: str, official: str, deadline: int | None) -
 def test_continuation_takes_fragment_metric() -> None:
     (pledge,) = [p for p in extract(NEWS, "news.txt", 2022).pledges if p.quote == "达到13家"]
     assert pledge.metric == "独角兽企业"
+
+
+def test_subject_region_owns_pledges_of_unattributed_text() -> None:
+    text = (
+        "发展千亩产业园区必须有规模空间支撑。城阳区顺势而为，今年计划拆迁608万平方米。\n"
+        "全市将继续推进，今年新建5所学校。\n"
+        "莱西市将大力发展职业教育，计划年内再引入1-2所职业院校。\n"
+    )
+    pledges = extract(text, "news.txt", 2022).pledges
+    assert [(p.quote, p.actor, p.official) for p in pledges] == [
+        ("今年计划拆迁608万平方米", "城阳区", None),
+        ("今年新建5所学校", "城阳区", None),  # 全市 is no place name: the last one named holds
+        ("计划年内再引入1-2所职业院校", "莱西市", None),
+    ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.extract.extract_support import load_cases
 
 from taizhang.extract import extract
+from tests.extract.extract_support import load_cases
 
 CASES = load_cases("extract_pledges.yaml")
 

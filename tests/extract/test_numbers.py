@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from tests.extract.extract_support import load_cases
 
-from taizhang.extract.numbers import is_bare_magnitude, parse_chinese, parse_quantity, split_multiplier
+from taizhang.extract.numbers import (
+    is_bare_magnitude,
+    parse_chinese,
+    parse_quantity,
+    split_multiplier,
+)
+from tests.extract.extract_support import load_cases
 
 CASES = load_cases("extract_numbers.yaml")
 

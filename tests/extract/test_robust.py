@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -99,3 +100,18 @@ def test_long_text_is_linear_enough() -> None:
     # 200 000 characters of digits with no units: no pledge, and no quadratic blow-up.
     text = ("1234567890" * 20_000)[:200_000]
     assert extract(text, "digits.txt", 2022).pledges == []
+
+
+@settings(max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.text(alphabet=PLEDGE_CHARS, max_size=200), st.one_of(st.none(), st.integers(1900, 2100)), MIXED)
+def _engine_never_raises_deep(text: str, year: int | None, title: str) -> None:
+    for p in run(text, "fuzz.txt", year, title, None).pledges:
+        assert p.quote == text[p.start : p.end]
+
+
+@pytest.mark.slow
+def test_engine_never_raises_deep(request: pytest.FixtureRequest) -> None:
+    # The long run, only under -m slow (about 20 s); it found the 0年 regression above.
+    if "slow" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("long fuzz run: select it with -m slow")
+    _engine_never_raises_deep()

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from tests.extract.extract_support import SHARED
-
 from taizhang.evaluate import load_gold, score
 from taizhang.extract import extract
+from tests.extract.extract_support import SHARED
 
 SEED = "000_352e13108ae5b528.txt"
-# The seed is a 2022 news article with no date line; its year is the caller's metadata
-# (shared/README.md: "the Shandong 12th Party Congress (2022)").
+# The seed is a 2022 news article with no date line (shared/README.md: "the Shandong 12th Party
+# Congress (2022)"); extract() finds the year in its text, see test_seed_year_from_its_text.
 SEED_YEAR = 2022
 
 
 def test_seed_f1() -> None:
     text = (SHARED / "seed" / SEED).read_text(encoding="utf-8")
     gold = load_gold(SHARED / "gold" / "seed.pledges.jsonl")
-    result = extract(text, SEED, SEED_YEAR)
+    result = extract(text, SEED)  # the text as is, no metadata
     assert result.warnings == []
     predictions = [p.to_dict() for p in result.pledges]
     for p in predictions:
@@ -36,9 +35,16 @@ def test_seed_duplicates_are_mentions() -> None:
     assert text[start:end] == gdp[0].quote
 
 
-def test_seed_without_year_warns() -> None:
+def test_seed_year_from_its_text() -> None:
+    # No date line, but 以优异成绩迎接党的二十大胜利召开 dates it to 2022.
     text = (SHARED / "seed" / SEED).read_text(encoding="utf-8")
     result = extract(text, SEED)
+    assert result.year == SEED_YEAR
+    assert result.warnings == []
+
+
+def test_no_year_warns_and_leaves_relative_deadlines_open() -> None:
+    result = extract("年内市场主体达到48万家，到2026年GDP突破1200亿元。", "t.txt")
     assert result.year is None
     assert any("relative" in w for w in result.warnings)
-    assert all(p.deadline is None for p in result.pledges if p.horizon in ("今年", "年内"))
+    assert [(p.horizon, p.deadline) for p in result.pledges] == [("年内", None), ("到2026年", 2026)]

@@ -34,5 +34,5 @@ def extract(
     """
     try:
         return run(text, source, year, title, date)
-    except Exception as error:  # the contract: any text in, an Extraction out
+    except Exception as error:  # noqa: BLE001 -- the contract: any text in, an Extraction out
         return Extraction([], year, [INTERNAL_ERROR.format(error=error)])

@@ -85,6 +85,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:[0-9]{{4}}年)?(?P<region>[{CJK}]{{2,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
         ),
         "represent": re.compile(rf"我代表(?P<region>[{CJK}]{{2,12}}?)人民政府"),
+        "subject_region": re.compile(
+            rf"(?:^|(?<=[，。；,;：:\s“]))(?P<region>[{CJK}]{{2,8}}?(?:{suffixes}))"
+            rf"(?={alt(data['region_followers'])})"
+        ),
     }
 
 
@@ -107,11 +111,10 @@ def report_owner(text: str, title: str | None) -> tuple[str | None, str | None]:
     head = text[:1500]
     actor = None
     official = None
-    if title and (m := p["title_region"].search(title)):
-        actor = m["region"]
-    elif m := p["congress"].search(head):
-        actor = m["region"]
-    elif m := p["represent"].search(head):
+    m = (
+        (title and p["title_region"].search(title)) or p["congress"].search(head) or p["represent"].search(head)
+    )
+    if m:
         actor = m["region"]
     elif any(marker in head[:NATIONAL_HEAD_CHARS] or (title and marker in title) for marker in data["national_markers"]):
         actor = data["national_actor"]
@@ -148,9 +151,13 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     header_of: dict[int, Speaker] = {}
     for start, line in lines:
         stripped = line.strip()
-        if len(stripped) <= HEADER_MAX_CHARS and stripped[-1] in ":：" and (m := p["header"].search(stripped)):
-            if speaker := _speaker_of_post(stripped, m["name"]):
-                header_of[start] = speakers.setdefault(speaker.name, speaker)
+        if (
+            len(stripped) <= HEADER_MAX_CHARS
+            and stripped[-1] in ":："
+            and (m := p["header"].search(stripped))
+            and (speaker := _speaker_of_post(stripped, m["name"]))
+        ):
+            header_of[start] = speakers.setdefault(speaker.name, speaker)
     # One pass over the whole text (not one per line) for 区委书记张元升表示.
     for m in p["inline"].finditer(text):
         if m["name"] not in speakers:
@@ -160,6 +167,9 @@ def attribute(text: str, title: str | None = None) -> Attribution:
                 speakers[speaker.name] = speaker
 
     # Pass 2: owners, region switches and fragment links.
+    stop_prefixes = tuple(rules.load()["actors"]["region_stop_prefixes"])
+    stop_suffixes = tuple(rules.load()["actors"]["region_stop_suffixes"])
+    named_region: str | None = None  # the last place named as a subject, for texts with no owner
     current: Speaker | None = None
     open_fragment: dict[str | None, tuple[int, int]] = {}
     comparator_openers = tuple(rules.load()["comparators"]["before"])
@@ -171,7 +181,18 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         elif speakers:
             current = _owner_of_paragraph(line, current, speakers)
         result.starts.append(start)
-        if current is None:
+        if current is None and actor is None:
+            named = next(
+                (
+                    m["region"]
+                    for m in p["subject_region"].finditer(line)
+                    if not m["region"].startswith(stop_prefixes) and not m["region"].endswith(stop_suffixes)
+                ),
+                None,
+            )
+            named_region = named or named_region
+            result.owners.append((named_region, None))
+        elif current is None:
             result.owners.append((actor, official))
         else:
             result.owners.append((current.region, current.name))

@@ -1,4 +1,4 @@
-"""The extraction engine: quantities found by one combined regex, each judged from its clause.
+"""The extraction engine: quantities found by a few compiled regexes, each judged from its clause.
 
 Speed comes from never walking the text character by character in Python: three compiled
 regexes find every numeral-with-unit (and 百分之X, 翻一番, 倍增), another finds sentence ends
@@ -61,13 +61,13 @@ class Patterns:
     change: re.Pattern[str]  # group "growth" or "decline" set for a real change word
     growth: re.Pattern[str]
     annual: re.Pattern[str]
-    share: re.Pattern[str]
     reach: re.Pattern[str]
     distribute: re.Pattern[str]
     joiners: re.Pattern[str]
     past: re.Pattern[str]
     past_in_plan: re.Pattern[str]
     future: re.Pattern[str]
+    target_cues: re.Pattern[str]
     qualifier_after: tuple[str, ...]
     qualifier_before: tuple[str, ...]
     bound_then_noun: tuple[str, ...]
@@ -77,6 +77,12 @@ class Patterns:
     capacity_categories: frozenset[str]
     from_words: tuple[str, ...]
     to_words: tuple[str, ...]
+    horizon_to_words: tuple[str, ...]
+    comparators_before: dict[str, str]
+    comparators_after: dict[str, str]
+    money_words: tuple[str, ...]
+    compounds: dict[str, list[str]]
+    level_verbs: re.Pattern[str]
     strip_words: re.Pattern[str]
     quote_open: str
     quote_close: str
@@ -102,12 +108,15 @@ def patterns() -> Patterns:
     quantity = (
         re.compile(rf"(?P<n1>{ARABIC_LEAD}){rest}"),
         re.compile(rf"(?P<n1>{CHINESE_LEAD}){rest}"),
-        re.compile(rf"百分之(?P<pct>{numeral})|翻(?P<fan>[一两二三四1-4])?番|(?P<double>倍增)"),
+        # One leading class, then a lookbehind to tell the three apart (see above).
+        re.compile(
+            rf"[百翻倍](?:(?<=百)分之(?P<pct>{numeral})|(?<=翻)(?P<fan>[一两二三四1-4])?番|(?<=倍)(?P<double>增))"
+        ),
     )
     verbs = alt(kinds["growth"] + kinds["decline"])
     strip = (
         list(comp["before"]) + kinds["growth"] + kinds["decline"] + kinds["annual"]
-        + data["hedges"]["hedges"] + kinds["distribute"] + ["将", "要", "再", "可", "实现", "完成", "保持", "重点", "加快", "推进", "抓好", "是", "为"]
+        + data["hedges"]["hedges"] + kinds["distribute"] + markers["metric_strip"]
     )  # fmt: skip
     return Patterns(
         quantity=quantity,
@@ -121,15 +130,17 @@ def patterns() -> Patterns:
         ),
         growth=re.compile(alt(kinds["growth"])),
         annual=re.compile(rf"(?:{alt(kinds['annual'])})(?:{verbs})"),
-        share=re.compile(alt(kinds["share"])),
         reach=re.compile(rf"(?:{verbs})(?:{alt(kinds['reach'])})[ ]?$"),
         distribute=re.compile(
             rf"(?:{alt(kinds['distribute'])})(?=(?:{verbs}|{alt(comp['before'])}|为))"
         ),
         joiners=re.compile(alt(kinds["list_joiners"])),
         past=re.compile(alt(markers["past"])),
-        past_in_plan=re.compile(alt(markers["past_in_plan"])),
+        past_in_plan=re.compile(
+            rf"{alt(markers['past_in_plan'])}|(?<![比较])(?:{alt(markers['past_in_plan_uncompared'])})"
+        ),
         future=re.compile(alt(markers["future"])),
+        target_cues=re.compile(alt(markers["target_cues"])),
         qualifier_after=tuple(markers["qualifier_after"]),
         qualifier_before=tuple(markers["qualifier_before"]),
         bound_then_noun=tuple(markers["bound_then_noun"]),
@@ -139,6 +150,12 @@ def patterns() -> Patterns:
         capacity_categories=frozenset(markers["capacity_categories"]),
         from_words=tuple(markers["from_words"]),
         to_words=tuple(markers["to_words"]),
+        horizon_to_words=tuple(data["horizons"]["to_words"]),
+        comparators_before=dict(comp["before"]),
+        comparators_after=dict(comp["after"]),
+        money_words=tuple(markers["money_words"]),
+        compounds={k: list(v) for k, v in kinds["compounds"].items()},
+        level_verbs=re.compile(alt(kinds["level_verbs"])),
         strip_words=re.compile(rf"^(?:{alt(strip)})+|(?:{alt(strip)})+$"),
         quote_open="".join(markers["quote_open"]),
         quote_close="".join(markers["quote_close"]),
@@ -223,14 +240,14 @@ class _Context:
                 # 到2035年 / 未来五年 look ahead; a "十四五"规划 named in a review does not.
                 ahead = self.year is not None and any(
                     h.deadline is not None and h.deadline > self.year
-                    and (h.relative or h.words.startswith(("到", "至")))
+                    and (h.relative or h.words.startswith(self.p.horizon_to_words))
                     for h in self.horizons(sentence)
                 )
                 past = not (ahead or self.p.future.search(s))
             elif mode == PLAN:
-                past = bool(self.p.past_in_plan.search(s))
+                past = False  # judged clause by clause: see _judge
             else:
-                past = bool(self.p.past.search(s))
+                past = bool(self.p.past.search(s)) and not self.p.target_cues.search(s)
             self.sentence_kind[key] = past
         return self.sentence_kind[key]
 
@@ -267,9 +284,12 @@ def _in_short_quote(ctx: _Context, start: int, end: int, sentence: tuple[int, in
     return closed < min(sentence[1], opened + p.quote_max + 1)
 
 
-def _clean_metric(ctx: _Context, raw: str) -> str:
+def _clean_metric(ctx: _Context, raw: str, horizons: list[Horizon] | None = None) -> str:
+    """What is measured, from the words before a number: horizon, hedge, comparator and
+    auxiliary verbs trimmed (到2026年高新技术企业突破 → 高新技术企业). ``horizons`` are those
+    already found in ``raw``'s sentence, when the caller has them."""
     metric = raw.strip(TRIM)
-    for h in find_horizons(metric, ctx.year):
+    for h in find_horizons(metric, ctx.year) if horizons is None else horizons:
         metric = metric.replace(h.words, "")
     previous = None
     while previous != metric:
@@ -285,27 +305,186 @@ def _noun_after(text: str, pos: int, hi: int) -> str:
     return text[pos:stop].strip(TRIM)
 
 
-def _chinese_numeral_may_pledge(p: Patterns, text: str, start: int, numeral: str, unit: str) -> bool:
-    """Chinese numerals are mostly words (一项任务, 五个方面, 千亩产业园): they count only with a
-    percentage (三成, 一个百分点) or right after a comparator or change verb (达到七万人)."""
+def _changes(p: Patterns, text: str, start: int) -> bool:
+    """A change verb ends right before ``start`` (增长7万人, 再提高1岁)."""
+    return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, max(0, start - 3), start))
+
+
+def _chinese_numeral_may_pledge(p: Patterns, text: str, m: re.Match[str]) -> bool:
+    """Chinese numerals are mostly words (一项任务, 五个方面, 千亩产业园, 十三亿人民): they count
+    only as a percentage (三成, 一个百分点), right after a comparator or change verb (达到七万人),
+    or closing their clause (新增就业七万人，)."""
+    numeral, start, end = m["n1"], m.start(), m.end()
     if is_bare_magnitude(numeral):
         return False  # 千亩产业园, 过百万元农村社区: 'thousand-mu', not a target of a thousand mu
-    category = rules.units()[unit].category
+    category = rules.units()[m["unit"]].category
     if category == "count" or numeral == "一":
         return False  # 一项任务, 五个方面, 四张名片
-    if category in ("percent", "points"):
+    if category in ("percent", "points") or p.before.search(text, max(0, start - 5), start):
         return True
-    lo = max(0, start - 5)
-    if p.before.search(text, lo, start):
+    if _changes(p, text, start):
         return True
-    return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, max(0, start - 3), start))
+    return end == len(text) or text[end] in CLAUSE_MARKS + "。！？!?\n" or bool(p.after.match(text, end))
+
+
+@dataclass(slots=True)
+class _Quantity:
+    """A number read with its unit, before kind and sign."""
+
+    value: float
+    value_high: float | None
+    unit: str  # as written, multiplier included: 亿元
+    norm_unit: str
+    factor: float  # norm units per written unit
+    category: str
+    comparator: str
+    confidence: float
+
+
+def _is_code_or_name(ctx: _Context, start: int, end: int, tail: int, sentence: tuple[int, int]) -> bool:
+    """Codes, ordinals and names: 第十二次, 7+10+7, PM2.5, 千亿级, 2.0版, 1号项目, “1866”."""
+    text, p = ctx.text, ctx.p
+    before_char = text[start - 1] if start else ""
+    if text[max(0, start - 3) : start].endswith(p.qualifier_before):
+        return True
+    if before_char.isascii() and before_char.isalpha():
+        return True
+    if text.startswith(p.qualifier_after, tail) or text.startswith(p.qualifier_after, end):
+        return True
+    if tail < len(text) and (text[tail] in "+＋" or (text[tail].isascii() and text[tail].isalpha())):
+        return True
+    return _in_short_quote(ctx, start, end, sentence)
+
+
+def _read_ratio(ctx: _Context, m: re.Match[str], comparator: str) -> _Quantity | None:
+    """百分之X, 翻一番, 翻两番, 倍增."""
+    if m["pct"] is not None:
+        value = parse_numeral(m["pct"])
+        return None if value is None else _Quantity(value, None, "%", "%", 1.0, "percent", comparator, 0.9)
+    if m["double"] and re.match(rf"[{CJK}]", ctx.text[m.end() : m.end() + 1]):
+        return None  # 倍增计划, 提质倍增行动: the name of a programme
+    # 翻一番 doubles (+100 %), 翻两番 quadruples (+300 %): growth of 2**n - 1; 翻番 and 倍增 double.
+    times = int(parse_quantity(m["fan"]) or 1) if m["fan"] else 1
+    return _Quantity(float((2**times - 1) * 100), None, "%", "%", 1.0, "ratio", comparator, 0.7)
+
+
+def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_prefix: str) -> _Quantity | None:
+    """A numeral (or range) with its unit, or None when the unit shows it is no target."""
+    text, p = ctx.text, ctx.p
+    end = m.end()
+    n1, n2 = m["n1"], m["n2"]
+    unit = rules.units()[m["unit"]]
+    mults = rules.multipliers()
+    mult_word = m["mult"] or ""
+    confidence = 0.9
+    if not is_arabic(n1):
+        head, split = split_multiplier(n1)
+        if split:
+            n1, mult_word = head, split + mult_word
+        confidence = 0.75
+    if mult_word and mult_word not in mults:
+        return None
+    value = parse_quantity(n1)
+    value_high = parse_quantity(n2) if n2 else None
+    if value is None or (m["sep"] and value_high is None):
+        return None
+    category = unit.category
+    if category == "count" and not mult_word and not value.is_integer():
+        return None  # 8.6个: a note number run into a count, not 8.6 things
+    if category == "count" and text.startswith(p.enumeration_nouns, end):
+        return None  # 9个方面工作
+    if (
+        category in p.capacity_categories
+        and re.match(rf"[{CJK}]", text[end : end + 1])
+        and text[end] not in "的和及与、以左约近多余"
+    ):
+        return None  # 700万吨煤炭项目: a project's capacity
+    if category == "ratio" and not p.growth.search(clause_prefix):
+        return None  # 是2倍: a comparison, not a change
+    if category == "duration" and not _changes(p, text, m.start()):
+        return None  # 2025年, 0-6岁儿童: a date, a qualifier
+    if m["more"] and comparator == "=":
+        comparator = ">"  # 1000多家
+    if value_high is not None:
+        if value_high <= value:
+            return None  # 2023-2025年, 3-1: not a range of targets
+        comparator = "range"
+    factor = scale(unit.factor, mults[mult_word]) if mult_word else unit.factor
+    written = mult_word + (m["unit"] if m["unit"] not in "%％" else "%")
+    return _Quantity(value, value_high, written, unit.norm, factor, category, comparator, confidence)
+
+
+def _kind_and_sign(p: Patterns, clause_prefix: str, q: _Quantity) -> str:
+    """The kind of ``q``, negating its value for a decrease.
+
+    The last change or share word of the clause decides: 失业率下降 is a change, 工业增加值占GDP
+    比重 a share; a change verb then 到 reaches a level (城镇化率提高到65%); with no change word a
+    percentage is a share and an amount a level.
+    """
+    reached = bool(p.reach.search(clause_prefix))
+    last = None
+    for word in p.change.finditer(clause_prefix):
+        if word.lastgroup:
+            last = word.lastgroup
+    change = not reached and last in ("growth", "decline")
+    if q.category in ("percent", "points", "ratio"):
+        if change and p.annual.search(clause_prefix):
+            kind = "annual_growth"
+        elif change or q.category == "ratio":
+            kind = "growth"
+        else:
+            kind = "share"
+    else:
+        # 分别再增加30元, 压减地下水开采量1.57亿立方米: a change of an amount is a growth too; but
+        # 增加超350个行政村通双车道公路 counts things, and 改造提升300座水站 upgrades them.
+        amount_change = change and (
+            last == "decline" or (q.category != "count" and not p.level_verbs.search(clause_prefix))
+        )
+        kind = ("annual_growth" if p.annual.search(clause_prefix) else "growth") if amount_change else "level"
+    if change and last == "decline":
+        if q.value_high is None:
+            q.value = -q.value
+        else:  # 下降3%-5%: the range is [-5, -3]
+            q.value, q.value_high = -q.value_high, -q.value
+    return kind
+
+
+def _metric(ctx: _Context, start: int, tail: int, item_start: int, sentence: tuple[int, int], category: str,
+            continued: tuple[int, int] | None) -> tuple[str, int]:  # fmt: skip
+    """What is measured, and where the pledge's quote ends.
+
+    A count word names its noun after it (1364个重点项目, 完成4000户的改造任务); anything else is
+    named before the number (全区生产总值突破1500亿元); money before 的 belongs to what follows
+    (总投资7100亿元的1364个重点项目 → 重点项目总投资).
+    """
+    text, p = ctx.text, ctx.p
+    clause_end = _next_mark(text, tail, sentence[1], CLAUSE_MARKS)
+    noun_after = ""
+    noun_start = tail
+    if category == "count":
+        noun_start = tail + 1 if text.startswith("的", tail) else tail
+        noun_after = _noun_after(text, noun_start, clause_end)
+    horizons = [h for h in ctx.horizons(sentence) if item_start <= h.start and h.end <= start]
+    metric = noun_after or _clean_metric(ctx, text[item_start:start], horizons)
+    if not metric and continued:
+        # 达到13家 continuing “…独角兽企业”: the fragment's last item names it.
+        metric = _clean_metric(ctx, text[_last_mark(text, continued[0], continued[1], ITEM_MARKS) : continued[1]])
+    if category == "money" and text.startswith("的", tail):
+        target = _noun_after(text, tail + 1, clause_end)
+        following = p.quantity[0].match(text, tail + 1)
+        if following and following["unit"]:
+            target = _noun_after(text, following.end(), clause_end)
+        word = next((w for w in p.money_words if w in metric), "")
+        if target and target not in metric:
+            metric = target + (metric[metric.rfind(word) :] if word else metric)
+    return metric, (noun_start + len(noun_after) if noun_after else tail)
 
 
 def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     """A pledge from one quantity match, or None when it is not one."""
     text, p = ctx.text, ctx.p
     start, end = m.start(), m.end()
-    if m.re is p.quantity[1] and not _chinese_numeral_may_pledge(p, text, start, m["n1"], m["unit"]):
+    if m.re is p.quantity[1] and not _chinese_numeral_may_pledge(p, text, m):
         return None
     attribution = ctx.attribution
     paragraph = attribution.paragraph_start(start)
@@ -315,20 +494,9 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     mode, section_horizon = ctx.sections.at(start)
     if mode == NOTES or ctx.states_past(sentence, mode):
         return None
-
-    # Codes, ordinals and names: 第十二次, 7+10+7, PM2.5, 千亿级, 2.0版, 1号项目.
-    before_char = text[start - 1] if start else ""
-    if text[max(0, start - 3) : start].endswith(p.qualifier_before):
-        return None
-    if before_char.isascii() and before_char.isalpha():
-        return None
     after_bound = p.after.match(text, end)
     tail = after_bound.end() if after_bound else end
-    if text.startswith(p.qualifier_after, tail) or text.startswith(p.qualifier_after, end):
-        return None
-    if tail < len(text) and (text[tail] in "+＋" or (text[tail].isascii() and text[tail].isalpha())):
-        return None
-    if _in_short_quote(ctx, start, end, sentence):
+    if _is_code_or_name(ctx, start, end, tail, sentence):
         return None
 
     clause_start = _last_mark(text, sentence[0], start, CLAUSE_MARKS)
@@ -336,119 +504,42 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     continued = attribution.continues.get(paragraph)
     if continued and clause_start == paragraph:
         clause_start = item_start = paragraph
+    else:
+        continued = None if sentence[0] > paragraph else continued
     clause_prefix = text[clause_start:start]
     if p.context_openers.match(clause_prefix):
         return None
+    if mode == PLAN and p.past_in_plan.search(text, clause_start, _next_mark(text, end, sentence[1], CLAUSE_MARKS)):
+        return None  # a plan's sentence may recall a fact: 优化已建成超1.6万个…，升级拓展2250家…
     origin = _last_mark(text, clause_start, start, p.from_words)
     if origin > clause_start and _last_mark(text, origin, start, p.to_words) == origin:
-        return None  # 从17%降至13%: 17% is where the change starts
+        clause_end = _next_mark(text, end, sentence[1], CLAUSE_MARKS)
+        if _next_mark(text, end, clause_end, p.to_words) < clause_end:
+            return None  # 从17%降至13%: 17% is where the change starts
     before = p.before.search(text, max(clause_start, start - 5), start)
-    comparator = rules.load()["comparators"]["before"][before.group().strip()] if before else "="
-
-    # The number and its unit.
-    unit_table = rules.units()
-    mults = rules.multipliers()
-    confidence = 0.9
-    if "n1" not in m.re.groupindex:
-        if m["pct"] is not None:
-            value = parse_numeral(m["pct"])
-            unit_word, norm_unit, factor, category = "%", "%", 1.0, "percent"
-        else:
-            times = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4}.get(m["fan"] or "一")
-            if times is None:
-                times = int(m["fan"])
-            # 翻一番 doubles (+100 %), 翻两番 quadruples (+300 %): growth of 2**n - 1.
-            value = float((2 ** times - 1) * 100) if not m["double"] else 100.0
-            if m["double"] and re.match(rf"[{CJK}]", text[end : end + 1]):
-                return None  # 倍增计划, 提质倍增行动: the name of a programme
-            unit_word, norm_unit, factor, category = "%", "%", 1.0, "ratio"
-            confidence = 0.7
-        value_high = None
-        mult_word = ""
-        n1 = m["pct"] or ""
-    else:
-        n1, n2 = m["n1"], m["n2"]
-        unit = unit_table[m["unit"]]
-        mult_word = m["mult"] or ""
-        if not is_arabic(n1):
-            head, split = split_multiplier(n1)
-            if split:
-                n1, mult_word = head, split + mult_word
-            confidence = 0.75
-        value = parse_quantity(n1)
-        value_high = parse_quantity(n2) if n2 else None
-        if m["sep"] and value_high is None:
-            return None
-        unit_word = mult_word + (m["unit"] if m["unit"] not in "%％" else "%")
-        norm_unit, factor, category = unit.norm, unit.factor, unit.category
-        if mult_word and mult_word not in mults:
-            return None
-        factor = scale(factor, mults[mult_word]) if mult_word else factor
-        if category == "count" and not mult_word and value is not None and not value.is_integer():
-            return None  # 8.6个: a note number run into a count, not 8.6 things
-        if category == "count" and text.startswith(p.enumeration_nouns, end):
-            return None  # 9个方面工作
-        if category in p.capacity_categories and re.match(rf"[{CJK}]", text[end : end + 1]):
-            if text[end] not in "的和及与、以左约近多余":
-                return None  # 700万吨煤炭项目: a project's capacity
-        if m["more"] and comparator == "=":
-            comparator = ">"
-        if category == "ratio" and not p.growth.search(clause_prefix):
-            return None  # 是2倍: a comparison, not a change
-    if value is None:
-        return None
-    if value_high is not None:
-        if value_high <= value:
-            return None  # 2023-2025年, 3-1: not a range of targets
-        comparator = "range"
-
-    # 过 + a quantity the clause goes on from: a qualifier (过百万元农村社区).
-    if before and before.group().strip() in p.qualifying_before:
-        following = text[tail : tail + 1]
-        if following and following not in CLAUSE_MARKS + "。！？!?\n)）":
-            return None
-
-    # Bound words after the unit; a bound then a noun qualifies the noun (10亿元以上项目).
+    before_word = before.group().strip() if before else ""
+    comparator = p.comparators_before[before_word] if before else "="
+    if before_word in p.qualifying_before and text[tail : tail + 1] not in ("", *CLAUSE_MARKS, *"。！？!?\n)）"):
+        return None  # 过 + a quantity the clause goes on from: 过百万元农村社区
     if after_bound:
-        word = after_bound.group().strip()
-        following = text[tail : tail + 1]
-        if word in p.bound_then_noun and following and re.match(rf"[{CJK}]", following) and following not in "和及与并或且":
-            return None
-        if comparator != "range":
-            comparator = rules.load()["comparators"]["after"][word]
-
-    # Kind and sign.
-    # The last change or share word of the clause decides: 失业率下降 is a change, 工业增加值
-    # 占GDP比重 a share.
-    reached = bool(p.reach.search(clause_prefix))
-    last = None
-    for word in p.change.finditer(clause_prefix):
-        if word.lastgroup:
-            last = word.lastgroup
-    decline = last == "decline"
-    growth = not reached and last in ("growth", "decline")
-    if category in ("percent", "points", "ratio"):
-        if growth and p.annual.search(clause_prefix):
-            kind = "annual_growth"
-        elif growth or category == "ratio":
-            kind = "growth"
-        else:
-            kind = "share"
+        comparator = p.comparators_after[after_bound.group().strip()]
+    if "n1" in m.re.groupindex:
+        q = _read_quantity(ctx, m, comparator, clause_prefix)
     else:
-        kind = "level"
-    if decline and not reached:
-        value = -value
-        value_high = -value_high if value_high is not None else None
-        if value_high is not None:
-            value, value_high = value_high, value
-    norm_value = scale(value, factor)
+        q = _read_ratio(ctx, m, comparator)
+    if q is None:
+        return None
+    if after_bound and after_bound.group().strip() in p.bound_then_noun and q.category not in ("people", "count"):
+        following = text[tail : tail + 1]
+        if re.match(rf"[{CJK}]", following) and following not in "和及与并或且":
+            return None  # a bound then a noun qualifies the noun: 10亿元以上项目 (not 1500万人次以上的培训)
+    kind = _kind_and_sign(p, clause_prefix, q)
 
     # Deadline: the last horizon of the sentence before the number, else the one of the
     # fragment this paragraph continues, else its section's.
     horizon = ctx.horizon(sentence, start)
-    if horizon is None and continued and sentence[0] <= paragraph:
-        frag_sentence = _last_mark(text, continued[0], continued[1], "。！？")
-        found = find_horizons(text, ctx.year, frag_sentence, continued[1])
+    if horizon is None and continued:
+        found = find_horizons(text, ctx.year, _last_mark(text, continued[0], continued[1], "。！？"), continued[1])
         horizon = found[-1] if found else None
     if horizon is None and mode == PLAN:
         horizon = section_horizon
@@ -456,36 +547,16 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         ctx.used_relative_without_year = True
     hedge = ctx.hedge(clause_start, start)
 
-    # Metric: a count word names its noun after it (1364个重点项目); anything else is named
-    # before the number (全区生产总值突破1500亿元).
-    sentence_end = sentence[1]
-    clause_end = _next_mark(text, tail, sentence_end, CLAUSE_MARKS)
-    # 完成4000户的改造任务: the noun is after the 的.
-    noun_start = tail + 1 if category == "count" and text.startswith("的", tail) else tail
-    noun_after = _noun_after(text, noun_start, clause_end) if category == "count" else ""
-    metric = noun_after or _clean_metric(ctx, text[item_start:start])
-    if not metric and continued and sentence[0] <= paragraph:
-        metric = _clean_metric(ctx, text[_last_mark(text, continued[0], continued[1], ITEM_MARKS) : continued[1]])
-    if category == "money" and text.startswith("的", tail):
-        target = _noun_after(text, tail + 1, clause_end)
-        following = p.quantity[0].match(text, tail + 1)
-        if following and following["unit"]:
-            target = _noun_after(text, following.end(), clause_end)
-        # 总投资7100亿元的1364个重点项目: the money is the projects' 总投资.
-        word = next((w for w in ("总投资", "投资", "投入", "资金") if w in metric), "")
-        if target and target not in metric:
-            metric = target + (metric[metric.rfind(word) :] if word else metric)
-    quote_end = noun_start + len(noun_after) if noun_after else tail
+    metric, quote_end = _metric(ctx, start, tail, item_start, sentence, q.category, continued)
     quote_start = item_start
     while quote_start < start and text[quote_start] in TRIM:
         quote_start += 1
     actor, official = attribution.owner(start)
-    if horizon is None and hedge is None and before is None:
-        confidence -= 0.15
+    confidence = q.confidence - (0.15 if horizon is None and hedge is None and before is None else 0.0)
     return _Candidate(
         start=start, end=tail, sentence=sentence, clause_start=clause_start, item_start=item_start,
-        quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=comparator, value=value,
-        value_high=value_high, unit=unit_word, norm_value=norm_value, norm_unit=norm_unit,
+        quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=q.comparator, value=q.value,
+        value_high=q.value_high, unit=q.unit, norm_value=scale(q.value, q.factor), norm_unit=q.norm_unit,
         horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
     )  # fmt: skip
 
@@ -517,20 +588,36 @@ def _distribute(ctx: _Context, candidates: list[_Candidate]) -> list[_Candidate]
             # pledges before it in the same part of the sentence.
             segment = _last_mark(text, c.sentence[0], c.start, "；;")
             metrics = [o.metric for o in out if o.start >= segment and o.sentence == c.sentence and o.metric]
+        metrics = _split_compound(p, metrics)
         if not metrics:
             out.extend(group)
         elif len(metrics) == 1:
-            # 城乡低保人均补助标准分别提高5%和8%: one (compound) metric for every value.
+            # 低保人均补助标准分别提高5%和8%: one metric for every value.
             out.extend(_replace(g, metric=metrics[0]) for g in group)
         elif len(group) == 1:
             for metric in metrics:
                 out.append(_replace(c, metric=metric))
         elif len(group) == len(metrics):
-            out.extend(_replace(g, metric=metric) for g, metric in zip(group, metrics))
+            # 分别达到65%、24.1%: the verb before the first value bounds them all.
+            out.extend(
+                _replace(g, metric=metric, comparator=c.comparator if g.comparator == "=" else g.comparator)
+                for g, metric in zip(group, metrics)
+            )
         else:
             out.extend(group)
         i += len(group)
     return out
+
+
+def _split_compound(p: Patterns, metrics: list[str]) -> list[str]:
+    """城乡居民人均可支配收入 → 城镇居民…, 农村居民… (kinds.yaml: compounds)."""
+    if len(metrics) != 1:
+        return metrics
+    for compound, parts in p.compounds.items():
+        if metrics[0].startswith(compound):
+            rest = metrics[0][len(compound) :]
+            return [part + rest for part in parts]
+    return metrics
 
 
 def _replace(c: _Candidate, **changes: object) -> _Candidate:
@@ -548,28 +635,41 @@ def _inherit_metrics(ctx: _Context, candidates: list[_Candidate]) -> None:
         previous = candidates[i]
 
 
+def _same_metric(a: str, b: str) -> bool:
+    """全区生产总值 / 生产总值: one names the other; an empty metric only matches an empty one."""
+    return a == b or bool(a and b and (a in b or b in a))
+
+
 def _merge(source: str, text: str, candidates: list[_Candidate]) -> list[Pledge]:
-    """A pledge said twice in one source is one record; its other places become mentions."""
-    pledges: dict[tuple, Pledge] = {}
+    """A pledge said twice in one source is one record; its other places become mentions.
+
+    Twice means: same owner, kind, comparator, value, unit and deadline, a metric that names the
+    other's, at another place (records sharing one place, as 分别 makes, are distinct).
+    """
+    by_key: dict[tuple, list[Pledge]] = {}
+    pledges: list[Pledge] = []
     for c in candidates:
         key = (
-            c.actor, c.metric, c.kind, c.comparator, c.norm_value, c.value_high, c.norm_unit,
+            c.actor, c.kind, c.comparator, c.norm_value, c.value_high, c.norm_unit,
             c.horizon.deadline if c.horizon else None,
         )  # fmt: skip
         span = c.quote
-        if key in pledges:
-            known = pledges[key]
-            if (span[0], span[1]) != (known.start, known.end) and span not in known.mentions:
+        same = by_key.setdefault(key, [])
+        known = next((k for k in same if _same_metric(k.metric, c.metric)), None)
+        if known is not None and (known.start, known.end) != span:
+            if span not in known.mentions:
                 known.mentions.append(span)
             continue
-        pledges[key] = Pledge(
+        pledge = Pledge(
             source=source, start=span[0], end=span[1], quote=text[span[0] : span[1]], metric=c.metric,
             kind=c.kind, comparator=c.comparator, value=c.value, unit=c.unit, norm_value=c.norm_value,
             norm_unit=c.norm_unit, actor=c.actor, official=c.official, value_high=c.value_high,
             deadline=c.horizon.deadline if c.horizon else None, horizon=c.horizon.words if c.horizon else None,
             hedge=c.hedge, confidence=round(c.confidence, 2),
         )  # fmt: skip
-    return list(pledges.values())
+        same.append(pledge)
+        pledges.append(pledge)
+    return pledges
 
 
 def _quantities(p: Patterns, text: str) -> list[re.Match[str]]:

@@ -47,7 +47,7 @@ def _small(span: str) -> int | None:
     return int(value) if value is not None and 0 < value < 100 else None
 
 
-_YEAR_SUFFIXES = ("底前", "年底", "底", "末", "前", "以前", "之前", "内")
+_YEAR_SUFFIXES = ("底前", "年底", "底", "末", "前", "以前", "之前", "内", "度")
 _NUM_CHARS = "0-9０-９〇零○一二两三四五六七八九十"
 
 
@@ -157,21 +157,26 @@ def document_year(text: str, title: str | None = None, date: str | None = None) 
     In order: an ISO ``date`` (2024-03-05); a date line near the top of ``text``
     (``——2024年3月5日在第十四届全国人民代表大会第二次会议上``, ``2022年6月1日…``); a year in
     ``title`` (``2026年山东省政府工作报告``); a heading ``2018年工作回顾`` (year + 1) or
-    ``2016年重点工作``.
+    ``2016年重点工作``; looking forward to a party congress (``迎接党的二十大胜利召开`` → 2022).
     """
-    try:
-        if date and (m := _ISO.match(date)):
-            return int(m["year"])
-        head = text[:HEAD_CHARS]
-        if m := _DATE_LINE.search(head):
-            return parse_year(m["year"])
-        if title and (m := _TITLE_YEAR.search(title)):
-            return parse_year(m["year"])
-        if m := _REVIEW_YEAR.search(text):
-            year = parse_year(m["year"])
-            return None if year is None else year + 1
-        if m := _PLAN_YEAR.search(text):
-            return parse_year(m["year"])
-    except Exception:  # a year we cannot read is no year; extraction goes on without it
-        return None
+    if date and (m := _ISO.match(date)):
+        return int(m["year"])
+    head = text[:HEAD_CHARS]
+    if m := _DATE_LINE.search(head):
+        return parse_year(m["year"])
+    if title and (m := _TITLE_YEAR.search(title)):
+        return parse_year(m["year"])
+    if m := _REVIEW_YEAR.search(text):
+        year = parse_year(m["year"])
+        return None if year is None else year + 1
+    if m := _PLAN_YEAR.search(text):
+        return parse_year(m["year"])
+    if m := _congress_ahead().search(text):
+        return int(rules.load()["horizons"]["congress_years"][m["congress"]])
     return None
+
+
+@cache
+def _congress_ahead() -> re.Pattern[str]:
+    congresses = rules.alternation(rules.load()["horizons"]["congress_years"])
+    return re.compile(rf"迎接(?:党的)?(?:第)?(?P<congress>{congresses})(?:次全国代表)?大会?的?(?:胜利)?召开")

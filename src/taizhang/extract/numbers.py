@@ -61,7 +61,7 @@ def parse_chinese(span: str) -> float | None:
         return None
     try:
         value = cn2an.cn2an(span, "smart")
-    except Exception:  # cn2an raises assorted errors (ValueError, KeyError...) on odd spans
+    except Exception:  # noqa: BLE001 -- cn2an raises assorted errors (ValueError, KeyError...) on odd spans
         return None
     try:
         value = float(value)
@@ -114,17 +114,14 @@ def parse_quantity(span: str) -> float | None:
 
     Never raises; returns None for anything that is not a number.
     """
-    try:
-        span = span.strip()
-        if not span:
-            return None
-        mults = rules.multipliers()
-        if is_arabic(span):
-            for suffix in sorted(mults, key=len, reverse=True):
-                if span.endswith(suffix) and len(span) > len(suffix):
-                    value = parse_arabic(span[: -len(suffix)])
-                    return None if value is None else scale(value, mults[suffix])
-            return parse_arabic(span)
-        return parse_numeral(span)
-    except Exception:  # the contract is "never raises": a number we cannot read is no number
+    span = span.strip()
+    if not span:
         return None
+    mults = rules.multipliers()
+    if is_arabic(span):
+        for suffix in sorted(mults, key=len, reverse=True):
+            if span.endswith(suffix) and len(span) > len(suffix):
+                value = parse_arabic(span[: -len(suffix)])
+                return None if value is None else scale(value, mults[suffix])
+        return parse_arabic(span)
+    return parse_numeral(span)

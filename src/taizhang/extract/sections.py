@@ -17,8 +17,9 @@ from taizhang.extract.horizons import Horizon, find_horizons
 
 REVIEW, PLAN, NOTES, UNKNOWN = "review", "plan", "notes", "unknown"
 HEADING_MAX_CHARS = 40
-_HEADING = re.compile(r"(?P<top>[一二三四五六七八九十]+[、.．])?(?P<body>[^。]{2,%d})" % HEADING_MAX_CHARS)
+_HEADING = re.compile(rf"(?P<top>[一二三四五六七八九十]+[、.．])?(?P<body>[^。]{{2,{HEADING_MAX_CHARS}}})")
 _BLANK = " \t\u3000\u200b\r"
+_CLOSING = set("。！？!?:：；;”」』）)")
 
 
 @dataclass(slots=True)
@@ -39,10 +40,17 @@ def find_sections(text: str, year: int | None) -> Sections:
     notes_words = tuple(markers["notes_headings"])
     sections = Sections()
     pos = 0
+    after_break = True  # the previous line closed a sentence, or was blank
     for line in text.split("\n"):
         line_start, pos = pos, pos + len(line) + 1
         stripped = line.strip(_BLANK)
+        follows_break, after_break = after_break, not stripped or stripped[-1] in _CLOSING
         if len(stripped) > HEADING_MAX_CHARS + 4 or not (m := _HEADING.fullmatch(stripped)):
+            continue
+        # Unless numbered (一、…), a line cut out of a sentence by the scraper (根据《\n中共中央
+        # 关于…的建议\n》) follows an unclosed line, and a short sentence cut at a comma (经济增速是
+        # 综合性指标，今年预期目标设定) is no heading unless it ends in a colon (一年来，…以下工作：).
+        if not m["top"] and (not follows_break or ("，" in stripped and stripped[-1] not in ":：")):
             continue
         offset = line_start + line.index(stripped)
         body = m["body"]
@@ -52,6 +60,7 @@ def find_sections(text: str, year: int | None) -> Sections:
         if not (is_notes or is_review or is_plan or m["top"]):
             continue
         mode = NOTES if is_notes else REVIEW if is_review else PLAN if is_plan else UNKNOWN
+        after_break = True  # a heading closes like a sentence
         horizon = None
         if mode == PLAN:
             found = find_horizons(body, year)

@@ -24,29 +24,30 @@ SCHEMA: dict[str, dict[str, type]] = {
     "comparators": {"before": dict, "after": dict, "more": list, "range": list},
     "kinds": {
         "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
-        "distribute": list, "list_joiners": list,
+        "distribute": list, "list_joiners": list, "compounds": dict, "level_verbs": list,
     },
     "hedges": {"hedges": list, "not_hedges": list},
     "horizons": {
         "relative": dict, "span_before": list, "span_after": list, "periods": dict, "fixed": dict,
-        "to_words": list, "base_markers": list, "base_after": list,
+        "to_words": list, "base_markers": list, "base_after": list, "congress_years": dict,
     },
     "markers": {
-        "review_headings": list, "plan_headings": list, "notes_headings": list,
+        "review_headings": list, "plan_headings": list, "notes_headings": list, "target_cues": list,
         "enumeration_nouns": list, "capacity_categories": list, "past": list, "past_in_plan": list,
-        "future": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
-        "context_openers": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+        "future": list, "past_in_plan_uncompared": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
+        "context_openers": list, "metric_strip": list, "money_words": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,
         "report_posts": list, "national_markers": list, "national_actor": str,
+        "region_followers": list, "region_stop_prefixes": list, "region_stop_suffixes": list,
     },
 }  # fmt: skip
 
 COMPARATORS = {">", ">=", "=", "~", "<=", "<", "range"}
 UNIT_CATEGORIES = {
     "money", "area", "length", "volume", "mass", "power", "energy", "people", "count", "percent",
-    "points", "ratio",
+    "points", "ratio", "duration",
 }  # fmt: skip
 
 
@@ -66,10 +67,10 @@ def _read(lang: str, name: str) -> dict[str, Any]:
     path = RULES_DIR / lang / f"{name}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: a rule file must be a mapping")
+        raise TypeError(f"{path}: a rule file must be a mapping")
     for key, kind in SCHEMA[name].items():
         if not isinstance(data.get(key), kind):
-            raise ValueError(f"{path}: {key!r} must be a {kind.__name__}")
+            raise TypeError(f"{path}: {key!r} must be a {kind.__name__}")
     return data
 
 

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import taizhang.ledger.tables  # noqa: F401 - the ledger's tables are on Base too; autogenerate must see them
 from taizhang.storage.tables import Base
 
 connection = context.config.attributes["connection"]

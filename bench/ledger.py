@@ -1,0 +1,155 @@
+"""Scale benchmark of the ledger: build N entries on SQLite and PostgreSQL, time the common filters.
+
+The entries are real pledges recombined: every distinct (metric, kind, unit) of the seed gold and
+the development gold (tests/gold/pledges.jsonl), placed on every county-level division of the
+GB/T 2260 table in turn, each with deadlines 2020–2035, so that each record is a distinct
+commitment (N records → N entries) with real wording, values and units.
+
+    .venv/bin/python bench/ledger.py --entries 1000000                       # SQLite in a temp folder
+    .venv/bin/python bench/ledger.py --entries 1000000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+
+It prints, per backend: build rate (merge + statuses + insert, entries/s), the time of each filter
+(first page of 100 and the total count, median of 5 runs after one warm-up) and the database size.
+With --pg a database named taizhang_bench_<random> is created on that server and dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from taizhang.document import Pledge
+from taizhang.ledger import Filters, Ledger
+from taizhang.ledger.corrections import Mention
+from taizhang.ledger.metrics import metric_key
+from taizhang.ledger.places import DATA, resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = [ROOT.parent / "shared" / "gold" / "seed.pledges.jsonl", ROOT / "tests" / "gold" / "pledges.jsonl"]
+FIELDS = ("metric", "kind", "comparator", "value", "value_high", "unit", "norm_value", "norm_unit", "horizon", "hedge", "official")
+AS_OF = date(2026, 1, 1)
+
+
+def real_pledges() -> list[dict]:
+    """One gold record per distinct (metric key, kind, normalised unit), so recombinations never merge."""
+    seen: dict[tuple, dict] = {}
+    for path in GOLD:
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                seen.setdefault((metric_key(record["metric"]), record["kind"], record["norm_unit"]), record)
+    return list(seen.values())
+
+
+def counties() -> list[str]:
+    """County-level places whose name alone resolves to them (not the five 朝阳区 and such)."""
+    lines = (DATA / "divisions.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if not line.startswith(("#", "code\t"))]
+    return [name for code, name, level, _ in rows if level == "3" and getattr(resolve(name), "code", None) == code]
+
+
+def records(n: int) -> Iterator[Mention]:
+    pool, places = real_pledges(), counties()
+    for i in range(n):
+        record = pool[i % len(pool)]
+        deadline = 2020 + (i // len(pool)) % 16
+        actor = places[(i // (len(pool) * 16)) % len(places)]
+        source = f"{actor}_{deadline}_gwr.txt"
+        pledge = Pledge(source=source, start=i % 5000, end=i % 5000 + len(record["quote"]), quote=record["quote"],
+                        actor=actor, deadline=deadline, **{f: record[f] for f in FIELDS})  # fmt: skip
+        # Each an annual target of its own year's report: the same figure in another year is another entry.
+        yield Mention(pledge, pledge, f"{hash(source) & 0xFFFFFFFFFFFF:016x}", i // 1000, deadline)
+
+
+def timed(call: Callable[[], object], runs: int = 5) -> float:
+    call()  # warm-up: the first run reads pages from disk
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def size_of(ledger: Ledger) -> int:
+    engine = ledger.store.engine
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            return connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return Path(engine.url.database).stat().st_size
+
+
+def run(url: str, n: int, out: Callable[[str], None] = print) -> dict[str, float]:
+    """Build ``n`` entries in the (empty) database at ``url`` and time the filters; returns the numbers."""
+    mentions = list(records(n))
+    with Ledger(url, as_of=AS_OF) as ledger:
+        start = time.perf_counter()
+        built = ledger.build(mentions)
+        build_s = time.perf_counter() - start
+        if built.entries != n:
+            raise SystemExit(f"{built.entries:,} entries from {n:,} records: recombined records merged")
+        sample = mentions[n // 2].pledge
+        filters = {
+            "actor": Filters(actor=sample.actor),
+            "year": Filters(year=sample.deadline),
+            "status": Filters(status="未到期"),
+            "metric": Filters(metric=sample.metric),
+            "actor+year": Filters(actor=sample.actor, year=sample.deadline),
+        }
+        result = {"entries": n, "build_s": build_s, "rate": n / build_s}
+        out(f"{ledger.store.engine.dialect.name}: {n:,} entries built in {build_s:.1f} s = {n / build_s:,.0f} entries/s")
+        for name, chosen in filters.items():
+            page = timed(lambda chosen=chosen: ledger.entries(chosen, limit=100))
+            count = timed(lambda chosen=chosen: ledger.count(chosen))
+            matched = ledger.count(chosen)
+            result[f"{name}_page_ms"], result[f"{name}_count_ms"] = page, count
+            out(f"  filter {name:<10} {matched:>9,} match · first 100: {page:7.1f} ms · count: {count:7.1f} ms")
+        result["bytes"] = size_of(ledger)
+        out(f"  database size {result['bytes'] / 2**20:,.1f} MiB ({result['bytes'] / n:,.0f} bytes per entry)")
+    return result
+
+
+@contextmanager
+def pg_database(server: str) -> Iterator[str]:
+    name = f"taizhang_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--pg", help="a PostgreSQL server URL (a database on it to connect to first)")
+    parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
+    args = parser.parse_args(argv)
+    print(f"ledger benchmark: {args.entries:,} entries recombined from {len(real_pledges())} real pledges × {len(counties())} counties")  # fmt: skip
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            run(f"sqlite:///{folder}/bench.db", args.entries)
+    if args.pg:
+        with pg_database(args.pg) as url:
+            run(url, args.entries)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

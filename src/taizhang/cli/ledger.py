@@ -1,0 +1,452 @@
+"""Commands about the ledger: list, show, export and import entries; outcomes; corrections; coverage; places."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
+from taizhang.ledger import Filters, Ledger, LedgerError, Outcome, Rules, export
+from taizhang.ledger.places import LEVELS, lineage
+from taizhang.ledger.status import DEFAULT_MARGIN, DEFAULT_TOLERANCE, MET, MISSED, PARTLY_MET, STATUSES
+
+outcome_app = typer.Typer(
+    help="结果 Outcomes: reported results that entries are judged against.\n\nExample: taizhang outcome add 崂山区 地区生产总值 2026 1520 亿元 --source 统计公报",
+    no_args_is_help=True,
+)
+correct_app = typer.Typer(
+    help="更正 Corrections: fix a field, reject, merge, split, add a missed pledge; kept as an audit trail.\n\n"
+    "Example: taizhang correct set 12 value 1500",
+    no_args_is_help=True,
+)
+app.add_typer(outcome_app, name="outcome")
+app.add_typer(correct_app, name="correct")
+
+ActorOption = Annotated[str | None, typer.Option("--actor", help="地区 Actor: a place (崂山区, 青岛市崂山区, 山东) or an actor as written")]
+YearOption = Annotated[int | None, typer.Option("--year", help="期限 Deadline year")]
+StatusOption = Annotated[str | None, typer.Option("--status", help=f"状态 Status: {', '.join(STATUSES)}")]
+MetricOption = Annotated[str | None, typer.Option("--metric", help="指标 Metric, any wording (GDP = 地区生产总值 = 全区生产总值)")]
+SourceOption = Annotated[str | None, typer.Option("--source", help="来源 Source file name")]
+ParentsOption = Annotated[bool, typer.Option("--with-parents", help="Also the places above the actor (city, province, 全国)")]
+ConflictsOption = Annotated[bool, typer.Option("--conflicts", help="Only entries whose sources disagree")]
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="判断日期 Judge statuses as of this date (YYYY-MM-DD; default today)")]
+MarginOption = Annotated[float, typer.Option("--margin", help="Missed by at most this share of the target → 部分完成 partly met")]
+ToleranceOption = Annotated[float, typer.Option("--tolerance", help="左右 (~) means within this share of the target either side")]
+ByOption = Annotated[str | None, typer.Option("--by", envvar="TAIZHANG_USER", help="Who makes the change (default $TAIZHANG_USER or the login name)")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="Why (kept in the audit trail)")]
+MentionOption = Annotated[int | None, typer.Option("--mention", help="Only this mention of the entry (1, 2, … as `taizhang entry` lists them)")]
+
+_STATUS_STYLE = {MET: "green", PARTLY_MET: "yellow", MISSED: "red"}
+
+
+def _author(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a container without a passwd entry
+        return os.environ.get("USER") or "unknown"
+
+
+def _as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--as-of {text!r} is not a date (YYYY-MM-DD)")
+
+
+@contextmanager
+def opened_ledger(db: str | None, as_of: str | None = None, margin: float = DEFAULT_MARGIN, tolerance: float = DEFAULT_TOLERANCE) -> Iterator[Ledger]:  # fmt: skip
+    """The ledger for a command; its errors (unknown entry, bad file) become one error line and exit 1."""
+    when = _as_of(as_of)
+    with opened_store(db) as store:
+        try:
+            yield Ledger(store, as_of=when, rules=Rules(margin=margin, tolerance=tolerance))
+        except LedgerError as error:
+            fail(str(error))
+
+
+def _filters(actor, with_parents, year, status, metric, source, conflicts) -> Filters:  # noqa: ANN001 - the options above
+    return Filters(actor=actor, with_parents=with_parents, year=year, status=status, metric=metric, source=source, conflicts=conflicts)  # fmt: skip
+
+
+def _target(row: dict[str, Any]) -> str:
+    high = f"–{row['value_high']:g}" if row["value_high"] is not None else ""
+    comparator = "" if row["comparator"] in ("=", "range") else row["comparator"] + " "
+    return f"{comparator}{row['value']:g}{high} {row['unit']}"
+
+
+def _refresh(ledger: Ledger) -> None:
+    built = ledger.refresh()
+    for correction in built.unapplied:
+        err.print(
+            f"[yellow]警告 warning[/yellow] correction #{correction.id} ({correction.action}) no longer matches a record: "
+            f"{correction.anchor.quote!r}",
+            highlight=False,
+        )
+
+
+@app.command("ledger")
+def ledger_command(
+    db: DbOption = None,
+    actor: ActorOption = None,
+    with_parents: ParentsOption = False,
+    year: YearOption = None,
+    status: StatusOption = None,
+    metric: MetricOption = None,
+    source: SourceOption = None,
+    conflicts: ConflictsOption = False,
+    as_of: AsOfOption = None,
+    margin: MarginOption = DEFAULT_MARGIN,
+    tolerance: ToleranceOption = DEFAULT_TOLERANCE,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many entries")] = 200,
+) -> None:
+    """台账 Show the ledger: one row per commitment, merged across sources, with its status.
+
+    ⚠ marks entries whose sources disagree (see: taizhang entry ID).
+
+    Example: taizhang ledger --actor 崂山区 --year 2026
+    """
+    with opened_ledger(db, as_of, margin, tolerance) as ledger:
+        _refresh(ledger)
+        chosen = _filters(actor, with_parents, year, status, metric, source, conflicts)
+        rows = ledger.entries(chosen, limit=limit)
+        total = ledger.count(chosen)
+    table = Table(title=f"台账 Ledger ({len(rows)} of {total}, as of {_as_of(as_of).isoformat()})")
+    for column in ("id", "actor 主体", "official 责任人", "metric 指标", "target 目标", "deadline 期限", "status 状态", "sources 来源"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        style = _STATUS_STYLE.get(row["status"])
+        flag = "⚠ " if row["conflict"] else ""
+        table.add_row(
+            f"{flag}{row['entry_id']}", row["actor"] or "", row["official"] or "", row["metric"], _target(row),
+            str(row["deadline"] or ""), f"[{style}]{row['status']}[/{style}]" if style else row["status"],
+            ", ".join(row["sources"]),
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def entry(
+    entry_id: Annotated[int, typer.Argument(help="Entry id (see: taizhang ledger)")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """条目 Show one entry: every source's mention and figures, conflicts, outcomes, status history.
+
+    Example: taizhang entry 12
+    """
+    with opened_ledger(db, as_of) as ledger:
+        _refresh(ledger)
+        shown = ledger.entry(entry_id)
+    row = shown["entry"]
+    out.print(f"[bold]#{row['entry_id']}[/bold] {row['actor'] or ''} {row['metric']} {_target(row)} 期限 deadline {row['deadline'] or '—'}")
+    out.print(f"地区 place: {row['place'] or '—'} {row['place_code'] or ''} · 指标 metric key: {row['metric_key']} · {row['kind']}")
+    out.print(f"状态 status: {row['status']} — {row['status_reason']}")
+    if row["conflict"]:
+        out.print(f"[red]⚠ 冲突 conflict:[/red] {row['conflict_reason']}", highlight=False)
+    mentions = Table(title="来源 Mentions")
+    for column in ("#", "source", "span", "quote", "figure", "deadline", "corrected"):
+        mentions.add_column(column, overflow="fold")
+    for number, mention in enumerate(shown["mentions"], start=1):
+        figure = _target(mention)
+        mentions.add_row(
+            str(number), mention["source"], f"{mention['start']}–{mention['end']}", mention["quote"], figure,
+            str(mention["deadline"] or ""), ", ".join(mention["corrected"]),
+        )  # fmt: skip
+    out.print(mentions)
+    for outcome in shown["outcomes"]:
+        out.print(f"结果 outcome {outcome['year']}: {outcome['value']:g} {outcome['unit']} — {outcome['source']} {outcome['note'] or ''}")
+    for change in shown["history"]:
+        out.print(f"状态变化 status {change['as_of']}: {change['status']} — {change['reason']}")
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx or json")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout; required for xlsx)")] = None,
+    db: DbOption = None,
+    actor: ActorOption = None,
+    with_parents: ParentsOption = False,
+    year: YearOption = None,
+    status: StatusOption = None,
+    metric: MetricOption = None,
+    source: SourceOption = None,
+    conflicts: ConflictsOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """导出 Export the ledger: one row per entry with every pledge field of its first mention, status and sources.
+
+    Example: taizhang export --format xlsx -o 台账.xlsx --actor 崂山区
+    """
+    if format not in export.FORMATS:
+        fail(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
+    if format == "xlsx" and output is None:
+        fail("an Excel file needs -o FILE.xlsx")
+    with opened_ledger(db, as_of) as ledger:
+        _refresh(ledger)
+        chosen = _filters(actor, with_parents, year, status, metric, source, conflicts)
+        rows = ledger.entries(chosen)
+        if format == "xlsx":
+            export.to_xlsx(rows, ledger.mentions(chosen), output)
+        else:
+            text = export.to_csv(rows) if format == "csv" else export.to_json(rows)
+            if output is None:
+                sys.stdout.write(text)
+                return
+            output.write_text(text, encoding="utf-8")
+    err.print(f"导出 exported {len(rows)} entries → {output}", highlight=False)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="An export (.csv, .xlsx, .json) edited by a person")],
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """导入修改 Import an edited export: every changed field becomes a correction in the audit trail.
+
+    Example: taizhang import 台账.xlsx --by 王芳
+    """
+    with opened_ledger(db) as ledger:
+        ids = ledger.import_edits(file, author=_author(by))
+    err.print(f"更正 corrections recorded: {len(ids)}", highlight=False)
+
+
+@app.command("coverage")
+def coverage_command(
+    source: Annotated[str, typer.Argument(help="Source id, file name or SHA-256 prefix")],
+    db: DbOption = None,
+) -> None:
+    """覆盖 Which headline indicators a report pledges with a number, mentions without one, or leaves out.
+
+    Example: taizhang coverage national_china_2023_gwr.txt
+    """
+    with opened_ledger(db) as ledger:
+        found = ledger.coverage(source)
+    table = Table(title=f"主要指标覆盖 Headline indicators: {source}")
+    for column in ("indicator 指标", "verdict 结论", "pledged 承诺", "at 位置"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        pledged = "; ".join(f"{p.metric} {p.comparator} {p.value:g}{p.unit}" for p in item.pledges)
+        table.add_row(item.indicator.name, item.verdict, pledged, "" if item.at is None else str(item.at))
+    out.print(table)
+
+
+@app.command()
+def place(name: Annotated[str, typer.Argument(help="A place as texts name it: 即墨, 青岛市崂山区, 西海岸新区, 山东")]) -> None:
+    """地区 Resolve a place name to its GB/T 2260 code and the places above it.
+
+    Example: taizhang place 西海岸新区
+    """
+    places = lineage(name)
+    if not places:
+        fail(f"unknown or ambiguous place {name!r}")
+    for found in places:
+        note = f" — {found.note}" if found.note else ""
+        out.print(f"{found.code or '—'}\t{found.name}\t{LEVELS[found.level]}{note}", highlight=False)
+
+
+@outcome_app.command("add")
+def outcome_add(
+    actor: Annotated[str, typer.Argument(help="地区 The place the result is for")],
+    metric: Annotated[str, typer.Argument(help="指标 The metric, any wording")],
+    year: Annotated[int, typer.Argument(help="年份 The year the result is for")],
+    value: Annotated[float, typer.Argument(help="数值 The value (negative for a decrease)")],
+    unit: Annotated[str, typer.Argument(help="单位 The unit as written: 亿元, 万人, %")],
+    source: Annotated[str, typer.Option("--source", help="出处 Where the result is published (a title or URL)")],
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """添加结果 Add a reported result (统计公报, 年鉴) that entries are judged against.
+
+    Example: taizhang outcome add 全国 国内生产总值 2023 5.2 % --source 2023年国民经济和社会发展统计公报
+    """
+    with opened_ledger(db) as ledger:
+        [number] = ledger.add_outcomes([Outcome(actor, metric, year, value, unit, source, note)], author=_author(by))
+    err.print(f"结果 outcome #{number} added", highlight=False)
+
+
+@outcome_app.command("import")
+def outcome_import(
+    file: Annotated[Path, typer.Argument(help=".csv or .xlsx with columns actor, metric, year, value, unit, source (or url), note")],
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """导入结果 Import results from a spreadsheet; units are normalised like pledges'.
+
+    Example: taizhang outcome import 统计公报2023.csv
+    """
+    with opened_ledger(db) as ledger:
+        ids = ledger.import_outcomes(file, author=_author(by))
+    err.print(f"结果 outcomes imported: {len(ids)}", highlight=False)
+
+
+@correct_app.command("set")
+def correct_set(
+    entry_id: Annotated[int, typer.Argument(help="Entry id")],
+    field: Annotated[str, typer.Argument(help="actor, official, metric, kind, comparator, value, value_high, unit, norm_value, norm_unit, deadline, horizon, hedge")],
+    value: Annotated[str, typer.Argument(help="The new value ('' clears an optional field)")],
+    mention: MentionOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """改字段 Fix a field of an entry (all its mentions, or one with --mention).
+
+    Example: taizhang correct set 12 deadline 2026 --note 原文为"到2026年"
+    """
+    with opened_ledger(db) as ledger:
+        ids = ledger.set_field(entry_id, field, value, author=_author(by), mention=mention, note=note)
+    err.print(f"更正 corrections recorded: {len(ids)}", highlight=False)
+
+
+@correct_app.command("reject")
+def correct_reject(
+    entry_id: Annotated[int, typer.Argument(help="Entry id")],
+    mention: MentionOption = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """不是承诺 Reject an entry (or one mention) as not a pledge.
+
+    Example: taizhang correct reject 7 --note 是过去的成绩
+    """
+    with opened_ledger(db) as ledger:
+        ids = ledger.reject(entry_id, author=_author(by), mention=mention, note=note)
+    err.print(f"更正 corrections recorded: {len(ids)}", highlight=False)
+
+
+@correct_app.command("merge")
+def correct_merge(
+    entry_id: Annotated[int, typer.Argument(help="Entry id")],
+    other_id: Annotated[int, typer.Argument(help="The entry to merge into it")],
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """合并 Merge two entries that are one commitment.
+
+    Example: taizhang correct merge 3 17
+    """
+    with opened_ledger(db) as ledger:
+        ledger.merge(entry_id, other_id, author=_author(by), note=note)
+    err.print("更正 correction recorded: merge", highlight=False)
+
+
+@correct_app.command("split")
+def correct_split(
+    entry_id: Annotated[int, typer.Argument(help="Entry id")],
+    mention: Annotated[int, typer.Argument(help="The mention (1, 2, …) to take out into its own entry")],
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """拆分 Split a mention out of an entry into an entry of its own.
+
+    Example: taizhang correct split 3 2
+    """
+    with opened_ledger(db) as ledger:
+        ledger.split(entry_id, mention, author=_author(by), note=note)
+    err.print("更正 correction recorded: split", highlight=False)
+
+
+@correct_app.command("add")
+def correct_add(
+    source: Annotated[str, typer.Argument(help="Source id, file name or SHA-256 prefix")],
+    start: Annotated[int, typer.Argument(help="Start offset of the clause in the source text")],
+    end: Annotated[int, typer.Argument(help="End offset (exclusive)")],
+    metric: Annotated[str, typer.Option("--metric", help="指标 Metric as worded")],
+    kind: Annotated[str, typer.Option("--kind", help="level, growth, annual_growth or share")],
+    value: Annotated[float, typer.Option("--value", help="数值 Value as written (negative for a decrease)")],
+    unit: Annotated[str, typer.Option("--unit", help="单位 Unit as written: 亿元, %")],
+    comparator: Annotated[str, typer.Option("--comparator", help="> >= = ~ <= < range")] = "=",
+    actor: Annotated[str | None, typer.Option("--actor", help="主体 Actor")] = None,
+    official: Annotated[str | None, typer.Option("--official", help="责任人 Official")] = None,
+    value_high: Annotated[float | None, typer.Option("--value-high", help="Upper end of a range")] = None,
+    deadline: Annotated[int | None, typer.Option("--deadline", help="期限 Deadline year")] = None,
+    horizon: Annotated[str | None, typer.Option("--horizon", help="The words that gave the deadline")] = None,
+    hedge: Annotated[str | None, typer.Option("--hedge", help="力争, 争取, …")] = None,
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """补录 Add a pledge the extractor missed, from a span of a stored source.
+
+    Example: taizhang correct add 000_352e13108ae5b528.txt 1158 1172 --metric 全区生产总值 --kind level --comparator ">" --value 1500 --unit 亿元 --actor 崂山区 --deadline 2026
+    """
+    fields = {
+        "metric": metric, "kind": kind, "comparator": comparator, "value": value, "unit": unit, "actor": actor,
+        "official": official, "value_high": value_high, "deadline": deadline, "horizon": horizon, "hedge": hedge,
+    }  # fmt: skip
+    with opened_ledger(db) as ledger:
+        ledger.add_pledge(source, start, end, fields, author=_author(by), note=note)
+    err.print("更正 correction recorded: add", highlight=False)
+
+
+@correct_app.command("list")
+def correct_list(db: DbOption = None) -> None:
+    """更正记录 List every correction: who, when, what it was, what it became.
+
+    Example: taizhang correct list
+    """
+    with opened_ledger(db) as ledger:
+        corrections = ledger.corrections()
+    table = Table(title=f"更正 Corrections ({len(corrections)})")
+    for column in ("id", "when", "who", "action", "quote", "field", "before", "after", "note"):
+        table.add_column(column, overflow="fold")
+    for c in corrections:
+        table.add_row(
+            str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.author, c.action, c.anchor.quote, c.field or "",
+            _shown(c.before), _shown(c.after), c.note or "",
+        )  # fmt: skip
+    out.print(table)
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
+
+
+@correct_app.command("export")
+def correct_export(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSON file to write (default stdout)")] = None,
+    db: DbOption = None,
+) -> None:
+    """导出更正 Export the corrections as JSON, to carry them to another database.
+
+    Example: taizhang correct export -o corrections.json
+    """
+    with opened_ledger(db) as ledger:
+        text = json.dumps(ledger.export_corrections(), ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@correct_app.command("import")
+def correct_import(
+    file: Annotated[Path, typer.Argument(help="A JSON file written by `taizhang correct export`")],
+    db: DbOption = None,
+) -> None:
+    """导入更正 Import corrections exported from another database (appended to the audit trail).
+
+    Example: taizhang correct import corrections.json
+    """
+    with opened_ledger(db) as ledger:
+        ids = ledger.import_corrections(file)
+    err.print(f"更正 corrections imported: {len(ids)}", highlight=False)

@@ -1,0 +1,211 @@
+"""Corrections: a person's fixes, applied to extracted pledges before they are merged into entries.
+
+A correction never points at a pledge row (ingest replaces those when the extractor changes);
+it points at an :class:`Anchor`: the source's SHA-256, the span and quote, and the unit and value
+the record was extracted with. After a re-extraction it applies to the record that matches the
+anchor as the scorer matches gold (same source, overlapping span, same normalised unit and value
+to 1e-6), so a fix survives as long as the extractor still finds that quantity there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from taizhang.document import Pledge
+from taizhang.ledger import errors
+from taizhang.ledger.errors import LedgerError
+from taizhang.ledger.units import normalise
+
+ACTIONS = ("set", "reject", "add", "merge", "split")
+KINDS = ("level", "growth", "annual_growth", "share")
+COMPARATORS = (">", ">=", "=", "~", "<=", "<", "range")
+# Fields a person may set, and how the text they type becomes a value.
+EDITABLE: dict[str, type] = {
+    "actor": str, "official": str, "metric": str, "kind": str, "comparator": str, "value": float,
+    "value_high": float, "unit": str, "norm_value": float, "norm_unit": str, "deadline": int,
+    "horizon": str, "hedge": str,
+}  # fmt: skip
+_OPTIONAL = {"actor", "official", "value_high", "deadline", "horizon", "hedge"}
+
+
+class CorrectionError(LedgerError):
+    """A correction that cannot be made as asked (unknown field, bad value, span past the text)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """The extracted record a correction is about, by what stays true across re-extraction."""
+
+    sha256: str
+    start: int
+    end: int
+    quote: str
+    norm_unit: str
+    norm_value: float
+
+    @classmethod
+    def of(cls, sha256: str, pledge: Pledge) -> Anchor:
+        return cls(sha256, pledge.start, pledge.end, pledge.quote, pledge.norm_unit, pledge.norm_value)
+
+    def matches(self, sha256: str, pledge: Pledge) -> bool:
+        return (
+            sha256 == self.sha256 and pledge.start < self.end and self.start < pledge.end
+            and pledge.norm_unit == self.norm_unit and _close(pledge.norm_value, self.norm_value)
+        )  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Anchor:
+        return cls(
+            str(data["sha256"]), int(data["start"]), int(data["end"]), str(data["quote"]), str(data["norm_unit"]),
+            float(data["norm_value"]),
+        )  # fmt: skip
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1e-12)
+
+
+@dataclass(slots=True)
+class Correction:
+    action: str
+    anchor: Anchor
+    author: str
+    created_at: datetime
+    field: str | None = None
+    before: Any = None
+    after: Any = None  # set: the new value; add: the new record's fields
+    other: Anchor | None = None  # merge: a record of the entry merged with
+    note: str | None = None
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action, "anchor": self.anchor.to_dict(), "field": self.field, "before": self.before,
+            "after": self.after, "other": self.other.to_dict() if self.other else None, "author": self.author,
+            "created_at": self.created_at.isoformat(), "note": self.note,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Correction:
+        try:
+            action = data["action"]
+            if action not in ACTIONS:
+                raise CorrectionError(errors.UNKNOWN_ACTION.format(action=action, actions=", ".join(ACTIONS)))
+            return cls(
+                action=action, anchor=Anchor.from_dict(data["anchor"]), author=str(data["author"]),
+                created_at=datetime.fromisoformat(data["created_at"]), field=data.get("field"),
+                before=data.get("before"), after=data.get("after"),
+                other=Anchor.from_dict(data["other"]) if data.get("other") else None, note=data.get("note"),
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError) as error:
+            raise CorrectionError(errors.NOT_A_CORRECTION.format(error=error)) from None
+
+
+def parse_field(name: str, text: str | None) -> Any:
+    """The value a person typed for field ``name``, typed and checked; empty text clears optional fields."""
+    if name not in EDITABLE:
+        raise CorrectionError(errors.NOT_EDITABLE.format(name=name, fields=", ".join(EDITABLE)))
+    if text is None or text.strip() == "":
+        if name in _OPTIONAL:
+            return None
+        raise CorrectionError(errors.EMPTY_FIELD.format(name=name))
+    try:
+        value = EDITABLE[name](text.strip())
+    except ValueError:
+        raise CorrectionError(errors.BAD_TYPE.format(name=name, type=EDITABLE[name].__name__, text=text)) from None
+    if name == "kind" and value not in KINDS:
+        raise CorrectionError(errors.NOT_ONE_OF.format(name=name, allowed=", ".join(KINDS), value=value))
+    if name == "comparator" and value not in COMPARATORS:
+        raise CorrectionError(errors.NOT_ONE_OF.format(name=name, allowed=" ".join(COMPARATORS), value=value))
+    return value
+
+
+def new_pledge(source: str, text: str, start: int, end: int, fields: dict[str, Any]) -> Pledge:
+    """A pledge a person adds from ``text[start:end]``; norm_value and norm_unit follow from value and unit."""
+    if not 0 <= start < end <= len(text):
+        raise CorrectionError(errors.BAD_SPAN.format(start=start, end=end, chars=len(text)))
+    for required in ("metric", "kind", "comparator", "value", "unit"):
+        if fields.get(required) is None:
+            raise CorrectionError(errors.NEEDS_FIELD.format(name=required))
+    values = {name: parse_field(name, None if value is None else str(value)) for name, value in fields.items()}
+    normal = normalise(values["value"], values["unit"])
+    if normal is None and "norm_unit" not in values:
+        raise CorrectionError(errors.NO_NORM_UNIT.format(unit=values["unit"]))
+    values.setdefault("norm_value", normal[0] if normal else values["value"])
+    values.setdefault("norm_unit", normal[1] if normal else values["unit"])
+    return Pledge(source=source, start=start, end=end, quote=text[start:end], **values)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One record of one source as the ledger uses it: corrected, with the record as extracted."""
+
+    pledge: Pledge
+    original: Pledge
+    sha256: str
+    order: int  # the source's position (its id): mentions sort by source, then offset
+    source_year: int | None = None
+    corrected: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Applied:
+    mentions: list[Mention]
+    merges: list[tuple[Anchor, Anchor]]
+    splits: list[Anchor]
+    unapplied: list[Correction]  # whose record is gone (re-extraction no longer finds it)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    name: str
+    order: int
+    year: int | None
+    text: str
+
+
+def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[str, SourceRef]) -> Applied:
+    """Mentions with every correction applied in the order they were made."""
+    kept = list(mentions)
+    merges: list[tuple[Anchor, Anchor]] = []
+    splits: list[Anchor] = []
+    unapplied: list[Correction] = []
+    for correction in corrections:
+        if correction.action == "add":
+            source = sources.get(correction.anchor.sha256)
+            if source is None:
+                unapplied.append(correction)
+                continue
+            pledge = new_pledge(source.name, source.text, correction.anchor.start, correction.anchor.end, correction.after)
+            kept.append(Mention(pledge, replace(pledge), correction.anchor.sha256, source.order, source.year, ["added"]))
+            continue
+        targets = [m for m in kept if correction.anchor.matches(m.sha256, m.original)]
+        if not targets or (correction.other and not any(correction.other.matches(m.sha256, m.original) for m in kept)):
+            unapplied.append(correction)
+        elif correction.action == "reject":
+            kept = [m for m in kept if m not in targets]
+        elif correction.action == "merge":
+            merges.append((correction.anchor, correction.other))
+        elif correction.action == "split":
+            splits.append(correction.anchor)
+        else:
+            for mention in targets:
+                _set(mention, correction.field, correction.after)
+    return Applied(kept, merges, splits, unapplied)
+
+
+def _set(mention: Mention, name: str, value: Any) -> None:
+    setattr(mention.pledge, name, value)
+    if name not in mention.corrected:
+        mention.corrected.append(name)
+    # A corrected amount or unit carries its normal form along unless a person set that too.
+    if name in ("value", "value_high", "unit") and not {"norm_value", "norm_unit"} & set(mention.corrected):
+        pledge = mention.pledge
+        normal = normalise(pledge.value, pledge.unit)
+        if normal is not None:
+            pledge.norm_value, pledge.norm_unit = normal

@@ -1,0 +1,35 @@
+"""The ledger's errors and the messages a user sees (one line each, no traceback)."""
+
+from __future__ import annotations
+
+from taizhang.errors import TaizhangError
+
+
+class LedgerError(TaizhangError):
+    """A ledger request that cannot be done as asked: an unknown entry, a bad file, a bad value."""
+
+
+NO_ENTRY = "no ledger entry {ref} (see: taizhang ledger)"
+NO_MENTION = "entry {entry} has no mention {mention} (it has {count}; see: taizhang entry {entry})"
+NO_SOURCE = "no source {ref!r} (see: taizhang sources)"
+NO_FILE = "{path}: no such file"
+BAD_SUFFIX = "{path}: expected a .csv, .xlsx or .json file"
+MISSING_COLUMNS = "{path}: missing column(s) {columns} (need {need})"
+BAD_ROW = "{path} row {row}: {problem}"
+UNKNOWN_UNIT = "unknown unit {unit!r} (units as in pledges: 亿元, 万人, %, 个 …)"
+BAD_CORRECTIONS = "{path}: not a corrections export ({problem})"
+SAME_ENTRY = "entries {a} and {b} are the same entry"
+UNKNOWN_STATUS = "unknown status {status!r} (one of {statuses})"
+NOT_JSON = "{path}: not JSON ({error})"
+NOT_A_LIST = "{path}: expected a JSON list of objects"
+BAD_XLSX = "{path}: not a readable .xlsx file ({error})"
+# Corrections
+UNKNOWN_ACTION = "unknown correction action {action!r} (one of {actions})"
+NOT_A_CORRECTION = "not a correction record: {error!r}"
+NOT_EDITABLE = "no field {name!r} can be corrected (fields: {fields})"
+EMPTY_FIELD = "{name} cannot be empty"
+BAD_TYPE = "{name} must be a {type}, not {text!r}"
+NOT_ONE_OF = "{name} must be one of {allowed}, not {value!r}"
+BAD_SPAN = "span [{start}, {end}) is not inside the {chars:,}-character text"
+NEEDS_FIELD = "a pledge needs {name}"
+NO_NORM_UNIT = "unknown unit {unit!r}: give norm_value and norm_unit too"

@@ -1,0 +1,99 @@
+"""Ledger rows to CSV, JSON and Excel, and tables (CSV, Excel, JSON) back to rows.
+
+One row per entry: the entry's id, status and sources, then every field of the pledge record
+(``spec/pledges.md``) for its first mention, so the source, quote and offsets always travel with
+the figures. The Excel workbook is what an analyst hands a colleague: a frozen header, readable
+column widths, filters, and a second sheet listing every mention with its source and quote.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from taizhang.document import PLEDGE_FIELDS
+from taizhang.ledger.errors import BAD_SUFFIX, BAD_XLSX, NO_FILE, NOT_A_LIST, NOT_JSON, LedgerError
+
+ENTRY_FIELDS = ("entry_id", "status", "status_reason", "conflict", "conflict_reason", "sources", "mention_count")
+PLACE_FIELDS = ("place_code", "place", "metric_key", "outcome", "key")
+COLUMNS = ENTRY_FIELDS + PLEDGE_FIELDS + PLACE_FIELDS
+MENTION_COLUMNS = ("entry_id", "source", "start", "end", "quote", "actor", "metric", "comparator", "value", "value_high", "unit", "deadline", "corrected")  # fmt: skip
+FORMATS = ("csv", "xlsx", "json")
+_WIDTHS = {"quote": 48, "status_reason": 40, "conflict_reason": 40, "metric": 24, "sources": 32, "outcome": 32, "source": 30}  # fmt: skip
+
+
+def _cell(value: Any) -> Any:
+    """A value as a spreadsheet cell: lists as '; '-joined text, everything else as is."""
+    if isinstance(value, list):
+        return "; ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, list) else str(v) for v in value)
+    return value
+
+
+def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: _cell(row[name]) for name in COLUMNS})
+    return buffer.getvalue()
+
+
+def to_json(rows: Iterable[dict[str, Any]]) -> str:
+    return json.dumps([{name: row[name] for name in COLUMNS} for row in rows], ensure_ascii=False, indent=1) + "\n"
+
+
+def to_xlsx(rows: list[dict[str, Any]], mentions: list[dict[str, Any]], path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    for sheet, columns, records, title in (
+        (book.active, COLUMNS, rows, "台账 ledger"),
+        (book.create_sheet(), MENTION_COLUMNS, mentions, "来源 sources"),
+    ):
+        sheet.title = title
+        sheet.append(list(columns))
+        for record in records:
+            sheet.append([_cell(record[name]) for name in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(vertical="top")
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for index, name in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(name, max(10, len(name) + 2))
+    book.save(path)
+
+
+def read_table(path: Path) -> list[dict[str, Any]]:
+    """Rows of a .csv (UTF-8, with or without BOM), .xlsx (first sheet) or .json (a list of objects)."""
+    if not path.is_file():
+        raise LedgerError(NO_FILE.format(path=path))
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return [dict(row) for row in csv.DictReader(handle)]
+    if suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise LedgerError(NOT_JSON.format(path=path, error=error)) from None
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise LedgerError(NOT_A_LIST.format(path=path))
+        return data
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        except Exception as error:  # openpyxl raises zipfile, KeyError and its own errors for a bad file
+            raise LedgerError(BAD_XLSX.format(path=path, error=error)) from None
+        lines = sheet.iter_rows(values_only=True)
+        header = [str(h) if h is not None else "" for h in next(lines, ())]
+        return [dict(zip(header, line)) for line in lines if any(v is not None for v in line)]
+    raise LedgerError(BAD_SUFFIX.format(path=path))

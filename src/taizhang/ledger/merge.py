@@ -1,0 +1,175 @@
+"""Merging mentions into entries: one entry per commitment, however many sources state it.
+
+The rules:
+
+- Mentions are one commitment when they have the same **place** (the actor resolved to a GB/T 2260
+  code; an unresolved actor by its name), the same **metric key** (synonyms normalised), the same
+  **kind**, the same normalised **unit** and the same **deadline**.
+- Within an entry, mentions whose figures differ (comparator, normalised value or upper end) make
+  it a **conflict**: 1500亿 in one source, 1300亿 in another.
+- Mentions with the same figures but different deadlines are one entry with a **deadline
+  conflict** (the target was moved), unless each is an annual target (deadline = its source's
+  year): a 5% growth target in 2023's report and in 2024's are two commitments.
+- A person's merge joins two entries; a split takes one mention out into an entry of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from taizhang.ledger.corrections import Anchor, Mention
+from taizhang.ledger.metrics import metric_key
+from taizhang.ledger.places import Place, resolve
+from taizhang.ledger.units import normalise
+
+
+@dataclass(slots=True)
+class Entry:
+    key: str
+    place: Place | None
+    metric_key: str
+    mentions: list[Mention]
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(m.pledge.source for m in self.mentions))
+
+    @property
+    def norm_value_high(self) -> float | None:
+        return norm_high(self.first)
+
+
+def norm_high(mention: Mention) -> float | None:
+    pledge = mention.pledge
+    if pledge.value_high is None:
+        return None
+    normal = normalise(pledge.value_high, pledge.unit)
+    if normal is not None and normal[1] == pledge.norm_unit:
+        return normal[0]
+    return pledge.value_high * pledge.norm_value / pledge.value if pledge.value else pledge.value_high
+
+
+def place_key(place: Place | None, actor: str | None) -> str:
+    """The actor as the ledger groups it: its division code, else its name as written."""
+    if place is not None and place.code:
+        return place.code
+    return f"name:{place.name if place else (actor or '').strip()}"
+
+
+def _figures(mention: Mention) -> tuple:
+    pledge = mention.pledge
+    return pledge.comparator, _round(pledge.norm_value), _round(norm_high(mention))
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else float(f"{value:.9g}")  # equal to 1e-9 relative, as the scorer's 1e-6 and tighter
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def build_entries(
+    mentions: list[Mention], merges: list[tuple[Anchor, Anchor]] = (), splits: list[Anchor] = ()
+) -> list[Entry]:
+    """Entries in the order of their first mention (source order, then offset)."""
+    mentions = sorted(mentions, key=lambda m: (m.order, m.pledge.start, m.pledge.end, m.pledge.metric))
+    places: dict[str | None, Place | None] = {}
+    groups: dict[tuple, list[int]] = {}
+    group_place: dict[tuple, Place | None] = {}
+    for index, mention in enumerate(mentions):
+        pledge = mention.pledge
+        if pledge.actor not in places:
+            places[pledge.actor] = resolve(pledge.actor)
+        place = places[pledge.actor]
+        key: tuple = (place_key(place, pledge.actor), metric_key(pledge.metric), pledge.kind, pledge.norm_unit, pledge.deadline)
+        if any(anchor.matches(mention.sha256, mention.original) for anchor in splits):
+            key = (*key, f"split:{mention.sha256}:{pledge.start}:{pledge.end}:{_round(mention.original.norm_value)}")
+        groups.setdefault(key, []).append(index)
+        group_place.setdefault(key, place)
+    keys = list(groups)
+    union = _Union(len(keys))
+    _join_moved_deadlines(keys, groups, mentions, union)
+    position = {i: g for g, key in enumerate(keys) for i in groups[key]}
+    for a, b in merges:
+        found_a = [position[i] for i, m in enumerate(mentions) if a.matches(m.sha256, m.original)]
+        found_b = [position[i] for i, m in enumerate(mentions) if b.matches(m.sha256, m.original)]
+        if found_a and found_b:
+            union.join(found_a[0], found_b[0])
+    members: dict[int, list[int]] = {}
+    for g in range(len(keys)):
+        members.setdefault(union.find(g), []).append(g)
+    entries = []
+    for root, group_ids in members.items():
+        indices = sorted(i for g in group_ids for i in groups[keys[g]])
+        entry_mentions = [mentions[i] for i in indices]
+        entry = Entry(
+            key=_stable_key(keys[root]), place=group_place[keys[root]], metric_key=keys[root][1], mentions=entry_mentions
+        )
+        entry.conflicts = _conflicts(entry_mentions)
+        entries.append(entry)
+    entries.sort(key=lambda e: (e.first.order, e.first.pledge.start, e.first.pledge.end, e.first.pledge.metric))
+    return entries
+
+
+def _join_moved_deadlines(keys: list[tuple], groups: dict[tuple, list[int]], mentions: list[Mention], union: _Union) -> None:
+    by_commitment: dict[tuple, list[int]] = {}
+    for g, key in enumerate(keys):
+        if len(key) == 5:  # split-off mentions stay alone
+            by_commitment.setdefault(key[:4], []).append(g)
+    for same in by_commitment.values():
+        for a, b in combinations(same, 2):
+            first, second = mentions[groups[keys[a]][0]], mentions[groups[keys[b]][0]]
+            annual = all(
+                mentions[i].source_year is not None and mentions[i].pledge.deadline == mentions[i].source_year
+                for i in groups[keys[a]] + groups[keys[b]]
+            )
+            if not annual and _figures(first) == _figures(second):
+                union.join(a, b)
+
+
+def _conflicts(mentions: list[Mention]) -> list[str]:
+    conflicts = []
+    figures = {}
+    for mention in mentions:
+        figures.setdefault(_figures(mention), mention)
+    if len(figures) > 1:
+        stated = " / ".join(f"{_written(m)} ({m.pledge.source})" for m in figures.values())
+        conflicts.append(f"数值不一致 figures differ: {stated}")
+    deadlines = {}
+    for mention in mentions:
+        deadlines.setdefault(mention.pledge.deadline, mention)
+    if len(deadlines) > 1:
+        stated = " / ".join(f"{d if d is not None else '无'} ({m.pledge.source})" for d, m in deadlines.items())
+        conflicts.append(f"期限不一致 deadlines differ: {stated}")
+    return conflicts
+
+
+def _written(mention: Mention) -> str:
+    pledge = mention.pledge
+    high = f"–{pledge.value_high:g}" if pledge.value_high is not None else ""
+    comparator = "" if pledge.comparator in ("=", "range") else pledge.comparator
+    return f"{comparator}{pledge.value:g}{high}{pledge.unit}"
+
+
+def _stable_key(group: tuple) -> str:
+    return hashlib.sha1("|".join(map(str, group)).encode()).hexdigest()[:16]

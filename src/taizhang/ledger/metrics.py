@@ -1,0 +1,78 @@
+"""Metrics: one key for the wordings of one measure (地区生产总值 = GDP = 全区生产总值).
+
+The synonyms and the headline indicators of a work report are data (``data/metrics.yaml``).
+A metric with no listed synonym keys as itself, minus place and period prefixes, so two sources
+that word it alike still meet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data" / "metrics.yaml"
+# Quotation marks and spaces that do not change the measure (“三公”经费 = 三公经费).
+_NOISE = re.compile(r"[\s\u200b“”‘’\"'「」《》]")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    key: str
+    name: str
+    headline: bool
+    kinds: tuple[str, ...]
+    synonyms: tuple[str, ...]
+    mention: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    prefixes: tuple[str, ...]
+    indicators: tuple[Indicator, ...]
+    by_synonym: dict[str, str]
+
+
+@cache
+def _rules() -> _Rules:
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    indicators = tuple(
+        Indicator(
+            key=item["key"], name=item["name"], headline=bool(item["headline"]), kinds=tuple(item["kinds"]),
+            synonyms=tuple(item["synonyms"]), mention=tuple(item.get("mention") or item["synonyms"]),
+        )  # fmt: skip
+        for item in data["indicators"]
+    )
+    by_synonym: dict[str, str] = {}
+    for indicator in indicators:
+        for synonym in indicator.synonyms:
+            if by_synonym.setdefault(synonym, indicator.key) != indicator.key:
+                raise ValueError(f"{DATA}: {synonym!r} is a synonym of two indicators")
+    prefixes = tuple(sorted(data["strip_prefixes"], key=len, reverse=True))
+    return _Rules(prefixes, indicators, by_synonym)
+
+
+def _strip(metric: str) -> str:
+    metric = _NOISE.sub("", metric)
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in _rules().prefixes:
+            if metric.startswith(prefix) and len(metric) > len(prefix):
+                metric, stripped = metric[len(prefix) :], True
+                break
+    return metric
+
+
+@lru_cache(maxsize=1 << 16)  # a ledger repeats a few thousand wordings over and over
+def metric_key(metric: str) -> str:
+    """The key two wordings of one measure share: an indicator's key or the bare wording."""
+    bare = _strip(metric)
+    return _rules().by_synonym.get(bare) or _rules().by_synonym.get(metric) or bare
+
+
+def indicators(headline_only: bool = False) -> tuple[Indicator, ...]:
+    return tuple(i for i in _rules().indicators if i.headline or not headline_only)

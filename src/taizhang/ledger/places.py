@@ -1,0 +1,133 @@
+"""Actors as places: a region's name → its GB/T 2260 code, level and parent chain.
+
+The division table (``data/divisions.tsv``) comes from a maintained package and names its source
+and date; ``data/places.yaml`` is the reviewed list of what that table cannot know: the country,
+special areas (新区, 示范区, 开发区) and renamed places (即墨市 → 即墨区). Texts name places in
+short forms (山东, 青岛, 海拉尔) and in chains (青岛市崂山区); both resolve here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+LEVELS = {0: "国家 country", 1: "省级 province", 2: "地级 prefecture", 3: "县级 county/district"}
+# Suffixes a text may leave off, longest first so that 自治区 is tried before 区.
+_SUFFIXES = (
+    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "区", "县", "盟",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    code: str
+    name: str
+    level: int  # 0 country, 1 province, 2 prefecture, 3 county/district
+    parent: str | None
+    note: str | None = None  # for special and renamed places: what they are and why this code
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    by_code: dict[str, Place]
+    by_name: dict[str, list[Place]]  # full and short names; several places can share a short name
+
+
+def _short(name: str) -> str | None:
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+@cache
+def _table() -> _Table:
+    reviewed = yaml.safe_load((DATA / "places.yaml").read_text(encoding="utf-8"))
+    national = reviewed["national"]
+    by_code = {national["code"]: Place(national["code"], national["name"], 0, None)}
+    for line in (DATA / "divisions.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("code\t"):
+            continue
+        code, name, level, parent = line.split("\t")
+        by_code[code] = Place(code, name, int(level), parent or national["code"])
+    by_name: dict[str, list[Place]] = {}
+
+    def add(name: str, place: Place) -> None:
+        if place not in by_name.setdefault(name, []):
+            by_name[name].append(place)
+
+    for place in list(by_code.values()):
+        add(place.name, place)
+        if short := _short(place.name):
+            add(short, place)
+    for name in national["aliases"]:
+        add(name, by_code[national["code"]])
+    for special in reviewed["special"]:
+        if "code" in special:
+            base = by_code[special["code"]]
+            place = Place(base.code, base.name, base.level, base.parent, f"{special['kind']}: {special['note']}")
+        else:
+            parent = by_code[special["parent"]]
+            place = Place("", special["name"], parent.level + 1, parent.code, f"{special['kind']}: {special['note']}")
+        for name in [special["name"], *special["aliases"]]:
+            by_name[name] = [place]  # reviewed: wins over any short-name collision
+    for renamed in reviewed["renamed"]:
+        base = by_code[renamed["code"]]
+        by_name[renamed["name"]] = [Place(base.code, base.name, base.level, base.parent, renamed["note"])]
+    return _Table(by_code, by_name)
+
+
+def place(code: str) -> Place | None:
+    return _table().by_code.get(code)
+
+
+def resolve(name: str | None, within: str | None = None) -> Place | None:
+    """The place a text means by ``name``, or None when it is unknown or ambiguous.
+
+    A short name shared by several places (朝阳: a district of Beijing, a city in Liaoning)
+    resolves only with ``within`` (a code the place must lie in) or when exactly one of them is
+    of the highest level (山东 is the province, not a 山东村). A chain (青岛市崂山区) resolves its
+    tail within its head.
+    """
+    if not name:
+        return None
+    name = name.strip()
+    candidates = _table().by_name.get(name)
+    if candidates:
+        if within:
+            candidates = [c for c in candidates if within in ancestors(c)]
+        if len(candidates) == 1:
+            return candidates[0]
+        top = min((c.level for c in candidates), default=None)
+        highest = [c for c in candidates if c.level == top]
+        return highest[0] if len(highest) == 1 else None
+    for cut in range(2, len(name) - 1):
+        head = resolve(name[:cut], within)
+        if head is not None and head.code:
+            tail = resolve(name[cut:], head.code)
+            if tail is not None:
+                return tail
+    return None
+
+
+def ancestors(place: Place) -> list[str]:
+    """The codes of the places enclosing ``place``, nearest first, ending with the country."""
+    chain = []
+    code = place.parent
+    while code:
+        chain.append(code)
+        parent = _table().by_code.get(code)
+        code = parent.parent if parent else None
+    return chain
+
+
+def lineage(name: str | None) -> list[Place]:
+    """``name``'s place and the places above it (崂山区, 青岛市, 山东省, 全国); empty when unresolved."""
+    found = resolve(name)
+    if found is None:
+        return []
+    return [found, *(_table().by_code[code] for code in ancestors(found))]

@@ -1,0 +1,151 @@
+"""The ledger's tables, on the storage ``Base`` so one Alembic history covers every table.
+
+Entries and mentions are derived (rebuilt from pledges, corrections and outcomes); outcomes,
+corrections and status changes are what people add and are never rebuilt. Nothing a person adds
+points at a pledge row id: ingest replaces those when the extractor changes. Corrections point
+at a source's SHA-256 and a span instead, entries' status history at the entry's stable key.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taizhang.storage.tables import Base
+
+
+class EntryRow(Base):
+    """One commitment: its first mention's fields, its place, its status and whether sources disagree."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        # The common filters, each with the sort order of the listing (id) so a page is an index scan.
+        Index("ix_ledger_entries_actor", "actor", "id"),
+        Index("ix_ledger_entries_place", "place_code", "id"),
+        Index("ix_ledger_entries_deadline", "deadline", "id"),
+        Index("ix_ledger_entries_status", "status", "id"),
+        Index("ix_ledger_entries_metric", "metric_key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    place_code: Mapped[str | None] = mapped_column(String(6))
+    place: Mapped[str | None] = mapped_column(String(64))
+    official: Mapped[str | None] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(Text)
+    metric_key: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(16))
+    comparator: Mapped[str] = mapped_column(String(8))
+    value: Mapped[float] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    norm_value: Mapped[float] = mapped_column(Float)
+    norm_value_high: Mapped[float | None] = mapped_column(Float)
+    norm_unit: Mapped[str] = mapped_column(String(16))
+    deadline: Mapped[int | None] = mapped_column(Integer)
+    horizon: Mapped[str | None] = mapped_column(String(64))
+    hedge: Mapped[str | None] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(512))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list] = mapped_column(JSON)  # the first mention's other [start, end) places in its source
+    sources: Mapped[list] = mapped_column(JSON)  # every source name with a mention, in order
+    mention_count: Mapped[int] = mapped_column(Integer)
+    conflict: Mapped[bool] = mapped_column(Boolean)
+    conflict_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8))
+    status_reason: Mapped[str] = mapped_column(Text)
+    outcome_id: Mapped[int | None] = mapped_column(Integer)  # the outcome the status was judged on
+
+
+class MentionRow(Base):
+    """One place a source states an entry's commitment, with that source's own figures."""
+
+    __tablename__ = "ledger_mentions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(512))
+    sha256: Mapped[str] = mapped_column(String(64))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    official: Mapped[str | None] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(Text)
+    comparator: Mapped[str] = mapped_column(String(8))
+    value: Mapped[float] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    norm_value: Mapped[float] = mapped_column(Float)
+    deadline: Mapped[int | None] = mapped_column(Integer)
+    corrected: Mapped[list] = mapped_column(JSON)  # fields a person changed
+    # The record as extracted (before corrections): what a correction's anchor is made from.
+    original: Mapped[dict] = mapped_column(JSON)
+
+
+class OutcomeRow(Base):
+    """A reported result (统计公报, 年鉴, a later work report) that entries are judged against."""
+
+    __tablename__ = "ledger_outcomes"
+    __table_args__ = (Index("ix_ledger_outcomes_match", "place_key", "metric_key", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    place_key: Mapped[str] = mapped_column(String(140))
+    metric: Mapped[str] = mapped_column(Text)
+    metric_key: Mapped[str] = mapped_column(String(128))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    norm_value: Mapped[float] = mapped_column(Float)
+    norm_unit: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CorrectionRow(Base):
+    """One person's fix, kept as an audit trail: who, when, what it was, what it became."""
+
+    __tablename__ = "ledger_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(8))  # set | reject | add | merge | split
+    anchor: Mapped[dict] = mapped_column(JSON)  # the extracted record it applies to (see corrections.Anchor)
+    other: Mapped[dict | None] = mapped_column(JSON)  # merge: a record of the entry to merge with
+    field: Mapped[str | None] = mapped_column(String(16))
+    before: Mapped[object] = mapped_column(JSON, nullable=True)  # a field value of any JSON type, or None
+    after: Mapped[object] = mapped_column(JSON, nullable=True)
+    author: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class StatusChangeRow(Base):
+    """An entry's status as judged on ``as_of``, stored whenever it differs from the last one."""
+
+    __tablename__ = "ledger_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_key: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LedgerStateRow(Base):
+    """What the stored entries were built from, so an unchanged ledger is not rebuilt."""
+
+    __tablename__ = "ledger_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

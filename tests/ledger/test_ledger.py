@@ -1,0 +1,185 @@
+"""The ledger over a real database (SQLite file and PostgreSQL): build, filter, outcomes, coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import taizhang
+from taizhang.ledger import Filters, Ledger, LedgerError, Outcome
+from taizhang.ledger.export import COLUMNS
+from taizhang.ledger.status import MET, MISSED, NOT_DUE, TO_VERIFY
+from taizhang.storage import Store
+from tests.ledger.ledger_support import DEV_DOCS, DEV_GOLD, SEED, SEED_GOLD, gold, pledges_in, store_source, write
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+REPRINT = "来源：大众日报  2022-07-01\n\n" + SEED_TEXT
+LAOSHAN_GDP = "全区生产总值突破1500亿元"
+NATIONAL_2023 = "national_china_2023_gwr.txt"
+
+
+def seed_pledges(text: str = SEED_TEXT, name: str = SEED.name):
+    return pledges_in(text, name, gold(SEED_GOLD))
+
+
+@pytest.fixture
+def seeded(db_url: str, tmp_path: Path) -> str:
+    """The seed, a reprint of it, and the 2023 national report, with their gold pledges."""
+    with Store(db_url) as store:
+        store_source(store, SEED, seed_pledges())
+        reprint = write(tmp_path / "reprint_dazhong.txt", REPRINT)
+        store_source(store, reprint, seed_pledges(REPRINT, reprint.name))
+        text = (DEV_DOCS / NATIONAL_2023).read_text(encoding="utf-8")
+        store_source(store, DEV_DOCS / NATIONAL_2023, pledges_in(text, NATIONAL_2023, gold(DEV_GOLD, NATIONAL_2023)))
+    return db_url
+
+
+def test_entries_merge_sources_and_keep_every_mention(seeded: str) -> None:
+    with Ledger(seeded, as_of=date(2024, 1, 1)) as ledger:
+        built = ledger.refresh()
+        assert built.rebuilt and built.entries == len(gold(SEED_GOLD)) + len(gold(DEV_GOLD, NATIONAL_2023))
+        assert not ledger.refresh().rebuilt  # nothing changed: not rebuilt
+        [row] = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP", year=2026)) if r["kind"] == "level"]
+        assert row["quote"] == LAOSHAN_GDP and row["sources"] == [SEED.name, "reprint_dazhong.txt"]
+        assert row["start"] == SEED_TEXT.find(LAOSHAN_GDP) and row["place_code"] == "370212"
+        shown = ledger.entry(row["entry_id"])
+        assert [m["start"] for m in shown["mentions"]] == [SEED_TEXT.find(LAOSHAN_GDP), REPRINT.find(LAOSHAN_GDP)]
+        assert ledger.count(Filters(conflicts=True)) == 0
+
+
+def test_filters(seeded: str) -> None:
+    with Ledger(seeded, as_of=date(2024, 1, 1)) as ledger:
+        ledger.refresh()
+        laoshan = ledger.count(Filters(actor="崂山区"))
+        assert laoshan == len(gold(SEED_GOLD, None)) - sum(r["actor"] != "崂山区" for r in gold(SEED_GOLD))
+        assert ledger.count(Filters(actor="青岛市崂山区")) == laoshan
+        assert ledger.count(Filters(actor="西海岸新区")) == ledger.count(Filters(actor="黄岛区")) == 7
+        assert ledger.count(Filters(actor="崂山区", with_parents=True)) == laoshan + len(gold(DEV_GOLD, NATIONAL_2023))
+        assert ledger.count(Filters(year=2023)) == sum(r["deadline"] == 2023 for r in gold(DEV_GOLD, NATIONAL_2023))
+        # due by 2024-01-01 with no outcome: the national 2023 targets and the seed's 年内 (2022) ones
+        assert ledger.count(Filters(status=TO_VERIFY)) == ledger.count(Filters(year=2023)) + ledger.count(Filters(year=2022)) > 7
+        assert ledger.count(Filters(metric="地区生产总值")) == 4  # 崂山区 level and growth, 平度市 GDP level, 全国 growth
+        assert ledger.count(Filters(source="reprint_dazhong.txt")) == len(gold(SEED_GOLD))
+        with pytest.raises(LedgerError, match="unknown status"):
+            ledger.count(Filters(status="done"))
+
+
+def test_conflicting_reports_show_both_figures(seeded: str, tmp_path: Path) -> None:
+    revised = REPRINT.replace(LAOSHAN_GDP, "全区生产总值突破1300亿元")
+    records = [r for r in gold(SEED_GOLD) if r["quote"] != LAOSHAN_GDP]
+    [laoshan] = [r for r in gold(SEED_GOLD) if r["quote"] == LAOSHAN_GDP]
+    records.append({**laoshan, "quote": "全区生产总值突破1300亿元", "value": 1300, "norm_value": 1.3e11})
+    with Store(seeded) as store:
+        path = write(tmp_path / "reprint_revised.txt", revised)
+        store_source(store, path, pledges_in(revised, path.name, records))
+    with Ledger(seeded, as_of=date(2024, 1, 1)) as ledger:
+        ledger.refresh()
+        [row] = ledger.entries(Filters(conflicts=True))
+        assert row["metric"] == "全区生产总值" and row["conflict"] and "1300亿元 (reprint_revised.txt)" in row["conflict_reason"]
+        assert [m["value"] for m in ledger.entry(row["entry_id"])["mentions"]] == [1500, 1500, 1300]
+
+
+def test_outcomes_decide_statuses_and_each_change_is_stored(seeded: str, tmp_path: Path) -> None:
+    table = write(
+        tmp_path / "outcomes.csv",
+        "actor,metric,year,value,unit,source,note\n"
+        "全国,国内生产总值,2023,5.2,%,2023年国民经济和社会发展统计公报,\n"
+        "全国,城镇新增就业,2023,1244,万人,https://www.stats.gov.cn/,人社部\n"
+        "全国,城镇调查失业率,2023,5.2,%,统计公报,全年平均\n"
+        "全国,粮食产量,2023,13908,亿斤,统计公报,\n",
+    )
+    with Ledger(seeded, as_of=date(2023, 6, 1)) as ledger:
+        ledger.refresh()
+        assert ledger.count(Filters(year=2023, status=NOT_DUE)) == ledger.count(Filters(year=2023))
+        assert len(ledger.import_outcomes(table, author="tester")) == 4
+    with Ledger(seeded, as_of=date(2024, 3, 1)) as ledger:
+        ledger.refresh()
+        statuses = {r["metric"]: (r["status"], r["outcome"]) for r in ledger.entries(Filters(actor="全国", year=2023))}
+        assert statuses["国内生产总值"] == (MET, "5.2 % (2023, 2023年国民经济和社会发展统计公报)")
+        assert statuses["城镇新增就业"][0] == MET and statuses["粮食产量"][0] == MET  # 13908亿斤 ≥ 1.3万亿斤
+        assert statuses["居民消费价格涨幅"][0] == TO_VERIFY
+        [gdp] = ledger.entries(Filters(actor="全国", metric="GDP", year=2023))
+        history = ledger.entry(gdp["entry_id"])["history"]
+        assert [(h["status"], h["as_of"]) for h in history] == [(NOT_DUE, date(2023, 6, 1)), (MET, date(2024, 3, 1))]
+        ledger.add_outcome(Outcome("全国", "GDP", 2023, 3.0, "%", "a later revision"), author="tester")
+        ledger.refresh()
+        [gdp] = ledger.entries(Filters(actor="全国", metric="GDP", year=2023))
+        assert gdp["status"] == MISSED and "missed by 30.0%" in gdp["status_reason"]
+
+
+def test_outcome_files_are_checked(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded) as ledger:
+        with pytest.raises(LedgerError, match="missing column"):
+            ledger.import_outcomes(write(tmp_path / "a.csv", "actor,metric,year,value\n全国,GDP,2023,5\n"), author="t")
+        with pytest.raises(LedgerError, match="row 3: unknown unit"):
+            ledger.import_outcomes(write(tmp_path / "b.csv", "actor,metric,year,value,unit,url\n全国,GDP,2023,5,%,x\n全国,GDP,2023,5,furlong,x\n"), author="t")  # fmt: skip
+        with pytest.raises(LedgerError, match="row 2"):
+            ledger.import_outcomes(write(tmp_path / "c.csv", "actor,metric,year,value,unit,url\n全国,GDP,二〇二三,5,%,x\n"), author="t")  # fmt: skip
+        with pytest.raises(LedgerError, match="expected a .csv, .xlsx or .json"):
+            ledger.import_outcomes(write(tmp_path / "d.txt", "x"), author="t")
+
+
+def test_outcomes_from_excel(seeded: str, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["actor", "metric", "year", "value", "unit", "url", "note"])
+    book.active.append(["崂山区", "地区生产总值", 2026, 1.52, "万亿元", "https://example.org/laoshan", None])
+    book.save(tmp_path / "outcomes.xlsx")
+    with Ledger(seeded, as_of=date(2027, 2, 1)) as ledger:
+        ledger.import_outcomes(tmp_path / "outcomes.xlsx", author="t")
+        ledger.refresh()
+        [row] = ledger.entries(Filters(actor="崂山区", metric="GDP", year=2026, status=MET))  # the level, not the growth
+        assert row["outcome"] == "1.52 万亿元 (2026, https://example.org/laoshan)"
+
+
+def test_coverage_of_headline_indicators(seeded: str) -> None:
+    with Ledger(seeded) as ledger:
+        verdicts = {c.indicator.key: c.verdict for c in ledger.coverage(NATIONAL_2023)}
+    assert verdicts["gdp"] == verdicts["cpi"] == verdicts["grain_output"] == "有数字 pledged"
+    assert verdicts["balance_of_payments"] == "无数字 mentioned"  # 国际收支基本平衡
+    assert verdicts["energy_intensity"] == "无数字 mentioned"  # 单位国内生产总值能耗…继续下降
+    assert verdicts["registered_unemployment"] == "未提及 not mentioned"
+
+
+def test_deliberately_unquantified_income_target(db_url: str) -> None:
+    # 四川 2025: 居民收入增长和经济增长基本同步 — the income indicator named, with no figure.
+    from tests.helpers import corpus_file
+
+    with Store(db_url) as store:
+        store_source(store, corpus_file("provincial_sichuan_2025_gwr.txt"), [])
+    with Ledger(db_url) as ledger:
+        verdicts = {c.indicator.key: c for c in ledger.coverage("provincial_sichuan_2025_gwr.txt")}
+    assert verdicts["income"].verdict == "无数字 mentioned"
+
+
+def test_python_api_gives_a_dataframe(seeded: str) -> None:
+    with taizhang.open(seeded, as_of=date(2024, 1, 1)) as ledger:
+        frame = ledger.ledger(actor="崂山区", year=2026)
+    assert list(frame.columns) == list(COLUMNS)
+    assert len(frame) > 0 and set(frame["actor"]) == {"崂山区"} and (frame["deadline"] == 2026).all()
+    assert {"quote", "start", "end", "source", "status", "sources"} <= set(frame.columns)
+
+
+def test_annual_targets_of_two_years_reports_stay_apart(db_url: str) -> None:
+    # 海拉尔区 2013 and 2014 both aim at 地区生产总值 282亿元, each for its own year (the source's year
+    # comes from its date or, failing that, from its text).
+    from taizhang.document import Pledge
+    from tests.helpers import corpus_file
+
+    with Store(db_url) as store:
+        for year in (2013, 2014):
+            path = corpus_file(f"district_hailar_{year}_gwr.txt")
+            text = path.read_text(encoding="utf-8")
+            start = text.find("达到282亿元")
+            pledge = Pledge(
+                source=path.name, start=start, end=start + 7, quote=text[start : start + 7], metric="地区生产总值", kind="level",
+                comparator=">=", value=282, unit="亿元", norm_value=2.82e10, norm_unit="CNY", actor="海拉尔区", deadline=year,
+            )  # fmt: skip
+            store_source(store, path, [pledge])
+    with Ledger(db_url) as ledger:
+        ledger.refresh()
+        rows = ledger.entries(Filters(actor="海拉尔", metric="GDP"))
+    assert [(r["deadline"], r["conflict"]) for r in rows] == [(2013, False), (2014, False)]

