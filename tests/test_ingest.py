@@ -242,3 +242,19 @@ def test_the_demo_seed_is_dated_2022_so_its_relative_horizons_get_deadlines(db_u
         report = ingest(store, [DEMO_CORPUS / "000_352e13108ae5b528.txt"])
         assert report.done[0].warnings == []
         assert any(p.horizon == "年内" and p.deadline == 2022 for p in store.pledges())
+
+
+def test_reprints_of_one_article_are_linked_to_the_first_stored(db_url: str, tmp_path: Path) -> None:
+    from taizhang.reprints import link_reprints
+
+    seed = (DEMO_CORPUS / "000_352e13108ae5b528.txt").read_text(encoding="utf-8")
+    # Another outlet's copy: its own masthead and byline around the same article.
+    (tmp_path / "reprint.txt").write_text("青岛新闻网 2022-05-30 来源：青岛日报\n" + seed + "\n责任编辑：王某\n", encoding="utf-8")
+    with Store(db_url) as store:
+        ingest(store, [DEMO_CORPUS])
+        ingest(store, [tmp_path / "reprint.txt"])
+        ids = {s.name: s.id for s in store.sources()}
+        links = link_reprints(store)
+        assert links == {ids["reprint.txt"]: ids["000_352e13108ae5b528.txt"]}
+        assert store.reprints() == links
+        assert link_reprints(store) == links  # recomputed over the whole store, not added again

@@ -14,6 +14,7 @@ from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
 from taizhang.errors import SourceError
 from taizhang.ingest import Ingested
 from taizhang.ingest import ingest as ingest_paths
+from taizhang.reprints import DEFAULT_THRESHOLD, link_reprints
 from taizhang.source import max_bytes_from_env
 
 _STATUS = {
@@ -76,20 +77,23 @@ def ingest(
 
 @app.command()
 def sources(db: DbOption = None) -> None:
-    """列出来源 List stored sources: id, name, encoding, chars, pledges, title, date, ingested at.
+    """列出来源 List stored sources: id, name, encoding, chars, pledges, title, date, ingested at, reprint of.
 
     Example: taizhang sources --db taizhang.db
     """
     with opened_store(db) as store:
         rows = store.sources()
         pledges = store.pledge_counts()
+        reprints = store.reprints()
     table = Table(title=f"来源 Sources ({len(rows)})")
-    for column in ("id", "name", "v", "format", "encoding", "chars", "pledges", "title", "date", "ingested at"):
+    columns = ("id", "name", "v", "format", "encoding", "chars", "pledges", "title", "date", "ingested at", "reprint of")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
             str(row.id), row.name, str(row.version), row.format, row.encoding or "", f"{row.chars:,}",
             str(pledges.get(row.id, 0)), row.title or "", row.date or "", row.ingested_at.strftime("%Y-%m-%d %H:%M"),
+            f"#{reprints[row.id]}" if row.id in reprints else "",
         )  # fmt: skip
     out.print(table)
 
@@ -113,3 +117,22 @@ def show(
             return
         text = store.source_text(info.id)
     sys.stdout.write(text)  # exactly the stored text, so character offsets can be checked against it
+
+
+@app.command()
+def dedup(
+    db: DbOption = None,
+    threshold: Annotated[
+        float, typer.Option("--threshold", min=0.1, max=1.0, help="Estimated share of shared 4-character shingles that makes two texts one article")
+    ] = DEFAULT_THRESHOLD,
+) -> None:
+    """转载去重 Find stored sources that reprint the same article (MinHash LSH) and link them to the first.
+
+    Example: taizhang dedup --threshold 0.8
+    """
+    with opened_store(db) as store:
+        links = link_reprints(store, threshold)
+        names = {row.id: row.name for row in store.sources()}
+    for reprint, original in sorted(links.items()):
+        out.print(f"#{reprint} {names[reprint]} 转载自 reprints #{original} {names[original]}", highlight=False)
+    err.print(f"转载 reprints {len(links)} · 原文 originals {len(set(links.values()))}", highlight=False)

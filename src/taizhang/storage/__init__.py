@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from taizhang.document import Pledge
 from taizhang.errors import StoreError
 from taizhang.source import LoadedSource
-from taizhang.storage.tables import PledgeRow, SourceBlob, SourceRow
+from taizhang.storage.tables import PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
@@ -158,6 +158,27 @@ class Store:
             query = query.where(PledgeRow.source_id == source_id)
         with self._guard("read"), Session(self.engine) as session:
             return [_pledge(row, name) for row, name in session.execute(query)]
+
+    def latest_texts(self) -> dict[int, str]:
+        """The text of the latest version of every stored file, by source id."""
+        latest = select(func.max(SourceRow.id)).group_by(SourceRow.name)
+        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(latest)).order_by(SourceRow.id)
+        with self._guard("read"), Session(self.engine) as session:
+            return {source_id: text for source_id, text in session.execute(query)}
+
+    def replace_reprints(self, groups: list[set[int]]) -> dict[int, int]:
+        """Record each group's later sources as reprints of its first; returns reprint → original."""
+        links = {member: min(group) for group in groups for member in group if member != min(group)}
+        now = datetime.now(UTC)
+        with self._guard("write to"), Session(self.engine) as session, session.begin():
+            session.execute(delete(ReprintRow))
+            session.add_all(ReprintRow(source_id=s, original_id=o, found_at=now) for s, o in links.items())
+        return links
+
+    def reprints(self) -> dict[int, int]:
+        """Reprint source id → the id of the source it reprints."""
+        with self._guard("read"), Session(self.engine) as session:
+            return dict(session.execute(select(ReprintRow.source_id, ReprintRow.original_id)).all())
 
     def _migrate(self) -> None:
         config = Config()

@@ -68,3 +68,13 @@ class PledgeRow(Base):
     hedge: Mapped[str | None] = mapped_column(String(16))
     mentions: Mapped[list] = mapped_column(JSON)
     confidence: Mapped[float] = mapped_column(Float)
+
+
+class ReprintRow(Base):
+    """A source that reprints the article of another (the first stored of its group)."""
+
+    __tablename__ = "reprints"
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
