@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 
-CASES = Path(__file__).resolve().parent.parent / "cases"
-SHARED = Path("/work/shared")
+from tests.helpers import FIXTURES, ROOT
+
+CASES = ROOT / "tests" / "cases"
+SEED = "000_352e13108ae5b528.txt"
+SEED_TEXT = ROOT / "examples" / "corpus" / SEED  # the project's copy of shared/seed/
+SEED_GOLD = FIXTURES / "seed.pledges.jsonl"  # the project's copy of shared/gold/seed.pledges.jsonl
+DEV_GOLD = ROOT / "tests" / "gold"
 
 
 def load_cases(name: str) -> list:

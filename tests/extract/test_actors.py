@@ -24,12 +24,24 @@ def test_report_owner(head: str, title: str | None, actor: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("head", "official"),
+    [
+        ("第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的\n政府工作报告", "李强"),
+        ("——2025年1月15日在广东省第十四届人民代表大会第三次会议上\n广东省省长 王伟中\u3000\n各位代表：", "王伟中"),
+        ("2025年1月14日在浙江省第十四届人民代表大会第三次会议上浙江省代省长刘捷作政府工作报告", "刘捷"),
+    ],
+)
+def test_report_official(head: str, official: str) -> None:
+    assert report_owner(head, None)[1] == official
+
+
+@pytest.mark.parametrize(
     ("text", "actor", "official"),
     [
         ("2025年1月20日在山东省第十四届人民代表大会第三次会议上山东省省长周乃翔作政府工作报告\n今年城镇新增就业110万人以上。", "山东省", "周乃翔"),
     ],
 )
-def test_report_official(text: str, actor: str, official: str) -> None:
+def test_report_pledge_owner(text: str, actor: str, official: str) -> None:
     (pledge,) = extract(text, "t.txt").pledges
     assert (pledge.actor, pledge.official) == (actor, official)
 

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from taizhang.evaluate import load_gold, score
 from taizhang.extract import extract
-from tests.extract.extract_support import SHARED
+from tests.extract.extract_support import SEED, SEED_GOLD, SEED_TEXT
 
-SEED = "000_352e13108ae5b528.txt"
 # The seed is a 2022 news article with no date line (shared/README.md: "the Shandong 12th Party
 # Congress (2022)"); extract() finds the year in its text, see test_seed_year_from_its_text.
 SEED_YEAR = 2022
 
 
 def test_seed_f1() -> None:
-    text = (SHARED / "seed" / SEED).read_text(encoding="utf-8")
-    gold = load_gold(SHARED / "gold" / "seed.pledges.jsonl")
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    gold = load_gold(SEED_GOLD)
     result = extract(text, SEED)  # the text as is, no metadata
     assert result.warnings == []
     predictions = [p.to_dict() for p in result.pledges]
@@ -26,7 +25,7 @@ def test_seed_f1() -> None:
 
 
 def test_seed_duplicates_are_mentions() -> None:
-    text = (SHARED / "seed" / SEED).read_text(encoding="utf-8")
+    text = SEED_TEXT.read_text(encoding="utf-8")
     pledges = extract(text, SEED, SEED_YEAR).pledges
     gdp = [p for p in pledges if p.metric == "全区生产总值" and p.kind == "level"]
     assert len(gdp) == 1
@@ -37,7 +36,7 @@ def test_seed_duplicates_are_mentions() -> None:
 
 def test_seed_year_from_its_text() -> None:
     # No date line, but 以优异成绩迎接党的二十大胜利召开 dates it to 2022.
-    text = (SHARED / "seed" / SEED).read_text(encoding="utf-8")
+    text = SEED_TEXT.read_text(encoding="utf-8")
     result = extract(text, SEED)
     assert result.year == SEED_YEAR
     assert result.warnings == []

@@ -75,8 +75,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "inline": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:{verbs})"),
         "header": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}})\s*[:：]\s*$"),
         "report_post": re.compile(
-            rf"(?P<region>[{CJK}]{{0,12}}?)(?:人民政府)?(?:{alt(data['report_posts'])})[\s\u3000]*"
-            rf"(?P<name>[{CJK}]{{2,3}}?)(?:(?![{CJK}])|(?=作))"
+            rf"(?:{alt(data['report_posts'])})[\s\u3000]*"
+            rf"(?P<name>[{CJK}]{{2,3}}?)(?:(?![{CJK}])|(?=所?作))"
         ),
         "congress": re.compile(
             rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届人民代表大会"

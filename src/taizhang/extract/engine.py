@@ -1,10 +1,12 @@
 """The extraction engine: quantities found by a few compiled regexes, each judged from its clause.
 
-Speed comes from never walking the text character by character in Python: three compiled
-regexes find every numeral-with-unit (and 百分之X, 翻一番, 倍增), another finds sentence ends
-once per text, and each candidate is judged by bisecting that list and looking at a few
-characters around it: its sentence for horizons (once per sentence), its clause for hedges and
-kind words.
+Speed comes from never walking the text character by character in Python: four compiled
+regexes (each starting with one character class, so the regex engine scans for it in C) find
+every numeral-with-unit, 百分之X / 翻一番 / 倍增 and unitless 万 of people, only in the parts worth
+scanning (not glossaries, and of review parts only sentences that look ahead); another finds
+sentence ends once per text. Each candidate is then judged by bisecting that list and looking at
+a few characters around it: its sentence for horizons (found once per sentence), its clause for
+comparators, hedges and kind words.
 """
 
 from __future__ import annotations
@@ -19,10 +21,9 @@ from taizhang.extract import rules
 from taizhang.extract.actors import CJK, Attribution, attribute
 from taizhang.extract.horizons import Horizon, document_year, find_horizons
 from taizhang.extract.numbers import (
-    ARABIC,
     ARABIC_LEAD,
-    CHINESE,
     CHINESE_LEAD,
+    NUMERAL,
     is_arabic,
     is_bare_magnitude,
     parse_numeral,
@@ -34,12 +35,15 @@ from taizhang.extract.sections import NOTES, PLAN, REVIEW, Sections, find_sectio
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_MARKS = "，,；;：:"
+BLANKS = " \t\u3000\u200b\r"
 ITEM_MARKS = CLAUSE_MARKS + "、"
 # Characters a metric is trimmed of at either end.
 TRIM = " \t\u3000\u200b“”‘’\"'（）()《》「」【】—-·"
 # A metric is at most this long: longer prefixes are whole sentences, not names of a measure.
 METRIC_MAX = 24
 NOUN_AFTER_MAX = 14
+# How far around a unitless 万 to look for the people it counts (2300万省外劳动力).
+PEOPLE_NOUN_WINDOW = 10
 RELATIVE_WARNING = "no document year: relative horizons (今年, 年内, 明年, 未来N年) got no deadline"
 
 
@@ -54,7 +58,7 @@ class Extraction:
 
 @dataclass(frozen=True, slots=True)
 class Patterns:
-    quantity: tuple[re.Pattern[str], ...]  # numeral-led: Arabic, Chinese; then 百分之/翻番/倍增
+    quantity: tuple[re.Pattern[str], ...]  # Arabic, Chinese numeral; 百分之/翻番/倍增; unitless 万
     before: re.Pattern[str]  # comparator word ending right before a number
     after: re.Pattern[str]  # bound word right after a unit
     hedge: re.Pattern[str]  # group "word" set for a real hedge
@@ -83,6 +87,9 @@ class Patterns:
     money_words: tuple[str, ...]
     compounds: dict[str, list[str]]
     level_verbs: re.Pattern[str]
+    people_nouns: re.Pattern[str]
+    review_openers: tuple[str, ...]
+    looks_ahead: re.Pattern[str]
     strip_words: re.Pattern[str]
     quote_open: str
     quote_close: str
@@ -95,22 +102,33 @@ def patterns() -> Patterns:
     alt = rules.alternation
     comp, kinds, markers = data["comparators"], data["kinds"], data["markers"]
     mults = alt(data["units"]["multipliers"])
-    units = alt(data["units"]["units"])
+    units = alt(data["units"]["units"])  # for the unitless 万 regex's lookahead
     seps = alt(comp["range"])
     more = alt(comp["more"])
-    numeral = rf"(?:{ARABIC}|{CHINESE})"
-    rest = (
-        rf"(?:(?P<u1>[%％])?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{numeral}))?"
-        rf"[ ]?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{units})"
-    )
+    numeral = NUMERAL
+    def rest(unit_words: object) -> str:
+        return (
+            rf"(?:(?P<u1>[%％])?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{numeral}))?"
+            rf"[ ]?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{alt(unit_words)})"
+        )
+
+    # Chinese numerals never count with a measure word (一项任务, 五个方面): see
+    # _chinese_numeral_may_pledge; leaving those units out spares the regex most of its matches.
+    cn_units = [w for w, u in rules.units().items() if u.category != "count"]
     # Three regexes, not one alternation: each starts with a single character class or literal,
     # which the regex engine scans for in C; an alternation of classes defeats that scan.
     quantity = (
-        re.compile(rf"(?P<n1>{ARABIC_LEAD}){rest}"),
-        re.compile(rf"(?P<n1>{CHINESE_LEAD}){rest}"),
+        re.compile(rf"(?P<n1>{ARABIC_LEAD}){rest(data['units']['units'])}"),
+        re.compile(rf"(?P<n1>{CHINESE_LEAD}){rest(cn_units)}"),
         # One leading class, then a lookbehind to tell the three apart (see above).
         re.compile(
             rf"[百翻倍](?:(?<=百)分之(?P<pct>{numeral})|(?<=翻)(?P<fan>[一两二三四1-4])?番|(?<=倍)(?P<double>增))"
+        ),
+        # 保持2300万省外劳动力, 农村贫困人口减少1000万以上: 万/亿 with no unit, people if the
+        # words around say so. The never-matching groups keep the numeral regexes' group names.
+        re.compile(
+            rf"(?P<n1>{ARABIC_LEAD})(?P<mult>[万亿])(?P<more>{more})?(?![ ]?(?:{mults})?(?:{units}))"
+            r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
         ),
     )
     verbs = alt(kinds["growth"] + kinds["decline"])
@@ -132,12 +150,13 @@ def patterns() -> Patterns:
         annual=re.compile(rf"(?:{alt(kinds['annual'])})(?:{verbs})"),
         reach=re.compile(rf"(?:{verbs})(?:{alt(kinds['reach'])})[ ]?$"),
         distribute=re.compile(
-            rf"(?:{alt(kinds['distribute'])})(?=(?:{verbs}|{alt(comp['before'])}|为))"
+            rf"(?<![{''.join(kinds['distribute_not_after'])}])(?:{alt(kinds['distribute'])})"
+            rf"(?=(?:{verbs}|{alt(comp['before'])}|为))"
         ),
         joiners=re.compile(alt(kinds["list_joiners"])),
         past=re.compile(alt(markers["past"])),
         past_in_plan=re.compile(
-            rf"{alt(markers['past_in_plan'])}|(?<![比较])(?:{alt(markers['past_in_plan_uncompared'])})"
+            rf"{alt(markers['past_in_plan'])}|(?<![比较于与同])(?:{alt(markers['past_in_plan_uncompared'])})"
         ),
         future=re.compile(alt(markers["future"])),
         target_cues=re.compile(alt(markers["target_cues"])),
@@ -156,6 +175,15 @@ def patterns() -> Patterns:
         money_words=tuple(markers["money_words"]),
         compounds={k: list(v) for k, v in kinds["compounds"].items()},
         level_verbs=re.compile(alt(kinds["level_verbs"])),
+        people_nouns=re.compile(alt(markers["people_nouns"])),
+        review_openers=tuple(markers["review_openers"]),
+        # What _Context.states_past lets through in a review: a future word, or a horizon that
+        # can lie past the document's year (到2035年, 到二〇三五年, 未来五年, 三年内, 明年).
+        looks_ahead=re.compile(
+            rf"{alt(markers['future'])}|{alt(data['horizons']['span_before'])}|(?:到|至)[ ]?[12二]"
+            r"|[0-9０-９一二两三四五六七八九十]年(?:内|之内)"
+            rf"|{alt(w for w, offset in data['horizons']['relative'].items() if offset > 0)}"
+        ),
         strip_words=re.compile(rf"^(?:{alt(strip)})+|(?:{alt(strip)})+$"),
         quote_open="".join(markers["quote_open"]),
         quote_close="".join(markers["quote_close"]),
@@ -339,6 +367,7 @@ class _Quantity:
     category: str
     comparator: str
     confidence: float
+    named_after: bool = False  # the noun after the number names it (1364个重点项目, 80万重点群体)
 
 
 def _is_code_or_name(ctx: _Context, start: int, end: int, tail: int, sentence: tuple[int, int]) -> bool:
@@ -368,12 +397,28 @@ def _read_ratio(ctx: _Context, m: re.Match[str], comparator: str) -> _Quantity |
     return _Quantity(float((2**times - 1) * 100), None, "%", "%", 1.0, "ratio", comparator, 0.7)
 
 
+def _names_people(p: Patterns, text: str, clause_prefix: str, end: int) -> bool:
+    """Whether a unitless 万/亿 counts people: a people noun just after it (为80万重点群体), or in
+    a metric that changes by it (农村贫困人口减少1000万以上); 实时人口1.5亿左右 is a fact."""
+    after = text[end : _next_mark(text, end, min(len(text), end + PEOPLE_NOUN_WINDOW), CLAUSE_MARKS + "。")]
+    if p.people_nouns.search(after):
+        return True
+    metric = clause_prefix[-PEOPLE_NOUN_WINDOW:]
+    return bool(p.people_nouns.search(metric)) and any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(metric))
+
+
 def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_prefix: str) -> _Quantity | None:
     """A numeral (or range) with its unit, or None when the unit shows it is no target."""
     text, p = ctx.text, ctx.p
     end = m.end()
     n1, n2 = m["n1"], m["n2"]
-    unit = rules.units()[m["unit"]]
+    if m["unit"] is None:
+        if not _names_people(p, text, clause_prefix, end):
+            return None
+        unit_word = "人"
+    else:
+        unit_word = m["unit"]
+    unit = rules.units()[unit_word]
     mults = rules.multipliers()
     mult_word = m["mult"] or ""
     confidence = 0.9
@@ -410,8 +455,9 @@ def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_pref
             return None  # 2023-2025年, 3-1: not a range of targets
         comparator = "range"
     factor = scale(unit.factor, mults[mult_word]) if mult_word else unit.factor
-    written = mult_word + (m["unit"] if m["unit"] not in "%％" else "%")
-    return _Quantity(value, value_high, written, unit.norm, factor, category, comparator, confidence)
+    written = mult_word + (unit_word if unit_word not in "%％" else "%")
+    named_after = category == "count" or m["unit"] is None
+    return _Quantity(value, value_high, written, unit.norm, factor, category, comparator, confidence, named_after)
 
 
 def _kind_and_sign(p: Patterns, clause_prefix: str, q: _Quantity) -> str:
@@ -449,7 +495,7 @@ def _kind_and_sign(p: Patterns, clause_prefix: str, q: _Quantity) -> str:
     return kind
 
 
-def _metric(ctx: _Context, start: int, tail: int, item_start: int, sentence: tuple[int, int], category: str,
+def _metric(ctx: _Context, start: int, tail: int, item_start: int, sentence: tuple[int, int], q: _Quantity,
             continued: tuple[int, int] | None) -> tuple[str, int]:  # fmt: skip
     """What is measured, and where the pledge's quote ends.
 
@@ -461,7 +507,7 @@ def _metric(ctx: _Context, start: int, tail: int, item_start: int, sentence: tup
     clause_end = _next_mark(text, tail, sentence[1], CLAUSE_MARKS)
     noun_after = ""
     noun_start = tail
-    if category == "count":
+    if q.named_after:
         noun_start = tail + 1 if text.startswith("的", tail) else tail
         noun_after = _noun_after(text, noun_start, clause_end)
     horizons = [h for h in ctx.horizons(sentence) if item_start <= h.start and h.end <= start]
@@ -469,7 +515,7 @@ def _metric(ctx: _Context, start: int, tail: int, item_start: int, sentence: tup
     if not metric and continued:
         # 达到13家 continuing “…独角兽企业”: the fragment's last item names it.
         metric = _clean_metric(ctx, text[_last_mark(text, continued[0], continued[1], ITEM_MARKS) : continued[1]])
-    if category == "money" and text.startswith("的", tail):
+    if q.category == "money" and text.startswith("的", tail):
         target = _noun_after(text, tail + 1, clause_end)
         following = p.quantity[0].match(text, tail + 1)
         if following and following["unit"]:
@@ -492,6 +538,8 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         return None
     sentence = ctx.sentence(start)
     mode, section_horizon = ctx.sections.at(start)
+    if mode != REVIEW and text[paragraph : paragraph + 16].lstrip(BLANKS).startswith(p.review_openers):
+        mode = REVIEW  # 过去五年，… opens a review paragraph inside a plan part
     if mode == NOTES or ctx.states_past(sentence, mode):
         return None
     after_bound = p.after.match(text, end)
@@ -547,7 +595,7 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         ctx.used_relative_without_year = True
     hedge = ctx.hedge(clause_start, start)
 
-    metric, quote_end = _metric(ctx, start, tail, item_start, sentence, q.category, continued)
+    metric, quote_end = _metric(ctx, start, tail, item_start, sentence, q, continued)
     quote_start = item_start
     while quote_start < start and text[quote_start] in TRIM:
         quote_start += 1
@@ -672,9 +720,30 @@ def _merge(source: str, text: str, candidates: list[_Candidate]) -> list[Pledge]
     return pledges
 
 
-def _quantities(p: Patterns, text: str) -> list[re.Match[str]]:
-    """Every quantity match of the three regexes, in text order, overlaps dropped."""
-    matches = sorted((m for pattern in p.quantity for m in pattern.finditer(text)), key=re.Match.start)
+def _scan_spans(ctx: _Context) -> list[tuple[int, int]]:
+    """The parts of the text worth scanning: all but glossaries and review parts, and of a review
+    part only the sentences that look ahead (明年, 下一步, 到2035年, 未来五年): the rest of a
+    review holds facts, so its numbers need not even be found."""
+    text, sections = ctx.text, ctx.sections
+    if not sections.starts:
+        return [(0, len(text))]
+    ends = [*sections.starts[1:], len(text)]
+    spans = [(0, sections.starts[0])]
+    for start, end, mode in zip(sections.starts, ends, sections.modes, strict=True):
+        if mode == REVIEW:
+            spans.extend(ctx.sentence(m.start()) for m in ctx.p.looks_ahead.finditer(text, start, end))
+        elif mode != NOTES:
+            spans.append((start, end))
+    return spans
+
+
+def _quantities(ctx: _Context) -> list[re.Match[str]]:
+    """Every quantity match in the scanned spans, in text order; of overlapping matches the first
+    regex's wins (7100亿元 over the unitless 7100亿)."""
+    matches = sorted(
+        (m for lo, hi in _scan_spans(ctx) for pattern in ctx.p.quantity for m in pattern.finditer(ctx.text, lo, hi)),
+        key=re.Match.start,
+    )
     kept: list[re.Match[str]] = []
     for m in matches:
         if not kept or m.start() >= kept[-1].end():
@@ -688,7 +757,7 @@ def run(text: str, source: str, year: int | None, title: str | None, date: str |
     if year is None:
         year = document_year(text, title, date)
     ctx = _Context(text, year, title)
-    candidates = [c for m in _quantities(ctx.p, text) if (c := _judge(ctx, m)) is not None]
+    candidates = [c for m in _quantities(ctx) if (c := _judge(ctx, m)) is not None]
     candidates = _distribute(ctx, candidates)
     _inherit_metrics(ctx, candidates)
     pledges = _merge(source, text, candidates)

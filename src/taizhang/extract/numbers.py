@@ -33,7 +33,12 @@ NUMERAL = rf"(?:{ARABIC}|{CHINESE})"
 # for it fast, then a lookbehind so that no match starts inside a longer run (the 025 of 2025);
 # without it a long run of digits with no unit is retried from every position, quadratic.
 ARABIC_LEAD = rf"[0-9０-９](?<![0-9０-９.．][0-9０-９]){_ARABIC_TAIL}"
-CHINESE_LEAD = rf"[{CN_NUMERAL_CHARS}](?<![{CN_NUMERAL_CHARS}]{{2}})[{CN_NUMERAL_CHARS}]*+"
+# A Chinese run must hold a digit (一…九, 零, 两): 千亩, 万元, 百万 alone are magnitudes used as
+# 'thousands of', never amounts (see is_bare_magnitude).
+CHINESE_LEAD = (
+    rf"[{CN_NUMERAL_CHARS}](?<![{CN_NUMERAL_CHARS}]{{2}})"
+    rf"(?:(?<=[{CN_DIGITS}])|(?=[十百千万亿]*[{CN_DIGITS}]))[{CN_NUMERAL_CHARS}]*+"
+)
 
 # Chinese magnitudes that a written unit keeps (7100亿元: value 7100, unit 亿元).
 _TRAILING_MULTIPLIERS = ("万亿", "亿", "万")

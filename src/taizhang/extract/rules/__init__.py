@@ -24,7 +24,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     "comparators": {"before": dict, "after": dict, "more": list, "range": list},
     "kinds": {
         "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
-        "distribute": list, "list_joiners": list, "compounds": dict, "level_verbs": list,
+        "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict, "level_verbs": list,
     },
     "hedges": {"hedges": list, "not_hedges": list},
     "horizons": {
@@ -32,10 +32,10 @@ SCHEMA: dict[str, dict[str, type]] = {
         "to_words": list, "base_markers": list, "base_after": list, "congress_years": dict,
     },
     "markers": {
-        "review_headings": list, "plan_headings": list, "notes_headings": list, "target_cues": list,
+        "review_headings": list, "review_openers": list, "plan_headings": list, "notes_headings": list, "target_cues": list,
         "enumeration_nouns": list, "capacity_categories": list, "past": list, "past_in_plan": list,
         "future": list, "past_in_plan_uncompared": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
-        "context_openers": list, "metric_strip": list, "money_words": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+        "context_openers": list, "metric_strip": list, "money_words": list, "people_nouns": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,
