@@ -60,8 +60,35 @@ def test_database_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_show_unknown_source_fails_cleanly(tmp_path: Path) -> None:
-    result = run("show", "nope.txt", "--db", str(tmp_path / "t.db"))
-    assert result.exit_code == 1 and "no source 'nope.txt'" in result.stderr
+    db = str(tmp_path / "t.db")
+    run("ingest", str(SEED), "--db", db)
+    for ref in ("nope.txt", "99999999999999999999999"):
+        result = run("show", ref, "--db", db)
+        assert result.exit_code == 1 and f"no source {ref!r}" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["sources"], ["show", "1"], ["dedup"]])
+def test_reading_a_mistyped_database_path_is_an_error_not_an_empty_database(tmp_path: Path, command: list[str]) -> None:
+    result = run(*command, "--db", str(tmp_path / "typo.db"))
+    assert result.exit_code == 1 and "no database at" in result.stderr
+    assert not (tmp_path / "typo.db").exists()
+
+
+@pytest.mark.parametrize(("db", "message"), [("", "the database URL is empty"), ("sqlite:///", "in-memory database"), (":memory:", "in-memory database")])
+def test_databases_that_would_lose_everything_are_refused(db: str, message: str) -> None:
+    result = run("ingest", str(SEED), "--db", db)
+    assert result.exit_code == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize("option", [["--year", "99999"], ["--year", "-3"], ["--max-bytes", "-1"]])
+def test_out_of_range_numbers_are_usage_errors(option: list[str]) -> None:
+    result = runner.invoke(app, ["ingest", str(SEED), *option])
+    assert result.exit_code == 2 and "Invalid value" in result.output
+
+
+def test_repair_of_a_missing_file_or_a_folder_says_so(tmp_path: Path) -> None:
+    assert "no such file or directory" in run("repair", str(tmp_path / "nope.txt")).stderr
+    assert "is a folder; give a file" in run("repair", str(tmp_path)).stderr
 
 
 def test_show_original_bytes(tmp_path: Path) -> None:
@@ -131,4 +158,4 @@ def test_eval_with_unreadable_gold_fails_cleanly(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text("{not json\n", encoding="utf-8")
     result = run("eval", "--gold", str(gold), str(SEED))
-    assert result.exit_code == 1 and "cannot read gold" in result.stderr
+    assert result.exit_code == 1 and f"{gold}:1: not JSON" in result.stderr

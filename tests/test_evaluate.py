@@ -307,10 +307,16 @@ def test_empty_inputs_give_zero_scores_not_errors():
 
 def test_load_gold_and_regions(tmp_path):
     path = tmp_path / "g.jsonl"
-    path.write_text('{"id": "x", "source": "a.txt", "start": 3, "end": 9}\n\n{"id": "y", "source": "a.txt", '
-                    '"start": 20, "end": 30}\n', encoding="utf-8")  # fmt: skip
+    path.write_text('{"id": "x", "source": "a.txt", "quote": "q", "start": 3, "end": 9}\n\n{"id": "y", '
+                    '"source": "a.txt", "quote": "r", "start": 20, "end": 30}\n', encoding="utf-8")  # fmt: skip
     assert [r["id"] for r in load_gold(path)] == ["x", "y"]
     assert load_regions(path) == {"a.txt": [(3, 9), (20, 30)]}
     path.write_text("{not json\n", encoding="utf-8")
     with pytest.raises(ValueError, match=":1:"):
         load_gold(path)
+    path.write_text('["a list"]\n{"source": "a.txt"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=":1: not a JSON object"):
+        load_gold(path)
+    path.write_text('{"source": "a.txt", "quote": "q"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=":1: 'start' must be a int"):
+        load_regions(path)

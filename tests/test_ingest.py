@@ -14,7 +14,7 @@ import pytest
 from taizhang import errors
 from taizhang.errors import SourceError, StoreError
 from taizhang.ingest import ingest
-from taizhang.source import load
+from taizhang.source import discover, load
 from taizhang.storage import Store
 from tests.helpers import DEMO_CORPUS, FIXTURES
 
@@ -222,19 +222,48 @@ def test_a_manifest_beside_the_files_states_their_date_and_title(tmp_path: Path)
     seed_copy = tmp_path / "seed.txt"
     shutil.copy(DEMO_CORPUS / "000_352e13108ae5b528.txt", seed_copy)
     shutil.copy(DEMO_CORPUS / "national_china_2023_gwr.txt", tmp_path / "gwr.txt")
-    (tmp_path / "SOURCES.tsv").write_text(
-        "file\tdate\ttitle\nseed.txt\t2022\t聚焦省第十二次党代会\ngwr.txt\tMarch 2023\t\n", encoding="utf-8"
-    )
-    seed, gwr = load(seed_copy), load(tmp_path / "gwr.txt")
-    assert (seed.date, seed.title) == ("2022", "聚焦省第十二次党代会")
-    assert (gwr.date, gwr.title) == ("2023-03-05", "政府工作报告")  # not a date: the text's own date line wins
+    shutil.copy(DEMO_CORPUS / "district_hailar_2019_gwr.txt", tmp_path / "hailar.txt")
+    manifest = "file\tdate\ttitle\nseed.txt\t2022\t聚焦省第十二次党代会\ngwr.txt\tMarch 2023\t\nhailar.txt\t2019-19-39\t\n"
+    (tmp_path / "SOURCES.tsv").write_bytes(manifest.encode("gbk"))  # as Excel saves it on Chinese Windows
+    seed, gwr, hailar = load(seed_copy), load(tmp_path / "gwr.txt"), load(tmp_path / "hailar.txt")
+    assert (seed.date, seed.title, seed.warnings) == ("2022", "聚焦省第十二次党代会", [])
     assert seed.document().year == 2022
+    # Not dates: the text's own date line is used, and the user is told why.
+    assert (gwr.date, gwr.title) == ("2023-03-05", "政府工作报告")
+    assert gwr.warnings == [errors.MANIFEST_BAD_DATE.format(manifest=tmp_path / "SOURCES.tsv", date="March 2023")]
+    assert hailar.date == "2019-03-04" and "2019-19-39" in hailar.warnings[0]
 
 
-def test_an_unreadable_manifest_adds_nothing(tmp_path: Path) -> None:
+def test_an_unreadable_manifest_is_a_warning_and_adds_nothing(tmp_path: Path) -> None:
     shutil.copy(DEMO_CORPUS / "national_china_2023_gwr.txt", tmp_path / "gwr.txt")
-    (tmp_path / "SOURCES.tsv").write_bytes(b"\xff\xfe\x00garbage")
-    assert load(tmp_path / "gwr.txt").date == "2023-03-05"
+    (tmp_path / "SOURCES.tsv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    loaded = load(tmp_path / "gwr.txt")
+    assert loaded.date == "2023-03-05"
+    assert loaded.warnings == [
+        errors.MANIFEST_UNREADABLE.format(manifest=tmp_path / "SOURCES.tsv", reason=errors.BINARY.format(kind="PNG image"))
+    ]
+
+
+def test_same_file_name_in_two_folders_is_two_documents(db_url: str, tmp_path: Path) -> None:
+    for city, figure in (("cityA", "1500"), ("cityB", "900")):
+        (tmp_path / city).mkdir()
+        (tmp_path / city / "政府工作报告.txt").write_text(f"到2026年,全区生产总值突破{figure}亿元。", encoding="utf-8")
+    with Store(db_url) as store:
+        report = ingest(store, [tmp_path / "cityA", tmp_path / "cityB"])
+        assert [d.stored.status for d in report.done] == ["new", "new"]
+        assert [s.version for s in store.latest_sources()] == [1, 1]
+        (tmp_path / "cityA" / "政府工作报告.txt").write_text("到2026年,全区生产总值突破1600亿元。", encoding="utf-8")
+        again = ingest(store, [tmp_path / "cityA"]).done[0].stored
+        assert (again.status, again.source.version) == ("new version", 2)
+        texts = sorted(store.source_text(s.id) for s in store.latest_sources())
+        assert texts == ["到2026年,全区生产总值突破1600亿元。", "到2026年,全区生产总值突破900亿元。"]
+
+
+def test_devices_and_pipes_are_not_files(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    files, problems = discover([fifo, Path("/dev/null")])
+    assert files == [] and [p.reason for p in problems] == [errors.NOT_REGULAR, errors.NOT_REGULAR]
 
 
 def test_the_demo_seed_is_dated_2022_so_its_relative_horizons_get_deadlines(db_url: str) -> None:

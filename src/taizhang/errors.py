@@ -27,6 +27,8 @@ class StoreError(TaizhangError):
 # Reasons a source is refused, worded for the person who gave us the file.
 EMPTY = "empty file"
 NOT_FOUND = "no such file or directory"
+NOT_REGULAR = "not a regular file or folder (a device, pipe or socket)"
+IS_FOLDER = "is a folder; give a file"
 VANISHED = "the file disappeared before it could be read"
 UNREADABLE = "cannot be read: {error}"
 TOO_LARGE = "{size:,} bytes is over the {limit:,}-byte limit (set --max-bytes or TAIZHANG_MAX_BYTES)"
@@ -40,3 +42,6 @@ BAD_PDF = "not a readable PDF ({error})"
 ENCRYPTED_PDF = "encrypted PDF: the text cannot be read without its password"
 IMAGE_PDF = "PDF has no text layer (scanned or image-only; OCR it first)"
 EMPTY_DIRECTORY = "directory holds no readable files ({supported})"
+# Problems with a SOURCES.tsv manifest: warnings, since the files themselves are fine.
+MANIFEST_UNREADABLE = "{manifest} cannot be read ({reason}); its dates and titles are not used"
+MANIFEST_BAD_DATE = "{manifest}: date {date!r} is not YYYY or a real YYYY-MM-DD; the text's own date is used"

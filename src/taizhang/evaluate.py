@@ -114,24 +114,40 @@ class Score:
 # --------------------------------------------------------------------------- loading
 
 
-def load_gold(path: str | Path) -> list[dict[str, Any]]:
-    """Read a gold JSONL file (one record a line, blank lines skipped)."""
+def _records(path: str | Path, required: dict[str, type]) -> list[dict[str, Any]]:
+    """JSON objects of a JSONL file (blank lines skipped); a ValueError names the file, line and problem."""
     records = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    records.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{lineno}: not JSON: {exc}") from exc
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = list(fh)
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text") from None
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}:{lineno}: not JSON: {exc}") from exc
+        if not isinstance(record, dict):
+            raise ValueError(f"{path}:{lineno}: not a JSON object")
+        for name, kind in required.items():
+            if not isinstance(record.get(name), kind) or isinstance(record.get(name), bool):
+                raise ValueError(f"{path}:{lineno}: {name!r} must be a {kind.__name__}")
+        records.append(record)
     return records
+
+
+def load_gold(path: str | Path) -> list[dict[str, Any]]:
+    """Read a gold JSONL file: one record a line, each with at least a ``source`` and a ``quote``."""
+    return _records(path, {"source": str, "quote": str})
 
 
 def load_regions(path: str | Path) -> dict[str, list[tuple[int, int]]]:
     """Read ``annotated.jsonl`` ({"source", "start", "end", ...} a line) into source -> regions."""
     regions: dict[str, list[tuple[int, int]]] = {}
-    for record in load_gold(path):
-        regions.setdefault(record["source"], []).append((int(record["start"]), int(record["end"])))
+    for record in _records(path, {"source": str, "start": int, "end": int}):
+        regions.setdefault(record["source"], []).append((record["start"], record["end"]))
     return regions
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from taizhang.errors import SourceError
 from taizhang.pipeline import EXTRACTOR, analyse
-from taizhang.source import DEFAULT_MAX_BYTES, discover, load
+from taizhang.source import DEFAULT_MAX_BYTES, discover, load_discovered
 from taizhang.storage import Store, Stored
 
 
@@ -64,16 +64,17 @@ def ingest(
     for path in files:
         result: Ingested | SourceError
         try:
-            loaded = load(path, max_bytes)
+            loaded = load_discovered(path, max_bytes)
         except SourceError as error:
             result = error
             report.failed.append(error)
         else:
-            result = Ingested(path, store.add_source(loaded))
+            result = Ingested(path, store.add_source(loaded), warnings=list(loaded.warnings))
             if result.stored.source.extractor != EXTRACTOR:
                 extraction = analyse(loaded.document(), year)
                 store.replace_pledges(result.stored.source.id, extraction.pledges, EXTRACTOR)
-                result.pledges, result.warnings = len(extraction.pledges), extraction.warnings
+                result.pledges = len(extraction.pledges)
+                result.warnings += extraction.warnings
             report.done.append(result)
         if on_file:
             on_file(path, result)

@@ -50,10 +50,13 @@ def fail(message: str) -> NoReturn:
 
 
 @contextmanager
-def opened_store(db: str | None) -> Iterator[Store]:
-    """The database for a command; any database failure becomes one error line and exit 1."""
+def opened_store(db: str | None, *, must_exist: bool = False) -> Iterator[Store]:
+    """The database for a command; any database failure becomes one error line and exit 1.
+
+    Commands that only read pass ``must_exist``, so a mistyped path is an error, not an empty result.
+    """
     try:
-        store = Store(db)
+        store = Store(db, must_exist=must_exist)
     except StoreError as error:
         fail(str(error))
     try:

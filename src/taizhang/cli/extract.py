@@ -18,11 +18,12 @@ from taizhang.document import PLEDGE_FIELDS, Document
 from taizhang.errors import SourceError
 from taizhang.evaluate import format_report, load_gold, load_regions, score
 from taizhang.pipeline import analyse
-from taizhang.source import discover, load, max_bytes_from_env
+from taizhang.source import discover, load_discovered, max_bytes_from_env
 
 PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")]
 YearOption = Annotated[
-    int | None, typer.Option("--year", help="The documents' year (default: found in the text: date line, title, metadata)")
+    int | None,
+    typer.Option("--year", min=1900, max=2100, help="The documents' year (default: found in the text: date line, title, metadata)"),
 ]
 
 
@@ -40,10 +41,14 @@ def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Docum
         err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
     for path in files:
         try:
-            yield load(path, max_bytes_from_env()).document()
+            loaded = load_discovered(path, max_bytes_from_env())
         except SourceError as problem:
             failures.append(problem)
             err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+            continue
+        for warning in loaded.warnings:
+            err.print(f"[yellow]警告 warning[/yellow] {path}: {warning}", highlight=False)
+        yield loaded.document()
 
 
 @app.command("extract")
@@ -103,8 +108,10 @@ def eval_command(
     try:
         gold_records = load_gold(gold)
         annotated = load_regions(regions) if regions else None
-    except (OSError, ValueError, KeyError) as error:
-        fail(f"cannot read gold: {error}")
+    except OSError as error:
+        fail(f"cannot read {error.filename}: {error.strerror}")
+    except ValueError as error:  # the loaders name the file, the line and the problem
+        fail(str(error))
     failures: list[SourceError] = []
     texts: dict[str, str] = {}
     predictions = []

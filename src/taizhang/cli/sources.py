@@ -29,9 +29,10 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")],
     db: DbOption = None,
     max_bytes: Annotated[
-        int | None, typer.Option("--max-bytes", help="Refuse files larger than this many bytes (default $TAIZHANG_MAX_BYTES or 64 MiB)")
+        int | None,
+        typer.Option("--max-bytes", min=1, help="Refuse files larger than this many bytes (default $TAIZHANG_MAX_BYTES or 64 MiB)"),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="The documents' year, when they do not state it")] = None,
+    year: Annotated[int | None, typer.Option("--year", min=1900, max=2100, help="The documents' year, when they do not state it")] = None,
 ) -> None:
     """导入 Ingest files: keep their bytes, decode their text, record encoding, title and date, extract pledges.
 
@@ -81,7 +82,7 @@ def sources(db: DbOption = None) -> None:
 
     Example: taizhang sources --db taizhang.db
     """
-    with opened_store(db) as store:
+    with opened_store(db, must_exist=True) as store:
         rows = store.sources()
         pledges = store.pledge_counts()
         reprints = store.reprints()
@@ -108,7 +109,7 @@ def show(
 
     Example: taizhang show 1
     """
-    with opened_store(db) as store:
+    with opened_store(db, must_exist=True) as store:
         info = store.find_source(source)
         if info is None:
             fail(f"no source {source!r} in {store.display} (see: taizhang sources)")
@@ -130,7 +131,7 @@ def dedup(
 
     Example: taizhang dedup --threshold 0.8
     """
-    with opened_store(db) as store:
+    with opened_store(db, must_exist=True) as store:
         links = link_reprints(store, threshold)
         names = {row.id: row.name for row in store.sources()}
     for reprint, original in sorted(links.items()):

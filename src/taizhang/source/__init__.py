@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date as Date
 from functools import lru_cache
 from pathlib import Path
 
 from taizhang import errors
 from taizhang.document import Document
 from taizhang.errors import SourceError
+from taizhang.source.decode import decode
 from taizhang.source.formats import READERS
 
 SUPPORTED_SUFFIXES = tuple(READERS)
@@ -34,6 +37,7 @@ class LoadedSource:
     encoding: str | None
     title: str | None
     date: str | None
+    warnings: list[str] = field(default_factory=list)  # what is odd but not fatal (a bad manifest row)
 
     @property
     def name(self) -> str:
@@ -69,7 +73,8 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[SourceError]]:
             else:
                 found.append(path)
         else:
-            problems.append(SourceError(str(path), errors.NOT_FOUND))
+            reason = errors.NOT_REGULAR if path.exists() else errors.NOT_FOUND
+            problems.append(SourceError(str(path), reason))
     return found, problems
 
 
@@ -78,9 +83,21 @@ def max_bytes_from_env() -> int:
     return int(value) if value and value.isdigit() else DEFAULT_MAX_BYTES
 
 
+def load_discovered(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
+    """:func:`load` for a file :func:`discover` found: if it is gone now, it vanished mid-batch."""
+    try:
+        return load(path, max_bytes)
+    except SourceError as error:
+        if error.reason == errors.NOT_FOUND:
+            raise SourceError(error.path, errors.VANISHED) from None
+        raise
+
+
 def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
     """Read and decode one file; raise :class:`SourceError` for anything wrong with it."""
     where = str(path)
+    if path.is_dir():
+        raise SourceError(where, errors.IS_FOLDER)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         supported = ", ".join(SUPPORTED_SUFFIXES)
@@ -91,7 +108,7 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
             raise SourceError(where, errors.TOO_LARGE.format(size=size, limit=max_bytes))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SourceError(where, errors.VANISHED) from None
+        raise SourceError(where, errors.NOT_FOUND) from None
     except OSError as error:
         raise SourceError(where, errors.UNREADABLE.format(error=error.strerror or error)) from None
     if not data:
@@ -100,40 +117,69 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
     stated = manifest_entry(path)
     return LoadedSource(
         path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), format=path.suffix.lower().lstrip("."),
-        text=extracted.text, encoding=extracted.encoding, title=stated.get("title") or extracted.title,
-        date=stated.get("date") or extracted.date,
+        text=extracted.text, encoding=extracted.encoding, title=stated.title or extracted.title,
+        date=stated.date or extracted.date, warnings=stated.warnings,
     )  # fmt: skip
 
 
 MANIFEST = "SOURCES.tsv"
-_ISO_DATE = re.compile(r"(19|20)\d\d(-[01]\d-[0-3]\d)?")
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
-def manifest_entry(path: Path) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """What a manifest states about one file, and what was wrong with it."""
+
+    date: str | None = None
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def manifest_entry(path: Path) -> Stated:
     """What a ``SOURCES.tsv`` beside the file states about it (``date``, ``title``), if anything.
 
     A collection often knows its documents' dates better than their text does (a scraped news
     piece has no date line). The manifest is tab-separated with a header naming ``file`` and any
-    of ``date`` (YYYY or YYYY-MM-DD) and ``title``; it is optional, so one that cannot be read
-    adds nothing rather than failing the files beside it.
+    of ``date`` (YYYY or YYYY-MM-DD) and ``title``, in any encoding a text source may have (Excel
+    saves GBK). It is optional, so a problem with it is a warning on the files it describes, never
+    a failure: the file's own date and title are used instead.
     """
     manifest = path.parent / MANIFEST
     try:
         mtime = manifest.stat().st_mtime_ns
     except OSError:
-        return {}
-    row = _read_manifest(manifest, mtime).get(path.name, {})
-    date = (row.get("date") or "").strip()
-    return {
-        "date": date if _ISO_DATE.fullmatch(date) else "",
-        "title": (row.get("title") or "").strip(),
-    }
+        return Stated()
+    rows, problem = _read_manifest(manifest, mtime)
+    if problem:
+        return Stated(warnings=[errors.MANIFEST_UNREADABLE.format(manifest=manifest, reason=problem)])
+    row = rows.get(path.name, {})
+    stated_date = (row.get("date") or "").strip()
+    warnings = []
+    if stated_date and not _is_date(stated_date):
+        warnings.append(errors.MANIFEST_BAD_DATE.format(manifest=manifest, date=stated_date))
+        stated_date = ""
+    return Stated(date=stated_date or None, title=(row.get("title") or "").strip() or None, warnings=warnings)
+
+
+def _is_date(text: str) -> bool:
+    if _YEAR.fullmatch(text):
+        return True
+    try:
+        return len(text) == 10 and 1900 <= Date.fromisoformat(text).year <= 2100
+    except ValueError:
+        return False
 
 
 @lru_cache(maxsize=64)
-def _read_manifest(manifest: Path, _mtime: int) -> dict[str, dict[str, str]]:
+def _read_manifest(manifest: Path, _mtime: int) -> tuple[dict[str, dict[str, str]], str | None]:
+    """The manifest's rows by file name, or the reason it cannot be read (cached per version)."""
     try:
-        with manifest.open(encoding="utf-8-sig", newline="") as handle:
-            return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
-    except (OSError, UnicodeDecodeError, csv.Error, KeyError):
-        return {}
+        text, _ = decode(manifest.read_bytes(), str(manifest))
+        reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+        if "file" not in (reader.fieldnames or []):
+            return {}, "no 'file' column in its header"
+        return {row["file"]: row for row in reader if row.get("file")}, None
+    except SourceError as error:
+        return {}, error.reason
+    except (OSError, csv.Error) as error:
+        return {}, str(error)

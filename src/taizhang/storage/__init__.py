@@ -27,14 +27,32 @@ from taizhang.source import LoadedSource
 from taizhang.storage.tables import PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
+MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def resolve_url(db: str | None = None) -> str:
-    """``--db`` wins, then ``TAIZHANG_DB``, then ``./taizhang.db``; a bare path means SQLite."""
-    db = db or os.environ.get("TAIZHANG_DB") or DEFAULT_DB
-    return db if "://" in db else f"sqlite:///{db}"
+    """``--db`` wins, then ``TAIZHANG_DB``, then ``./taizhang.db``; a bare path means SQLite.
+
+    An empty URL or an in-memory SQLite database is refused: whatever a command stored there
+    would be gone when it ends, while it reported success.
+    """
+    if db is None:
+        db = os.environ.get("TAIZHANG_DB") or DEFAULT_DB
+    if not db.strip():
+        raise StoreError("the database URL is empty (give --db PATH or a URL, or leave it out for ./taizhang.db)")
+    url = db if "://" in db else f"sqlite:///{db}"
+    if url.startswith("sqlite") and _sqlite_file(url) in ("", ":memory:"):
+        raise StoreError(f"{db!r} is an in-memory database: everything stored would be lost when the command ends")
+    return url
+
+
+def _sqlite_file(url: str) -> str:
+    """The file part of a SQLite URL (``sqlite:///x.db?mode=ro`` → ``x.db``; URI form included)."""
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    path = path.split("?", 1)[0]
+    return path.removeprefix("file:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +81,18 @@ class Stored:
 
 
 class Store:
-    def __init__(self, db: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> None:
+    """A database of sources and their pledges.
+
+    ``must_exist`` is for commands that only read: a mistyped SQLite path then fails instead of
+    quietly creating an empty database and reporting that it holds nothing.
+    """
+
+    def __init__(
+        self, db: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, must_exist: bool = False
+    ) -> None:
         self.url = resolve_url(db)
+        if must_exist and self.url.startswith("sqlite") and not Path(_sqlite_file(self.url)).is_file():
+            raise StoreError(f"no database at {_sqlite_file(self.url)} (ingest something first, or give --db)")
         try:
             self.engine = create_engine(self.url)
         except (SQLAlchemyError, ImportError, ValueError) as error:
@@ -94,13 +122,16 @@ class Store:
                 return self._add_source(loaded)
 
     def _add_source(self, loaded: LoadedSource) -> Stored:
+        # A document is its file's place: the same path with new bytes is its next version, while
+        # two 政府工作报告.txt in different folders are two documents.
+        path = str(loaded.path.resolve())
         with Session(self.engine) as session, session.begin():
             existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
             if existing is not None:
                 return Stored("unchanged", _info(existing))
-            previous = session.scalar(select(func.max(SourceRow.version)).where(SourceRow.name == loaded.name))
+            previous = session.scalar(select(func.max(SourceRow.version)).where(SourceRow.path == path))
             row = SourceRow(
-                name=loaded.name, path=str(loaded.path), sha256=loaded.sha256, size=len(loaded.data),
+                name=loaded.name, path=path, sha256=loaded.sha256, size=len(loaded.data),
                 format=loaded.format, encoding=loaded.encoding, title=loaded.title, date=loaded.date,
                 chars=len(loaded.text), version=(previous or 0) + 1, ingested_at=datetime.now(UTC),
                 text=loaded.text,
@@ -120,14 +151,20 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return {source_id: count for source_id, count in session.execute(query)}
 
+    def latest_sources(self) -> list[SourceInfo]:
+        """The latest version of every document (one per path): older versions are superseded."""
+        with self._guard("read"), Session(self.engine) as session:
+            query = select(SourceRow).where(SourceRow.id.in_(_latest_ids())).order_by(SourceRow.id)
+            return [_info(row) for row in session.scalars(query)]
+
     def find_source(self, ref: str | int) -> SourceInfo | None:
-        """A source by id, or by name (its latest version), or by a SHA-256 prefix."""
+        """A source by id, or by file name (the latest stored), or by a SHA-256 prefix."""
         with self._guard("read"), Session(self.engine) as session:
             row = None
-            if isinstance(ref, int) or str(ref).isdigit():
+            if isinstance(ref, int) or (str(ref).isdigit() and int(ref) <= MAX_ID):
                 row = session.get(SourceRow, int(ref))
             if row is None:
-                query = select(SourceRow).where(SourceRow.name == str(ref)).order_by(SourceRow.version.desc())
+                query = select(SourceRow).where(SourceRow.name == str(ref)).order_by(SourceRow.id.desc())
                 row = session.scalars(query).first()
             if row is None and len(str(ref)) >= 8:
                 row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
@@ -160,9 +197,8 @@ class Store:
             return [_pledge(row, name) for row, name in session.execute(query)]
 
     def latest_texts(self) -> dict[int, str]:
-        """The text of the latest version of every stored file, by source id."""
-        latest = select(func.max(SourceRow.id)).group_by(SourceRow.name)
-        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(latest)).order_by(SourceRow.id)
+        """The text of the latest version of every document, by source id."""
+        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(_latest_ids())).order_by(SourceRow.id)
         with self._guard("read"), Session(self.engine) as session:
             return {source_id: text for source_id, text in session.execute(query)}
 
@@ -195,6 +231,11 @@ class Store:
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise StoreError(f"cannot {action} database {self.display}: {reason}") from None
+
+
+def _latest_ids():  # noqa: ANN202 - a SQLAlchemy subquery
+    """Ids of the newest version of each document: versions of one path only ever grow."""
+    return select(func.max(SourceRow.id)).group_by(SourceRow.path)
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
