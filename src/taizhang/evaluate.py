@@ -299,45 +299,16 @@ def _overlap(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
 def _max_weight_assignment(n_rows: int, n_cols: int, weights: dict[tuple[int, int], float]) -> dict[int, int]:
     """Row -> column pairs maximising the total weight over the given (positive) edges.
 
-    The Hungarian algorithm (shortest augmenting paths with potentials) on the square cost matrix
-    padded with zero-weight non-edges; pairs that are not edges are dropped afterwards. Components
-    are small (the predictions overlapping one quote), so O(n^3) is no concern.
+    scipy's Hungarian algorithm on the weight matrix, non-edges weighing 0; pairs that are not
+    edges are dropped afterwards.
     """
-    n = max(n_rows, n_cols)
-    if n == 0:
+    if not weights:
         return {}
-    big = max(weights.values(), default=0.0)
-    cost = [[big - weights.get((i, j), 0.0) for j in range(n)] for i in range(n)]
-    inf = float("inf")
-    u, v = [0.0] * (n + 1), [0.0] * (n + 1)
-    p, way = [0] * (n + 1), [0] * (n + 1)  # p[j]: row (1-based) assigned to column j
-    for i in range(1, n + 1):
-        p[0], j0 = i, 0
-        minv, used = [inf] * (n + 1), [False] * (n + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], inf, 0
-            for j in range(1, n + 1):
-                if not used[j]:
-                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(n + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    return {p[j] - 1: j - 1 for j in range(1, n + 1) if p[j] and (p[j] - 1, j - 1) in weights}
+    from scipy.optimize import linear_sum_assignment  # imported here: only scoring needs scipy
+
+    matrix = [[weights.get((i, j), 0.0) for j in range(n_cols)] for i in range(n_rows)]
+    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    return {int(i): int(j) for i, j in zip(rows, cols, strict=True) if (i, j) in weights}
 
 
 def _components(edges: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
