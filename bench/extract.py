@@ -1,19 +1,29 @@
-"""Speed of taizhang.extract over a corpus, on one core, beside a bare regex pass as baseline.
+"""Speed of taizhang.extract over a corpus, on one core, beside a bare regex pass as baseline;
+and its peak memory as the number of documents grows.
 
-    .venv/bin/python bench/extract.py [CORPUS_DIR] [--repeat N]
+    .venv/bin/python bench/extract.py [CORPUS_DIR] [--repeat N] [--memory 1,10,50]
 
 Measures ``extract(text, name)`` over every ``*.txt`` in CORPUS_DIR (default
 /work/shared/corpus) and a bare ``re.finditer(r"\\d+")`` pass over the same texts, takes the best
 of N interleaved runs of each (warm: rule files loaded and regexes compiled by a first untimed
 run), and prints characters/s, UTF-8 MB/s and the ratio of the two.
+
+With ``--memory``, then extracts the corpus 1×, 10×, 50× … over (every file read again as a
+distinct document with a distinct name, its pledges counted and let go, as a pipeline that
+stores them would), each count in a fresh process, and prints the process's peak RSS and
+tracemalloc's peak of Python allocations during extraction: flat when the extractor keeps
+nothing from one document to the next.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import resource
+import subprocess
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 from taizhang.extract import extract
@@ -32,7 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--memory", metavar="COUNTS", help="also measure peak memory over the corpus this many times over (1,10,50)"
+    )
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)  # one count, in a fresh process
     args = parser.parse_args(argv)
+    if args.memory_child:
+        return memory_child(args.corpus, args.memory_child)
 
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(args.corpus.glob("*.txt"))]
     if not texts:
@@ -67,6 +83,48 @@ def main(argv: list[str] | None = None) -> int:
         f"  {mb / t_base:6.2f} MB/s  ({digits} digit runs)"
     )
     print(f"ratio extract / baseline: {t_extract / t_base:.1f}x slower")
+    if args.memory:
+        print_memory(args.corpus, [int(n) for n in args.memory.split(",")])
+    return 0
+
+
+def print_memory(corpus: Path, counts: list[int]) -> None:
+    """One fresh process per count, so that each peak is that run's own."""
+    print("peak memory, extracting the corpus N times over (each count in a fresh process):")
+    print(
+        f"{'N':>4} {'documents':>10} {'pledges':>8} {'RSS before MB':>14} {'peak RSS MB':>12}"
+        f" {'tracemalloc peak MB':>20} {'s (traced)':>11}"
+    )
+    for n in counts:
+        command = [sys.executable, __file__, str(corpus), "--memory-child", str(n)]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+        docs, pledges = int(out[0]), int(out[1])
+        before, rss, traced, seconds = (float(x) for x in out[2:6])
+        print(f"{n:>4} {docs:>10} {pledges:>8} {before:>14.1f} {rss:>12.1f} {traced:>20.2f} {seconds:>11.1f}")
+
+
+def memory_child(corpus: Path, times: int) -> int:
+    """Extract every file of ``corpus`` ``times`` over; print documents, pledges, peak RSS before
+    and after extracting (MB), tracemalloc's peak above what was allocated before extraction (MB)
+    and seconds (slowed by tracemalloc)."""
+    paths = sorted(corpus.glob("*.txt"))
+    extract("预热：到2026年全区生产总值突破1500亿元。", "warm-up")  # rules loaded, regexes compiled
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    tracemalloc.start()
+    before, _ = tracemalloc.get_traced_memory()
+    t0 = time.perf_counter()
+    docs = pledges = 0
+    for copy in range(times):
+        for path in paths:
+            # Read again: a distinct str object per document, as ingesting new files gives.
+            text = path.read_text(encoding="utf-8")
+            pledges += len(extract(text, f"{copy}/{path.name}").pledges)
+            docs += 1
+    seconds = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(docs, pledges, f"{rss_before:.1f}", f"{rss_mb:.1f}", f"{(peak - before) / 1e6:.2f}", f"{seconds:.1f}")
     return 0
 
 

@@ -62,6 +62,13 @@ def test_parse_year(span: str, year: int | None) -> None:
         ("担当实干奋勇争先，以优异成绩迎接党的二十大胜利召开。", None, None, 2022),
         ("以优异成绩迎接党的十九大召开", None, None, 2017),
         ("深入学习贯彻党的二十大精神", None, None, None),
+        # A plan part opening with its year (the 2013 report has no date line); a review's is the
+        # year reviewed.
+        ("一、过去五年工作回顾\n2012年是很不平凡的一年。\n二、对今年工作的建议\n　　2013年是全面贯彻落实党的十八大精神的开局之年。", None, None, 2013),
+        ("一、过去一年工作回顾\n2015年是“十二五”收官之年。", None, None, None),
+        # A congress report names its own congress in its first lines (the CPC-18 report has no date).
+        ("同志们：\n现在，我代表第十七届中央委员会向大会作报告。\n中国共产党第十八次全国代表大会，是在…召开的一次十分重要的大会。", None, None, 2012),
+        ("各位代表：\n" + "过去一年，我们做了大量工作。" * 60 + "党的第十八次全国代表大会提出…", None, None, None),
         ("各位代表：现在，我代表国务院向大会报告。", None, None, None),
     ],
 )

@@ -138,19 +138,18 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     p = _patterns()
     actor, official = report_owner(text, title)
     result = Attribution(actor, official)
-    lines: list[tuple[int, str]] = []
+    lines: list[tuple[int, str, str]] = []  # (start, line, line stripped), non-empty lines only
     pos = 0
     for line in text.split("\n"):
-        if line.strip():
-            lines.append((pos, line))
+        if stripped := line.strip():
+            lines.append((pos, line, stripped))
         pos += len(line) + 1
 
     # Pass 1: every speaker the text introduces, by name, so a paragraph can name one before
     # (in text order) their header comes.
     speakers: dict[str, Speaker] = {}
     header_of: dict[int, Speaker] = {}
-    for start, line in lines:
-        stripped = line.strip()
+    for start, _, stripped in lines:
         if (
             len(stripped) <= HEADER_MAX_CHARS
             and stripped[-1] in ":："
@@ -173,8 +172,7 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     current: Speaker | None = None
     open_fragment: dict[str | None, tuple[int, int]] = {}
     comparator_openers = tuple(rules.load()["comparators"]["before"])
-    for start, line in lines:
-        stripped = line.strip()
+    for start, line, stripped in lines:
         if start in header_of:
             current = header_of[start]
             result.headers.add(start)

@@ -19,21 +19,30 @@ from functools import cache
 from taizhang.document import Pledge
 from taizhang.extract import rules
 from taizhang.extract.actors import CJK, Attribution, attribute
-from taizhang.extract.horizons import Horizon, document_year, find_horizons
+from taizhang.extract.horizons import YEAR, Horizon, document_year, find_horizons
 from taizhang.extract.numbers import (
     ARABIC_LEAD,
     CHINESE_LEAD,
     NUMERAL,
     is_arabic,
     is_bare_magnitude,
+    parse_arabic,
     parse_numeral,
     parse_quantity,
     scale,
     split_multiplier,
 )
-from taizhang.extract.sections import NOTES, PLAN, REVIEW, Sections, find_sections
+from taizhang.extract.sections import (
+    NOTES,
+    PLAN,
+    REVIEW,
+    UNKNOWN,
+    Sections,
+    find_sections,
+)
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
+_CJK = re.compile(rf"[{CJK}]")
 CLAUSE_MARKS = "，,；;：:"
 BLANKS = " \t\u3000\u200b\r"
 ITEM_MARKS = CLAUSE_MARKS + "、"
@@ -70,11 +79,13 @@ class Patterns:
     joiners: re.Pattern[str]
     past: re.Pattern[str]
     past_in_plan: re.Pattern[str]
+    conditional: re.Pattern[str]
     future: re.Pattern[str]
     target_cues: re.Pattern[str]
     qualifier_after: tuple[str, ...]
     qualifier_before: tuple[str, ...]
     bound_then_noun: tuple[str, ...]
+    upper_bound_then_noun: tuple[str, ...]
     context_openers: re.Pattern[str]
     qualifying_before: tuple[str, ...]
     enumeration_nouns: tuple[str, ...]
@@ -86,11 +97,17 @@ class Patterns:
     comparators_after: dict[str, str]
     money_words: tuple[str, ...]
     compounds: dict[str, list[str]]
+    same_measure: tuple[re.Pattern[str], ...]
     level_verbs: re.Pattern[str]
+    list_joiners: tuple[str, ...]
+    action_verbs: re.Pattern[str]
     people_nouns: re.Pattern[str]
     review_openers: tuple[str, ...]
     looks_ahead: re.Pattern[str]
-    strip_words: re.Pattern[str]
+    base_phrase: re.Pattern[str]  # 比2010年, 与2020年相比: a base of comparison, no part of a metric
+    origin_phrase: re.Pattern[str]  # 从人均8.7万元(提高到): where a change starts, no part of a metric
+    strip_head: re.Pattern[str]
+    strip_tail: re.Pattern[str]
     quote_open: str
     quote_close: str
     quote_max: int
@@ -127,7 +144,7 @@ def patterns() -> Patterns:
         # 保持2300万省外劳动力, 农村贫困人口减少1000万以上: 万/亿 with no unit, people if the
         # words around say so. The never-matching groups keep the numeral regexes' group names.
         re.compile(
-            rf"(?P<n1>{ARABIC_LEAD})(?P<mult>[万亿])(?P<more>{more})?(?![ ]?(?:{mults})?(?:{units}))"
+            rf"(?P<n1>{ARABIC_LEAD})[ ]?(?P<mult>[万亿])(?P<more>{more})?(?![ ]?(?:{mults})?(?:{units}))"
             r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
         ),
     )
@@ -148,21 +165,25 @@ def patterns() -> Patterns:
         ),
         growth=re.compile(alt(kinds["growth"])),
         annual=re.compile(rf"(?:{alt(kinds['annual'])})(?:{verbs})"),
-        reach=re.compile(rf"(?:{verbs})(?:{alt(kinds['reach'])})[ ]?$"),
+        # 城镇化率提高到65%; 增加到全国人口的72% (the share of a whole); 从202元、270元提高到209元、
+        # 280元 (the second of two levels reached).
+        reach=re.compile(rf"(?:{verbs})(?:{alt(kinds['reach'])})(?:[^，,；;：:]{{1,12}}[的、和])?[ ]?$"),
         distribute=re.compile(
             rf"(?<![{''.join(kinds['distribute_not_after'])}])(?:{alt(kinds['distribute'])})"
-            rf"(?=(?:{verbs}|{alt(comp['before'])}|为))"
+            rf"(?=(?:{verbs}|{alt(comp['before'])}|{alt(markers['from_words'])}|为))"
         ),
         joiners=re.compile(alt(kinds["list_joiners"])),
         past=re.compile(alt(markers["past"])),
         past_in_plan=re.compile(
             rf"{alt(markers['past_in_plan'])}|(?<![比较于与同])(?:{alt(markers['past_in_plan_uncompared'])})"
         ),
+        conditional=re.compile(alt(markers["conditional"])),
         future=re.compile(alt(markers["future"])),
         target_cues=re.compile(alt(markers["target_cues"])),
         qualifier_after=tuple(markers["qualifier_after"]),
         qualifier_before=tuple(markers["qualifier_before"]),
         bound_then_noun=tuple(markers["bound_then_noun"]),
+        upper_bound_then_noun=tuple(markers["upper_bound_then_noun"]),
         context_openers=re.compile(rf"^[ \u3000]*(?:{alt(markers['context_openers'])})"),
         qualifying_before=tuple(markers["qualifying_before"]),
         enumeration_nouns=tuple(markers["enumeration_nouns"]),
@@ -174,17 +195,32 @@ def patterns() -> Patterns:
         comparators_after=dict(comp["after"]),
         money_words=tuple(markers["money_words"]),
         compounds={k: list(v) for k, v in kinds["compounds"].items()},
+        same_measure=tuple(re.compile(alt(group)) for group in kinds["same_measure"]),
         level_verbs=re.compile(alt(kinds["level_verbs"])),
+        list_joiners=tuple(kinds["list_joiners"]),
+        action_verbs=re.compile(rf"(?:{alt(markers['action_verbs'])})+"),
         people_nouns=re.compile(alt(markers["people_nouns"])),
         review_openers=tuple(markers["review_openers"]),
         # What _Context.states_past lets through in a review: a future word, or a horizon that
         # can lie past the document's year (到2035年, 到二〇三五年, 未来五年, 三年内, 明年).
+        # Every branch starts with a literal, so the regex engine skips in C to their first
+        # characters (a branch starting with a class would make it try every position); only the
+        # sentence of a match counts, so 三年内 may match from its 年.
         looks_ahead=re.compile(
-            rf"{alt(markers['future'])}|{alt(data['horizons']['span_before'])}|(?:到|至)[ ]?[12二]"
-            r"|[0-9０-９一二两三四五六七八九十]年(?:内|之内)"
+            rf"{alt([*markers['future'], *data['horizons']['span_before']])}|到[ ]?[12二]|至[ ]?[12二]"
+            r"|年(?<=[0-9０-９一二两三四五六七八九十]年)(?:内|之内)"
             rf"|{alt(w for w, offset in data['horizons']['relative'].items() if offset > 0)}"
         ),
-        strip_words=re.compile(rf"^(?:{alt(strip)})+|(?:{alt(strip)})+$"),
+        # Two regexes: one alternation of literals first (not ``(?:…)+$``) lets the regex engine
+        # skip in C to the characters a word can start with.
+        base_phrase=re.compile(
+            rf"(?:{alt(data['horizons']['base_markers'])})[ ]?{YEAR}[ ]?年(?:{alt(data['horizons']['base_after'])})?"
+        ),
+        origin_phrase=re.compile(
+            rf"(?:{alt(markers['from_words'])})[^0-9０-９，,；;]{{0,8}}[0-9０-９][0-9０-９., ]*[^0-9０-９，,；;的]{{0,4}}$"
+        ),
+        strip_head=re.compile(rf"(?:{alt(strip)})+"),
+        strip_tail=re.compile(rf"(?:{alt(strip)})(?:{alt(strip)})*$"),
         quote_open="".join(markers["quote_open"]),
         quote_close="".join(markers["quote_close"]),
         quote_max=int(markers["quote_max_chars"]),
@@ -214,6 +250,7 @@ class _Candidate:
     actor: str | None
     official: str | None
     confidence: float
+    doubling: bool  # 翻一番, 增长1倍: said of every metric listed before it (A和B翻一番)
 
 
 class _Context:
@@ -223,8 +260,9 @@ class _Context:
         self.text = text
         self.year = year
         self.p = patterns()
-        self.sentence_ends = [m.start() for m in SENTENCE_END.finditer(text)]
+        self.sentence_ends = list(map(re.Match.start, SENTENCE_END.finditer(text)))
         self._horizons: dict[int, list[Horizon]] = {}  # sentence start -> its horizons
+        self._goals: dict[tuple[int, int], Horizon | None] = {}  # see goal_before
         self.sections: Sections = find_sections(text, year)
         self.attribution: Attribution = attribute(text, title)
         self.sentence_kind: dict[int, bool] = {}  # sentence start -> states the past
@@ -251,6 +289,28 @@ class _Context:
                 break
             last = h
         return last
+
+    def goal_before(self, pos: int, paragraph: int) -> Horizon | None:
+        """Outside plan and review parts, the goal year an earlier sentence set for what follows:
+        the last 到/至 horizon past the document's year before ``pos`` in its numbered part (三、全面
+        建成小康社会…的目标: 确保到二0二0年…。…翻一番。), or in its paragraph where there are no
+        parts."""
+        if self.year is None:
+            return None
+        i = bisect_right(self.sections.starts, pos) - 1
+        lo = self.sections.starts[i] if i >= 0 else paragraph
+        key = (lo, pos)
+        if key not in self._goals:
+            self._goals[key] = next(
+                (
+                    h
+                    for h in reversed(find_horizons(self.text, self.year, lo, pos))
+                    if not h.relative and h.deadline is not None and h.deadline > self.year
+                    and h.words.startswith(self.p.horizon_to_words)
+                ),
+                None,
+            )  # fmt: skip
+        return self._goals[key]
 
     def hedge(self, lo: int, hi: int) -> str | None:
         """The last hedge word inside ``[lo, hi)``: a clause is short, so it is searched then."""
@@ -280,23 +340,25 @@ class _Context:
         return self.sentence_kind[key]
 
 
+@cache
+def _marks(marks: str | tuple[str, ...], last: bool) -> re.Pattern[str]:
+    """A regex for the first of ``marks`` (characters, or words), or with ``last`` for the end of
+    the last one: greedy ``.*`` backtracks from the end in C, one call instead of one ``rfind`` per
+    mark. (Marks never end inside one another, so the rightmost one also ends last.)"""
+    words = rules.alternation(marks)
+    return re.compile(rf"(?s).*(?:{words})" if last else words)
+
+
 def _last_mark(text: str, lo: int, hi: int, marks: str | tuple[str, ...]) -> int:
     """Index just after the last of ``marks`` (characters, or words) in ``text[lo:hi]``, or ``lo``."""
-    best = lo
-    for mark in marks:
-        i = text.rfind(mark, lo, hi)
-        if i >= 0 and i + len(mark) > best:
-            best = i + len(mark)
-    return best
+    m = _marks(marks, True).match(text, lo, hi)
+    return m.end() if m else lo
 
 
-def _next_mark(text: str, lo: int, hi: int, marks: str) -> int:
-    best = hi
-    for mark in marks:
-        i = text.find(mark, lo, best)
-        if i >= 0:
-            best = i
-    return best
+def _next_mark(text: str, lo: int, hi: int, marks: str | tuple[str, ...]) -> int:
+    """Index of the first of ``marks`` wholly inside ``text[lo:hi]``, or ``hi``."""
+    m = _marks(marks, False).search(text, lo, hi)
+    return m.start() if m else hi
 
 
 def _in_short_quote(ctx: _Context, start: int, end: int, sentence: tuple[int, int]) -> bool:
@@ -316,21 +378,31 @@ def _clean_metric(ctx: _Context, raw: str, horizons: list[Horizon] | None = None
     """What is measured, from the words before a number: horizon, hedge, comparator and
     auxiliary verbs trimmed (到2026年高新技术企业突破 → 高新技术企业). ``horizons`` are those
     already found in ``raw``'s sentence, when the caller has them."""
-    metric = raw.strip(TRIM)
+    # Horizons go before the trim: a horizon's words may hold a quote mark (“十三五”时期).
+    metric = raw
     for h in find_horizons(metric, ctx.year) if horizons is None else horizons:
         metric = metric.replace(h.words, "")
+    metric = ctx.p.base_phrase.sub("", metric).strip(TRIM)
     previous = None
     while previous != metric:
         previous = metric
-        metric = ctx.p.strip_words.sub("", metric).strip(TRIM)
+        head = ctx.p.strip_head.match(metric)
+        metric = ctx.p.strip_tail.sub("", metric[head.end() :] if head else metric)
+        metric = ctx.p.origin_phrase.sub("", metric).strip(TRIM)
     return metric[-METRIC_MAX:]
 
 
 def _noun_after(text: str, pos: int, hi: int) -> str:
-    """The noun a count word introduces: 1364个|重点项目|建设 → 重点项目建设 (to a stop)."""
+    """The noun a count word introduces: 1364个|重点项目|建设 → 重点项目建设 (to a stop); a name
+    in quotes opening it belongs to it (10个|“数字领航”企业)."""
     end = min(hi, pos + NOUN_AFTER_MAX)
-    stop = _next_mark(text, pos, end, ITEM_MARKS + "的和及与。“”‘’\"（）()")
-    return text[pos:stop].strip(TRIM)
+    start = pos
+    if text.startswith(("“", "‘"), pos):
+        closed = _next_mark(text, pos + 1, end, "”’")
+        if closed < end:
+            start = closed + 1
+    stop = _next_mark(text, start, end, ITEM_MARKS + "的和及与。“”‘’\"（）()")
+    return text[pos:stop].strip(" \t\u3000\u200b")
 
 
 def _changes(p: Patterns, text: str, start: int) -> bool:
@@ -390,7 +462,7 @@ def _read_ratio(ctx: _Context, m: re.Match[str], comparator: str) -> _Quantity |
     if m["pct"] is not None:
         value = parse_numeral(m["pct"])
         return None if value is None else _Quantity(value, None, "%", "%", 1.0, "percent", comparator, 0.9)
-    if m["double"] and re.match(rf"[{CJK}]", ctx.text[m.end() : m.end() + 1]):
+    if m["double"] and _CJK.match(ctx.text, m.end()):
         return None  # 倍增计划, 提质倍增行动: the name of a programme
     # 翻一番 doubles (+100 %), 翻两番 quadruples (+300 %): growth of 2**n - 1; 翻番 and 倍增 double.
     times = int(parse_quantity(m["fan"]) or 1) if m["fan"] else 1
@@ -413,8 +485,8 @@ def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_pref
     end = m.end()
     n1, n2 = m["n1"], m["n2"]
     if m["unit"] is None:
-        if not _names_people(p, text, clause_prefix, end):
-            return None
+        if not clause_prefix.strip(TRIM) or not _names_people(p, text, clause_prefix, end):
+            return None  # 9亿多劳动力、1亿多…人才: a population opening its clause is a fact
         unit_word = "人"
     else:
         unit_word = m["unit"]
@@ -422,14 +494,16 @@ def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_pref
     mults = rules.multipliers()
     mult_word = m["mult"] or ""
     confidence = 0.9
-    if not is_arabic(n1):
+    arabic = is_arabic(n1)
+    if not arabic:
         head, split = split_multiplier(n1)
         if split:
             n1, mult_word = head, split + mult_word
         confidence = 0.75
     if mult_word and mult_word not in mults:
         return None
-    value = parse_quantity(n1)
+    # An Arabic n1 is digits only (its 万/亿 is the mult group): no magnitude to split off.
+    value = parse_arabic(n1) if arabic else parse_quantity(n1)
     value_high = parse_quantity(n2) if n2 else None
     if value is None or (m["sep"] and value_high is None):
         return None
@@ -440,7 +514,7 @@ def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_pref
         return None  # 9个方面工作
     if (
         category in p.capacity_categories
-        and re.match(rf"[{CJK}]", text[end : end + 1])
+        and _CJK.match(text, end)
         and text[end] not in "的和及与、以左约近多余"
     ):
         return None  # 700万吨煤炭项目: a project's capacity
@@ -448,6 +522,8 @@ def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_pref
         return None  # 是2倍: a comparison, not a change
     if category == "duration" and not _changes(p, text, m.start()):
         return None  # 2025年, 0-6岁儿童: a date, a qualifier
+    if category == "duration" and _CJK.match(text, end) and not p.after.match(text, end):
+        return None  # 实施生产性服务业创新提升三年行动: the length of a programme it names
     if m["more"] and comparator == "=":
         comparator = ">"  # 1000多家
     if value_high is not None:
@@ -460,20 +536,22 @@ def _read_quantity(ctx: _Context, m: re.Match[str], comparator: str, clause_pref
     return _Quantity(value, value_high, written, unit.norm, factor, category, comparator, confidence, named_after)
 
 
-def _kind_and_sign(p: Patterns, clause_prefix: str, q: _Quantity) -> str:
+def _kind_and_sign(p: Patterns, clause_prefix: str, q: _Quantity, owns_next: bool) -> str:
     """The kind of ``q``, negating its value for a decrease.
 
     The last change or share word of the clause decides: 失业率下降 is a change, 工业增加值占GDP
     比重 a share; a change verb then 到 reaches a level (城镇化率提高到65%); with no change word a
-    percentage is a share and an amount a level.
+    percentage is a share and an amount a level. An amount before 的 (``owns_next``) says whose
+    noun changes: 提高…2600人的生活水平 counts people, a level.
     """
-    reached = bool(p.reach.search(clause_prefix))
+    amount = q.category not in ("percent", "points", "ratio")
+    unchanged = bool(p.reach.search(clause_prefix)) or (owns_next and amount)
     last = None
     for word in p.change.finditer(clause_prefix):
         if word.lastgroup:
             last = word.lastgroup
-    change = not reached and last in ("growth", "decline")
-    if q.category in ("percent", "points", "ratio"):
+    change = not unchanged and last in ("growth", "decline")
+    if not amount:
         if change and p.annual.search(clause_prefix):
             kind = "annual_growth"
         elif change or q.category == "ratio":
@@ -515,6 +593,12 @@ def _metric(ctx: _Context, start: int, tail: int, item_start: int, sentence: tup
     if not metric and continued:
         # 达到13家 continuing “…独角兽企业”: the fragment's last item names it.
         metric = _clean_metric(ctx, text[_last_mark(text, continued[0], continued[1], ITEM_MARKS) : continued[1]])
+    if not metric or metric.endswith(p.list_joiners) or p.action_verbs.fullmatch(metric):
+        # 牢牢守住十八亿亩耕地红线, 5万平方米公安小区和2万平方米回迁房, 开工建设10万平方米职工住宅
+        # 小区: nothing before names it (an action, or the item before), the noun after does.
+        noun_start = tail + 1 if text.startswith("的", tail) else tail
+        noun_after = _noun_after(text, noun_start, clause_end)
+        metric = noun_after or metric
     if q.category == "money" and text.startswith("的", tail):
         target = _noun_after(text, tail + 1, clause_end)
         following = p.quantity[0].match(text, tail + 1)
@@ -557,13 +641,18 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     clause_prefix = text[clause_start:start]
     if p.context_openers.match(clause_prefix):
         return None
-    if mode == PLAN and p.past_in_plan.search(text, clause_start, _next_mark(text, end, sentence[1], CLAUSE_MARKS)):
+    clause_end = _next_mark(text, end, sentence[1], CLAUSE_MARKS)
+    if mode == PLAN and p.past_in_plan.search(text, clause_start, clause_end):
         return None  # a plan's sentence may recall a fact: 优化已建成超1.6万个…，升级拓展2250家…
+    if p.conditional.search(text, clause_start, clause_end):
+        return None  # 有6.5%－7%的增速就能够实现比较充分的就业: a condition, not a commitment
     origin = _last_mark(text, clause_start, start, p.from_words)
-    if origin > clause_start and _last_mark(text, origin, start, p.to_words) == origin:
-        clause_end = _next_mark(text, end, sentence[1], CLAUSE_MARKS)
-        if _next_mark(text, end, clause_end, p.to_words) < clause_end:
-            return None  # 从17%降至13%: 17% is where the change starts
+    if (
+        origin > clause_start
+        and _last_mark(text, origin, start, p.to_words) == origin
+        and _next_mark(text, end, clause_end, p.to_words) < clause_end
+    ):
+        return None  # 从17%降至13%: 17% is where the change starts
     before = p.before.search(text, max(clause_start, start - 5), start)
     before_word = before.group().strip() if before else ""
     comparator = p.comparators_before[before_word] if before else "="
@@ -577,11 +666,12 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         q = _read_ratio(ctx, m, comparator)
     if q is None:
         return None
-    if after_bound and after_bound.group().strip() in p.bound_then_noun and q.category not in ("people", "count"):
+    bound = after_bound.group().strip() if after_bound else ""
+    if bound in p.upper_bound_then_noun or (bound in p.bound_then_noun and q.category not in ("people", "count")):
         following = text[tail : tail + 1]
-        if re.match(rf"[{CJK}]", following) and following not in "和及与并或且":
+        if _CJK.match(following) and following not in "和及与并或且":
             return None  # a bound then a noun qualifies the noun: 10亿元以上项目 (not 1500万人次以上的培训)
-    kind = _kind_and_sign(p, clause_prefix, q)
+    kind = _kind_and_sign(p, clause_prefix, q, text.startswith("的", tail))
 
     # Deadline: the last horizon of the sentence before the number, else the one of the
     # fragment this paragraph continues, else its section's.
@@ -591,6 +681,8 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         horizon = found[-1] if found else None
     if horizon is None and mode == PLAN:
         horizon = section_horizon
+    elif horizon is None and mode == UNKNOWN:
+        horizon = ctx.goal_before(sentence[0], paragraph)
     if horizon is not None and horizon.deadline is None:
         ctx.used_relative_without_year = True
     hedge = ctx.hedge(clause_start, start)
@@ -606,21 +698,27 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=q.comparator, value=q.value,
         value_high=q.value_high, unit=q.unit, norm_value=scale(q.value, q.factor), norm_unit=q.norm_unit,
         horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
+        doubling=q.category == "ratio",
     )  # fmt: skip
 
 
 def _distribute(ctx: _Context, candidates: list[_Candidate]) -> list[_Candidate]:
-    """``A、B分别增长50%`` → one record per metric; ``A、B分别达到X、Y`` → pairs."""
+    """``A、B分别增长50%`` → one record per metric; ``A、B分别达到X、Y`` → pairs; ``A和B翻一番``
+    → one doubling each; values joined by 和/、 share a bound (保持在90%和98%以上)."""
     text, p = ctx.text, ctx.p
     out: list[_Candidate] = []
     i = 0
     while i < len(candidates):
         c = candidates[i]
         marker = p.distribute.search(text, c.clause_start, c.start)
-        if not marker:
-            out.append(c)
-            i += 1
-            continue
+        if not marker and c.doubling:
+            # 实现国内生产总值和城乡居民人均收入比二0一0年翻一番: both double, 分别 or not.
+            listed = [_clean_metric(ctx, part) for part in p.joiners.split(text[c.clause_start : c.start])]
+            listed = [m for m in listed if m]
+            if len(listed) > 1:
+                out.extend(_replace(c, metric=metric) for metric in listed)
+                i += 1
+                continue
         group = [c]
         while i + len(group) < len(candidates):
             nxt = candidates[i + len(group)]
@@ -628,6 +726,15 @@ def _distribute(ctx: _Context, candidates: list[_Candidate]) -> list[_Candidate]
             if nxt.clause_start != c.clause_start or not p.joiners.fullmatch(gap.strip()):
                 break
             group.append(nxt)
+        # 达到65%、24.1%: the verb before the first value bounds them all; 保持在90%和98%以上: so
+        # does a bound after the last (a range stays its own).
+        shared = next((g.comparator for g in (c, group[-1]) if g.comparator not in ("=", "range")), "=")
+        if shared != "=":
+            group = [g if g.comparator != "=" else _replace(g, comparator=shared) for g in group]
+        if not marker:
+            out.extend(group)
+            i += len(group)
+            continue
         listed = text[c.clause_start : marker.start()]
         metrics = [_clean_metric(ctx, part) for part in p.joiners.split(listed)]
         metrics = [m for m in metrics if m]
@@ -646,11 +753,7 @@ def _distribute(ctx: _Context, candidates: list[_Candidate]) -> list[_Candidate]
             for metric in metrics:
                 out.append(_replace(c, metric=metric))
         elif len(group) == len(metrics):
-            # 分别达到65%、24.1%: the verb before the first value bounds them all.
-            out.extend(
-                _replace(g, metric=metric, comparator=c.comparator if g.comparator == "=" else g.comparator)
-                for g, metric in zip(group, metrics)
-            )
+            out.extend(_replace(g, metric=metric) for g, metric in zip(group, metrics))
         else:
             out.extend(group)
         i += len(group)
@@ -683,12 +786,15 @@ def _inherit_metrics(ctx: _Context, candidates: list[_Candidate]) -> None:
         previous = candidates[i]
 
 
-def _same_metric(a: str, b: str) -> bool:
-    """全区生产总值 / 生产总值: one names the other; an empty metric only matches an empty one."""
-    return a == b or bool(a and b and (a in b or b in a))
+def _same_metric(p: Patterns, a: str, b: str) -> bool:
+    """全区生产总值 / 生产总值: one names the other, or both name one measure (国内生产总值 /
+    经济增长预期目标: kinds.yaml, same_measure); an empty metric only matches an empty one."""
+    if a == b or bool(a and b and (a in b or b in a)):
+        return True
+    return any(group.search(a) and group.search(b) for group in p.same_measure)
 
 
-def _merge(source: str, text: str, candidates: list[_Candidate]) -> list[Pledge]:
+def _merge(p: Patterns, source: str, text: str, candidates: list[_Candidate]) -> list[Pledge]:
     """A pledge said twice in one source is one record; its other places become mentions.
 
     Twice means: same owner, kind, comparator, value, unit and deadline, a metric that names the
@@ -703,7 +809,7 @@ def _merge(source: str, text: str, candidates: list[_Candidate]) -> list[Pledge]
         )  # fmt: skip
         span = c.quote
         same = by_key.setdefault(key, [])
-        known = next((k for k in same if _same_metric(k.metric, c.metric)), None)
+        known = next((k for k in same if _same_metric(p, k.metric, c.metric)), None)
         if known is not None and (known.start, known.end) != span:
             if span not in known.mentions:
                 known.mentions.append(span)
@@ -731,10 +837,19 @@ def _scan_spans(ctx: _Context) -> list[tuple[int, int]]:
     spans = [(0, sections.starts[0])]
     for start, end, mode in zip(sections.starts, ends, sections.modes, strict=True):
         if mode == REVIEW:
-            spans.extend(ctx.sentence(m.start()) for m in ctx.p.looks_ahead.finditer(text, start, end))
+            # dict.fromkeys: a sentence with two such words is scanned once.
+            spans.extend(dict.fromkeys(ctx.sentence(m.start()) for m in ctx.p.looks_ahead.finditer(text, start, end)))
         elif mode != NOTES:
             spans.append((start, end))
-    return spans
+    # One span for sentences or parts that follow one another (one sentence end between, which no
+    # quantity spans): a regex call per span costs more than scanning the span.
+    merged = [spans[0]]
+    for lo, hi in spans[1:]:
+        if lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def _quantities(ctx: _Context) -> list[re.Match[str]]:
@@ -760,7 +875,7 @@ def run(text: str, source: str, year: int | None, title: str | None, date: str |
     candidates = [c for m in _quantities(ctx) if (c := _judge(ctx, m)) is not None]
     candidates = _distribute(ctx, candidates)
     _inherit_metrics(ctx, candidates)
-    pledges = _merge(source, text, candidates)
+    pledges = _merge(ctx.p, source, text, candidates)
     if ctx.used_relative_without_year:
         warnings.append(RELATIVE_WARNING)
     return Extraction(pledges, year, warnings)

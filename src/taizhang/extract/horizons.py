@@ -16,12 +16,15 @@ from taizhang.extract.numbers import parse_arabic, parse_chinese
 
 _CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 # A four-digit year: 2026, spaced 2 0 2 6 (old scrapes), full-width, or 二〇二六 (also written
-# 二0二0 with a Latin zero).
-YEAR_DIGITS = (
-    r"(?:[12０-９][0-9０-９]{3}|[12](?: [0-9]){3}|[一二][〇零○0九][〇零○0一二三四五六七八九]{2})(?![0-9０-９])"
+# 二0二0 with a Latin zero), not inside a longer run of digits. Written to start with one
+# character class (then a lookbehind for a digit before it, and one per branch for which class
+# the first character was) so that the regex engine scans for that class in C: a leading
+# lookbehind made it try the whole pattern at every position, 9x slower over a report.
+YEAR = (
+    r"[12０-９一二](?<![0-9０-９][12０-９一二])"
+    r"(?:(?<=[12０-９])[0-9０-９]{3}|(?<=[12])(?: [0-9]){3}|(?<=[一二])[〇零○0九][〇零○0一二三四五六七八九]{2})"
+    r"(?![0-9０-９])"
 )
-YEAR = rf"(?<![0-9０-９]){YEAR_DIGITS}"
-SMALL = r"(?:[0-9０-９]{1,2}|[一二两三四五六七八九十]{1,3})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +74,24 @@ def patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
-def _lookback() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _context() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], tuple[str, ...], tuple[str, ...]]:
+    """What is looked at around a match: words before it (base, to, span) and after it (base,
+    span); built once, as find_horizons runs once per sentence."""
     data = rules.load()["horizons"]
     alt = rules.alternation
     return (
         re.compile(rf"(?:{alt(data['base_markers'])})[ ]?$"),
         re.compile(rf"(?:{alt(data['to_words'])})[ ]?$"),
         re.compile(rf"(?:{alt(data['span_before'])})$"),
+        tuple(data["base_after"]),
+        tuple(data["span_after"]),
     )
 
 
 def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = None) -> list[Horizon]:
     """Every horizon phrase in ``text[lo:hi]``, in order; base years (比2020年) are left out."""
     data = rules.load()["horizons"]
-    base_after = tuple(data["base_after"])
-    span_after = tuple(data["span_after"])
-    base_before, to_words, span_before = _lookback()
+    base_before, to_words, span_before, base_after, span_after = _context()
     hi = len(text) if hi is None else hi
     numbers, words = patterns()
     matches = sorted([*numbers.finditer(text, lo, hi), *words.finditer(text, lo, hi)], key=lambda m: m.start())
@@ -147,6 +152,7 @@ _ISO = re.compile(r"^\s*(?P<year>\d{4})(?:$|[-/.])")
 # 建议 / 2016年重点工作 / 2016年工作安排 (the year itself).
 _REVIEW_YEAR = re.compile(rf"(?P<year>{YEAR})[ ]?年(?:工作)?回顾")
 _PLAN_YEAR = re.compile(rf"(?P<year>{YEAR})[ ]?年(?:政府工作的建议|重点工作|工作安排|工作任务)")
+_YEAR_IS = re.compile(rf"(?P<year>{YEAR})[ ]?年[，,]?是")
 # How far into a text to look for its date line: it is in the first lines or nowhere.
 HEAD_CHARS = 600
 
@@ -157,7 +163,9 @@ def document_year(text: str, title: str | None = None, date: str | None = None) 
     In order: an ISO ``date`` (2024-03-05); a date line near the top of ``text``
     (``——2024年3月5日在第十四届全国人民代表大会第二次会议上``, ``2022年6月1日…``); a year in
     ``title`` (``2026年山东省政府工作报告``); a heading ``2018年工作回顾`` (year + 1) or
-    ``2016年重点工作``; looking forward to a party congress (``迎接党的二十大胜利召开`` → 2022).
+    ``2016年重点工作``; a plan part's paragraph opening ``2013年是…开局之年``; looking forward to
+    a party congress (``迎接党的二十大胜利召开`` → 2022), or a congress report's first lines naming
+    its congress (``中国共产党第十八次全国代表大会`` → 2012).
     """
     if date and (m := _ISO.match(date)):
         return int(m["year"])
@@ -171,12 +179,37 @@ def document_year(text: str, title: str | None = None, date: str | None = None) 
         return None if year is None else year + 1
     if m := _PLAN_YEAR.search(text):
         return parse_year(m["year"])
-    if m := _congress_ahead().search(text):
+    if (year := _plan_opening_year(text)) is not None:
+        return year
+    ahead, held = _congress_patterns()
+    if m := ahead.search(text) or held.search(head):
         return int(rules.load()["horizons"]["congress_years"][m["congress"]])
     return None
 
 
+def _plan_opening_year(text: str) -> int | None:
+    """A paragraph of a plan part opening ``2013年是…的开局之年`` names the year planned for (a
+    review's ``2015年是…`` names the year reviewed, so review parts are left out)."""
+    # Imported here: sections builds on this module.
+    from taizhang.extract.sections import PLAN, find_sections
+
+    sections = None
+    for m in _YEAR_IS.finditer(text):
+        if text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip(" \t\u3000"):
+            continue  # not where a paragraph opens
+        sections = sections or find_sections(text, None)
+        if sections.at(m.start())[0] == PLAN:
+            return parse_year(m["year"])
+    return None
+
+
 @cache
-def _congress_ahead() -> re.Pattern[str]:
+def _congress_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A text looking forward to a congress (迎接党的二十大胜利召开), and a congress's own report
+    naming it in its first lines (中国共产党第十八次全国代表大会，是在…召开的): both of that
+    congress's year."""
     congresses = rules.alternation(rules.load()["horizons"]["congress_years"])
-    return re.compile(rf"迎接(?:党的)?(?:第)?(?P<congress>{congresses})(?:次全国代表)?大会?的?(?:胜利)?召开")
+    return (
+        re.compile(rf"迎接(?:党的)?(?:第)?(?P<congress>{congresses})(?:次全国代表)?大会?的?(?:胜利)?召开"),
+        re.compile(rf"(?:中国共产党|党的)第(?P<congress>{congresses})次全国代表大会"),
+    )

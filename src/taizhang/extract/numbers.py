@@ -122,11 +122,16 @@ def parse_quantity(span: str) -> float | None:
     span = span.strip()
     if not span:
         return None
-    mults = rules.multipliers()
     if is_arabic(span):
-        for suffix in sorted(mults, key=len, reverse=True):
+        mults = rules.multipliers()
+        for suffix in _longest_first(tuple(mults)):
             if span.endswith(suffix) and len(span) > len(suffix):
                 value = parse_arabic(span[: -len(suffix)])
                 return None if value is None else scale(value, mults[suffix])
         return parse_arabic(span)
     return parse_numeral(span)
+
+
+@lru_cache(maxsize=4)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))

@@ -25,6 +25,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     "kinds": {
         "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
         "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict, "level_verbs": list,
+        "same_measure": list,
     },
     "hedges": {"hedges": list, "not_hedges": list},
     "horizons": {
@@ -35,6 +36,7 @@ SCHEMA: dict[str, dict[str, type]] = {
         "review_headings": list, "review_openers": list, "plan_headings": list, "notes_headings": list, "target_cues": list,
         "enumeration_nouns": list, "capacity_categories": list, "past": list, "past_in_plan": list,
         "future": list, "past_in_plan_uncompared": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
+        "upper_bound_then_noun": list, "action_verbs": list, "conditional": list,
         "context_openers": list, "metric_strip": list, "money_words": list, "people_nouns": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
     },
     "actors": {
