@@ -77,6 +77,12 @@ def test_export_formats(seeded: str, tmp_path: Path) -> None:
         (["outcome", "import", "missing.csv"], "missing.csv: no such file"),
         (["correct", "import", "missing.json"], "missing.json: no such file"),
         (["coverage", "nothing.txt"], "no source 'nothing.txt'"),
+        (["outcome", "add", "火星", "GDP", "2023", "5", "%", "--source", "x"], "unknown place '火星'"),
+        (["outcome", "add", "全国", "GDP", "2023", "1e400", "%", "--source", "x"], "value must be a finite number"),
+        (["outcome", "add", "全国", "GDP", "2023", "5", "%", "--source", " "], "source cannot be empty"),
+        (["correct", "set", "1", "deadline", "2026.5"], "deadline must be a year, not '2026.5'"),
+        (["correct", "set", "1", "unit", "光年"], "unknown unit '光年'"),
+        (["import", "missing.csv"], "missing.csv: no such file"),
     ],
 )
 def test_user_mistakes_are_one_line_errors(seeded: str, args: list[str], message: str) -> None:
@@ -114,3 +120,123 @@ def test_ingest_then_ledger_end_to_end(db_url: str, tmp_path: Path) -> None:
     shown = run("ledger", "--db", db_url, "--source", SEED.name)
     assert shown.exit_code == 0 and SEED.name in shown.stdout
     assert "(0 of 0" not in shown.stdout
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["entry", HUGE], ["ledger", "--limit", HUGE], ["ledger", "--limit", "0"], ["ledger", "--year", HUGE],
+        ["export", "--year", HUGE], ["correct", "set", HUGE, "value", "1"], ["correct", "undo", HUGE],
+        ["outcome", "add", "崂山区", "GDP", "99999999999999999999", "1", "亿元", "--source", "x"],
+        ["ledger", "--margin", "nan"], ["ledger", "--tolerance", "2"], ["ledger", "--margin", "-0.1"],
+        ["correct", "add", SEED.name, "0", HUGE, "--metric", "m", "--kind", "level", "--value", "1", "--unit", "%"],
+    ],
+)  # fmt: skip
+def test_numbers_out_of_range_are_usage_errors(seeded: str, args: list[str]) -> None:
+    result = run(*args, "--db", seeded)
+    assert result.exit_code == 2 and "Invalid value" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_huge_source_id_is_just_not_found(seeded: str) -> None:
+    result = run("coverage", HUGE, "--db", seeded)
+    assert result.exit_code == 1 and f"no source '{HUGE}'" in result.stderr
+
+
+def test_a_bad_correction_is_refused_and_the_ledger_keeps_working(seeded: str) -> None:
+    for args in (["correct", "set", "1", "value", "nan"], ["correct", "set", "1", "deadline", "10000"],
+                 ["correct", "add", SEED.name, "0", "5", "--metric", "m", "--kind", "level", "--value", "nan", "--unit", "%"],
+                 ["correct", "add", SEED.name, "0", "5", "--metric", "m", "--kind", "level", "--value", "1", "--unit", "%", "--comparator", "range"]):  # fmt: skip
+        result = run(*args, "--db", seeded)
+        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.output
+    shown = run("ledger", "--db", seeded)
+    assert shown.exit_code == 0 and f"of {len(gold(SEED_GOLD))}," in shown.stdout
+
+
+def test_correct_undo(seeded: str) -> None:
+    def official() -> str:
+        return json.loads(run("export", "-f", "json", "--db", seeded).stdout)[0]["official"]
+
+    assert run("correct", "set", "1", "official", "某某", "--db", seeded).exit_code == 0
+    assert official() == "某某"
+    undone = run("correct", "undo", "1", "--by", "王芳", "--db", seeded)
+    assert undone.exit_code == 0 and "correction #1 undone (#2)" in undone.stderr
+    assert official() != "某某"
+    listing = run("correct", "list", "--db", seeded)
+    assert "undo" in listing.stdout and "王芳" in listing.stdout
+    again = run("correct", "undo", "1", "--db", seeded)
+    assert again.exit_code == 1 and "already undone" in again.stderr
+
+
+def test_split_of_a_single_mention_is_refused(seeded: str) -> None:
+    result = run("correct", "split", "1", "1", "--db", seeded)
+    assert result.exit_code == 1 and "entry 1 has one mention" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["directory", "missing/folder/x.csv", "/proc/x.csv"])
+def test_export_to_a_place_that_cannot_be_written_is_one_line(seeded: str, tmp_path: Path, where: str) -> None:
+    target = Path(where) if where.startswith("/") else tmp_path / where
+    if where == "directory":
+        target = tmp_path / "d.csv"
+        target.mkdir()
+        target.with_suffix(".xlsx").mkdir()
+    for args in (["export", "-o", str(target)], ["export", "-o", str(target.with_suffix(".xlsx"))], ["correct", "export", "-o", str(target)]):
+        result = run(*args, "--db", seeded)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(f"错误 error: cannot write {args[-1]}: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_export_format_follows_the_file_name_and_csv_has_a_bom(seeded: str, tmp_path: Path) -> None:
+    assert run("export", "-o", str(tmp_path / "l.json"), "--db", seeded).exit_code == 0
+    assert json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))[0]["entry_id"] == 1
+    assert run("export", "-o", str(tmp_path / "l.xlsx"), "--db", seeded).exit_code == 0
+    assert (tmp_path / "l.xlsx").read_bytes()[:2] == b"PK"
+    assert run("export", "-o", str(tmp_path / "l.csv"), "--db", seeded).exit_code == 0
+    assert (tmp_path / "l.csv").read_bytes().startswith("\ufeffentry_id,".encode())
+    mismatch = run("export", "-f", "csv", "-o", str(tmp_path / "l.xlsx"), "--db", seeded)
+    assert mismatch.exit_code == 1 and "--format csv does not match" in mismatch.stderr
+    back = run("import", str(tmp_path / "l.csv"), "--db", seeded)
+    assert back.exit_code == 0 and "corrections recorded: 0" in back.stderr
+
+
+def test_bad_import_files_are_one_error_per_problem(seeded: str, tmp_path: Path) -> None:
+    binary = tmp_path / "x.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    for command in (["import"], ["outcome", "import"]):
+        result = run(*command, str(binary), "--db", seeded)
+        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1 and str(binary) in result.stderr
+    outcomes = tmp_path / "o.csv"
+    outcomes.write_bytes("actor,metric,year,value,unit,source\n火星,GDP,inf,5,%,x\n全国,GDP,2023,1e400,%,x\n".encode("gb18030"))
+    result = run("outcome", "import", str(outcomes), "--db", seeded)
+    assert result.exit_code == 1
+    assert [line.split(": ", 1)[1].split(" ")[0] for line in result.stderr.strip().splitlines()] == [
+        f"{outcomes}:2:actor:", f"{outcomes}:2:year:", f"{outcomes}:3:value:", str(outcomes) + ":",
+    ]
+
+
+def test_outcome_import_twice_stores_each_outcome_once(seeded: str, tmp_path: Path) -> None:
+    outcomes = write(tmp_path / "o.csv", "actor,metric,year,value,unit,source\n崂山区,GDP,2026,1520,亿元,公报\n")
+    assert "outcomes imported: 1 new" in run("outcome", "import", str(outcomes), "--db", seeded).stderr
+    assert "outcomes imported: 0 new" in run("outcome", "import", str(outcomes), "--db", seeded).stderr
+    again = run("outcome", "add", "崂山区", "GDP", "2026", "1520", "亿元", "--source", "公报", "--db", seeded)
+    assert again.exit_code == 0 and "already recorded" in again.stderr
+
+
+def test_correct_import_twice_adds_nothing_the_second_time(seeded: str, tmp_path: Path) -> None:
+    assert run("correct", "set", "1", "official", "某某", "--db", seeded).exit_code == 0
+    trail = tmp_path / "c.json"
+    assert run("correct", "export", "-o", str(trail), "--db", seeded).exit_code == 0
+    assert "corrections imported: 0" in run("correct", "import", str(trail), "--db", seeded).stderr
+
+
+def test_places_by_code_and_ambiguous_names(seeded: str) -> None:
+    by_code = run("place", "370212")
+    assert by_code.exit_code == 0 and by_code.stdout.split()[:2] == ["370212", "崂山区"]
+    ambiguous = run("place", "朝阳区")
+    assert ambiguous.exit_code == 1 and "110105" in ambiguous.stderr and "220104" in ambiguous.stderr
+    unknown = run("ledger", "--actor", "火星", "--db", seeded)
+    assert unknown.exit_code == 1 and "unknown place '火星'" in unknown.stderr
+    assert run("ledger", "--actor", "370212", "--db", seeded).stdout.count("崂山区") > 1

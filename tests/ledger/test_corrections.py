@@ -9,9 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from taizhang.ingest import ingest
 from taizhang.ledger import Filters, Ledger, LedgerError
+from taizhang.ledger.tables import CorrectionRow
 from taizhang.pipeline import EXTRACTOR
 from taizhang.storage import Store
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source, write
@@ -51,7 +53,7 @@ def test_set_a_field_keeps_who_when_before_after(seeded: str) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value", "problem"),
-    [("colour", "red", "no field 'colour'"), ("value", "many", "must be a float"), ("kind", "big", "kind must be one of"),
+    [("colour", "red", "no field 'colour'"), ("value", "many", "value must be a number, not 'many'"), ("kind", "big", "kind must be one of"),
      ("comparator", "≈", "comparator must be one of"), ("metric", "", "metric cannot be empty")],
 )  # fmt: skip
 def test_bad_corrections_are_refused(seeded: str, field: str, value: str, problem: str) -> None:
@@ -160,5 +162,128 @@ def test_corrections_export_and_import_into_another_database(seeded: str, tmp_pa
         other.refresh()
         assert [c.to_dict() for c in other.corrections()] == trail
         assert other.entries() == expected
-        with pytest.raises(LedgerError, match="not a corrections export"):
+        with pytest.raises(LedgerError, match="bad.json:record 1: not a correction record"):
             other.import_corrections(write(tmp_path / "bad.json", '[{"action": "set"}]'))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("value", "nan", "value must be a finite number, not 'nan'"),
+        ("value", "1e400", "value must be a finite number, not '1e400'"),
+        ("value_high", "-inf", "value_high must be a finite number"),
+        ("deadline", "10000", "deadline must be a year from 1900 to 2100, not 10000"),
+        ("deadline", "99999999999999999999", "deadline must be a year from 1900 to 2100"),
+        ("deadline", "2026.5", "deadline must be a year, not '2026.5'"),
+        ("unit", "光年", "unknown unit '光年'"),
+    ],
+)
+def test_values_that_would_break_the_ledger_are_refused(seeded: str, field: str, value: str, problem: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        row = laoshan_gdp(ledger)
+        with pytest.raises(LedgerError, match=problem):
+            ledger.set_field(row["entry_id"], field, value, author="t")
+        assert ledger.corrections() == []
+        assert laoshan_gdp(ledger)[field] == row[field]
+
+
+def test_an_added_pledge_is_checked_like_a_set_field(seeded: str) -> None:
+    start = SEED_TEXT.find(LAOSHAN_GDP)
+    fields = {"metric": "全区生产总值", "kind": "level", "comparator": ">", "value": 1500.0, "unit": "亿元"}
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        for bad, problem in [({"value": float("nan")}, "value must be a finite number"), ({"deadline": 99999}, "deadline must be a year"),
+                             ({"comparator": "range"}, "a range needs its upper end"), ({"unit": "光年"}, "unknown unit")]:  # fmt: skip
+            with pytest.raises(LedgerError, match=problem):
+                ledger.add_pledge(SEED.name, start, start + len(LAOSHAN_GDP), fields | bad, author="t")
+        assert ledger.corrections() == []
+
+
+def test_a_deadline_no_calendar_holds_is_unverifiable_not_a_crash(seeded: str) -> None:
+    with Store(seeded) as store:
+        source = store.find_source(SEED.name)
+        pledges = store.pledges(source.id)
+        store.replace_pledges(source.id, [replace(p, deadline=99999) if p.quote == LAOSHAN_GDP else p for p in pledges], "a misread")
+    with Ledger(seeded) as ledger:
+        ledger.refresh()
+        [row] = ledger.entries(Filters(year=None, metric="GDP", actor="崂山区", status="无法核实"))
+        assert row["deadline"] == 99999 and "not a plausible year" in row["status_reason"]
+
+
+def test_undo_takes_a_correction_back_and_keeps_both_in_the_trail(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        row = laoshan_gdp(ledger)
+        first, _ = ledger.set_field(row["entry_id"], "value", "1600", author="王芳")
+        assert laoshan_gdp(ledger)["value"] == 1600
+        undo = ledger.undo(first, author="李雷", note="改错了")
+        assert laoshan_gdp(ledger)["mention_count"] == 2
+        shown = ledger.entry(laoshan_gdp(ledger)["entry_id"])["mentions"]
+        assert [m["value"] for m in shown] == [1500, 1600]  # only the seed mention's correction was taken back
+        trail = ledger.corrections()
+        assert [(c.action, c.author) for c in trail] == [("set", "王芳"), ("set", "王芳"), ("undo", "李雷")]
+        assert trail[-1].id == undo and trail[-1].before["id"] == first
+        with pytest.raises(LedgerError, match=f"correction #{first} is already undone"):
+            ledger.undo(first, author="t")
+        with pytest.raises(LedgerError, match="is an undo"):
+            ledger.undo(undo, author="t")
+        with pytest.raises(LedgerError, match="no correction #99"):
+            ledger.undo(99, author="t")
+
+
+def test_a_correction_stored_before_it_was_checked_is_reported_and_can_be_undone(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        row = laoshan_gdp(ledger)
+        [good] = ledger.set_field(row["entry_id"], "official", "张某", author="t", mention=1)
+    with Store(seeded) as store, store.engine.begin() as connection:  # as an older version stored it
+        connection.execute(update(CorrectionRow).where(CorrectionRow.id == good).values(field="deadline", after=10**20))
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        built = ledger.refresh(force=True)
+        [(bad, problem)] = built.invalid
+        assert bad.id == good and "deadline must be a year" in problem
+        assert laoshan_gdp(ledger)["value"] == 1500  # the rest of the ledger is built
+        ledger.undo(good, author="t")
+        assert not ledger.refresh(force=True).invalid
+
+
+def test_importing_the_same_corrections_twice_adds_them_once(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        row = laoshan_gdp(ledger)
+        ledger.set_field(row["entry_id"], "deadline", "2027", author="王芳")
+        trail = write(tmp_path / "c.json", json.dumps(ledger.export_corrections(), ensure_ascii=False))
+        assert ledger.import_corrections(trail) == []  # already in this trail
+        records = json.loads(trail.read_text(encoding="utf-8"))
+        bad = write(tmp_path / "bad.json", json.dumps([records[0] | {"after": 99999}, records[1], {"action": "set"}]))
+        with pytest.raises(LedgerError) as raised:
+            ledger.import_corrections(bad)
+        assert raised.value.problems == [
+            f"{bad}:record 1: deadline must be a year from 1900 to 2100, not 99999",
+            f"{bad}:record 3: not a correction record: KeyError('anchor')",
+        ]
+        assert len(ledger.corrections()) == 2
+
+
+def test_split_needs_two_mentions(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        row = laoshan_gdp(ledger)
+        ledger.split(row["entry_id"], 2, author="t")
+        ledger.refresh()
+        [alone, _] = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"]
+        with pytest.raises(LedgerError, match=f"entry {alone['entry_id']} has one mention"):
+            ledger.split(alone["entry_id"], 1, author="t")
+
+
+def test_a_fix_undone_and_made_again_travels_whole(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        entry_id = laoshan_gdp(ledger)["entry_id"]
+        [first] = ledger.set_field(entry_id, "official", "张某", author="t", mention=1)
+        ledger.undo(first, author="t")
+        ledger.set_field(entry_id, "official", "张某", author="t", mention=1)
+        assert laoshan_gdp(ledger)["official"] == "张某"
+        trail = write(tmp_path / "c.json", json.dumps(ledger.export_corrections(), ensure_ascii=False))
+    copy = tmp_path / "copy.db"
+    with Store(str(copy)) as store:
+        store_source(store, SEED, pledges_in(SEED_TEXT, SEED.name, gold(SEED_GOLD)))
+        store_source(store, tmp_path / "reprint_dazhong.txt", pledges_in(REPRINT, "reprint_dazhong.txt", gold(SEED_GOLD)))
+    with Ledger(str(copy), as_of=AS_OF) as other:
+        assert len(other.import_corrections(trail)) == 3
+        assert other.import_corrections(trail) == []
+        assert laoshan_gdp(other)["official"] == "张某"

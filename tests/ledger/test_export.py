@@ -5,14 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from taizhang.document import PLEDGE_FIELDS
 from taizhang.ledger import Filters, Ledger, LedgerError, export
+from taizhang.ledger.errors import BatchError
+from taizhang.ledger.tables import LedgerStateRow
 from taizhang.storage import Store
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source, write
 
@@ -50,7 +54,8 @@ def test_an_unchanged_export_imports_as_no_corrections(seeded: str, tmp_path: Pa
             export.to_xlsx(rows, ledger.mentions(), path)
         else:
             path.write_text(export.to_csv(rows) if suffix == "csv" else export.to_json(rows), encoding="utf-8")
-        assert ledger.import_edits(path, author="t") == []
+        imported = ledger.import_edits(path, author="t")
+        assert (imported.ids, imported.warnings) == ([], [])
         assert ledger.entries() == rows
 
 
@@ -67,7 +72,7 @@ def test_an_edited_spreadsheet_comes_back_as_corrections(seeded: str, tmp_path: 
         sheet.cell(target, value_col).value = 1300
         sheet.cell(target, deadline_col).value = 2027
         book.save(path)
-        corrections = ledger.import_edits(path, author="王芳")
+        corrections = ledger.import_edits(path, author="王芳").ids
         assert len(corrections) == 2
         ledger.refresh()
         [row] = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"]
@@ -92,3 +97,106 @@ def test_the_excel_file_is_ready_to_hand_over(seeded: str, tmp_path: Path) -> No
     sources = book["来源 sources"]
     assert [c.value for c in sources[1]][:5] == ["entry_id", "source", "start", "end", "quote"]
     assert sources.max_row == len(gold(SEED_GOLD)) + 1
+
+
+def _exported_csv(ledger: Ledger, path: Path) -> list[dict]:
+    ledger.refresh()
+    path.write_text(export.to_csv(ledger.entries()), encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _write_rows(path: Path, rows: list[dict], encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def test_an_untouched_cell_is_not_checked_again(seeded: str, tmp_path: Path) -> None:
+    with Store(seeded) as store:  # the extractor sometimes leaves a metric empty
+        source = store.find_source(SEED.name)
+        pledges = store.pledges(source.id)
+        store.replace_pledges(source.id, [replace(pledges[0], metric=""), *pledges[1:]], "gold")
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "l.csv")
+        assert rows[0]["metric"] == ""
+        rows[1]["official"] = "张某"
+        imported = ledger.import_edits(_write_rows(tmp_path / "edited.csv", rows), author="t")
+        assert len(imported.ids) == 1 and imported.warnings == []
+
+
+def test_a_file_with_bad_rows_imports_nothing_and_names_every_problem(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "l.csv")
+        rows[0]["official"] = "张某"  # a good edit: not written while other rows are bad
+        rows[1]["value"] = "nan"
+        rows[2]["value"] = "1e400"
+        rows[3]["deadline"] = "99999"
+        rows[3]["unit"] = "光年"
+        path = _write_rows(tmp_path / "edited.csv", rows)
+        with pytest.raises(BatchError) as raised:
+            ledger.import_edits(path, author="t")
+        assert raised.value.problems == [
+            f"{path}:3:value: value must be a finite number, not 'nan'",
+            f"{path}:4:value: value must be a finite number, not '1e400'",
+            f"{path}:5:unit: unknown unit '光年' (units as in pledges: 亿元, 万人, %, 个 …)",
+            f"{path}:5:deadline: deadline must be a year from 1900 to 2100, not 99999",
+        ]
+        assert raised.value.summary == f"{path}: 3 bad row(s), nothing imported"
+        assert ledger.corrections() == []
+
+
+def test_importing_an_edited_file_twice_records_its_edits_once(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "l.csv")
+        rows[0]["official"] = "张某"
+        rows.append(dict(rows[0]))  # the same row twice
+        path = _write_rows(tmp_path / "edited.csv", rows)
+        first = ledger.import_edits(path, author="t")
+        assert (len(first.ids), first.skipped) == (1, 1)
+        again = ledger.import_edits(path, author="t")
+        assert (again.ids, again.skipped) == ([], 0) and len(ledger.corrections()) == 1
+
+
+def test_edits_that_cannot_come_back_are_warned_about(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "l.csv")
+        rows[0]["status"] = "已完成"
+        rows[1]["quote"] = "另一句话"
+        kept = rows[:-2]  # two rows deleted
+        path = _write_rows(tmp_path / "edited.csv", kept)
+        imported = ledger.import_edits(path, author="t")
+        assert imported.ids == []
+        assert imported.warnings[0] == f"{path}:2:status: status is computed — record a result with `taizhang outcome add`; not imported"  # fmt: skip
+        assert imported.warnings[1].startswith(f"{path}:3:quote: quote comes from the source")
+        assert imported.warnings[2].startswith(f"{path}: 2 entries are not in the file ({rows[-2]['entry_id']}, {rows[-1]['entry_id']})")  # fmt: skip
+        assert "taizhang correct reject ID" in imported.warnings[2]
+
+
+def test_a_csv_saved_by_excel_on_chinese_windows_imports(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "l.csv")
+        rows[0]["official"] = "张某某"
+        path = _write_rows(tmp_path / "gbk.csv", rows, encoding="gb18030")
+        assert len(ledger.import_edits(path, author="t").ids) == 1
+        ledger.refresh()
+        assert ledger.entries(limit=1)[0]["official"] == "张某某"
+        binary = tmp_path / "picture.csv"
+        binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+        with pytest.raises(LedgerError, match="picture.csv: "):
+            ledger.import_edits(binary, author="t")
+
+
+def test_an_import_records_every_edit_without_rebuilding_the_ledger_per_cell(seeded: str, tmp_path: Path) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "l.csv")
+        with Store(seeded) as store, store.engine.connect() as connection:
+            built_at = connection.execute(select(LedgerStateRow.built_at)).scalar_one()
+        for row, official in zip(rows[:3], ("甲", "乙", "丙"), strict=True):
+            row["official"] = official
+        imported = ledger.import_edits(_write_rows(tmp_path / "edited.csv", rows), author="t")
+        assert len(imported.ids) == 3 and len({c.created_at for c in ledger.corrections()}) == 1  # one batch
+        with Store(seeded) as store, store.engine.connect() as connection:
+            assert connection.execute(select(LedgerStateRow.built_at)).scalar_one() == built_at

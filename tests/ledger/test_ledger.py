@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 import taizhang
-from taizhang.ledger import Filters, Ledger, LedgerError, Outcome
+from sqlalchemy import select
+
+from taizhang.ledger import Filters, Ledger, LedgerError, Outcome, Rules
+from taizhang.ledger.errors import BatchError
+from taizhang.ledger.tables import StatusChangeRow
 from taizhang.ledger.export import COLUMNS
 from taizhang.ledger.status import MET, MISSED, NOT_DUE, TO_VERIFY
 from taizhang.storage import Store
@@ -90,35 +94,84 @@ def test_outcomes_decide_statuses_and_each_change_is_stored(seeded: str, tmp_pat
         "全国,城镇调查失业率,2023,5.2,%,统计公报,全年平均\n"
         "全国,粮食产量,2023,13908,亿斤,统计公报,\n",
     )
-    with Ledger(seeded, as_of=date(2023, 6, 1)) as ledger:
+    with Ledger(seeded, as_of=date(2023, 6, 1)) as ledger:  # a what-if: judged in memory, nothing stored
         ledger.refresh()
         assert ledger.count(Filters(year=2023, status=NOT_DUE)) == ledger.count(Filters(year=2023))
         assert len(ledger.import_outcomes(table, author="tester")) == 4
+        assert ledger.import_outcomes(table, author="tester") == []  # the same file again adds nothing
     with Ledger(seeded, as_of=date(2024, 3, 1)) as ledger:
-        ledger.refresh()
         statuses = {r["metric"]: (r["status"], r["outcome"]) for r in ledger.entries(Filters(actor="全国", year=2023))}
         assert statuses["国内生产总值"] == (MET, "5.2 % (2023, 2023年国民经济和社会发展统计公报)")
         assert statuses["城镇新增就业"][0] == MET and statuses["粮食产量"][0] == MET  # 13908亿斤 ≥ 1.3万亿斤
         assert statuses["居民消费价格涨幅"][0] == TO_VERIFY
+    with Ledger(seeded) as ledger:  # today: statuses are stored and every change is kept
+        ledger.refresh()
         [gdp] = ledger.entries(Filters(actor="全国", metric="GDP", year=2023))
-        history = ledger.entry(gdp["entry_id"])["history"]
-        assert [(h["status"], h["as_of"]) for h in history] == [(NOT_DUE, date(2023, 6, 1)), (MET, date(2024, 3, 1))]
+        assert gdp["status"] == MET
         ledger.add_outcome(Outcome("全国", "GDP", 2023, 3.0, "%", "a later revision"), author="tester")
         ledger.refresh()
         [gdp] = ledger.entries(Filters(actor="全国", metric="GDP", year=2023))
         assert gdp["status"] == MISSED and "missed by 30.0%" in gdp["status_reason"]
+        history = ledger.entry(gdp["entry_id"])["history"]
+        # the first build (before any outcome) was due and unverified today; the what-ifs left no trace
+        assert [(h["status"], h["as_of"]) for h in history] == [(TO_VERIFY, date.today()), (MET, date.today()), (MISSED, date.today())]  # fmt: skip
+
+
+def test_a_what_if_date_leaves_the_stored_ledger_and_its_history_alone(seeded: str) -> None:
+    with Ledger(seeded) as ledger:
+        ledger.refresh()
+        stored = ledger.entries()
+    with Ledger(seeded, as_of=date(2030, 1, 1), rules=Rules(margin=0.5)) as what_if:
+        assert not what_if.refresh().rebuilt
+        [gdp] = what_if.entries(Filters(actor="全国", metric="GDP", year=2023))
+        assert gdp["status"] == TO_VERIFY
+        assert what_if.count(Filters(status=NOT_DUE)) == what_if.count(Filters(year=None)) - what_if.count(Filters(status=TO_VERIFY))
+        due = what_if.entries(Filters(status=TO_VERIFY))
+        assert len(due) > 3 and what_if.entries(Filters(status=TO_VERIFY), limit=2, offset=1) == due[1:3]
+        assert {m["entry_id"] for m in what_if.mentions(Filters(status=TO_VERIFY))} == {r["entry_id"] for r in due}
+    with Ledger(seeded) as ledger:
+        assert not ledger.refresh().rebuilt and ledger.entries() == stored
+        with ledger._session() as session:
+            assert {row.as_of for row in session.scalars(select(StatusChangeRow))} == {date.today()}
 
 
 def test_outcome_files_are_checked(seeded: str, tmp_path: Path) -> None:
     with Ledger(seeded) as ledger:
         with pytest.raises(LedgerError, match="missing column"):
             ledger.import_outcomes(write(tmp_path / "a.csv", "actor,metric,year,value\n全国,GDP,2023,5\n"), author="t")
-        with pytest.raises(LedgerError, match="row 3: unknown unit"):
+        with pytest.raises(LedgerError, match="b.csv:3:unit: unknown unit 'furlong'"):
             ledger.import_outcomes(write(tmp_path / "b.csv", "actor,metric,year,value,unit,url\n全国,GDP,2023,5,%,x\n全国,GDP,2023,5,furlong,x\n"), author="t")  # fmt: skip
-        with pytest.raises(LedgerError, match="row 2"):
+        with pytest.raises(LedgerError, match="c.csv:2:year: year must be a year from 1900 to 2100"):
             ledger.import_outcomes(write(tmp_path / "c.csv", "actor,metric,year,value,unit,url\n全国,GDP,二〇二三,5,%,x\n"), author="t")  # fmt: skip
         with pytest.raises(LedgerError, match="expected a .csv, .xlsx or .json"):
             ledger.import_outcomes(write(tmp_path / "d.txt", "x"), author="t")
+        assert ledger._outcomes_by_commitment() == {}  # the good row of b.csv was not imported either
+
+
+@pytest.mark.parametrize(
+    ("row", "problems"),
+    [
+        (",GDP,2023,5,%,x", [":actor: actor cannot be empty"]),
+        ("全国,,2023,5,%,", [":metric: metric cannot be empty", ":source: source cannot be empty"]),
+        ("火星,GDP,2023,5,%,x", [":actor: unknown place '火星'"]),
+        ("朝阳区,GDP,2023,5,%,x", [":actor: ambiguous place '朝阳区': 110105"]),
+        ("全国,GDP,2025.7,5,%,x", [":year: year must be a year from 1900 to 2100, not '2025.7'"]),
+        ("全国,GDP,inf,5,%,x", [":year: year must be a year from 1900 to 2100, not 'inf'"]),
+        ("全国,GDP,99999,5,%,x", [":year: year must be a year from 1900 to 2100, not 99999"]),
+        ("全国,GDP,2023,1e400,%,x", [":value: value must be a finite number"]),
+        ("全国,GDP,2023,nan,%,x", [":value: value must be a finite number"]),
+    ],
+)
+def test_every_bad_outcome_cell_is_named(seeded: str, tmp_path: Path, row: str, problems: list[str]) -> None:
+    path = write(tmp_path / "o.csv", "actor,metric,year,value,unit,source\n全国,GDP,2023,5,%,x\n" + row + "\n")
+    with Ledger(seeded) as ledger:
+        with pytest.raises(BatchError) as raised:
+            ledger.import_outcomes(path, author="t")
+        assert len(raised.value.problems) == len(problems)
+        for line, expected in zip(raised.value.problems, problems, strict=True):
+            assert line.startswith(f"{path}:3{expected}")
+        assert raised.value.summary == f"{path}: 1 bad row(s), nothing imported"
+        assert ledger._outcomes_by_commitment() == {}
 
 
 def test_outcomes_from_excel(seeded: str, tmp_path: Path) -> None:
@@ -183,3 +236,15 @@ def test_annual_targets_of_two_years_reports_stay_apart(db_url: str) -> None:
         ledger.refresh()
         rows = ledger.entries(Filters(actor="海拉尔", metric="GDP"))
     assert [(r["deadline"], r["conflict"]) for r in rows] == [(2013, False), (2014, False)]
+
+
+def test_files_of_one_name_in_two_folders_are_two_sources(db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with Store(db_url) as store:
+        store_source(store, write(tmp_path / "a" / "政府工作报告.txt", SEED_TEXT), seed_pledges())
+        store_source(store, write(tmp_path / "b" / "政府工作报告.txt", REPRINT), seed_pledges(REPRINT))
+    with Ledger(db_url) as ledger:
+        ledger.refresh()
+        [row] = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"]
+        assert row["mention_count"] == 2

@@ -7,9 +7,9 @@ import json
 import pytest
 import yaml
 
-from taizhang.repair import find_reprints, render, repair
+from taizhang.repair import find_reprints, ngrams, render, repair
 from taizhang.repair import rules as rules_module
-from taizhang.repair.fragments import is_orphan_tail, overlap, score
+from taizhang.repair.fragments import is_orphan_tail, overlap, reads_on, score
 from taizhang.repair.rules import load
 from taizhang.repair.text import normalise, paragraphs
 
@@ -43,6 +43,56 @@ def test_paragraphs_are_non_empty_lines_with_spans():
 ])  # fmt: skip
 def test_join_needs_evidence_across_the_break(head, tail, joins):
     assert (score(head, tail, RULES)[0] > 0) is joins
+
+
+@pytest.mark.parametrize(("head", "tail", "joins"), [
+    # cuts between words, no dictionary word across them (from the corpus the table is built on)
+    ("近年来，我们持续推进网络提速降费", "，发展“互联网+”。", True),
+    ("抓好石家庄都市", "圈规划建设。实施新一轮城市更新行动。", True),
+    ("农村牧区常住居民人均可支配收入达到28541元，", "同比增长10.4%；", True),
+    # the seed's false break, and tails that open paragraphs of their own
+    ("纵深推进城市更新和城市建设攻坚行", "经济,加快建设先进制造业集聚区。", False),
+    ("近年来，我们持续推进网络提速降费", "坚持以党建引领转作风、强基础。", False),
+    ("近年来，我们持续推进网络提速降费", "各位代表！", False),
+    ("习\u3000近\u3000平", "，全面总结党的百年奋斗重大成就。", False),  # too little before the cut
+])  # fmt: skip
+def test_a_cut_between_words_reads_on(head, tail, joins):
+    model = ngrams.Model([ngrams.background("zh"), ngrams.count([head, tail])])
+    assert (reads_on(head, tail, RULES, model) >= RULES.text["join_min_reading"]) is joins
+
+
+def test_the_tail_that_reads_on_is_joined_past_one_that_does_not():
+    text = "过去一年，经济运行总体平稳。\n近年来，我们持续推进网络提速降费\n坚持以党建引领转作风、强基础。\n，发展“互联网+”。\n"
+    result = repair(text)
+    assert [(c.kind, c.paragraphs) for c in result.changes] == [("join_fragment", (1, 3))]
+    assert "提速降费，发展" in result.repaired_text
+
+
+def test_a_head_followed_by_a_short_unpunctuated_line_is_not_joined_by_reading():
+    """The cut runs on through that line (a link the page set on its own line), so a tail further
+    down that reads on is no evidence: the head is reported, not joined."""
+    text = "过去一年，经济运行总体平稳。\n近年来，我们持续推进网络提速降费\n宽带中国\n，发展“互联网+”。\n"
+    result = repair(text)
+    assert result.changes == []
+    assert [(p.kind, p.paragraphs) for p in result.problems] == [("truncated", (1,)), ("orphan_tail", (3,))]
+
+
+def test_ngram_table_round_trip():
+    counts = ngrams.count(["推进网络提速降费。", "推进城市更新。"]).pruned(1)
+    again = ngrams.read_table(ngrams.write_table(counts))
+    assert (again.grams, again.opens, again.paragraphs) == (counts.grams, counts.opens, 2)
+
+
+def test_counts_without_a_document():
+    a, b = ngrams.count(["推进网络提速降费。"]), ngrams.count(["推进城市更新。"])
+    both = ngrams.count(["推进网络提速降费。", "推进城市更新。"])
+    held = both.without(b)
+    assert (held.grams, held.opens, held.ends, held.paragraphs) == (a.grams, a.opens, a.ends, 1)
+
+
+def test_a_model_without_counts_still_gives_probabilities():
+    model = ngrams.Model([ngrams.Counts()])
+    assert model.reads_on("推进", "网络", 3) == 0.0
 
 
 @pytest.mark.parametrize(("text", "orphan"), [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -17,8 +18,10 @@ from rich.table import Table
 
 from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
 from taizhang.ledger import Filters, Ledger, LedgerError, Outcome, Rules, export
-from taizhang.ledger.places import LEVELS, lineage
-from taizhang.ledger.status import DEFAULT_MARGIN, DEFAULT_TOLERANCE, MET, MISSED, PARTLY_MET, STATUSES
+from taizhang.ledger.errors import BatchError
+from taizhang.ledger.places import LEVELS, candidates, describe, lineage
+from taizhang.ledger.status import DEFAULT_MARGIN, DEFAULT_TOLERANCE, MET, MISSED, PARTLY_MET, STATUSES, YEARS
+from taizhang.storage import MAX_ID
 
 outcome_app = typer.Typer(
     help="结果 Outcomes: reported results that entries are judged against.\n\nExample: taizhang outcome add 崂山区 地区生产总值 2026 1520 亿元 --source 统计公报",
@@ -32,19 +35,32 @@ correct_app = typer.Typer(
 app.add_typer(outcome_app, name="outcome")
 app.add_typer(correct_app, name="correct")
 
-ActorOption = Annotated[str | None, typer.Option("--actor", help="地区 Actor: a place (崂山区, 青岛市崂山区, 山东) or an actor as written")]
-YearOption = Annotated[int | None, typer.Option("--year", help="期限 Deadline year")]
+
+def _share(value: float) -> float:
+    """A share of a target (margin, tolerance): a finite number from 0 to 1."""
+    if not (math.isfinite(value) and 0 <= value <= 1):
+        raise typer.BadParameter(f"must be a number from 0 to 1, not {value}")
+    return value
+
+
+# Bounds on every id, year and count a user types, so that a 30-digit number is a usage error,
+# not an integer too large for the database.
+IDS = {"min": 1, "max": MAX_ID}
+YEAR_RANGE = {"min": YEARS.start, "max": YEARS.stop - 1}
+ActorOption = Annotated[str | None, typer.Option("--actor", help="地区 Actor: a place (崂山区, 青岛市崂山区, 山东, 370212) or an actor as written")]
+YearOption = Annotated[int | None, typer.Option("--year", help="期限 Deadline year", **YEAR_RANGE)]
+EntryArgument = Annotated[int, typer.Argument(help="Entry id (see: taizhang ledger)", **IDS)]
 StatusOption = Annotated[str | None, typer.Option("--status", help=f"状态 Status: {', '.join(STATUSES)}")]
 MetricOption = Annotated[str | None, typer.Option("--metric", help="指标 Metric, any wording (GDP = 地区生产总值 = 全区生产总值)")]
 SourceOption = Annotated[str | None, typer.Option("--source", help="来源 Source file name")]
 ParentsOption = Annotated[bool, typer.Option("--with-parents", help="Also the places above the actor (city, province, 全国)")]
 ConflictsOption = Annotated[bool, typer.Option("--conflicts", help="Only entries whose sources disagree")]
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="判断日期 Judge statuses as of this date (YYYY-MM-DD; default today)")]
-MarginOption = Annotated[float, typer.Option("--margin", help="Missed by at most this share of the target → 部分完成 partly met")]
-ToleranceOption = Annotated[float, typer.Option("--tolerance", help="左右 (~) means within this share of the target either side")]
+MarginOption = Annotated[float, typer.Option("--margin", callback=_share, help="Missed by at most this share of the target → 部分完成 partly met (0–1)")]
+ToleranceOption = Annotated[float, typer.Option("--tolerance", callback=_share, help="左右 (~) means within this share of the target either side (0–1)")]
 ByOption = Annotated[str | None, typer.Option("--by", envvar="TAIZHANG_USER", help="Who makes the change (default $TAIZHANG_USER or the login name)")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why (kept in the audit trail)")]
-MentionOption = Annotated[int | None, typer.Option("--mention", help="Only this mention of the entry (1, 2, … as `taizhang entry` lists them)")]
+MentionOption = Annotated[int | None, typer.Option("--mention", help="Only this mention of the entry (1, 2, … as `taizhang entry` lists them)", **IDS)]
 
 _STATUS_STYLE = {MET: "green", PARTLY_MET: "yellow", MISSED: "red"}
 
@@ -74,6 +90,10 @@ def opened_ledger(db: str | None, as_of: str | None = None, margin: float = DEFA
     with opened_store(db) as store:
         try:
             yield Ledger(store, as_of=when, rules=Rules(margin=margin, tolerance=tolerance))
+        except BatchError as error:
+            for problem in error.problems:
+                err.print(f"[red]错误 error:[/red] {problem}", highlight=False)
+            fail(error.summary)
         except LedgerError as error:
             fail(str(error))
 
@@ -90,6 +110,12 @@ def _target(row: dict[str, Any]) -> str:
 
 def _refresh(ledger: Ledger) -> None:
     built = ledger.refresh()
+    for correction, problem in built.invalid:
+        err.print(
+            f"[yellow]警告 warning[/yellow] correction #{correction.id} ({correction.action}) cannot apply: {problem} "
+            f"(undo it: taizhang correct undo {correction.id})",
+            highlight=False,
+        )
     for correction in built.unapplied:
         err.print(
             f"[yellow]警告 warning[/yellow] correction #{correction.id} ({correction.action}) no longer matches a record: "
@@ -111,7 +137,7 @@ def ledger_command(
     as_of: AsOfOption = None,
     margin: MarginOption = DEFAULT_MARGIN,
     tolerance: ToleranceOption = DEFAULT_TOLERANCE,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most this many entries")] = 200,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many entries", **IDS)] = 200,
 ) -> None:
     """台账 Show the ledger: one row per commitment, merged across sources, with its status.
 
@@ -140,7 +166,7 @@ def ledger_command(
 
 @app.command()
 def entry(
-    entry_id: Annotated[int, typer.Argument(help="Entry id (see: taizhang ledger)")],
+    entry_id: EntryArgument,
     db: DbOption = None,
     as_of: AsOfOption = None,
 ) -> None:
@@ -175,7 +201,7 @@ def entry(
 
 @app.command("export")
 def export_command(
-    format: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx or json")] = "csv",
+    format: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx or json (default: the -o file's suffix, else csv)")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout; required for xlsx)")] = None,
     db: DbOption = None,
     actor: ActorOption = None,
@@ -191,22 +217,31 @@ def export_command(
 
     Example: taizhang export --format xlsx -o 台账.xlsx --actor 崂山区
     """
-    if format not in export.FORMATS:
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    if format is not None and format not in export.FORMATS:
         fail(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
+    if format is not None and suffix in export.FORMATS and suffix != format:
+        fail(f"--format {format} does not match the file name {output} (.{suffix})")
+    format = format or (suffix if suffix in export.FORMATS else "csv")
     if format == "xlsx" and output is None:
         fail("an Excel file needs -o FILE.xlsx")
     with opened_ledger(db, as_of) as ledger:
         _refresh(ledger)
         chosen = _filters(actor, with_parents, year, status, metric, source, conflicts)
         rows = ledger.entries(chosen)
+        mentions = ledger.mentions(chosen) if format == "xlsx" else []
+    if format != "xlsx" and output is None:
+        sys.stdout.write(export.to_csv(rows) if format == "csv" else export.to_json(rows))
+        return
+    try:
         if format == "xlsx":
-            export.to_xlsx(rows, ledger.mentions(chosen), output)
+            export.to_xlsx(rows, mentions, output)
         else:
-            text = export.to_csv(rows) if format == "csv" else export.to_json(rows)
-            if output is None:
-                sys.stdout.write(text)
-                return
-            output.write_text(text, encoding="utf-8")
+            # A BOM, so that Excel on Chinese Windows reads the file as UTF-8 rather than GBK.
+            text, encoding = (export.to_csv(rows), "utf-8-sig") if format == "csv" else (export.to_json(rows), "utf-8")
+            output.write_text(text, encoding=encoding)
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
     err.print(f"导出 exported {len(rows)} entries → {output}", highlight=False)
 
 
@@ -221,8 +256,11 @@ def import_command(
     Example: taizhang import 台账.xlsx --by 王芳
     """
     with opened_ledger(db) as ledger:
-        ids = ledger.import_edits(file, author=_author(by))
-    err.print(f"更正 corrections recorded: {len(ids)}", highlight=False)
+        imported = ledger.import_edits(file, author=_author(by))
+    for warning in imported.warnings:
+        err.print(f"[yellow]警告 warning[/yellow] {warning}", highlight=False)
+    already = f" ({imported.skipped} already recorded)" if imported.skipped else ""
+    err.print(f"更正 corrections recorded: {len(imported.ids)}{already}", highlight=False)
 
 
 @app.command("coverage")
@@ -246,14 +284,18 @@ def coverage_command(
 
 
 @app.command()
-def place(name: Annotated[str, typer.Argument(help="A place as texts name it: 即墨, 青岛市崂山区, 西海岸新区, 山东")]) -> None:
+def place(name: Annotated[str, typer.Argument(help="A place as texts name it (即墨, 青岛市崂山区, 西海岸新区, 山东) or its 6-digit code")]) -> None:
     """地区 Resolve a place name to its GB/T 2260 code and the places above it.
 
     Example: taizhang place 西海岸新区
     """
     places = lineage(name)
     if not places:
-        fail(f"unknown or ambiguous place {name!r}")
+        found = candidates(name)
+        if not found:
+            fail(f"unknown place {name!r}")
+        listed = "; ".join(f"{p.code} {describe(p)}" for p in found)
+        fail(f"ambiguous place {name!r}: {listed} (give the code, e.g. taizhang place {found[0].code})")
     for found in places:
         note = f" — {found.note}" if found.note else ""
         out.print(f"{found.code or '—'}\t{found.name}\t{LEVELS[found.level]}{note}", highlight=False)
@@ -263,7 +305,7 @@ def place(name: Annotated[str, typer.Argument(help="A place as texts name it: �
 def outcome_add(
     actor: Annotated[str, typer.Argument(help="地区 The place the result is for")],
     metric: Annotated[str, typer.Argument(help="指标 The metric, any wording")],
-    year: Annotated[int, typer.Argument(help="年份 The year the result is for")],
+    year: Annotated[int, typer.Argument(help="年份 The year the result is for", **YEAR_RANGE)],
     value: Annotated[float, typer.Argument(help="数值 The value (negative for a decrease)")],
     unit: Annotated[str, typer.Argument(help="单位 The unit as written: 亿元, 万人, %")],
     source: Annotated[str, typer.Option("--source", help="出处 Where the result is published (a title or URL)")],
@@ -276,8 +318,8 @@ def outcome_add(
     Example: taizhang outcome add 全国 国内生产总值 2023 5.2 % --source 2023年国民经济和社会发展统计公报
     """
     with opened_ledger(db) as ledger:
-        [number] = ledger.add_outcomes([Outcome(actor, metric, year, value, unit, source, note)], author=_author(by))
-    err.print(f"结果 outcome #{number} added", highlight=False)
+        number = ledger.add_outcome(Outcome(actor, metric, year, value, unit, source, note), author=_author(by))
+    err.print("结果 outcome already recorded" if number is None else f"结果 outcome #{number} added", highlight=False)
 
 
 @outcome_app.command("import")
@@ -292,12 +334,12 @@ def outcome_import(
     """
     with opened_ledger(db) as ledger:
         ids = ledger.import_outcomes(file, author=_author(by))
-    err.print(f"结果 outcomes imported: {len(ids)}", highlight=False)
+    err.print(f"结果 outcomes imported: {len(ids)} new", highlight=False)
 
 
 @correct_app.command("set")
 def correct_set(
-    entry_id: Annotated[int, typer.Argument(help="Entry id")],
+    entry_id: EntryArgument,
     field: Annotated[str, typer.Argument(help="actor, official, metric, kind, comparator, value, value_high, unit, norm_value, norm_unit, deadline, horizon, hedge")],
     value: Annotated[str, typer.Argument(help="The new value ('' clears an optional field)")],
     mention: MentionOption = None,
@@ -316,7 +358,7 @@ def correct_set(
 
 @correct_app.command("reject")
 def correct_reject(
-    entry_id: Annotated[int, typer.Argument(help="Entry id")],
+    entry_id: EntryArgument,
     mention: MentionOption = None,
     note: NoteOption = None,
     db: DbOption = None,
@@ -333,8 +375,8 @@ def correct_reject(
 
 @correct_app.command("merge")
 def correct_merge(
-    entry_id: Annotated[int, typer.Argument(help="Entry id")],
-    other_id: Annotated[int, typer.Argument(help="The entry to merge into it")],
+    entry_id: EntryArgument,
+    other_id: Annotated[int, typer.Argument(help="The entry to merge into it", **IDS)],
     note: NoteOption = None,
     db: DbOption = None,
     by: ByOption = None,
@@ -350,8 +392,8 @@ def correct_merge(
 
 @correct_app.command("split")
 def correct_split(
-    entry_id: Annotated[int, typer.Argument(help="Entry id")],
-    mention: Annotated[int, typer.Argument(help="The mention (1, 2, …) to take out into its own entry")],
+    entry_id: EntryArgument,
+    mention: Annotated[int, typer.Argument(help="The mention (1, 2, …) to take out into its own entry", **IDS)],
     note: NoteOption = None,
     db: DbOption = None,
     by: ByOption = None,
@@ -368,8 +410,8 @@ def correct_split(
 @correct_app.command("add")
 def correct_add(
     source: Annotated[str, typer.Argument(help="Source id, file name or SHA-256 prefix")],
-    start: Annotated[int, typer.Argument(help="Start offset of the clause in the source text")],
-    end: Annotated[int, typer.Argument(help="End offset (exclusive)")],
+    start: Annotated[int, typer.Argument(help="Start offset of the clause in the source text", min=0, max=MAX_ID)],
+    end: Annotated[int, typer.Argument(help="End offset (exclusive)", min=0, max=MAX_ID)],
     metric: Annotated[str, typer.Option("--metric", help="指标 Metric as worded")],
     kind: Annotated[str, typer.Option("--kind", help="level, growth, annual_growth or share")],
     value: Annotated[float, typer.Option("--value", help="数值 Value as written (negative for a decrease)")],
@@ -378,7 +420,7 @@ def correct_add(
     actor: Annotated[str | None, typer.Option("--actor", help="主体 Actor")] = None,
     official: Annotated[str | None, typer.Option("--official", help="责任人 Official")] = None,
     value_high: Annotated[float | None, typer.Option("--value-high", help="Upper end of a range")] = None,
-    deadline: Annotated[int | None, typer.Option("--deadline", help="期限 Deadline year")] = None,
+    deadline: Annotated[int | None, typer.Option("--deadline", help="期限 Deadline year", **YEAR_RANGE)] = None,
     horizon: Annotated[str | None, typer.Option("--horizon", help="The words that gave the deadline")] = None,
     hedge: Annotated[str | None, typer.Option("--hedge", help="力争, 争取, …")] = None,
     note: NoteOption = None,
@@ -412,9 +454,25 @@ def correct_list(db: DbOption = None) -> None:
     for c in corrections:
         table.add_row(
             str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.author, c.action, c.anchor.quote, c.field or "",
-            _shown(c.before), _shown(c.after), c.note or "",
+            f"#{c.before['id']}" if c.action == "undo" else _shown(c.before), _shown(c.after), c.note or "",
         )  # fmt: skip
     out.print(table)
+
+
+@correct_app.command("undo")
+def correct_undo(
+    correction_id: Annotated[int, typer.Argument(help="Correction id (see: taizhang correct list)", **IDS)],
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """撤销 Undo a correction: the undo is kept in the audit trail and the correction stops applying.
+
+    Example: taizhang correct undo 12 --note 改错了
+    """
+    with opened_ledger(db) as ledger:
+        number = ledger.undo(correction_id, author=_author(by), note=note)
+    err.print(f"更正 correction #{correction_id} undone (#{number})", highlight=False)
 
 
 def _shown(value: Any) -> str:
@@ -434,8 +492,11 @@ def correct_export(
         text = json.dumps(ledger.export_corrections(), ensure_ascii=False, indent=1) + "\n"
     if output is None:
         sys.stdout.write(text)
-    else:
+        return
+    try:
         output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
 
 
 @correct_app.command("import")

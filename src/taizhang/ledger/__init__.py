@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from taizhang.ledger.book import Built, Filters, Ledger, Outcome
+from taizhang.ledger.book import Built, Filters, Imported, Ledger, Outcome
 from taizhang.ledger.errors import LedgerError
 from taizhang.ledger.status import Rules
 
-__all__ = ["Built", "Filters", "Ledger", "LedgerError", "Outcome", "Rules", "open"]
+__all__ = ["Built", "Filters", "Imported", "Ledger", "LedgerError", "Outcome", "Rules", "open"]
 
 
 def open(db: str | None = None, *, as_of: date | None = None, rules: Rules = Rules()) -> Ledger:  # noqa: A001 - taizhang.open(db) is the notebook API

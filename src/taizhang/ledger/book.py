@@ -2,14 +2,19 @@
 
 ``Ledger(db)`` opens (and migrates) the database. Entries and mentions are derived data: they are
 rebuilt from the latest version of every source's pledges, every correction and every outcome
-whenever one of those, or the date or rules of judgement, changed (``refresh``). What people add
-(outcomes, corrections, status changes) is kept and never rebuilt.
+whenever one of those, or the day, changed (``refresh``). What people add (outcomes, corrections,
+status changes) is kept and never rebuilt.
+
+Stored statuses, and the status changes kept as history, are judged as of today by the default
+rules. A ledger opened for another day or other rules (a what-if) judges in memory as it reads and
+writes nothing of its own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -23,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from taizhang.document import PLEDGE_FIELDS, Pledge
-from taizhang.errors import StoreError
+from taizhang.errors import SourceError, StoreError
 from taizhang.extract import document_year
 from taizhang.ledger import export
 from taizhang.ledger.corrections import (
@@ -37,31 +42,61 @@ from taizhang.ledger.corrections import (
     apply,
     new_pledge,
     parse_field,
+    undone,
 )
 from taizhang.ledger.coverage import Coverage, coverage
 from taizhang.ledger.errors import (
+    ALREADY_UNDONE,
+    AMBIGUOUS_PLACE,
+    BAD_CELL,
     BAD_CORRECTIONS,
     BAD_ROW,
+    BAD_TYPE,
+    BAD_YEAR,
+    CANNOT_READ,
+    EMPTY_FIELD,
     MISSING_COLUMNS,
+    NO_ACTOR,
+    NO_CORRECTION,
     NO_ENTRY,
     NO_FILE,
+    NO_KEY,
     NO_MENTION,
     NO_SOURCE,
+    NOT_FINITE,
+    NOT_UNDOABLE,
+    NOTHING_IMPORTED,
+    ONE_MENTION,
     SAME_ENTRY,
+    UNKNOWN_PLACE,
     UNKNOWN_STATUS,
     UNKNOWN_UNIT,
+    BatchError,
     LedgerError,
 )
 from taizhang.ledger.merge import Entry, build_entries, place_key
 from taizhang.ledger.metrics import metric_key
-from taizhang.ledger.places import lineage, resolve
-from taizhang.ledger.status import STATUSES, Result, Rules, Target, judge
+from taizhang.ledger.places import candidates, describe, lineage, resolve
+from taizhang.ledger.status import STATUSES, YEARS, Result, Rules, Target, Verdict, judge
 from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow, OutcomeRow, StatusChangeRow
 from taizhang.ledger.units import normalise
+from taizhang.source.decode import decode
 from taizhang.storage import SourceInfo, Store
 from taizhang.storage.tables import PledgeRow, SourceRow
 
 OUTCOME_COLUMNS = ("actor", "metric", "year", "value", "unit")
+# Why an export column other than the editable fields does not come back in as a correction.
+_NOT_EDITABLE = {
+    "status": "status is computed — record a result with `taizhang outcome add`",
+    "status_reason": "status_reason is computed — record a result with `taizhang outcome add`",
+    "outcome": "outcome is computed from recorded results — use `taizhang outcome add`",
+    "entry_id": "entry_id identifies the entry", "key": "key identifies the entry",
+}  # fmt: skip
+# The columns an entry is judged on.
+_JUDGED = (
+    EntryRow.id, EntryRow.comparator, EntryRow.norm_value, EntryRow.norm_unit, EntryRow.deadline,
+    EntryRow.norm_value_high, EntryRow.place_code, EntryRow.place, EntryRow.actor, EntryRow.metric_key,
+)  # fmt: skip
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 
 
@@ -87,6 +122,16 @@ class Built:
     mentions: int = 0
     status_changes: int = 0
     unapplied: list[Correction] = field(default_factory=list)
+    invalid: list[tuple[Correction, str]] = field(default_factory=list)  # (correction, why it cannot apply)
+
+
+@dataclass(slots=True)
+class Imported:
+    """What importing an edited export did."""
+
+    ids: list[int]  # the corrections recorded
+    skipped: int = 0  # edits already recorded as corrections
+    warnings: list[str] = field(default_factory=list)  # edits that cannot come back in (computed columns, deleted rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +153,12 @@ class Ledger:
         self.store = Store(db) if self._owned else db
         self.as_of = as_of or date.today()
         self.rules = rules
+
+    @property
+    def what_if(self) -> bool:
+        """Judging another day or by other rules: done in memory, so the stored statuses and their
+        history stay today's by the default rules (a what-if is not a status change)."""
+        return self.as_of != date.today() or self.rules != Rules()
 
     def close(self) -> None:
         if self._owned:
@@ -141,7 +192,7 @@ class Ledger:
         return self._write(build_entries(mentions), applied, "built from records")
 
     def _fingerprint(self, session: Session) -> str:
-        parts = [_rules_version(), self.as_of.isoformat(), repr(self.rules)]
+        parts = [_rules_version(), date.today().isoformat(), repr(Rules())]
         for table in (PledgeRow, CorrectionRow, OutcomeRow, SourceRow):
             parts.append(repr(session.execute(select(func.count(), func.max(table.id))).one()))
         # SQLite reuses the ids of deleted rows: replaced pledges can have the same count and ids.
@@ -149,29 +200,29 @@ class Ledger:
         parts.append(repr(session.execute(select(SourceRow.id, SourceRow.extractor).order_by(SourceRow.id)).all()))
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
-    def _sources(self) -> list[SourceInfo]:
-        """The latest version of each source name: an older version's pledges are superseded."""
-        latest: dict[str, SourceInfo] = {}
-        for info in self.store.sources():
-            if info.name not in latest or info.version > latest[info.name].version:
-                latest[info.name] = info
-        return sorted(latest.values(), key=lambda s: s.id)
-
     def _year(self, info: SourceInfo) -> int | None:
-        """The year a source speaks from: its date, else what the extractor reads from its text."""
+        """The year a source speaks from: its date, else what the extractor reads from its text
+        (only then is the text loaded: a dated source's year costs no read)."""
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
     def _mentions(self, sources: list[SourceInfo]) -> list[Mention]:
+        """Every pledge of ``sources``, read in one query rather than one per source."""
+        by_id = {info.id: info for info in sources}
+        pledges: dict[int, list[Pledge]] = {}
+        query = select(PledgeRow).where(PledgeRow.source_id.in_(list(by_id))).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)  # fmt: skip
+        with self._session() as session:
+            for row in session.scalars(query):
+                pledges.setdefault(row.source_id, []).append(_stored_pledge(row, by_id[row.source_id].name))
         mentions = []
-        for info in sources:
-            pledges = self.store.pledges(info.id)
-            year = self._year(info) if pledges else None
-            for pledge in pledges:
+        for source_id, found in pledges.items():
+            info = by_id[source_id]
+            year = self._year(info)
+            for pledge in found:
                 mentions.append(Mention(replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, info.id, year))
         return mentions
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
-        sources = self._sources() if only is None else [only]
+        sources = self.store.latest_sources() if only is None else [only]
         corrections = self.corrections()
         added = {c.anchor.sha256 for c in corrections if c.action == "add"}
         refs = {
@@ -183,7 +234,11 @@ class Ledger:
     def _write(self, entries: list[Entry], applied: Applied, fingerprint: str) -> Built:
         outcomes = self._outcomes_by_commitment()
         now = datetime.now(UTC)
-        built = Built(rebuilt=True, entries=len(entries), mentions=len(applied.mentions), unapplied=applied.unapplied)
+        today = date.today()
+        built = Built(
+            rebuilt=True, entries=len(entries), mentions=len(applied.mentions), unapplied=applied.unapplied,
+            invalid=applied.invalid,
+        )  # fmt: skip
         with self._session() as session, session.begin():
             connection = session.connection()
             last = _last_statuses(session)
@@ -200,13 +255,13 @@ class Ledger:
             mention_id = 0
             for entry_id, entry in enumerate(entries, start=1):
                 found = outcomes.get((place_key(entry.place, entry.first.pledge.actor), entry.metric_key), [])
-                verdict = judge(_target(entry), found, self.as_of, self.rules)
+                verdict = judge(_target(entry), found, today)
                 batch[EntryRow].append(_entry_row(entry_id, entry, verdict.status, verdict.reason, verdict.outcome))
                 if last.get(entry.key) != verdict.status:
                     built.status_changes += 1
                     batch[StatusChangeRow].append({
                         "entry_key": entry.key, "status": verdict.status, "reason": verdict.reason,
-                        "as_of": self.as_of, "recorded_at": now,
+                        "as_of": today, "recorded_at": now,
                     })  # fmt: skip
                 for mention in entry.mentions:
                     mention_id += 1
@@ -240,17 +295,47 @@ class Ledger:
 
     def entries(self, filters: Filters = Filters(), *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Entries as export rows (see ``export.COLUMNS``), in ledger order."""
-        query = self._select(filters).order_by(EntryRow.id).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
         with self._session() as session:
-            rows = session.scalars(query).all()
-            evidence = self._evidence(session, [r.outcome_id for r in rows if r.outcome_id])
-            return [_export_row(row, evidence.get(row.outcome_id)) for row in rows]
+            if self.what_if and filters.status:
+                page = dict(self._rejudged(session, filters, None if limit is None else offset + limit)[offset:])
+                rows = session.scalars(select(EntryRow).where(EntryRow.id.in_(list(page))).order_by(EntryRow.id))
+                judged = [(row, page[row.id]) for row in rows]
+            else:
+                query = self._select(session, filters).order_by(EntryRow.id).offset(offset)
+                if limit is not None:
+                    query = query.limit(limit)
+                outcomes = self._outcomes_by_commitment() if self.what_if else {}
+                judged = [(row, self._judge(row, outcomes) if self.what_if else None) for row in session.scalars(query)]
+            evidence = self._evidence(session, [_outcome_id(row, verdict) for row, verdict in judged])
+            return [_export_row(row, evidence, verdict) for row, verdict in judged]
 
     def count(self, filters: Filters = Filters()) -> int:
         with self._session() as session:
-            return session.scalar(select(func.count()).select_from(self._select(filters).subquery()))
+            if self.what_if and filters.status:
+                return len(self._rejudged(session, filters))
+            return session.scalar(select(func.count()).select_from(self._select(session, filters).subquery()))
+
+    def _rejudged(self, session: Session, filters: Filters, stop: int | None = None) -> list[tuple[int, Verdict]]:
+        """The ids of the entries whose status judged in memory (as of ``as_of`` by ``rules``) is the
+        filter's, in ledger order; the first ``stop`` of them when given, reading no further than needed."""
+        _check_status(filters.status)
+        outcomes = self._outcomes_by_commitment()
+        # Only what judging needs: whole rows would cost several times as much per entry.
+        query = self._select(session, replace(filters, status=None)).with_only_columns(*_JUDGED).order_by(EntryRow.id)
+        judged = []
+        for row in session.execute(query.execution_options(yield_per=5000)):
+            verdict = self._judge(row, outcomes)
+            if verdict.status == filters.status:
+                judged.append((row.id, verdict))
+                if stop is not None and len(judged) >= stop:
+                    break
+        return judged
+
+    def _judge(self, row: Any, outcomes: dict[tuple[str, str], list[Result]]) -> Verdict:
+        """The status of a stored entry (an ``EntryRow`` or a row of ``_JUDGED``) as of ``as_of`` by ``rules``."""
+        target = Target(row.comparator, row.norm_value, row.norm_unit, row.deadline, row.norm_value_high)
+        key = row.place_code or f"name:{row.place or (row.actor or '').strip()}"  # merge.place_key of a stored entry
+        return judge(target, outcomes.get((key, row.metric_key), []), self.as_of, self.rules)
 
     def ledger(self, **filters: Any):  # noqa: ANN201 - pandas is imported only when asked for
         """The ledger as a pandas DataFrame, one row per entry; keyword filters as :class:`Filters`."""
@@ -259,7 +344,7 @@ class Ledger:
         self.refresh()
         return pd.DataFrame(self.entries(Filters(**filters)), columns=list(export.COLUMNS))
 
-    def _select(self, filters: Filters):  # noqa: ANN202 - a SQLAlchemy Select
+    def _select(self, session: Session, filters: Filters):  # noqa: ANN202 - a SQLAlchemy Select
         query = select(EntryRow)
         if filters.actor:
             places = lineage(filters.actor)
@@ -268,11 +353,12 @@ class Ledger:
                 query = query.where(EntryRow.place_code.in_(codes) if len(codes) > 1 else EntryRow.place_code == codes[0])
             else:
                 query = query.where(EntryRow.actor == filters.actor)
+                if not places and session.scalar(select(EntryRow.id).where(EntryRow.actor == filters.actor).limit(1)) is None:
+                    raise LedgerError(_unknown_place(filters.actor, NO_ACTOR))
         if filters.year is not None:
             query = query.where(EntryRow.deadline == filters.year)
         if filters.status:
-            if filters.status not in STATUSES:
-                raise LedgerError(UNKNOWN_STATUS.format(status=filters.status, statuses=", ".join(STATUSES)))
+            _check_status(filters.status)
             query = query.where(EntryRow.status == filters.status)
         if filters.metric:
             query = query.where(EntryRow.metric_key == metric_key(filters.metric))
@@ -282,7 +368,8 @@ class Ledger:
             query = query.where(EntryRow.conflict.is_(True))
         return query
 
-    def _evidence(self, session: Session, ids: list[int]) -> dict[int, str]:
+    def _evidence(self, session: Session, ids: list[int | None]) -> dict[int, str]:
+        ids = [i for i in ids if i]
         if not ids:
             return {}
         rows = session.scalars(select(OutcomeRow).where(OutcomeRow.id.in_(ids)))
@@ -302,9 +389,10 @@ class Ledger:
             history = session.scalars(
                 select(StatusChangeRow).where(StatusChangeRow.entry_key == row.key).order_by(StatusChangeRow.id)
             )
-            evidence = self._evidence(session, [row.outcome_id] if row.outcome_id else [])
+            verdict = self._judge(row, self._outcomes_by_commitment()) if self.what_if else None
+            evidence = self._evidence(session, [_outcome_id(row, verdict)])
             return {
-                "entry": _export_row(row, evidence.get(row.outcome_id)),
+                "entry": _export_row(row, evidence, verdict),
                 "mentions": [_mention_dict(m) for m in mentions],
                 "outcomes": [_outcome_dict(o) for o in outcomes],
                 "history": [
@@ -315,7 +403,10 @@ class Ledger:
     def mentions(self, filters: Filters = Filters()) -> list[dict[str, Any]]:
         """Every mention of the selected entries: the sources sheet of an export."""
         with self._session() as session:
-            ids = self._select(filters).with_only_columns(EntryRow.id)
+            if self.what_if and filters.status:
+                ids = [entry_id for entry_id, _ in self._rejudged(session, filters)]
+            else:
+                ids = self._select(session, filters).with_only_columns(EntryRow.id)
             query = select(MentionRow).where(MentionRow.entry_id.in_(ids)).order_by(MentionRow.entry_id, MentionRow.id)
             return [_mention_dict(m) for m in session.scalars(query)]
 
@@ -329,28 +420,41 @@ class Ledger:
 
     # -- outcomes -------------------------------------------------------------------------------
 
-    def add_outcome(self, outcome: Outcome, *, author: str) -> int:
-        return self.add_outcomes([outcome], author=author)[0]
+    def add_outcome(self, outcome: Outcome, *, author: str) -> int | None:
+        """Record one outcome; None when the same outcome is already recorded."""
+        ids = self.add_outcomes([outcome], author=author)
+        return ids[0] if ids else None
 
     def add_outcomes(self, outcomes: list[Outcome], *, author: str) -> list[int]:
-        rows = []
+        """Record checked outcomes in one transaction; one already recorded (same place, metric, year,
+        value, unit and source) is skipped. Returns the new ids."""
         for outcome in outcomes:
-            normal = normalise(outcome.value, outcome.unit)
-            if normal is None:
-                raise LedgerError(UNKNOWN_UNIT.format(unit=outcome.unit))
-            rows.append(OutcomeRow(
-                actor=outcome.actor, place_key=place_key(resolve(outcome.actor), outcome.actor), metric=outcome.metric,
-                metric_key=metric_key(outcome.metric), year=outcome.year, value=outcome.value, unit=outcome.unit,
-                norm_value=normal[0], norm_unit=normal[1], source=outcome.source, note=outcome.note, added_by=author,
-                added_at=datetime.now(UTC),
-            ))  # fmt: skip
+            if problems := outcome_problems(outcome):
+                raise LedgerError("; ".join(problem for _, problem in problems))
         with self._session() as session, session.begin():
+            known = {_outcome_key(row) for row in session.scalars(select(OutcomeRow))}
+            rows = []
+            for outcome in outcomes:
+                normal = normalise(outcome.value, outcome.unit)
+                row = OutcomeRow(
+                    actor=outcome.actor, place_key=place_key(resolve(outcome.actor), outcome.actor),
+                    metric=outcome.metric, metric_key=metric_key(outcome.metric), year=outcome.year, value=outcome.value,
+                    unit=outcome.unit, norm_value=normal[0], norm_unit=normal[1], source=outcome.source,
+                    note=outcome.note, added_by=author, added_at=datetime.now(UTC),
+                )  # fmt: skip
+                if _outcome_key(row) not in known:
+                    known.add(_outcome_key(row))
+                    rows.append(row)
             session.add_all(rows)
             session.flush()
             return [row.id for row in rows]
 
     def import_outcomes(self, path: Path, *, author: str) -> list[int]:
-        """Outcomes from a .csv or .xlsx with columns actor, metric, year, value, unit, source (or url), note."""
+        """Outcomes from a .csv or .xlsx with columns actor, metric, year, value, unit, source (or url), note.
+
+        Every row is checked first; one bad row (each named with its column) imports nothing.
+        Returns the ids of the new outcomes (rows already recorded are skipped).
+        """
         rows = export.read_table(path)
         if not rows:
             return []
@@ -358,18 +462,22 @@ class Ledger:
         missing = [c for c in OUTCOME_COLUMNS if c not in columns] + ([] if {"source", "url"} & columns else ["source|url"])
         if missing:
             raise LedgerError(MISSING_COLUMNS.format(path=path, columns=", ".join(missing), need=", ".join(OUTCOME_COLUMNS) + ", source|url"))
-        outcomes = []
+        outcomes, problems, bad = [], [], set()
         for number, row in enumerate(rows, start=2):  # row 1 is the header
-            try:
-                outcomes.append(Outcome(
-                    actor=_text(row["actor"]), metric=_text(row["metric"]), year=int(float(row["year"])),
-                    value=float(row["value"]), unit=_text(row["unit"]),
-                    source=_text(row.get("source") or row.get("url")), note=_text(row.get("note")) or None,
-                ))  # fmt: skip
-            except (TypeError, ValueError) as error:
-                raise LedgerError(BAD_ROW.format(path=path, row=number, problem=error)) from None
-            if normalise(outcomes[-1].value, outcomes[-1].unit) is None:
-                raise LedgerError(BAD_ROW.format(path=path, row=number, problem=UNKNOWN_UNIT.format(unit=outcomes[-1].unit)))
+            found: list[tuple[str, str]] = []
+            outcome = Outcome(
+                actor=_text(row["actor"]), metric=_text(row["metric"]), year=_year_cell(row["year"], found),
+                value=_number_cell(row["value"], found), unit=_text(row["unit"]),
+                source=_text(row.get("source")) or _text(row.get("url")), note=_text(row.get("note")) or None,
+            )  # fmt: skip
+            found += [(column, problem) for column, problem in outcome_problems(outcome) if column not in dict(found)]
+            found.sort(key=lambda problem: list(row).index(problem[0]) if problem[0] in row else len(row))  # file order
+            problems += [BAD_CELL.format(path=path, row=number, column=column, problem=problem) for column, problem in found]
+            if found:
+                bad.add(number)
+            outcomes.append(outcome)
+        if problems:
+            raise BatchError(problems, NOTHING_IMPORTED.format(path=path, count=len(bad)))
         return self.add_outcomes(outcomes, author=author)
 
     # -- corrections ----------------------------------------------------------------------------
@@ -391,19 +499,20 @@ class Ledger:
             session.flush()
             return [row.id for row in rows]
 
-    def _targets(self, entry_id: int, mention: int | None) -> tuple[EntryRow, list[MentionRow]]:
+    def _targets(self, entry_id: int, mention: int | None) -> tuple[dict[str, Any], list[MentionRow]]:
         self.refresh()
         with self._session() as session:
             entry = session.get(EntryRow, entry_id)
             if entry is None:
                 raise LedgerError(NO_ENTRY.format(ref=entry_id))
             rows = list(session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id)))
+            fields = {name: getattr(entry, name) for name in EDITABLE}
             session.expunge_all()
         if mention is None:
-            return entry, rows
+            return fields, rows
         if not 1 <= mention <= len(rows):
             raise LedgerError(NO_MENTION.format(entry=entry_id, mention=mention, count=len(rows)))
-        return entry, [rows[mention - 1]]
+        return fields, [rows[mention - 1]]
 
     def set_field(self, entry_id: int, name: str, text: str | None, *, author: str, mention: int | None = None, note: str | None = None) -> list[int]:  # fmt: skip
         """Set one field of an entry (every mention, or mention number ``mention`` counted from 1)."""
@@ -417,7 +526,7 @@ class Ledger:
 
     def reject(self, entry_id: int, *, author: str, mention: int | None = None, note: str | None = None) -> list[int]:
         """Mark an entry (or one of its mentions) as not a pledge: it leaves the ledger."""
-        entry, rows = self._targets(entry_id, mention)
+        _, rows = self._targets(entry_id, mention)
         now = datetime.now(UTC)
         return self._record([Correction("reject", _anchor(row), author, now, before=row.quote, note=note) for row in rows])
 
@@ -432,6 +541,9 @@ class Ledger:
 
     def split(self, entry_id: int, mention: int, *, author: str, note: str | None = None) -> int:
         """Take mention number ``mention`` out of an entry into an entry of its own."""
+        _, rows = self._targets(entry_id, None)
+        if len(rows) == 1:
+            raise LedgerError(ONE_MENTION.format(entry=entry_id))
         _, rows = self._targets(entry_id, mention)
         return self._record([Correction("split", _anchor(rows[0]), author, datetime.now(UTC), note=note)])[0]
 
@@ -446,46 +558,134 @@ class Ledger:
         correction = Correction("add", Anchor.of(info.sha256, pledge), author, datetime.now(UTC), after=after, note=note)
         return self._record([correction])[0]
 
+    def undo(self, correction_id: int, *, author: str, note: str | None = None) -> int:
+        """Take a correction back: an undo joins the audit trail and the correction stops applying.
+
+        Works without rebuilding the ledger, so a correction that breaks the build can be undone.
+        """
+        trail = self.corrections()
+        target = next((c for c in trail if c.id == correction_id), None)
+        if target is None:
+            raise LedgerError(NO_CORRECTION.format(id=correction_id))
+        if target.action == "undo":
+            raise LedgerError(NOT_UNDOABLE.format(id=correction_id))
+        if target.trail_key() in undone(trail):
+            raise LedgerError(ALREADY_UNDONE.format(id=correction_id))
+        before = target.to_dict() | {"id": target.id}
+        correction = Correction("undo", target.anchor, author, datetime.now(UTC), field=target.field, before=before, note=note)
+        return self._record([correction])[0]
+
     def export_corrections(self) -> list[dict[str, Any]]:
         return [c.to_dict() for c in self.corrections()]
 
     def import_corrections(self, path: Path) -> list[int]:
-        """Corrections from a JSON file written by ``taizhang correct export`` (appended to the trail)."""
+        """Corrections from a JSON file written by ``taizhang correct export``, appended to the trail.
+
+        Every record is checked first; one bad record imports nothing. A correction already in the
+        trail (the same fix of the same record) is skipped, so importing a file twice changes nothing.
+        """
         try:
-            records = json.loads(path.read_text(encoding="utf-8"))
+            text, _ = decode(path.read_bytes(), str(path))
+            records = json.loads(text)
         except FileNotFoundError:
             raise LedgerError(NO_FILE.format(path=path)) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        except OSError as error:
+            raise LedgerError(CANNOT_READ.format(path=path, reason=error.strerror or error)) from None
+        except (json.JSONDecodeError, SourceError) as error:
             raise LedgerError(BAD_CORRECTIONS.format(path=path, problem=error)) from None
         if not isinstance(records, list):
             raise LedgerError(BAD_CORRECTIONS.format(path=path, problem="expected a JSON list"))
-        try:
-            corrections = [Correction.from_dict(record) for record in records]
-        except CorrectionError as error:
-            raise LedgerError(BAD_CORRECTIONS.format(path=path, problem=error)) from None
-        return self._record(corrections)
+        corrections, problems = [], []
+        for number, record in enumerate(records, start=1):
+            try:
+                corrections.append(Correction.from_dict(record))
+            except CorrectionError as error:
+                problems.append(BAD_ROW.format(path=path, row=f"record {number}", problem=error))
+        if problems:
+            raise BatchError(problems, NOTHING_IMPORTED.format(path=path, count=len(problems)))
+        trail = self.corrections()
+        recorded = {c.trail_key() for c in trail}
+        taken_back = undone(trail)
+        in_force = {c.trail_key(): c.identity() for c in trail if c.action != "undo" and c.trail_key() not in taken_back}
+        new = []
+        for correction in corrections:
+            # Skip this very record, or the same fix already in force (made in both databases).
+            if correction.trail_key() in recorded or (correction.action != "undo" and correction.identity() in in_force.values()):
+                continue
+            recorded.add(correction.trail_key())
+            new.append(correction)
+            if correction.action == "undo":
+                in_force.pop(undone([correction]).pop(), None)
+            else:
+                in_force[correction.trail_key()] = correction.identity()
+        return self._record(new)
 
-    def import_edits(self, path: Path, *, author: str) -> list[int]:
-        """An edited export (.csv, .xlsx, .json): every changed field of an entry becomes a correction."""
+    def import_edits(self, path: Path, *, author: str) -> Imported:
+        """An edited export (.csv, .xlsx, .json): every changed field of an entry becomes a correction.
+
+        Only cells that differ from the ledger are read as edits (an untouched cell is never
+        re-checked); every row is checked before anything is written, and all corrections are
+        recorded in one transaction. Edits to computed columns and deleted rows are warnings.
+        """
+        table = export.read_table(path)
+        if table and ("key" not in table[0] or "entry_id" not in table[0]):
+            raise LedgerError(MISSING_COLUMNS.format(path=path, columns="key, entry_id", need=", ".join(export.COLUMNS)))
         self.refresh()
-        ids = []
-        for number, row in enumerate(export.read_table(path), start=2):
-            if "key" not in row or "entry_id" not in row:
-                raise LedgerError(MISSING_COLUMNS.format(path=path, columns="key, entry_id", need=", ".join(export.COLUMNS)))
-            with self._session() as session:
-                entry = session.scalar(select(EntryRow).where(EntryRow.key == _text(row["key"])))
+        current = {row["key"]: row for row in self.entries()}
+        problems, warnings, edits, bad = [], [], [], set()
+        seen: set[str] = set()
+        for number, row in enumerate(table, start=2):  # row 1 is the header
+            entry = current.get(_text(row.get("key")))
             if entry is None:
-                raise LedgerError(BAD_ROW.format(path=path, row=number, problem=f"no entry with key {row['key']!r} (export again?)"))
-            for name in EDITABLE:
-                if name not in row:
+                problems.append(BAD_CELL.format(path=path, row=number, column="key", problem=NO_KEY.format(key=row.get("key"))))
+                bad.add(number)
+                continue
+            seen.add(entry["key"])
+            for name, cell in row.items():
+                if name not in entry or _unchanged(cell, entry[name]):
+                    continue
+                if name not in EDITABLE:
+                    why = _NOT_EDITABLE.get(name, f"{name} comes from the source and the merge")
+                    warnings.append(BAD_CELL.format(path=path, row=number, column=name, problem=f"{why}; not imported"))
                     continue
                 try:
-                    value = parse_field(name, None if row[name] is None else _text(row[name]))
+                    value = parse_field(name, None if cell is None else _text(cell))
                 except CorrectionError as error:
-                    raise LedgerError(BAD_ROW.format(path=path, row=number, problem=error)) from None
-                if not _same(value, getattr(entry, name)):
-                    ids += self.set_field(entry.id, name, None if value is None else str(value), author=author, note=f"import {path.name}")
-        return ids
+                    problems.append(BAD_CELL.format(path=path, row=number, column=name, problem=error))
+                    bad.add(number)
+                    continue
+                if not _same(value, entry[name]):
+                    edits.append((entry, name, value))
+        if problems:
+            raise BatchError(problems, NOTHING_IMPORTED.format(path=path, count=len(bad)))
+        gone = [row["entry_id"] for key, row in current.items() if key not in seen]
+        if table and gone:
+            listed = ", ".join(map(str, gone[:10])) + (" …" if len(gone) > 10 else "")
+            warnings.append(f"{path}: {len(gone)} entries are not in the file ({listed}): a deleted row changes nothing; "
+                            "to take an entry out use `taizhang correct reject ID`")  # fmt: skip
+        corrections = self._edits(edits, author, f"import {path.name}")
+        trail = self.corrections()
+        active = {c.identity() for c in trail if c.trail_key() not in undone(trail)}
+        new = []
+        for correction in corrections:  # an edit already in force, or a row the file has twice, is one correction
+            if correction.identity() not in active:
+                active.add(correction.identity())
+                new.append(correction)
+        return Imported(self._record(new), len(corrections) - len(new), warnings)
+
+    def _edits(self, edits: list[tuple[dict[str, Any], str, Any]], author: str, note: str) -> list[Correction]:
+        """One set-correction per mention of each edited entry (the rows of an edited export)."""
+        ids = list({entry["entry_id"] for entry, _, _ in edits})
+        with self._session() as session:
+            rows = session.scalars(select(MentionRow).where(MentionRow.entry_id.in_(ids)).order_by(MentionRow.id)).all()
+        by_entry: dict[int, list[MentionRow]] = {}
+        for row in rows:
+            by_entry.setdefault(row.entry_id, []).append(row)
+        now = datetime.now(UTC)
+        return [
+            Correction("set", _anchor(row), author, now, field=name, before=_current(entry, row, name), after=value, note=note)
+            for entry, name, value in edits for row in by_entry[entry["entry_id"]]
+        ]  # fmt: skip
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -524,9 +724,82 @@ def _text(value: Any) -> str:
 
 
 def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        return a is not None and b is not None and abs(float(a) - float(b)) <= 1e-9 * max(abs(float(a)), abs(float(b)), 1)
+    """Equal, numbers to 1e-9 relative; infinity equals nothing finite (1e400 is not an unchanged 1500)."""
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool) and not isinstance(b, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     return a == b
+
+
+def _unchanged(cell: Any, current: Any) -> bool:
+    """Whether a spreadsheet cell still holds the exported value, however the file typed it."""
+    written, exported = _text(export.cell(cell)), _text(export.cell(current))
+    if written == exported:
+        return True
+    try:
+        return _same(float(written), float(exported))
+    except ValueError:
+        return False
+
+
+def outcome_problems(outcome: Outcome) -> list[tuple[str, str]]:
+    """What is wrong with an outcome, as (column, problem): empty fields, an unknown place or unit,
+    a year outside ``YEARS``, a value that is not a finite number."""
+    found = [(name, EMPTY_FIELD.format(name=name)) for name in ("actor", "metric", "source") if not getattr(outcome, name).strip()]
+    if outcome.actor.strip() and len(lineage(outcome.actor)) == 0:
+        found.append(("actor", _unknown_place(outcome.actor, UNKNOWN_PLACE)))
+    if not isinstance(outcome.year, int) or outcome.year not in YEARS:
+        found.append(("year", BAD_YEAR.format(name="year", value=outcome.year, low=YEARS.start, high=YEARS.stop - 1)))
+    if not math.isfinite(outcome.value):
+        found.append(("value", NOT_FINITE.format(name="value", text=str(outcome.value))))
+    elif normalise(outcome.value, outcome.unit) is None:
+        found.append(("unit", UNKNOWN_UNIT.format(unit=outcome.unit)))
+    return found
+
+
+def _year_cell(cell: Any, found: list[tuple[str, str]]) -> int:
+    """A year cell (2026, 2026.0, "2026") as an int; a problem in ``found`` for anything else (2025.7, inf)."""
+    text = _text(cell)
+    try:
+        return int(text)
+    except ValueError:
+        found.append(("year", BAD_YEAR.format(name="year", value=repr(text), low=YEARS.start, high=YEARS.stop - 1)))
+        return YEARS.start
+
+
+def _number_cell(cell: Any, found: list[tuple[str, str]]) -> float:
+    text = _text(cell)
+    try:
+        value = float(text)
+    except ValueError:
+        found.append(("value", BAD_TYPE.format(name="value", type="a number", text=text)))
+        return 0.0
+    if not math.isfinite(value):
+        found.append(("value", NOT_FINITE.format(name="value", text=text)))
+    return value
+
+
+def _outcome_key(row: OutcomeRow) -> tuple:
+    """What makes two recorded outcomes the same: the same result from the same publication."""
+    return row.place_key, row.metric_key, row.year, f"{row.norm_value:.9g}", row.norm_unit, row.source.strip()
+
+
+def _check_status(status: str | None) -> None:
+    if status and status not in STATUSES:
+        raise LedgerError(UNKNOWN_STATUS.format(status=status, statuses=", ".join(STATUSES)))
+
+
+def _unknown_place(name: str, unknown: str) -> str:
+    """Why ``name`` is no place: the candidates when it names several, else ``unknown``."""
+    found = candidates(name)
+    if len(found) > 1:
+        listed = ", ".join(f"{p.code} {describe(p)}" for p in found)
+        return AMBIGUOUS_PLACE.format(name=name, candidates=listed)
+    return unknown.format(name=name)
+
+
+def _stored_pledge(row: PledgeRow, source: str) -> Pledge:
+    values = {name: getattr(row, name) for name in PLEDGE_FIELDS if name not in ("source", "mentions")}
+    return Pledge(source=source, mentions=[tuple(m) for m in row.mentions], **values)
 
 
 def _target(entry: Entry) -> Target:
@@ -557,6 +830,13 @@ def _entry_row(entry_id: int, entry: Entry, status: str, reason: str, outcome: R
     }  # fmt: skip
 
 
+def _outcome_id(row: EntryRow, verdict: Verdict | None) -> int | None:
+    """The outcome an entry's status rests on: the stored one, or the what-if verdict's."""
+    if verdict is None:
+        return row.outcome_id
+    return verdict.outcome.id if verdict.outcome else None
+
+
 def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> dict[str, Any]:
     pledge = mention.pledge
     return {
@@ -575,12 +855,16 @@ def _record(pledge: Pledge) -> dict[str, Any]:
     return record
 
 
-def _export_row(row: EntryRow, evidence: str | None) -> dict[str, Any]:
+def _export_row(row: EntryRow, evidence: dict[int, str], verdict: Verdict | None = None) -> dict[str, Any]:
+    """An entry as an export row; with ``verdict``, judged as of another day than the stored status."""
     record = {name: getattr(row, name, None) for name in PLEDGE_FIELDS}
+    status, reason = (row.status, row.status_reason) if verdict is None else (verdict.status, verdict.reason)
+    outcome_id = _outcome_id(row, verdict)
     return record | {
-        "entry_id": row.id, "status": row.status, "status_reason": row.status_reason, "conflict": row.conflict,
+        "entry_id": row.id, "status": status, "status_reason": reason, "conflict": row.conflict,
         "conflict_reason": row.conflict_reason, "sources": row.sources, "mention_count": row.mention_count,
-        "place_code": row.place_code, "place": row.place, "metric_key": row.metric_key, "outcome": evidence, "key": row.key,
+        "place_code": row.place_code, "place": row.place, "metric_key": row.metric_key,
+        "outcome": evidence.get(outcome_id) if outcome_id else None, "key": row.key,
     }  # fmt: skip
 
 
@@ -600,9 +884,9 @@ def _anchor(row: MentionRow) -> Anchor:
     return Anchor.of(row.sha256, Pledge(**row.original))
 
 
-def _current(entry: EntryRow, row: MentionRow, name: str) -> Any:
+def _current(entry: dict[str, Any], row: MentionRow, name: str) -> Any:
     """A field's value before a correction: the mention's own where it is stored, else the entry's."""
-    return getattr(row, name) if hasattr(MentionRow, name) else getattr(entry, name)
+    return getattr(row, name) if hasattr(MentionRow, name) else entry[name]
 
 
 def _utc(moment: datetime) -> datetime:

@@ -9,16 +9,19 @@ to 1e-6), so a fix survives as long as the extractor still finds that quantity t
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from taizhang.document import Pledge
 from taizhang.ledger import errors
 from taizhang.ledger.errors import LedgerError
+from taizhang.ledger.status import YEARS
 from taizhang.ledger.units import normalise
 
-ACTIONS = ("set", "reject", "add", "merge", "split")
+ACTIONS = ("set", "reject", "add", "merge", "split", "undo")
 KINDS = ("level", "growth", "annual_growth", "share")
 COMPARATORS = (">", ">=", "=", "~", "<=", "<", "range")
 # Fields a person may set, and how the text they type becomes a value.
@@ -28,6 +31,7 @@ EDITABLE: dict[str, type] = {
     "horizon": str, "hedge": str,
 }  # fmt: skip
 _OPTIONAL = {"actor", "official", "value_high", "deadline", "horizon", "hedge"}
+_TYPE_NAMES = {float: "a number", int: "a year", str: "text"}
 
 
 class CorrectionError(LedgerError):
@@ -92,18 +96,66 @@ class Correction:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Correction:
+        """A correction from its exported form, checked as if a person had just made it."""
         try:
             action = data["action"]
             if action not in ACTIONS:
                 raise CorrectionError(errors.UNKNOWN_ACTION.format(action=action, actions=", ".join(ACTIONS)))
-            return cls(
+            correction = cls(
                 action=action, anchor=Anchor.from_dict(data["anchor"]), author=str(data["author"]),
                 created_at=datetime.fromisoformat(data["created_at"]), field=data.get("field"),
                 before=data.get("before"), after=data.get("after"),
                 other=Anchor.from_dict(data["other"]) if data.get("other") else None, note=data.get("note"),
             )  # fmt: skip
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise CorrectionError(errors.NOT_A_CORRECTION.format(error=error)) from None
+        correction.check()
+        return correction
+
+    def check(self) -> None:
+        """Refuse what no command could have recorded (a NaN value, an unknown unit, a year 99999)."""
+        if not (math.isfinite(self.anchor.norm_value) and self.anchor.start < self.anchor.end):
+            raise CorrectionError(errors.NOT_A_CORRECTION.format(error="an anchor needs a finite value and a span"))
+        if self.action == "set":
+            parse_field(str(self.field), _typed(self.after))
+        elif self.action == "add":
+            if not isinstance(self.after, dict):
+                raise CorrectionError(errors.NOT_A_CORRECTION.format(error="an added pledge needs its fields"))
+            for name, value in self.after.items():
+                parse_field(name, _typed(value))
+        elif self.action == "merge" and self.other is None:
+            raise CorrectionError(errors.NOT_A_CORRECTION.format(error="a merge needs the other entry's record"))
+        elif self.action == "undo" and not isinstance(self.before, dict):
+            raise CorrectionError(errors.NOT_A_CORRECTION.format(error="an undo needs the correction it undoes"))
+
+    def identity(self) -> str:
+        """What makes two corrections the same fix, whoever recorded it and whenever."""
+        return json.dumps([self.action, self.anchor.to_dict(), self.field, self.after, self.other.to_dict() if self.other else None], sort_keys=True, ensure_ascii=False)  # fmt: skip
+
+    def trail_key(self) -> str:
+        """This very record of the audit trail: what an undo names, stable across export and import."""
+        return _key(self.to_dict())
+
+
+def _key(record: dict[str, Any]) -> str:
+    record = {name: value for name, value in record.items() if name != "id"}
+    # PostgreSQL hands times back in the session's zone: the same moment must give the same key.
+    record["created_at"] = datetime.fromisoformat(record["created_at"]).astimezone(UTC).isoformat()
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def undone(corrections: list[Correction]) -> set[str]:
+    """The trail keys of the corrections an undo in ``corrections`` took back."""
+    return {_key(c.before) for c in corrections if c.action == "undo"}
+
+
+def _typed(value: Any) -> str | None:
+    """A stored value as the text a person would type for it (2027.0 from a JSON file is the year 2027)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def parse_field(name: str, text: str | None) -> Any:
@@ -114,10 +166,17 @@ def parse_field(name: str, text: str | None) -> Any:
         if name in _OPTIONAL:
             return None
         raise CorrectionError(errors.EMPTY_FIELD.format(name=name))
+    kind = EDITABLE[name]
     try:
-        value = EDITABLE[name](text.strip())
+        value = kind(text.strip())
     except ValueError:
-        raise CorrectionError(errors.BAD_TYPE.format(name=name, type=EDITABLE[name].__name__, text=text)) from None
+        raise CorrectionError(errors.BAD_TYPE.format(name=name, type=_TYPE_NAMES[kind], text=text)) from None
+    if kind is float and not math.isfinite(value):
+        raise CorrectionError(errors.NOT_FINITE.format(name=name, text=text))
+    if kind is int and value not in YEARS:
+        raise CorrectionError(errors.BAD_YEAR.format(name=name, value=value, low=YEARS.start, high=YEARS.stop - 1))
+    if name == "unit" and normalise(1.0, value) is None:
+        raise CorrectionError(errors.UNKNOWN_UNIT.format(unit=value))
     if name == "kind" and value not in KINDS:
         raise CorrectionError(errors.NOT_ONE_OF.format(name=name, allowed=", ".join(KINDS), value=value))
     if name == "comparator" and value not in COMPARATORS:
@@ -132,12 +191,12 @@ def new_pledge(source: str, text: str, start: int, end: int, fields: dict[str, A
     for required in ("metric", "kind", "comparator", "value", "unit"):
         if fields.get(required) is None:
             raise CorrectionError(errors.NEEDS_FIELD.format(name=required))
-    values = {name: parse_field(name, None if value is None else str(value)) for name, value in fields.items()}
-    normal = normalise(values["value"], values["unit"])
-    if normal is None and "norm_unit" not in values:
-        raise CorrectionError(errors.NO_NORM_UNIT.format(unit=values["unit"]))
-    values.setdefault("norm_value", normal[0] if normal else values["value"])
-    values.setdefault("norm_unit", normal[1] if normal else values["unit"])
+    values = {name: parse_field(name, _typed(value)) for name, value in fields.items()}
+    if values["comparator"] == "range" and values.get("value_high") is None:
+        raise CorrectionError(errors.RANGE_NEEDS_HIGH)
+    normal = normalise(values["value"], values["unit"])  # the unit is known: parse_field checked it
+    values.setdefault("norm_value", normal[0])
+    values.setdefault("norm_unit", normal[1])
     return Pledge(source=source, start=start, end=end, quote=text[start:end], **values)
 
 
@@ -159,6 +218,7 @@ class Applied:
     merges: list[tuple[Anchor, Anchor]]
     splits: list[Anchor]
     unapplied: list[Correction]  # whose record is gone (re-extraction no longer finds it)
+    invalid: list[tuple[Correction, str]] = field(default_factory=list)  # stored before it was checked; undo them
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +235,16 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
     merges: list[tuple[Anchor, Anchor]] = []
     splits: list[Anchor] = []
     unapplied: list[Correction] = []
+    invalid: list[tuple[Correction, str]] = []
+    taken_back = undone(corrections)
     for correction in corrections:
+        if correction.action == "undo" or correction.trail_key() in taken_back:
+            continue
+        try:
+            correction.check()
+        except CorrectionError as error:
+            invalid.append((correction, str(error)))
+            continue
         if correction.action == "add":
             source = sources.get(correction.anchor.sha256)
             if source is None:
@@ -196,7 +265,7 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
         else:
             for mention in targets:
                 _set(mention, correction.field, correction.after)
-    return Applied(kept, merges, splits, unapplied)
+    return Applied(kept, merges, splits, unapplied, invalid)
 
 
 def _set(mention: Mention, name: str, value: Any) -> None:

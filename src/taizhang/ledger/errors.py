@@ -9,13 +9,26 @@ class LedgerError(TaizhangError):
     """A ledger request that cannot be done as asked: an unknown entry, a bad file, a bad value."""
 
 
+class BatchError(LedgerError):
+    """A file with bad rows: every problem (one line each), then what was done about the file."""
+
+    def __init__(self, problems: list[str], summary: str) -> None:
+        super().__init__("\n".join([*problems, summary]))
+        self.problems = problems
+        self.summary = summary
+
+
 NO_ENTRY = "no ledger entry {ref} (see: taizhang ledger)"
 NO_MENTION = "entry {entry} has no mention {mention} (it has {count}; see: taizhang entry {entry})"
 NO_SOURCE = "no source {ref!r} (see: taizhang sources)"
 NO_FILE = "{path}: no such file"
 BAD_SUFFIX = "{path}: expected a .csv, .xlsx or .json file"
 MISSING_COLUMNS = "{path}: missing column(s) {columns} (need {need})"
-BAD_ROW = "{path} row {row}: {problem}"
+BAD_ROW = "{path}:{row}: {problem}"
+BAD_CELL = "{path}:{row}:{column}: {problem}"
+NOTHING_IMPORTED = "{path}: {count} bad row(s), nothing imported"
+CANNOT_READ = "cannot read {path}: {reason}"
+NO_KEY = "no entry with key {key!r} (export again?)"
 UNKNOWN_UNIT = "unknown unit {unit!r} (units as in pledges: 亿元, 万人, %, 个 …)"
 BAD_CORRECTIONS = "{path}: not a corrections export ({problem})"
 SAME_ENTRY = "entries {a} and {b} are the same entry"
@@ -28,8 +41,17 @@ UNKNOWN_ACTION = "unknown correction action {action!r} (one of {actions})"
 NOT_A_CORRECTION = "not a correction record: {error!r}"
 NOT_EDITABLE = "no field {name!r} can be corrected (fields: {fields})"
 EMPTY_FIELD = "{name} cannot be empty"
-BAD_TYPE = "{name} must be a {type}, not {text!r}"
+BAD_TYPE = "{name} must be {type}, not {text!r}"
+NOT_FINITE = "{name} must be a finite number, not {text!r}"
+BAD_YEAR = "{name} must be a year from {low} to {high}, not {value}"
+RANGE_NEEDS_HIGH = "a range needs its upper end (value_high)"
+NOT_UNDOABLE = "correction #{id} is an undo: make the correction again instead"
+ALREADY_UNDONE = "correction #{id} is already undone"
+NO_CORRECTION = "no correction #{id} (see: taizhang correct list)"
+ONE_MENTION = "entry {entry} has one mention: nothing to split off"
+UNKNOWN_PLACE = "unknown place {name!r} (see: taizhang place NAME)"
+AMBIGUOUS_PLACE = "ambiguous place {name!r}: {candidates} (give the code or the full name)"
+NO_ACTOR = "unknown place {name!r} and no entry has that actor (see: taizhang place NAME)"
 NOT_ONE_OF = "{name} must be one of {allowed}, not {value!r}"
 BAD_SPAN = "span [{start}, {end}) is not inside the {chars:,}-character text"
 NEEDS_FIELD = "a pledge needs {name}"
-NO_NORM_UNIT = "unknown unit {unit!r}: give norm_value and norm_unit too"

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from taizhang.document import PLEDGE_FIELDS
-from taizhang.ledger.errors import BAD_SUFFIX, BAD_XLSX, NO_FILE, NOT_A_LIST, NOT_JSON, LedgerError
+from taizhang.errors import SourceError
+from taizhang.ledger.errors import BAD_SUFFIX, BAD_XLSX, CANNOT_READ, NO_FILE, NOT_A_LIST, NOT_JSON, LedgerError
+from taizhang.source.decode import decode
 
 ENTRY_FIELDS = ("entry_id", "status", "status_reason", "conflict", "conflict_reason", "sources", "mention_count")
 PLACE_FIELDS = ("place_code", "place", "metric_key", "outcome", "key")
@@ -26,7 +28,7 @@ FORMATS = ("csv", "xlsx", "json")
 _WIDTHS = {"quote": 48, "status_reason": 40, "conflict_reason": 40, "metric": 24, "sources": 32, "outcome": 32, "source": 30}  # fmt: skip
 
 
-def _cell(value: Any) -> Any:
+def cell(value: Any) -> Any:
     """A value as a spreadsheet cell: lists as '; '-joined text, everything else as is."""
     if isinstance(value, list):
         return "; ".join(json.dumps(v, ensure_ascii=False) if isinstance(v, list) else str(v) for v in value)
@@ -38,7 +40,7 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({name: _cell(row[name]) for name in COLUMNS})
+        writer.writerow({name: cell(row[name]) for name in COLUMNS})
     return buffer.getvalue()
 
 
@@ -59,10 +61,10 @@ def to_xlsx(rows: list[dict[str, Any]], mentions: list[dict[str, Any]], path: Pa
         sheet.title = title
         sheet.append(list(columns))
         for record in records:
-            sheet.append([_cell(record[name]) for name in columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(vertical="top")
+            sheet.append([cell(record[name]) for name in columns])
+        for heading in sheet[1]:
+            heading.font = Font(bold=True)
+            heading.alignment = Alignment(vertical="top")
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
         for index, name in enumerate(columns, start=1):
@@ -71,29 +73,42 @@ def to_xlsx(rows: list[dict[str, Any]], mentions: list[dict[str, Any]], path: Pa
 
 
 def read_table(path: Path) -> list[dict[str, Any]]:
-    """Rows of a .csv (UTF-8, with or without BOM), .xlsx (first sheet) or .json (a list of objects)."""
-    if not path.is_file():
+    """Rows of a .csv, .xlsx (first sheet) or .json (a list of objects).
+
+    CSV and JSON text may be in any encoding ingest reads (UTF-8 with or without BOM, GB18030 as
+    Excel saves on Chinese Windows, Big5, UTF-16); a file that is none of them is refused by name.
+    """
+    if not path.exists():
         raise LedgerError(NO_FILE.format(path=path))
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json", ".xlsx"):
+        raise LedgerError(BAD_SUFFIX.format(path=path))
+    if suffix in (".csv", ".json"):
+        try:
+            text, _ = decode(path.read_bytes(), str(path))
+        except OSError as error:
+            raise LedgerError(CANNOT_READ.format(path=path, reason=error.strerror or error)) from None
+        except SourceError as error:
+            raise LedgerError(str(error)) from None
     if suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return [dict(row) for row in csv.DictReader(handle)]
+        try:
+            return [dict(row) for row in csv.DictReader(io.StringIO(text, newline=""))]
+        except csv.Error as error:
+            raise LedgerError(CANNOT_READ.format(path=path, reason=error)) from None
     if suffix == ".json":
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
             raise LedgerError(NOT_JSON.format(path=path, error=error)) from None
         if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
             raise LedgerError(NOT_A_LIST.format(path=path))
         return data
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    from openpyxl import load_workbook
 
-        try:
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        except Exception as error:  # openpyxl raises zipfile, KeyError and its own errors for a bad file
-            raise LedgerError(BAD_XLSX.format(path=path, error=error)) from None
-        lines = sheet.iter_rows(values_only=True)
-        header = [str(h) if h is not None else "" for h in next(lines, ())]
-        return [dict(zip(header, line)) for line in lines if any(v is not None for v in line)]
-    raise LedgerError(BAD_SUFFIX.format(path=path))
+    try:
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    except Exception as error:  # openpyxl raises zipfile, KeyError and its own errors for a bad file
+        raise LedgerError(BAD_XLSX.format(path=path, error=error)) from None
+    lines = sheet.iter_rows(values_only=True)
+    header = [str(h) if h is not None else "" for h in next(lines, ())]
+    return [dict(zip(header, line)) for line in lines if any(v is not None for v in line)]

@@ -114,6 +114,23 @@ def resolve(name: str | None, within: str | None = None) -> Place | None:
     return None
 
 
+def candidates(name: str | None) -> list[Place]:
+    """Every place ``name`` may mean (several for a shared short name like 朝阳区), or its code's place."""
+    if not name:
+        return []
+    name = name.strip()
+    if name in _table().by_code:
+        return [_table().by_code[name]]
+    found = resolve(name)
+    return [found] if found is not None else list(_table().by_name.get(name, []))
+
+
+def describe(place: Place) -> str:
+    """A place with the places above it, as a reader tells namesakes apart: 吉林省长春市朝阳区."""
+    names = [p.name for p in reversed(lineage(place.code)) if p.level > 0] if place.code else [place.name]
+    return "".join(dict.fromkeys(names))  # a municipality is its own province and prefecture: 北京市 once
+
+
 def ancestors(place: Place) -> list[str]:
     """The codes of the places enclosing ``place``, nearest first, ending with the country."""
     chain = []
@@ -126,8 +143,8 @@ def ancestors(place: Place) -> list[str]:
 
 
 def lineage(name: str | None) -> list[Place]:
-    """``name``'s place and the places above it (崂山区, 青岛市, 山东省, 全国); empty when unresolved."""
-    found = resolve(name)
-    if found is None:
+    """``name``'s place (or a 6-digit code's) and the places above it (崂山区, 青岛市, 山东省, 全国); empty when unresolved."""
+    found = candidates(name)
+    if len(found) != 1:
         return []
-    return [found, *(_table().by_code[code] for code in ancestors(found))]
+    return [found[0], *(_table().by_code[code] for code in ancestors(found[0]))]

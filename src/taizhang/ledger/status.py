@@ -3,7 +3,7 @@
 The rules, in order:
 
 1. An entry is **due** once ``as_of`` is after 31 December of its deadline year. An entry with no
-   deadline is never due.
+   deadline is never due. A deadline outside ``YEARS`` (a misread 99999) cannot be judged: **无法核实**.
 2. The outcomes it is judged on are those for its deadline year (the latest recorded wins); with
    no deadline, the latest year's. An outcome is **comparable** when its normalised unit is the
    entry's (a growth target in % is not judged on an amount in CNY).
@@ -36,6 +36,8 @@ STATUSES = {
     MISSED: "missed", UNVERIFIABLE: "no comparable outcome",
 }  # fmt: skip
 
+# The years a deadline or an outcome can be: a figure outside them is a misreading or a typo.
+YEARS = range(1900, 2101)
 DEFAULT_MARGIN = 0.1
 DEFAULT_TOLERANCE = 0.1
 # The miss of a strict comparator met with equality: not met, and as small as a miss can be.
@@ -116,6 +118,8 @@ def _scale(value: float) -> float:
 
 def judge(target: Target, outcomes: list[Result], as_of: date, rules: Rules = Rules()) -> Verdict:
     """The status of ``target`` on ``as_of`` given every outcome reported for its actor and metric."""
+    if target.deadline is not None and target.deadline not in YEARS:
+        return Verdict(UNVERIFIABLE, f"期限 {target.deadline} 不是可能的年份 deadline is not a plausible year ({YEARS.start}–{YEARS.stop - 1})")
     due = target.deadline is not None and as_of > date(target.deadline, 12, 31)
     if target.deadline is not None:
         relevant = [o for o in outcomes if o.year == target.deadline]

@@ -67,6 +67,9 @@ class MentionRow(Base):
     """One place a source states an entry's commitment, with that source's own figures."""
 
     __tablename__ = "ledger_mentions"
+    # `ledger --source NAME` picks entries by their mentions' source: with entry_id in the index the
+    # lookup never reads the table (see migration 0005).
+    __table_args__ = (Index("ix_ledger_mentions_source", "source", "entry_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id", ondelete="CASCADE"), index=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from taizhang.repair import conflicts, duplicates, fragments
+from taizhang.repair import conflicts, duplicates, fragments, ngrams
 from taizhang.repair.model import Change, Paragraph, Piece, Repair, Section, Segment, Unit
 from taizhang.repair.rules import Rules, load
 from taizhang.repair.speakers import Speakers
@@ -76,8 +76,9 @@ def _change(kind: str, indexes: list[int], paras: list[Paragraph], detail: str, 
 
 
 class _Repairer:
-    def __init__(self, text: str, source: str, rules: Rules) -> None:
+    def __init__(self, text: str, source: str, rules: Rules, lang: str = "zh") -> None:
         self.text = text
+        self.lang = lang
         self.source = source
         self.rules = rules
         self.paras = paragraphs(text)
@@ -104,7 +105,17 @@ class _Repairer:
             and not is_enumerated(p.text, self.rules)
             and p.text[0] not in self.rules.text["opening_marks"]
         ]
-        joins = {j.head: j for j in fragments.find_joins(heads, tails, self.rules)}
+        model = None
+        if heads:  # the n-gram table is read only for a document with a cut to mend
+            model = ngrams.Model([ngrams.background(self.lang), ngrams.count(p.text for p in paras)])
+        # A head followed by a short unpunctuated line most likely runs on through it (a link or a
+        # term the page set on a line of its own): reading on elsewhere is no evidence for it.
+        runs_on = {
+            p.index
+            for p in paras[:-1]
+            if kinds[p.index + 1] in ("heading", "title") and not is_enumerated(paras[p.index + 1].text, self.rules)
+        }
+        joins = {j.head: j for j in fragments.find_joins(heads, tails, self.rules, model, runs_on)}
         joined_tails = {j.tail for j in joins.values()}
         for p in paras:
             if p.index in joined_tails:
@@ -380,4 +391,4 @@ def repair(text: str, source: str = "", lang: str = "zh") -> Repair:
     >>> [(c.kind, c.paragraphs) for c in r.changes], r.repaired_text
     ([('remove_duplicate', (0, 1))], '崂山区将打造虚拟现实产业链,推动创新企业集聚。')
     """
-    return _Repairer(text, source, load(lang)).run()
+    return _Repairer(text, source, load(lang), lang).run()

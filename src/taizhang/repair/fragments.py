@@ -7,7 +7,12 @@ on evidence that the break runs through one sentence:
   segmentation log-probability when the two sides are read together;
 - a number spans the break (突破1|500亿元);
 - a clause completes in parallel with the list it ends (…专精特新企业达到500家、独角兽企业|达到13家:
-  the tail supplies the verb-number-measure the item before had).
+  the tail supplies the verb-number-measure the item before had);
+- the text reads on: a character n-gram model (:mod:`~taizhang.repair.ngrams`) finds the tail's
+  first characters much likelier after the head than at the opening of a paragraph, which is
+  what catches a cut between two words (西承东|联桥头堡, 提速降费|，发展). A tail opening on a
+  mark or particle no paragraph opens on (，的、) adds to that evidence, and so does sharing
+  the head's vocabulary: the two halves of one paragraph talk about the same things.
 
 Without such evidence the head is reported as truncated, and a paragraph that cannot start a
 sentence as an orphan tail; neither is changed.
@@ -16,12 +21,20 @@ sentence as an orphan tail; neither is changed.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from taizhang.repair.ngrams import Model
 from taizhang.repair.rules import Rules
-from taizhang.repair.text import first_clause, last_clause, tagged, word_across
+from taizhang.repair.text import (
+    cjk_count,
+    first_clause,
+    last_clause,
+    tagged,
+    word_across,
+)
 
 WINDOW = 6  # characters each side of a break given to the segmenter
 MAX_TAIL_CLAUSE = 12  # a completing clause is short: a verb, a number, a measure word
@@ -88,18 +101,58 @@ def score(head: str, tail: str, rules: Rules) -> tuple[float, str]:
     return 0.0, ""
 
 
-def find_joins(heads: list[tuple[int, str]], tails: list[tuple[int, str]], rules: Rules) -> list[Join]:
+def reads_on(head: str, tail: str, rules: Rules, model: Model) -> float:
+    """How much better ``tail`` reads as ``head``'s sequel than as a paragraph of its own: the
+    n-gram log-likelihood ratio of its first characters, plus a bonus when it opens on a mark or
+    particle that cannot open a sentence, plus the share of character bigrams the two have in
+    common. Only Chinese text is read (page residue such as a lone "。" follows anything)."""
+    chars = rules.text["join_read_chars"]
+    if not cjk_count(tail[:chars]) or cjk_count(head) < rules.text["join_read_min_head"]:
+        return 0.0  # too little of a sentence before the cut to read on from (习　近　平, 据)
+    bonus = rules.text["join_starter_bonus"] if tail[0] in rules.text["tail_starters"] else 0.0
+    return model.reads_on(head, tail, chars) + bonus + rules.text["join_topic_weight"] * _shared(head, tail)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1) if cjk_count(text[i : i + 2]) == 2}
+
+
+def _shared(a: str, b: str) -> float:
+    """Cosine of the Chinese character bigrams of two texts, as sets: 0 (nothing in common) to 1."""
+    ga, gb = _bigrams(a), _bigrams(b)
+    return len(ga & gb) / math.sqrt(len(ga) * len(gb)) if ga and gb else 0.0
+
+
+def find_joins(
+    heads: list[tuple[int, str]],
+    tails: list[tuple[int, str]],
+    rules: Rules,
+    model: Model | None = None,
+    unread: frozenset[int] | set[int] = frozenset(),
+) -> list[Join]:
     """Best head–tail pairs, each head and tail used once, strongest evidence first, ties to the
     nearest. A tail is looked for only after its head, within ``join_max_distance`` paragraphs:
     a scraper pushes a cut tail down the page, and looking both ways doubles the chance of a word
-    spanning a false break (攻坚行|省党代会). ``tails`` must be in paragraph order."""
+    spanning a false break (攻坚行|省党代会). ``tails`` must be in paragraph order. Without a
+    ``model``, and for the heads in ``unread``, only the word, number and clause evidence counts."""
     reach = rules.text["join_max_distance"]
+    need = rules.text["join_min_reading"]
     tail_at = [t for t, _ in tails]
     candidates = []
     for h, head in heads:
         for t, tail in tails[bisect.bisect_right(tail_at, h) : bisect.bisect_right(tail_at, h + reach)]:
             s, reason = score(head, tail, rules)
+            reading = reads_on(head, tail, rules, model) if model is not None and h not in unread else 0.0
+            if s <= 0 and reading >= need:
+                s, reason = reading, f"the text reads on across the break (n-gram evidence {reading:.1f})"
+            elif s > 0:
+                # Among tails with a word across the break, the one that also reads on; the word
+                # alone stays enough (a number or a list item may read badly to the model).
+                s += max(reading, 0.0)
             if s > 0:
+                # A scraper's line split leaves the tail on the next line; a moved tail competes
+                # for its head with that much less.
+                s += rules.text["join_next_line_bonus"] if t == h + 1 else 0.0
                 candidates.append((-s, t - h, h, t, reason))
     joins, used_heads, used_tails = [], set(), set()
     for neg, _, h, t, reason in sorted(candidates):

@@ -9,7 +9,6 @@ import unicodedata
 from functools import cache, lru_cache
 
 import jieba
-import jieba.posseg
 
 from taizhang.repair.model import Paragraph
 from taizhang.repair.rules import Rules
@@ -59,6 +58,10 @@ def _tokenizer() -> jieba.Tokenizer:
 
 @cache
 def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
+    # Imported here: jieba.posseg loads its HMM tables on import (about 0.4 s), and only a cut
+    # list or an orphan tail ever needs part-of-speech tags.
+    import jieba.posseg
+
     return jieba.posseg.POSTokenizer(_tokenizer())
 
 

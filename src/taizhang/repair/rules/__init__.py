@@ -34,6 +34,8 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "quote_open": str, "quote_close": str, "heading_max_chars": int, "duplicate_min_chars": int,
         "near_ratio": (int, float), "containment_ratio": (int, float), "containment_min_chars": int,
         "overlap_min_chars": int, "join_max_distance": int, "join_min_gain": (int, float),
+        "join_read_chars": int, "join_min_reading": (int, float), "join_starter_bonus": (int, float),
+        "join_read_min_head": int, "join_next_line_bonus": (int, float), "join_topic_weight": (int, float),
         "ordinal_pattern": str, "ordinal_bodies": list,
     },
     "surnames": {"compound": list, "single": str},
