@@ -10,7 +10,6 @@ stored pledges made by another version are redone.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -19,22 +18,13 @@ from taizhang import __version__
 from taizhang.document import Document, Pledge
 from taizhang.extract import Extraction, extract
 from taizhang.repair import Repair, repair
+from taizhang.versioning import code_digest
 
 _STAGE_PACKAGES = [Path(__file__).parent / "extract", Path(__file__).parent / "repair"]
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 
-def _extractor_version() -> str:
-    digest = hashlib.sha256()
-    for package in _STAGE_PACKAGES:
-        for path in sorted(package.rglob("*")):
-            if path.suffix in (".py", ".yaml"):
-                digest.update(path.relative_to(package.parent).as_posix().encode())
-                digest.update(path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:10]}"
-
-
-EXTRACTOR = _extractor_version()
+EXTRACTOR = f"{__version__}+{code_digest(*_STAGE_PACKAGES)[:10]}"
 
 
 def analyse(document: Document, year: int | None = None) -> Extraction:

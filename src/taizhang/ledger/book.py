@@ -83,6 +83,7 @@ from taizhang.ledger.units import normalise
 from taizhang.source.decode import decode
 from taizhang.storage import SourceInfo, Store
 from taizhang.storage.tables import PledgeRow, SourceRow
+from taizhang.versioning import code_digest
 
 OUTCOME_COLUMNS = ("actor", "metric", "year", "value", "unit")
 # Why an export column other than the editable fields does not come back in as a correction.
@@ -700,15 +701,10 @@ class Ledger:
 
 
 @cache
+@cache  # the files do not change while a process runs
 def _rules_version() -> str:
     """A digest of the ledger's code and data (places, metrics): a new version rebuilds the ledger."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".tsv"):
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return code_digest(Path(__file__).parent)
 
 
 def _year(iso: str | None) -> int | None:
