@@ -122,3 +122,12 @@ def test_reasons_name_the_figures() -> None:
     verdict = judge(Target(">", 1.5e11, "CNY", 2026), [Result(1, 2026, 1.3e11, "CNY")], AFTER, RULES)
     assert verdict.status == MISSED
     assert "1.3e+11 CNY (2026)" in verdict.reason and "> 1.5e+11 CNY" in verdict.reason and "13.3%" in verdict.reason
+
+
+def test_outcome_units_normalise_exactly_as_pledges_do() -> None:
+    from taizhang.extract import extract
+    from taizhang.ledger.units import normalise
+
+    pledge = extract("今年财政收入达到1.1亿元。", "x.txt", 2024).pledges[0]
+    assert normalise(1.1, "亿元") == (pledge.norm_value, pledge.norm_unit) == (110000000.0, "CNY")
+    assert normalise(4.06, "万亿元") == (4.06e12, "CNY")

@@ -7,16 +7,18 @@ The unit table is the extractor's (``taizhang.extract.rules``: ``units.yaml``), 
 from __future__ import annotations
 
 from taizhang.extract import rules
+from taizhang.extract.numbers import scale
 
 
 def normalise(value: float, unit: str) -> tuple[float, str] | None:
     """``(norm_value, norm_unit)`` for ``value`` written in ``unit`` (亿元, 万人, %), or None if unknown."""
     unit = unit.strip()
     units, multipliers = rules.units(), rules.multipliers()
+    # scale() rounds as the extractor does, so 1.1亿元 is 110000000.0 on both sides, not …00000001.
     if unit in units:
-        return value * units[unit].factor, units[unit].norm
+        return scale(value, units[unit].factor), units[unit].norm
     for multiplier in sorted(multipliers, key=len, reverse=True):
         base = unit[len(multiplier) :]
         if unit.startswith(multiplier) and base in units:
-            return value * multipliers[multiplier] * units[base].factor, units[base].norm
+            return scale(value, scale(units[base].factor, multipliers[multiplier])), units[base].norm
     return None
