@@ -9,7 +9,7 @@ import yaml
 
 from taizhang.repair import find_reprints, ngrams, render, repair
 from taizhang.repair import rules as rules_module
-from taizhang.repair.fragments import is_orphan_tail, overlap, reads_on, score
+from taizhang.repair.fragments import _clear_best, is_orphan_tail, overlap, reads_on, score
 from taizhang.repair.rules import load
 from taizhang.repair.text import normalise, paragraphs
 
@@ -66,6 +66,18 @@ def test_the_tail_that_reads_on_is_joined_past_one_that_does_not():
     result = repair(text)
     assert [(c.kind, c.paragraphs) for c in result.changes] == [("join_fragment", (1, 3))]
     assert "提速降费，发展" in result.repaired_text
+
+
+@pytest.mark.parametrize(("readings", "joins"), [
+    ({(1, 3): 3.0, (1, 5): -2.0}, [(1, 3)]),  # weak reading, but no other tail comes close
+    ({(1, 3): 3.0, (1, 5): 0.5}, []),  # two tails read on about as well
+    ({(1, 3): 3.0, (2, 3): -1.5}, [(1, 3)]),  # the tail reads on from one head far better
+    ({(1, 3): 5.0, (2, 3): 4.0}, []),  # one tail, two heads it reads on from about as well
+    ({(1, 3): 0.5}, []),  # too weak even alone
+    ({(1, 3): 3.0, (1, 5): -2.0, (2, 5): 4.0, (2, 3): -3.0}, [(1, 3), (2, 5)]),
+])  # fmt: skip
+def test_leftover_heads_and_tails_join_only_as_each_others_clear_best(readings, joins):
+    assert [(j.head, j.tail) for j in _clear_best(readings, RULES)] == joins
 
 
 def test_a_head_followed_by_a_short_unpunctuated_line_is_not_joined_by_reading():

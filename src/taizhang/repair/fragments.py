@@ -12,7 +12,8 @@ on evidence that the break runs through one sentence:
   first characters much likelier after the head than at the opening of a paragraph, which is
   what catches a cut between two words (西承东|联桥头堡, 提速降费|，发展). A tail opening on a
   mark or particle no paragraph opens on (，的、) adds to that evidence, and so does sharing
-  the head's vocabulary: the two halves of one paragraph talk about the same things.
+  the head's vocabulary: the two halves of one paragraph talk about the same things. Weaker
+  reading is enough for a head and a tail left over that are each other's clear best.
 
 Without such evidence the head is reported as truncated, and a paragraph that cannot start a
 sentence as an orphan tail; neither is changed.
@@ -134,15 +135,19 @@ def find_joins(
     nearest. A tail is looked for only after its head, within ``join_max_distance`` paragraphs:
     a scraper pushes a cut tail down the page, and looking both ways doubles the chance of a word
     spanning a false break (攻坚行|省党代会). ``tails`` must be in paragraph order. Without a
-    ``model``, and for the heads in ``unread``, only the word, number and clause evidence counts."""
+    ``model``, and for the heads in ``unread``, only the word, number and clause evidence counts.
+    The heads and tails left over are then paired where each is the other's clear best."""
     reach = rules.text["join_max_distance"]
     need = rules.text["join_min_reading"]
     tail_at = [t for t, _ in tails]
-    candidates = []
+    candidates, readings = [], {}
     for h, head in heads:
         for t, tail in tails[bisect.bisect_right(tail_at, h) : bisect.bisect_right(tail_at, h + reach)]:
             s, reason = score(head, tail, rules)
-            reading = reads_on(head, tail, rules, model) if model is not None and h not in unread else 0.0
+            read = model is not None and h not in unread
+            reading = reads_on(head, tail, rules, model) if read else 0.0
+            if read:
+                readings[h, t] = reading
             if s <= 0 and reading >= need:
                 s, reason = reading, f"the text reads on across the break (n-gram evidence {reading:.1f})"
             elif s > 0:
@@ -161,6 +166,29 @@ def find_joins(
         used_heads.add(h)
         used_tails.add(t)
         joins.append(Join(h, t, -neg, reason))
+    left = {(h, t): r for (h, t), r in readings.items() if h not in used_heads and t not in used_tails | used_heads}
+    return joins + _clear_best(left, rules)
+
+
+def _clear_best(readings: dict[tuple[int, int], float], rules: Rules) -> list[Join]:
+    """Joins among the heads and tails left unjoined (``readings`` of their pairs): a head and a
+    tail are joined on weaker reading when each is the other's clear best, by
+    ``join_unique_margin`` over every other pair either of them is in. In a document with a few
+    cuts the true tail reads on from its head better than anything else does, even where its
+    reading alone would be too weak (…体现了“经济大省挑大梁”的|担当。)."""
+    low, margin = rules.text["join_unique_min_reading"], rules.text["join_unique_margin"]
+    by_head: dict[int, list[tuple[float, int]]] = {}
+    by_tail: dict[int, list[tuple[float, int]]] = {}
+    for (h, t), r in readings.items():
+        by_head.setdefault(h, []).append((r, t))
+        by_tail.setdefault(t, []).append((r, h))
+    joins = []
+    for h, options in by_head.items():
+        best, t = max(options)
+        rivals = [r for r, u in options if u != t] + [r for r, g in by_tail[t] if g != h]
+        if best >= low and all(best - r >= margin for r in rivals):
+            reason = f"the text reads on across the break as from no other head (n-gram evidence {best:.1f})"
+            joins.append(Join(h, t, best, reason))
     return joins
 
 

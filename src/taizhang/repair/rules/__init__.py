@@ -36,6 +36,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "overlap_min_chars": int, "join_max_distance": int, "join_min_gain": (int, float),
         "join_read_chars": int, "join_min_reading": (int, float), "join_starter_bonus": (int, float),
         "join_read_min_head": int, "join_next_line_bonus": (int, float), "join_topic_weight": (int, float),
+        "join_unique_min_reading": (int, float), "join_unique_margin": (int, float),
         "ordinal_pattern": str, "ordinal_bodies": list,
     },
     "surnames": {"compound": list, "single": str},
