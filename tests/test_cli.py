@@ -159,3 +159,30 @@ def test_eval_with_unreadable_gold_fails_cleanly(tmp_path: Path) -> None:
     gold.write_text("{not json\n", encoding="utf-8")
     result = run("eval", "--gold", str(gold), str(SEED))
     assert result.exit_code == 1 and f"{gold}:1: not JSON" in result.stderr
+
+
+def test_repair_of_a_pipe_is_refused_instead_of_read_forever(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = run("repair", str(fifo))
+    assert result.exit_code == 1 and "not a regular file" in result.stderr
+
+
+def test_ledger_commands_refuse_a_database_that_does_not_exist(tmp_path: Path) -> None:
+    for command in (["ledger"], ["entry", "1"], ["correct", "list"]):
+        result = run(*command, "--db", str(tmp_path / "gone.db"))
+        assert result.exit_code == 1 and "no database at" in result.stderr, command
+    assert not (tmp_path / "gone.db").exists()
+
+
+def test_a_full_disk_is_one_error_line(tmp_path: Path) -> None:
+    """The real entry point writing to /dev/full: the failure to write is reported, not a traceback."""
+    db = str(tmp_path / "t.db")
+    run("ingest", str(SEED), "--db", db)
+    taizhang = Path(sys.executable).parent / "taizhang"
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([str(taizhang), "show", "1", "--db", db], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cannot write output" in result.stderr

@@ -21,3 +21,6 @@ def main() -> None:
     except TaizhangError as error:  # a user's problem that slipped past a command: still no traceback
         err.print(f"[red]错误 error:[/red] {error}", highlight=False)
         sys.exit(1)
+    except OSError as error:  # the output could not be written: a full disk, a closed terminal
+        err.print(f"[red]错误 error:[/red] cannot write output: {error.strerror or error}", highlight=False)
+        sys.exit(1)

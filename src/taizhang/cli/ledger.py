@@ -87,7 +87,8 @@ def _as_of(text: str | None) -> date:
 def opened_ledger(db: str | None, as_of: str | None = None, margin: float = DEFAULT_MARGIN, tolerance: float = DEFAULT_TOLERANCE) -> Iterator[Ledger]:  # fmt: skip
     """The ledger for a command; its errors (unknown entry, bad file) become one error line and exit 1."""
     when = _as_of(as_of)
-    with opened_store(db) as store:
+    # Every ledger command works on what was ingested: a mistyped path is an error, not a new database.
+    with opened_store(db, must_exist=True) as store:
         try:
             yield Ledger(store, as_of=when, rules=Rules(margin=margin, tolerance=tolerance))
         except BatchError as error:

@@ -124,7 +124,7 @@ def show(
 def dedup(
     db: DbOption = None,
     threshold: Annotated[
-        float, typer.Option("--threshold", min=0.1, max=1.0, help="Estimated share of shared 4-character shingles that makes two texts one article")
+        float, typer.Option("--threshold", min=0.1, max=0.95, help="Estimated share of shared 4-character shingles that makes two texts one article")
     ] = DEFAULT_THRESHOLD,
 ) -> None:
     """转载去重 Find stored sources that reprint the same article (MinHash LSH) and link them to the first.

@@ -85,6 +85,9 @@ def place(code: str) -> Place | None:
     return _table().by_code.get(code)
 
 
+MAX_CHAIN_CHARS = 40  # 内蒙古自治区呼伦贝尔市海拉尔区 is 14; a full chain stays well under this
+
+
 def resolve(name: str | None, within: str | None = None) -> Place | None:
     """The place a text means by ``name``, or None when it is unknown or ambiguous.
 
@@ -96,22 +99,33 @@ def resolve(name: str | None, within: str | None = None) -> Place | None:
     if not name:
         return None
     name = name.strip()
-    candidates = _table().by_name.get(name)
-    if candidates:
-        if within:
-            candidates = [c for c in candidates if within in ancestors(c)]
-        if len(candidates) == 1:
-            return candidates[0]
-        top = min((c.level for c in candidates), default=None)
-        highest = [c for c in candidates if c.level == top]
-        return highest[0] if len(highest) == 1 else None
+    if len(name) > MAX_CHAIN_CHARS:  # no place name is this long; chains are tried cut by cut below
+        return None
+    found = _by_name(name, within)
+    if found is not None:
+        return found
+    # A chain (青岛市崂山区): a head that is itself one place's name, the rest resolved within it.
+    # Only the tail recurses, so a long name costs one pass per cut, not one per way of cutting it.
     for cut in range(2, len(name) - 1):
-        head = resolve(name[:cut], within)
+        head = _by_name(name[:cut], within)
         if head is not None and head.code:
             tail = resolve(name[cut:], head.code)
             if tail is not None:
                 return tail
     return None
+
+
+def _by_name(name: str, within: str | None) -> Place | None:
+    candidates = _table().by_name.get(name)
+    if not candidates:
+        return None
+    if within:
+        candidates = [c for c in candidates if within in ancestors(c)]
+    if len(candidates) == 1:
+        return candidates[0]
+    top = min((c.level for c in candidates), default=None)
+    highest = [c for c in candidates if c.level == top]
+    return highest[0] if len(highest) == 1 else None
 
 
 def candidates(name: str | None) -> list[Place]:

@@ -98,6 +98,8 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
     where = str(path)
     if path.is_dir():
         raise SourceError(where, errors.IS_FOLDER)
+    if path.exists() and not path.is_file():  # a pipe or device never ends: its size says nothing
+        raise SourceError(where, errors.NOT_REGULAR)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         supported = ", ".join(SUPPORTED_SUFFIXES)
