@@ -32,7 +32,7 @@ from taizhang.document import Pledge
 from taizhang.ledger import Filters, Ledger
 from taizhang.ledger.corrections import Mention
 from taizhang.ledger.metrics import metric_key
-from taizhang.ledger.places import DATA, resolve
+from taizhang.places import DATA, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = [ROOT / "tests" / "fixtures" / "seed.pledges.jsonl", ROOT / "tests" / "gold" / "pledges.jsonl"]

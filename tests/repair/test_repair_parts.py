@@ -173,6 +173,29 @@ def test_paragraph_naming_another_speaker_moves_to_them():
     assert result.section_of(4).official == "张元升"
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "owner"),
+    [
+        # a place in a speaker's region (the gazetteer's 宁波 in 浙江省) is evidence for them
+        ("支持宁波舟山港建设世界一流强港,打造国际航运中心。", "王建国"),
+        # the level a paragraph calls its own, when only one speaker's region is of that level
+        ("全区实施工业重点项目38个,工业固定资产投资完成93.1亿元。", "李明"),
+        # 全区 inside 健全|区域 is no level word; two levels named at once say nothing
+        ("健全区域碳排放预算管理和目标考核机制,严把新上项目碳排放关。", None),
+        ("全省全区一盘棋,统筹推进重点项目建设。", None),
+    ],
+)
+def test_a_paragraph_without_names_goes_by_places_in_a_region_or_its_level(paragraph, owner):
+    text = (
+        "省人大代表、浙江省委书记王建国:\n浙江将大力发展数字经济,推进共同富裕示范区建设。\n"
+        "省人大代表、海拉尔区委书记李明:\n海拉尔区将加快城乡发展一体化,建设美丽海拉尔。\n"
+        "省人大代表、四川省委书记张华:\n四川将推动成渝地区双城经济圈建设走深走实。\n"
+        f"{paragraph}\n"
+    )
+    moves = [c for c in repair(text).changes if c.kind == "move"]
+    assert [(c.paragraphs, c.values[1]) for c in moves] == ([((6,), owner)] if owner else [])
+
+
 def test_a_paragraph_mentioning_its_own_and_another_region_stays():
     text = (
         "省党代表、崂山区委书记张元升:\n崂山区将打造虚拟现实产业链,推动创新企业集聚。\n"

@@ -19,7 +19,7 @@ from rich.table import Table
 from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
 from taizhang.ledger import Filters, Ledger, LedgerError, Outcome, Rules, export
 from taizhang.ledger.errors import BatchError
-from taizhang.ledger.places import LEVELS, candidates, describe, lineage
+from taizhang.places import LEVELS, candidates, describe, lineage
 from taizhang.ledger.status import DEFAULT_MARGIN, DEFAULT_TOLERANCE, MET, MISSED, PARTLY_MET, STATUSES, YEARS
 from taizhang.storage import MAX_ID
 

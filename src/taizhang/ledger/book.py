@@ -76,7 +76,7 @@ from taizhang.ledger.errors import (
 )
 from taizhang.ledger.merge import Entry, build_entries, place_key
 from taizhang.ledger.metrics import metric_key
-from taizhang.ledger.places import candidates, describe, lineage, resolve
+from taizhang.places import candidates, describe, lineage, resolve
 from taizhang.ledger.status import STATUSES, YEARS, Result, Rules, Target, Verdict, judge
 from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow, OutcomeRow, StatusChangeRow
 from taizhang.ledger.units import normalise

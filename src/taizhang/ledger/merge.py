@@ -21,7 +21,7 @@ from itertools import combinations
 
 from taizhang.ledger.corrections import Anchor, Mention
 from taizhang.ledger.metrics import metric_key
-from taizhang.ledger.places import Place, resolve
+from taizhang.places import Place, resolve
 from taizhang.ledger.units import normalise
 
 

@@ -174,7 +174,7 @@ class _Repairer:
                 pass  # a header's subtitle is the header's
             elif current is not None and len(self.speakers.list) > 1:
                 # Text before the first speaker is the article's own voice and stays there.
-                ev = self.speakers.evidence(unit.text)
+                ev = self.speakers.evidence(unit.text) or self.speakers.level_evidence(unit.text)
                 self.evidence[unit.first] = ev
                 if ev and not ev[current]:
                     ranked = ev.most_common(2)

@@ -3,7 +3,8 @@
 A header line is a title chain ending in a name and a colon ("省党代表、市北区委书记高健:").
 A speaker without a header is one introduced in running text with a title that names a region
 ("省党代表、李沧区委书记张友玉表示"). Evidence that a paragraph is someone's: their name next to a
-title or a speech verb, or their region (崂山区, its stem 崂山, or a distinctive suffix 新区).
+title or a speech verb, their region (崂山区, its stem 崂山, or a distinctive suffix 新区) or a place
+in it (杭州 for 浙江省, from the gazetteer); failing those, the level it calls its own (全区, 我省).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from taizhang import places
 from taizhang.repair.model import Paragraph
 from taizhang.repair.rules import Rules, alternation
 from taizhang.repair.text import words
@@ -134,7 +136,9 @@ class Speakers:
         self.list = sorted(by_name.values(), key=lambda s: s.start)
 
     def _alias(self) -> None:
-        """Give each speaker the ways their region is written, dropping any two speakers share."""
+        """Give each speaker the ways their region is written, then the places in it, dropping
+        any two speakers share. A speaker's own region wins over a place in another's (崂山区 is
+        its secretary's even beside 青岛市's)."""
         suffixes = sorted(self.rules.regions["suffixes"], key=len, reverse=True)
         claims: dict[str, set[str]] = {}
         for s in self.list:
@@ -149,8 +153,16 @@ class Speakers:
                 forms.add(suffix)
             for form in forms:
                 claims.setdefault(form, set()).add(s.official)
+        within: dict[str, set[str]] = {}
         for s in self.list:
-            s.aliases = sorted((f for f, who in claims.items() if who == {s.official}), key=len, reverse=True)
+            for form in places.inside(s.region) if s.region else ():
+                if form not in claims:
+                    within.setdefault(form, set()).add(s.official)
+        for s in self.list:
+            s.aliases = sorted(
+                (f for table in (claims, within) for f, who in table.items() if who == {s.official}),
+                key=len, reverse=True,
+            )  # fmt: skip
 
     # -- evidence --------------------------------------------------------------------------
     @cached_property
@@ -188,3 +200,26 @@ class Speakers:
                         found[owner[alias]] += REGION_WEIGHT
                     at = text.find(alias, at + 1)
         return found
+
+    @cached_property
+    def _by_level(self) -> dict[str, list[str]]:
+        """Speakers by the last character of their region's name: its level (区, 市, 省)."""
+        found: dict[str, list[str]] = {}
+        for s in self.list:
+            if s.region:
+                found.setdefault(s.region[-1], []).append(s.official)
+        return found
+
+    def level_evidence(self, text: str) -> Counter[str]:
+        """The speaker whose region is of the one level ``text`` calls its own (全区 → 海拉尔区
+        among provinces), when exactly one speaker's region is of that level; else nothing."""
+        prefixes = self.rules.regions["own_region_words"]
+        at = [i for i in range(len(text) - 1) if text[i] in prefixes and text[i + 1] in self._by_level]
+        if not at:
+            return Counter()
+        bounds = _word_bounds(text)  # 全区 as a word, not inside 健全|区域
+        levels = {text[i + 1] for i in at if i in bounds and i + 2 in bounds}
+        if len(levels) != 1:
+            return Counter()
+        speakers = self._by_level[levels.pop()]
+        return Counter({speakers[0]: REGION_WEIGHT}) if len(speakers) == 1 else Counter()

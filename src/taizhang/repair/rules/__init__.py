@@ -26,7 +26,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "regions": {
         "suffixes": list, "organs": list, "stem_min_chars": int, "name_min_chars": int,
-        "name_max_chars": int,
+        "name_max_chars": int, "own_region_words": str,
     },
     "text": {
         "closing": str, "clause_separators": str, "tail_starters": str, "enumerators": list,

@@ -1,4 +1,6 @@
-"""Actors as places: a region's name → its GB/T 2260 code, level and parent chain.
+"""The gazetteer: a region's name → its GB/T 2260 code, level and parent chain, and back.
+
+The ledger reads actors as places here; repair reads which places lie in a speaker's region.
 
 The division table (``data/divisions.tsv``) comes from a maintained package and names its source
 and date; ``data/places.yaml`` is the reviewed list of what that table cannot know: the country,
@@ -126,6 +128,22 @@ def _by_name(name: str, within: str | None) -> Place | None:
     top = min((c.level for c in candidates), default=None)
     highest = [c for c in candidates if c.level == top]
     return highest[0] if len(highest) == 1 else None
+
+
+@cache
+def inside(name: str) -> frozenset[str]:
+    """The names a text may use for places that lie in ``name``'s place and nowhere else: 杭州,
+    杭州市 and 余杭区 inside 浙江省. Full and reviewed names at every level; short names only of
+    prefectures (杭州), since a county's short name (和平, 新城) is too often an ordinary word.
+    Empty when ``name`` does not resolve to one place."""
+    found = resolve(name)
+    if found is None or not found.code:
+        return frozenset()
+    names = set()
+    for text, places in _table().by_name.items():
+        if all(found.code in ancestors(p) for p in places) and any(p.level <= 2 or _short(p.name) != text for p in places):
+            names.add(text)
+    return frozenset(names)
 
 
 def candidates(name: str | None) -> list[Place]:

