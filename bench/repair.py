@@ -144,7 +144,12 @@ def cut(rng, lines, damages, settings):
     tail = Line(text[k:], None, lines[i].section, True)
     lines[i] = head
     lines.insert(rng.randrange(i + 1, len(lines) + 1), tail)
-    group = "cut inside a word" if _inside_word(head.text, tail.text) else "cut between words"
+    if head.text[-1] in "，,、":
+        group = "cut after a comma: two clauses, no word across"
+    elif _inside_word(head.text, tail.text):
+        group = "cut inside a word"
+    else:
+        group = "cut between words of a clause"
     damages.append(Damage("join", (id(head), id(tail)), group=group))
 
 

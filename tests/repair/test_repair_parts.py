@@ -272,3 +272,14 @@ def test_header_repeated_in_the_body_is_not_a_duplicate():
         "下一步将深入学习贯彻省第十二次党代会精神。"
     )
     assert repair(f"{header}\n{body}\n").changes == []
+
+
+def test_of_two_near_duplicates_alike_in_length_the_one_that_reads_right_is_kept():
+    natural = "全面推进乡村振兴，加快建设农业强省，稳定粮食播种面积和产量，提高农业综合生产能力。"
+    slipped = natural.replace("播种面积", "遴选面积")
+    other = "深化国资国企改革，完善中国特色现代企业制度，推动国有资本向重要行业集中。"
+    for first, second in ((slipped, natural), (natural, slipped)):
+        result = repair(f"{first}\n{other}\n{second}\n")
+        kept = 0 if first == natural else 2
+        assert [c.kind for c in result.changes] == ["remove_near_duplicate"]
+        assert result.section_of(kept) is not None and result.section_of(2 - kept) is None

@@ -7,6 +7,7 @@ repaired text maps back to the original.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter, defaultdict
 
 from taizhang.repair import conflicts, duplicates, fragments, ngrams
@@ -22,6 +23,7 @@ PARAGRAPH_SEPARATOR = "\n"
 TEMPLATE_MAX_CHARS = 40
 TEMPLATE_PREFIX, TEMPLATE_SUFFIX, TEMPLATE_LONG_PREFIX = 2, 3, 6
 WORD_SLACK = 4  # characters: about one word
+READING_STEP = 1.0  # nats per character: copies reading within this of each other read alike
 TRUNCATED = "stops mid-sentence; no continuation found"
 ORPHAN = "starts mid-sentence; no head found"
 
@@ -90,6 +92,7 @@ class _Repairer:
         self.exact = duplicates.exact_groups({p.index: p.text for p in self.paras}, rules)
         self.later_copies = {i for group in self.exact for i in group[1:]}
         self.evidence: dict[int, Counter[str]] = {}
+        self.counts: ngrams.Counts | None = None
 
     # -- fragments -------------------------------------------------------------------------
     def join_fragments(self) -> None:
@@ -107,7 +110,7 @@ class _Repairer:
         ]
         model = None
         if heads:  # the n-gram table is read only for a document with a cut to mend
-            model = ngrams.Model([ngrams.background(self.lang), ngrams.count(p.text for p in paras)])
+            model = ngrams.Model([ngrams.background(self.lang), self._counts()])
         # A head followed by a short unpunctuated line most likely runs on through it (a link or a
         # term the page set on a line of its own): reading on elsewhere is no evidence for it.
         runs_on = {
@@ -228,12 +231,40 @@ class _Repairer:
 
     def _keep(self, group: list[Unit], runs: dict[int, int]) -> Unit:
         """The most complete copy; among equals the one in its owner's section, then the one
-        among the most siblings (a moved copy sits alone), then the first. Copies within a word's
-        length of the longest are equals: a changed word makes a copy neither more nor less
-        complete."""
+        that reads best where the copies differ (a slipped word reads worse than the right
+        one), then the one among the most siblings (a moved copy sits alone), then the first.
+        Copies within a word's length of the longest are equals: a changed word makes a copy
+        neither more nor less complete."""
         longest = max(len(normalise(u.text)) for u in group)
         complete = [u for u in group if len(normalise(u.text)) >= longest - WORD_SLACK]
-        return min(complete, key=lambda u: (u.found_under != u.owner, -runs[u.first], u.first))
+        reading = self._readings(complete)
+        return min(complete, key=lambda u: (u.found_under != u.owner, -reading[u.first], -runs[u.first], u.first))
+
+    def _readings(self, copies: list[Unit]) -> dict[int, float]:
+        """How well each copy reads where it differs from the first, in steps so that only a
+        clear difference counts (0 for all when the copies do not differ). The copies are read
+        by a model that has not seen them: each would read best by its own counts."""
+        first = copies[0].text
+        reading = {u.first: 0.0 for u in copies}
+        model = None
+        for unit in copies[1:]:
+            edits = [op for op in difflib.SequenceMatcher(None, first, unit.text, autojunk=False).get_opcodes()
+                     if op[0] != "equal"]  # fmt: skip
+            if not edits:
+                continue
+            if model is None:
+                unseen = self._counts().without(ngrams.count(u.text for u in copies))
+                model = ngrams.Model([ngrams.background(self.lang), unseen])
+            for _, i1, i2, j1, j2 in edits:
+                reading[copies[0].first] += model.reads(first, i1, i2)
+                reading[unit.first] += model.reads(unit.text, j1, j2)
+        return {i: round(r / READING_STEP) for i, r in reading.items()}
+
+    def _counts(self) -> ngrams.Counts:
+        """This document's n-gram counts, counted once, when needed."""
+        if self.counts is None:
+            self.counts = ngrams.count(p.text for p in self.paras)
+        return self.counts
 
     def deduplicate(self) -> None:
         runs = self._runs()

@@ -175,6 +175,15 @@ class Model:
         seen = max(self._opens(prefix) - 1, 0)
         return (opens + OPEN_PRIOR * self.prob(ch, prefix)) / (seen + OPEN_PRIOR)
 
+    def reads(self, text: str, start: int, end: int) -> float:
+        """Mean log-probability of ``text[start:end]`` and of the ORDER-1 characters after it,
+        whose histories hold it: how naturally a stretch reads where it stands."""
+        stop = min(len(text), end + ORDER - 1)
+        if stop <= start:
+            return 0.0
+        logp = sum(math.log(self.prob(text[i], text[max(i - ORDER + 1, 0) : i])) for i in range(start, stop))
+        return logp / (stop - start)
+
     def reads_on(self, head: str, tail: str, chars: int) -> float:
         """Log-likelihood ratio of the first ``chars`` characters of ``tail`` following ``head``
         against their opening a paragraph: positive when the tail reads as the head's sequel."""
