@@ -42,7 +42,8 @@ MAX_TAIL_CLAUSE = 12  # a completing clause is short: a verb, a number, a measur
 BARE_NOUN_CHARS = 4  # what is left of a cut list: one noun (经济,)
 _DIGIT_END = re.compile(r"[0-9０-９]$")
 _DIGIT_START = re.compile(r"[0-9０-９.．]")
-_NUMBER_TAGS = {"m", "eng"}  # jieba tags Arabic numbers eng, Chinese ones m
+_NUMBER_TAGS = {"m", "eng"}
+_CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every pair of Chinese characters, overlapping  # jieba tags Arabic numbers eng, Chinese ones m
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +115,9 @@ def reads_on(head: str, tail: str, rules: Rules, model: Model) -> float:
     return model.reads_on(head, tail, chars) + bonus + rules.text["join_topic_weight"] * _shared(head, tail)
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1) if cjk_count(text[i : i + 2]) == 2}
+@lru_cache(maxsize=4096)  # a head is compared with every tail after it, a tail with every head before it
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(m.group(1) for m in _CJK_PAIR.finditer(text))
 
 
 def _shared(a: str, b: str) -> float:
