@@ -68,6 +68,18 @@ def test_the_tail_that_reads_on_is_joined_past_one_that_does_not():
     assert "提速降费，发展" in result.repaired_text
 
 
+@pytest.mark.parametrize(("short_line", "is_head"), [
+    ("各位代表，当前我区正处", True),  # clauses before the end: a sentence cut short
+    ("让奉献成为价值、让优秀成为行为", True),
+    ("来源：河北日报", False),  # a by-line, whose colon a heading may hold too
+    ("扎实推进乡村全面振兴", False),  # one phrase: a heading
+])  # fmt: skip
+def test_a_short_line_with_clauses_before_its_end_is_a_cut_head_not_a_heading(short_line, is_head):
+    text = f"过去一年，经济运行总体平稳。\n{short_line}\n坚持稳中求进工作总基调。\n"
+    kinds = {p.kind for p in repair(text).problems}
+    assert ("truncated" in kinds) is is_head
+
+
 @pytest.mark.parametrize(("readings", "joins"), [
     ({(1, 3): 3.0, (1, 5): -2.0}, [(1, 3)]),  # weak reading, but no other tail comes close
     ({(1, 3): 3.0, (1, 5): 0.5}, []),  # two tails read on about as well
