@@ -8,7 +8,8 @@ Damage, drawn with a seeded random generator from the clean texts of shared/corp
 - ``join``: a paragraph cut at a random character (not right after closing punctuation) and its
   tail moved to a random place after the head;
 - ``move``: in a roundup article assembled from several region documents (one speaker header
-  each, as in the seed), a paragraph moved into another speaker's section.
+  each, as in the seed), a run of one to ``--run-max`` consecutive paragraphs moved into another
+  speaker's section (the seed's 34-37 are a run of four).
 
 Each damaged document is repaired and every change of the matching kind is scored: recall is
 the share of damage undone exactly, precision the share of changes that undo damage. Joins
@@ -62,6 +63,8 @@ GIVEN = "建国明华志强永军伟东海涛新平春光文斌"
 KINDS = ("duplicate", "near_duplicate", "join", "move")
 NO_EVIDENCE = "carries no sign of its owner"
 WITH_EVIDENCE = "any sign of its owner: the seed's kind"
+BETWEEN = "no sign itself, between two of its run that show one"
+AT_EDGE = "no sign itself, beside (not between) ones of its run that do"
 CHANGE_KIND = {
     "duplicate": "remove_duplicate", "near_duplicate": "remove_near_duplicate",
     "join": "join_fragment", "move": "move",
@@ -154,21 +157,36 @@ def cut(rng, lines, damages, settings):
 
 
 def move(rng, lines, damages, settings, regions):
+    """Move a run of 1 to ``settings.run_max`` consecutive body paragraphs of one section into
+    another section, as the seed shows (its paragraphs 34-37 of 崂山区 sit under 市北区)."""
     i = _pick(rng, lines, settings.min_cjk)
     if i is None or lines[i].section is None:  # the lead paragraph belongs to no speaker
         return
-    line = lines.pop(i)
+    end, length = i + 1, rng.randint(1, settings.run_max)
+    while (end - i < length and end < len(lines) and not lines[end].header
+           and not lines[end].touched and lines[end].section == lines[i].section):  # fmt: skip
+        lines[end].touched = True
+        end += 1
+    run = lines[i:end]
+    del lines[i:end]
     # right after any line under another speaker's header, the header included
     targets, under = [], None
     for k, other in enumerate(lines):
         under = other.section if other.header else under
-        if under not in (None, line.section):
+        if under not in (None, run[0].section):
             targets.append(k + 1)
     if not targets:
-        lines.insert(i, line)
+        lines[i:i] = run
         return
-    lines.insert(rng.choice(targets), line)
-    damages.append(Damage("move", (id(line),), line.section, _evidence(line, regions)))
+    at = rng.choice(targets)
+    lines[at:at] = run
+    signs = [_evidence(line, regions) for line in run]
+    for k, line in enumerate(run):
+        group = signs[k]
+        if group == NO_EVIDENCE and any(g != NO_EVIDENCE for g in signs):
+            both = any(g != NO_EVIDENCE for g in signs[:k]) and any(g != NO_EVIDENCE for g in signs[k + 1 :])
+            group = BETWEEN if both else AT_EDGE
+        damages.append(Damage("move", (id(line),), line.section, group))
 
 
 def _evidence(line: Line, regions: dict[str, str]) -> str:
@@ -222,6 +240,7 @@ class Settings:
     min_cjk_near: int
     min_cjk_cut: int
     edge: int
+    run_max: int
 
 
 def score(lines: list[Line], damages: list[Damage], baseline: set[tuple[str, tuple[int, ...]]],
@@ -237,7 +256,7 @@ def score(lines: list[Line], damages: list[Damage], baseline: set[tuple[str, tup
                 and (d.kind != "join" or set(c.paragraphs) == want)
                 and (d.kind != "move" or c.values[1] == d.owner)]  # fmt: skip
         t = tally[d.kind]
-        groups = [d.group] + ([WITH_EVIDENCE] if d.kind == "move" and d.group != NO_EVIDENCE else [])
+        groups = [d.group] + ([WITH_EVIDENCE] if d.kind == "move" and d.group not in (NO_EVIDENCE, AT_EDGE) else [])
         t["damage"] += 1
         for group in groups:
             t[group, "damage"] += 1
@@ -291,11 +310,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-doc", type=int, default=2, help="damage of each kind per copy")
     ap.add_argument("--speakers", type=int, default=4, help="speakers per roundup article")
     ap.add_argument("--per-speaker", type=int, default=5, help="paragraphs per speaker")
+    ap.add_argument("--run-max", type=int, default=3, help="most paragraphs moved together (1: single paragraphs)")
     ap.add_argument("--hold-out", choices=("document", "family"), default="document",
                     help="what of the corpus the n-gram table leaves out for each document")
     args = ap.parse_args(argv)
     s = Settings(args.seed, args.rounds, args.per_doc, args.speakers, args.per_speaker,
-                 min_cjk=10, min_cjk_near=20, min_cjk_cut=30, edge=8)  # fmt: skip
+                 min_cjk=10, min_cjk_near=20, min_cjk_cut=30, edge=8, run_max=args.run_max)  # fmt: skip
     files = sorted(args.corpus.glob("*.txt"))
     if not files:
         print(f"no .txt files in {args.corpus}", file=sys.stderr)
@@ -310,7 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     print("damage generator:", s)
     print("corpus:", args.corpus, f"({len(files)} files; roundups from {', '.join(sorted(sources))})")
     print("reproduce:", f".venv/bin/python bench/repair.py --corpus {args.corpus} --seed {s.seed} --rounds {s.rounds}"
-          f" --per-doc {s.per_doc} --speakers {s.speakers} --per-speaker {s.per_speaker} --hold-out {args.hold_out}")  # fmt: skip
+          f" --per-doc {s.per_doc} --speakers {s.speakers} --per-speaker {s.per_speaker} --run-max {s.run_max}"
+          f" --hold-out {args.hold_out}")  # fmt: skip
     table = ngrams.background("zh")
     tally: dict[str, Counter] = {k: Counter() for k in KINDS}
     undamaged: Counter = Counter()

@@ -208,6 +208,24 @@ def test_a_paragraph_without_names_goes_by_places_in_a_region_or_its_level(parag
     assert [(c.paragraphs, c.values[1]) for c in moves] == ([((6,), owner)] if owner else [])
 
 
+@pytest.mark.parametrize(("run", "moved"), [
+    # a paragraph with no sign between two of 崂山区's goes with them
+    (["崂山区将打造虚拟现实产业链。", "坚持以党建引领转作风、强基础。", "崂山将实施汇智人才工程。"], [4, 5, 6]),
+    # beside just one of them it may as well be 市北区's own: it stays
+    (["崂山区将打造虚拟现实产业链。", "坚持以党建引领转作风、强基础。"], [4]),
+])  # fmt: skip
+def test_a_paragraph_with_no_sign_between_two_of_another_speakers_goes_with_them(run, moved):
+    text = (
+        "省党代表、崂山区委书记张元升:\n崂山区将推动创新企业集聚。\n"
+        "省党代表、市北区委书记高健:\n市北区将推进城市更新,加快打造精美城区。\n"
+        + "".join(f"{p}\n" for p in run)
+        + "市北区将建设现代化国际城区。\n"
+    )
+    result = repair(text)
+    assert [c.paragraphs[0] for c in result.changes if c.kind == "move"] == moved
+    assert all(result.section_of(i).official == "张元升" for i in moved)
+
+
 def test_a_paragraph_mentioning_its_own_and_another_region_stays():
     text = (
         "省党代表、崂山区委书记张元升:\n崂山区将打造虚拟现实产业链,推动创新企业集聚。\n"

@@ -189,6 +189,7 @@ class _Repairer:
                         unit.owner = ranked[0][0]
             previous = unit
         self._follow_templates()
+        self._follow_neighbours()
 
     def _template(self, unit: Unit) -> str | None:
         if unit.kind != "body":
@@ -218,6 +219,19 @@ class _Repairer:
             (best, n), *_ = votes.most_common(1)
             if best is not None and best != unit.found_under and n >= 2 and n > 2 * votes[unit.found_under]:
                 unit.owner = best
+
+    def _follow_neighbours(self) -> None:
+        """A body paragraph with no sign of its own, between two of its section's paragraphs that
+        both belong to one other speaker, came with them: misplaced text moves in runs."""
+        body = [u for u in self.units if u.kind == "body"]
+        for before, unit, after in zip(body, body[1:], body[2:]):
+            if (
+                unit.owner == unit.found_under
+                and not self.evidence.get(unit.first)
+                and before.found_under == unit.found_under == after.found_under
+                and before.owner == after.owner != unit.found_under
+            ):
+                unit.owner = before.owner
 
     # -- duplicates ------------------------------------------------------------------------
     def _runs(self) -> dict[int, int]:
