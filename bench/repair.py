@@ -19,9 +19,10 @@ a move on an undamaged roundup counts as a wrong change.
 Moves are drawn from every body paragraph, and reported by what in the moved paragraph shows
 whose it is, as a reader with a gazetteer sees it (not by what repair does): its speaker's name
 or region, a place in that region (杭州 for 浙江省), or the level it calls its own (全区) when
-only one speaker's region has that level. The seed's misplaced paragraphs all show one of these
-(or travel with a run of paragraphs that does); the issue's target for moves is read on that
-group, "any sign of its owner". About half of a work report's paragraphs show none: the same
+only one speaker's region has that level; a paragraph that shows none itself but sits between two
+of its run that do shows its owner by position. The seed's misplaced paragraphs all show one of
+these; the issue's target for moves is read on that group, "any sign of its owner". About half of
+a work report's paragraphs show none: the same
 sentence can stand in two provinces' reports (实施重点领域、重点行业、城乡基层和中小微企业就业
 支持计划 is in Guangdong's and Hebei's), so no reader can place them. Their recall is printed too.
 
@@ -30,6 +31,8 @@ repaired with a table that holds out that document's own counts (for roundups, t
 source document): the scores are for text the table has not seen. ``--hold-out family`` holds out
 every document of its family as well (national_*, provincial_*, district_*), whose reports repeat
 each other's phrasing from year to year: a stricter reading of how repair does on a new genre.
+``--table-docs N`` keeps only N of the other documents in the table: how repair's joins depend on
+the amount of background text.
 
     .venv/bin/python bench/repair.py                      # the defaults
     .venv/bin/python bench/repair.py --seed 7 --rounds 5  # another draw
@@ -313,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--run-max", type=int, default=3, help="most paragraphs moved together (1: single paragraphs)")
     ap.add_argument("--hold-out", choices=("document", "family"), default="document",
                     help="what of the corpus the n-gram table leaves out for each document")
+    ap.add_argument("--table-docs", type=int, default=None,
+                    help="the table keeps at most this many other documents (drawn apart from the damage): "
+                         "how repair does with less background text")
     args = ap.parse_args(argv)
     s = Settings(args.seed, args.rounds, args.per_doc, args.speakers, args.per_speaker,
                  min_cjk=10, min_cjk_near=20, min_cjk_cut=30, edge=8, run_max=args.run_max)  # fmt: skip
@@ -321,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no .txt files in {args.corpus}", file=sys.stderr)
         return 2
     rng = random.Random(s.seed)
+    table_rng = random.Random(-s.seed)  # apart, so that --table-docs leaves the damage as it is
     texts = {f.name: f.read_text(encoding="utf-8") for f in files}
     sources = {}
     for name, text in texts.items():
@@ -331,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     print("corpus:", args.corpus, f"({len(files)} files; roundups from {', '.join(sorted(sources))})")
     print("reproduce:", f".venv/bin/python bench/repair.py --corpus {args.corpus} --seed {s.seed} --rounds {s.rounds}"
           f" --per-doc {s.per_doc} --speakers {s.speakers} --per-speaker {s.per_speaker} --run-max {s.run_max}"
-          f" --hold-out {args.hold_out}")  # fmt: skip
+          f" --hold-out {args.hold_out}" + (f" --table-docs {args.table_docs}" if args.table_docs is not None else ""))  # fmt: skip
     table = ngrams.background("zh")
     tally: dict[str, Counter] = {k: Counter() for k in KINDS}
     undamaged: Counter = Counter()
@@ -340,7 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(s.rounds):
         for name in sorted(texts):
             family = name.split("_")[0] if args.hold_out == "family" else name
-            hold_out([t for n, t in texts.items() if n == name or n.split("_")[0] == family], table)
+            held = [n for n in texts if n == name or n.split("_")[0] == family]
+            others = [n for n in sorted(texts) if n not in held]
+            if args.table_docs is not None:
+                kept = set(table_rng.sample(others, min(args.table_docs, len(others))))
+                held += [n for n in others if n not in kept]
+            hold_out([texts[n] for n in held], table)
             clean = [Line(p.text, p.index) for p in paragraphs(texts[name])]
             base = baseline_changes(clean, undamaged, "corpus documents")
             lines = list(clean)
