@@ -134,6 +134,45 @@ def test_a_correction_survives_re_ingest(db_url: str, tmp_path: Path) -> None:
         assert (again["quote"], again["start"]) == (row["quote"], row["start"])
 
 
+def test_corrections_carry_over_to_a_new_version_of_the_file(db_url: str, tmp_path: Path) -> None:
+    """A re-scraped file with a line added on top has new bytes and new offsets: fixes of words it
+    still holds apply there; a fix of words it no longer holds is reported, not lost."""
+    path = write(tmp_path / SEED.name, SEED_TEXT)
+    with Store(db_url) as store:
+        ingest(store, [path])
+    [optional] = [r for r in gold(SEED_GOLD, optional=True) if r["optional"]][:1]
+    fields = {k: optional[k] for k in ("metric", "kind", "comparator", "value", "unit", "actor", "deadline")}
+    with Ledger(db_url, as_of=AS_OF) as ledger:
+        ledger.set_field(laoshan_gdp(ledger)["entry_id"], "official", "张元升书记", author="王芳")
+        ledger.refresh()
+        rejected = next(r for r in ledger.entries() if r["actor"] != "崂山区")
+        ledger.reject(rejected["entry_id"], author="王芳")
+        start = SEED_TEXT.find(optional["quote"])
+        ledger.add_pledge(SEED.name, start, start + len(optional["quote"]), fields, author="王芳")
+        before = ledger.refresh(force=True)
+        assert not before.unapplied
+        count = ledger.count()
+    header = "来源：大众日报  2022-07-01\n\n"
+    write(path, header + SEED_TEXT)
+    with Store(db_url) as store:
+        assert ingest(store, [path]).count("new version") == 1
+    with Ledger(db_url, as_of=AS_OF) as ledger:
+        built = ledger.refresh(force=True)
+        assert not built.unapplied
+        row = laoshan_gdp(ledger)
+        assert row["official"] == "张元升书记" and row["start"] == SEED_TEXT.find(LAOSHAN_GDP) + len(header)
+        assert ledger.count() == count  # the rejected entry stays out, the added one stays in
+        assert not [r for r in ledger.entries() if r["quote"] == rejected["quote"] and r["metric"] == rejected["metric"]]
+        [added] = [r for r in ledger.entries() if r["quote"] == optional["quote"] and r["metric"] == optional["metric"]]
+        assert added["start"] == start + len(header)
+    write(path, header + SEED_TEXT.replace(LAOSHAN_GDP, "全区生产总值迈上新台阶"))
+    with Store(db_url) as store:
+        ingest(store, [path])
+    with Ledger(db_url, as_of=AS_OF) as ledger:
+        [lost] = ledger.refresh(force=True).unapplied
+        assert (lost.action, lost.anchor.quote) == ("set", LAOSHAN_GDP)
+
+
 def test_a_correction_whose_record_is_gone_is_reported(seeded: str) -> None:
     with Ledger(seeded, as_of=AS_OF) as ledger:
         ledger.set_field(laoshan_gdp(ledger)["entry_id"], "official", "x", author="t", mention=1)

@@ -201,6 +201,11 @@ class Ledger:
         parts.append(repr(session.execute(select(SourceRow.id, SourceRow.extractor).order_by(SourceRow.id)).all()))
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
+    def _anchor(self, row: MentionRow) -> Anchor:
+        """What a correction of ``row`` is anchored on, with the file its source is a version of."""
+        source = self.store.find_source(row.sha256)
+        return Anchor.of(row.sha256, Pledge(**row.original), source.path if source else None)
+
     def _year(self, info: SourceInfo) -> int | None:
         """The year a source speaks from: its date, else what the extractor reads from its text
         (only then is the text loaded: a dated source's year costs no read)."""
@@ -219,15 +224,19 @@ class Ledger:
             info = by_id[source_id]
             year = self._year(info)
             for pledge in found:
-                mentions.append(Mention(replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, info.id, year))
+                mentions.append(Mention(
+                    replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, info.id, year, path=info.path,
+                ))
         return mentions
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
         sources = self.store.latest_sources() if only is None else [only]
         corrections = self.corrections()
-        added = {c.anchor.sha256 for c in corrections if c.action == "add"}
+        added = {key for c in corrections if c.action == "add" for key in (c.anchor.sha256, c.anchor.path)}
         refs = {
-            s.sha256: SourceRef(s.name, s.id, self._year(s), self.store.source_text(s.id)) for s in sources if s.sha256 in added
+            s.sha256: SourceRef(s.name, s.id, self._year(s), self.store.source_text(s.id), s.path)
+            for s in sources
+            if added & {s.sha256, s.path}
         }
         applied = apply(self._mentions(sources), corrections, refs)
         return applied, build_entries(applied.mentions, applied.merges, applied.splits)
@@ -521,7 +530,7 @@ class Ledger:
         entry, rows = self._targets(entry_id, mention)
         now = datetime.now(UTC)
         return self._record([
-            Correction("set", _anchor(row), author, now, field=name, before=_current(entry, row, name), after=value, note=note)
+            Correction("set", self._anchor(row), author, now, field=name, before=_current(entry, row, name), after=value, note=note)
             for row in rows
         ])  # fmt: skip
 
@@ -529,7 +538,7 @@ class Ledger:
         """Mark an entry (or one of its mentions) as not a pledge: it leaves the ledger."""
         _, rows = self._targets(entry_id, mention)
         now = datetime.now(UTC)
-        return self._record([Correction("reject", _anchor(row), author, now, before=row.quote, note=note) for row in rows])
+        return self._record([Correction("reject", self._anchor(row), author, now, before=row.quote, note=note) for row in rows])
 
     def merge(self, entry_id: int, other_id: int, *, author: str, note: str | None = None) -> int:
         """Make two entries one (the same commitment worded so differently that they did not meet)."""
@@ -537,7 +546,7 @@ class Ledger:
             raise LedgerError(SAME_ENTRY.format(a=entry_id, b=other_id))
         _, first = self._targets(entry_id, 1)
         _, other = self._targets(other_id, 1)
-        correction = Correction("merge", _anchor(first[0]), author, datetime.now(UTC), other=_anchor(other[0]), note=note)
+        correction = Correction("merge", self._anchor(first[0]), author, datetime.now(UTC), other=self._anchor(other[0]), note=note)
         return self._record([correction])[0]
 
     def split(self, entry_id: int, mention: int, *, author: str, note: str | None = None) -> int:
@@ -546,7 +555,7 @@ class Ledger:
         if len(rows) == 1:
             raise LedgerError(ONE_MENTION.format(entry=entry_id))
         _, rows = self._targets(entry_id, mention)
-        return self._record([Correction("split", _anchor(rows[0]), author, datetime.now(UTC), note=note)])[0]
+        return self._record([Correction("split", self._anchor(rows[0]), author, datetime.now(UTC), note=note)])[0]
 
     def add_pledge(self, source: str, start: int, end: int, fields: dict[str, Any], *, author: str, note: str | None = None) -> int:  # fmt: skip
         """Add a pledge the extractor missed, from ``[start, end)`` of a stored source's text."""
@@ -556,7 +565,7 @@ class Ledger:
         fields = {name: value for name, value in fields.items() if value is not None}
         pledge = new_pledge(info.name, self.store.source_text(info.id), start, end, fields)
         after = {name: getattr(pledge, name) for name in EDITABLE if getattr(pledge, name) is not None}
-        correction = Correction("add", Anchor.of(info.sha256, pledge), author, datetime.now(UTC), after=after, note=note)
+        correction = Correction("add", Anchor.of(info.sha256, pledge, info.path), author, datetime.now(UTC), after=after, note=note)
         return self._record([correction])[0]
 
     def undo(self, correction_id: int, *, author: str, note: str | None = None) -> int:
@@ -684,7 +693,7 @@ class Ledger:
             by_entry.setdefault(row.entry_id, []).append(row)
         now = datetime.now(UTC)
         return [
-            Correction("set", _anchor(row), author, now, field=name, before=_current(entry, row, name), after=value, note=note)
+            Correction("set", self._anchor(row), author, now, field=name, before=_current(entry, row, name), after=value, note=note)
             for entry, name, value in edits for row in by_entry[entry["entry_id"]]
         ]  # fmt: skip
 
@@ -876,8 +885,6 @@ def _outcome_dict(row: OutcomeRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _anchor(row: MentionRow) -> Anchor:
-    return Anchor.of(row.sha256, Pledge(**row.original))
 
 
 def _current(entry: dict[str, Any], row: MentionRow, name: str) -> Any:

@@ -4,13 +4,16 @@ A correction never points at a pledge row (ingest replaces those when the extrac
 it points at an :class:`Anchor`: the source's SHA-256, the span and quote, and the unit and value
 the record was extracted with. After a re-extraction it applies to the record that matches the
 anchor as the scorer matches gold (same source, overlapping span, same normalised unit and value
-to 1e-6), so a fix survives as long as the extractor still finds that quantity there.
+to 1e-6), so a fix survives as long as the extractor still finds that quantity there. A new
+version of the file (re-scraped: new bytes, new offsets) takes the fixes of the words it still
+holds: a record with the same quote and figure, and for an added record, its quote found again.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -40,7 +43,8 @@ class CorrectionError(LedgerError):
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """The extracted record a correction is about, by what stays true across re-extraction."""
+    """The extracted record a correction is about, by what stays true across re-extraction and
+    across new versions of its file."""
 
     sha256: str
     start: int
@@ -48,16 +52,22 @@ class Anchor:
     quote: str
     norm_unit: str
     norm_value: float
+    path: str | None = None  # the file whose versions the source is one of (None: recorded before 0.2)
 
     @classmethod
-    def of(cls, sha256: str, pledge: Pledge) -> Anchor:
-        return cls(sha256, pledge.start, pledge.end, pledge.quote, pledge.norm_unit, pledge.norm_value)
+    def of(cls, sha256: str, pledge: Pledge, path: str | None = None) -> Anchor:
+        return cls(sha256, pledge.start, pledge.end, pledge.quote, pledge.norm_unit, pledge.norm_value, path)
 
-    def matches(self, sha256: str, pledge: Pledge) -> bool:
-        return (
-            sha256 == self.sha256 and pledge.start < self.end and self.start < pledge.end
-            and pledge.norm_unit == self.norm_unit and _close(pledge.norm_value, self.norm_value)
-        )  # fmt: skip
+    def matches(self, mention: Mention) -> bool:
+        """Whether ``mention`` is the record this anchor names: in the same source, a record over
+        the same span with the same figure; in a later version of the same file, a record of the
+        same words with the same figure, wherever an edit above it moved them."""
+        pledge = mention.original
+        if pledge.norm_unit != self.norm_unit or not _close(pledge.norm_value, self.norm_value):
+            return False
+        if mention.sha256 == self.sha256:
+            return pledge.start < self.end and self.start < pledge.end
+        return self.path is not None and mention.path == self.path and pledge.quote == self.quote
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -66,7 +76,7 @@ class Anchor:
     def from_dict(cls, data: dict[str, Any]) -> Anchor:
         return cls(
             str(data["sha256"]), int(data["start"]), int(data["end"]), str(data["quote"]), str(data["norm_unit"]),
-            float(data["norm_value"]),
+            float(data["norm_value"]), str(data["path"]) if data.get("path") is not None else None,
         )  # fmt: skip
 
 
@@ -210,6 +220,7 @@ class Mention:
     order: int  # the source's position (its id): mentions sort by source, then offset
     source_year: int | None = None
     corrected: list[str] = field(default_factory=list)
+    path: str | None = None  # the source's file: what its versions share
 
 
 @dataclass(slots=True)
@@ -227,6 +238,7 @@ class SourceRef:
     order: int
     year: int | None
     text: str
+    path: str | None = None
 
 
 def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[str, SourceRef]) -> Applied:
@@ -246,15 +258,17 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
             invalid.append((correction, str(error)))
             continue
         if correction.action == "add":
-            source = sources.get(correction.anchor.sha256)
-            if source is None:
+            found = _locate(correction.anchor, sources)
+            if found is None:
                 unapplied.append(correction)
                 continue
-            pledge = new_pledge(source.name, source.text, correction.anchor.start, correction.anchor.end, correction.after)
-            kept.append(Mention(pledge, replace(pledge), correction.anchor.sha256, source.order, source.year, ["added"]))
+            sha256, source, start = found
+            end = start + correction.anchor.end - correction.anchor.start
+            pledge = new_pledge(source.name, source.text, start, end, correction.after)
+            kept.append(Mention(pledge, replace(pledge), sha256, source.order, source.year, ["added"], source.path))
             continue
-        targets = [m for m in kept if correction.anchor.matches(m.sha256, m.original)]
-        if not targets or (correction.other and not any(correction.other.matches(m.sha256, m.original) for m in kept)):
+        targets = [m for m in kept if correction.anchor.matches(m)]
+        if not targets or (correction.other and not any(correction.other.matches(m) for m in kept)):
             unapplied.append(correction)
         elif correction.action == "reject":
             kept = [m for m in kept if m not in targets]
@@ -266,6 +280,19 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
             for mention in targets:
                 _set(mention, correction.field, correction.after)
     return Applied(kept, merges, splits, unapplied, invalid)
+
+
+def _locate(anchor: Anchor, sources: dict[str, SourceRef]) -> tuple[str, SourceRef, int] | None:
+    """Where an added record's words stand: in its own source, or in a later version of its file
+    at the occurrence of its quote nearest where it was (None when the words are gone)."""
+    if anchor.sha256 in sources:
+        return anchor.sha256, sources[anchor.sha256], anchor.start
+    for sha256, source in sources.items():
+        if anchor.path is not None and source.path == anchor.path:
+            starts = [m.start() for m in re.finditer(re.escape(anchor.quote), source.text)]
+            if starts:
+                return sha256, source, min(starts, key=lambda at: abs(at - anchor.start))
+    return None
 
 
 def _set(mention: Mention, name: str, value: Any) -> None:

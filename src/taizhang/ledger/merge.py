@@ -102,7 +102,7 @@ def build_entries(
             places[pledge.actor] = resolve(pledge.actor)
         place = places[pledge.actor]
         key: tuple = (place_key(place, pledge.actor), metric_key(pledge.metric), pledge.kind, pledge.norm_unit, pledge.deadline)
-        if any(anchor.matches(mention.sha256, mention.original) for anchor in splits):
+        if any(anchor.matches(mention) for anchor in splits):
             key = (*key, f"split:{mention.sha256}:{pledge.start}:{pledge.end}:{_round(mention.original.norm_value)}")
         groups.setdefault(key, []).append(index)
         group_place.setdefault(key, place)
@@ -111,8 +111,8 @@ def build_entries(
     _join_moved_deadlines(keys, groups, mentions, union)
     position = {i: g for g, key in enumerate(keys) for i in groups[key]}
     for a, b in merges:
-        found_a = [position[i] for i, m in enumerate(mentions) if a.matches(m.sha256, m.original)]
-        found_b = [position[i] for i, m in enumerate(mentions) if b.matches(m.sha256, m.original)]
+        found_a = [position[i] for i, m in enumerate(mentions) if a.matches(m)]
+        found_b = [position[i] for i, m in enumerate(mentions) if b.matches(m)]
         if found_a and found_b:
             union.join(found_a[0], found_b[0])
     members: dict[int, list[int]] = {}
