@@ -152,3 +152,5 @@ class LedgerStateRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64))
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The highest entry id ever given: an entry new to a rebuild gets the next, never a gone one's.
+    last_entry_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
