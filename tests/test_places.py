@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from taizhang.places import DATA, inside, lineage, resolve
+from taizhang.places import DATA, forms, inside, lineage, resolve
 
 # name as written → code, and the chain of names above it
 CASES = [
@@ -95,3 +95,22 @@ def test_inside_names_the_places_a_region_holds(region: str, holds: list[str], l
 def test_a_name_shared_across_regions_is_inside_neither() -> None:
     # 鼓楼区 is a district of 南京, 徐州, 福州 and 开封: inside none of those provinces alone
     assert "鼓楼区" not in inside("江苏省") and "鼓楼区" not in inside("福建省")
+
+
+@pytest.mark.parametrize(
+    ("region", "written"),
+    [
+        ("崂山区", ("崂山区", "崂山")),
+        ("西海岸新区", ("西海岸新区", "西海岸", "新区")),  # 新区 names the one new area an article is about
+        ("内蒙古自治区", ("内蒙古自治区", "内蒙古", "自治区")),
+        ("浙江省", ("浙江省", "浙江")),
+        ("浦东新区", ("浦东新区", "浦东", "新区")),
+        ("市区", ("市区",)),  # no stem of two characters: only the name
+    ],
+)
+def test_forms_are_the_ways_an_article_writes_a_region(region: str, written: tuple[str, ...]) -> None:
+    assert forms(region) == written
+
+
+def test_a_new_area_is_named_short_without_its_suffix() -> None:
+    assert resolve("浦东").name == "浦东新区"  # not 浦东新, as 区 alone would leave

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
+from taizhang import places
 from taizhang.extract import rules
 
 CJK = "\u4e00-\u9fff"
@@ -92,18 +93,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
-def _aliases(region: str) -> tuple[str, ...]:
-    """崂山区 → (崂山区, 崂山); 西海岸新区 → (西海岸新区, 西海岸, 新区)."""
-    names = [region]
-    for suffix in ("新区", "区", "市", "县", "旗", "州", "省"):
-        if region.endswith(suffix) and len(region) - len(suffix) >= 2:
-            names.append(region[: -len(suffix)])
-            if suffix == "新区":
-                names.append("新区")
-            break
-    return tuple(names)
-
-
 def report_owner(text: str, title: str | None) -> tuple[str | None, str | None]:
     """The government a work report speaks for, and who delivers it, from title and first lines."""
     p = _patterns()
@@ -130,7 +119,7 @@ def _speaker_of_post(line: str, name: str) -> Speaker | None:
     if not m:
         return None
     region = m["region"]
-    return Speaker(name, region, _aliases(region))
+    return Speaker(name, region, places.forms(region))
 
 
 def attribute(text: str, title: str | None = None) -> Attribution:

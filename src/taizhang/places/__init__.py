@@ -18,9 +18,10 @@ import yaml
 
 DATA = Path(__file__).parent / "data"
 LEVELS = {0: "国家 country", 1: "省级 province", 2: "地级 prefecture", 3: "县级 county/district"}
-# Suffixes a text may leave off, longest first so that 自治区 is tried before 区.
+# Suffixes a text may leave off, longest first so that 自治区 is tried before 区 and 新区 before 区.
 _SUFFIXES = (
-    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "地区", "省", "市", "区", "县", "盟",
+    "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区",
+    "省", "市", "区", "县", "旗", "盟",
 )  # fmt: skip
 
 
@@ -39,11 +40,24 @@ class _Table:
     by_name: dict[str, list[Place]]  # full and short names; several places can share a short name
 
 
+def _suffix(name: str) -> str | None:
+    """The suffix ``name`` ends with, when at least two characters stand before it."""
+    return next((x for x in _SUFFIXES if name.endswith(x) and len(name) - len(x) >= 2), None)
+
+
 def _short(name: str) -> str | None:
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-            return name[: -len(suffix)]
-    return None
+    suffix = _suffix(name)
+    return name[: -len(suffix)] if suffix else None
+
+
+def forms(region: str) -> tuple[str, ...]:
+    """The ways an article writes a region it is about: its name, the name without its suffix, and
+    a suffix of more than one character, which names one place in an article (新区, 自治区; 区
+    alone names nothing): 崂山区 → 崂山区, 崂山; 西海岸新区 → 西海岸新区, 西海岸, 新区."""
+    suffix = _suffix(region)
+    if suffix is None:
+        return (region,)
+    return (region, region[: -len(suffix)], *([suffix] if len(suffix) > 1 else []))
 
 
 @cache

@@ -139,19 +139,9 @@ class Speakers:
         """Give each speaker the ways their region is written, then the places in it, dropping
         any two speakers share. A speaker's own region wins over a place in another's (崂山区 is
         its secretary's even beside 青岛市's)."""
-        suffixes = sorted(self.rules.regions["suffixes"], key=len, reverse=True)
         claims: dict[str, set[str]] = {}
         for s in self.list:
-            if not s.region:
-                continue
-            forms = {s.region}
-            suffix = next(x for x in suffixes if s.region.endswith(x))
-            stem = s.region[: -len(suffix)]
-            if len(stem) >= self.rules.regions["stem_min_chars"]:
-                forms.add(stem)
-            if len(suffix) > 1:  # 新区 names one place in an article; 区 alone names nothing
-                forms.add(suffix)
-            for form in forms:
+            for form in places.forms(s.region) if s.region else ():
                 claims.setdefault(form, set()).add(s.official)
         within: dict[str, set[str]] = {}
         for s in self.list:

@@ -25,7 +25,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "name_min_chars": int, "name_max_chars": int, "header_max_chars": int, "header_colons": str,
     },
     "regions": {
-        "suffixes": list, "organs": list, "stem_min_chars": int, "name_min_chars": int,
+        "suffixes": list, "organs": list, "name_min_chars": int,
         "name_max_chars": int, "own_region_words": str,
     },
     "text": {
