@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from taizhang.errors import TaizhangError
+from taizhang.places import candidates, describe
 
 
 class LedgerError(TaizhangError):
@@ -55,3 +56,12 @@ NO_ACTOR = "unknown place {name!r} and no entry has that actor (see: taizhang pl
 NOT_ONE_OF = "{name} must be one of {allowed}, not {value!r}"
 BAD_SPAN = "span [{start}, {end}) is not inside the {chars:,}-character text"
 NEEDS_FIELD = "a pledge needs {name}"
+
+
+def unknown_place(name: str, unknown: str) -> str:
+    """Why ``name`` is no place: the candidates when it names several, else ``unknown``."""
+    found = candidates(name)
+    if len(found) > 1:
+        listed = ", ".join(f"{p.code} {describe(p)}" for p in found)
+        return AMBIGUOUS_PLACE.format(name=name, candidates=listed)
+    return unknown.format(name=name)

@@ -35,6 +35,15 @@ def cell(value: Any) -> Any:
     return value
 
 
+def cell_text(value: Any) -> str:
+    """A cell read back from a table as text: none is empty, 2026.0 (as Excel stores 2026) is 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")

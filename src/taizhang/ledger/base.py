@@ -1,0 +1,47 @@
+"""What every stage of the ledger stands on: the store, the day and rules it judges by, and sessions.
+
+The stages (``build``, ``query``, ``outcomes``, ``trail``, ``edits``) are mixins over this class and
+call one another through ``self``; ``book.Ledger`` composes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from taizhang.errors import StoreError
+from taizhang.ledger.status import Rules
+from taizhang.storage import Store
+
+
+class LedgerBase:
+    """A database and the day and rules its statuses are judged by."""
+
+    def __init__(self, db: str | Store | None = None, *, as_of: date | None = None, rules: Rules = Rules()) -> None:
+        self._owned = not isinstance(db, Store)
+        self.store = Store(db) if self._owned else db
+        self.as_of = as_of or date.today()
+        self.rules = rules
+
+    @property
+    def what_if(self) -> bool:
+        """Judging another day or by other rules: done in memory, so the stored statuses and their
+        history stay today's by the default rules (a what-if is not a status change)."""
+        return self.as_of != date.today() or self.rules != Rules()
+
+    def close(self) -> None:
+        if self._owned:
+            self.store.close()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with Session(self.store.engine) as session:
+                yield session
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            raise StoreError(f"cannot use database {self.store.display}: {reason}") from None

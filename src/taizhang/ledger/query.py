@@ -1,0 +1,206 @@
+"""Reading the ledger: entries selected by filters, one entry with its mentions, outcomes and history,
+and statuses judged in memory for a what-if."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from taizhang.document import PLEDGE_FIELDS
+from taizhang.ledger import export
+from taizhang.ledger.base import LedgerBase
+from taizhang.ledger.coverage import Coverage, coverage
+from taizhang.ledger.errors import NO_ACTOR, NO_ENTRY, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
+from taizhang.ledger.merge import place_key
+from taizhang.ledger.metrics import metric_key
+from taizhang.ledger.status import STATUSES, Result, Target, Verdict, judge
+from taizhang.ledger.tables import EntryRow, MentionRow, OutcomeRow, StatusChangeRow
+from taizhang.places import lineage, resolve
+
+# The columns an entry is judged on.
+_JUDGED = (
+    EntryRow.id, EntryRow.comparator, EntryRow.norm_value, EntryRow.norm_unit, EntryRow.deadline,
+    EntryRow.norm_value_high, EntryRow.place_code, EntryRow.place, EntryRow.actor, EntryRow.metric_key,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What ``taizhang ledger``, ``export`` and ``Ledger.ledger`` select. None means any."""
+
+    actor: str | None = None  # a place name (resolved, so 青岛市崂山区 = 崂山区) or an actor as written
+    with_parents: bool = False  # also the entries of the places above the actor (city, province, country)
+    year: int | None = None  # the deadline year
+    status: str | None = None
+    metric: str | None = None  # any wording: 地区生产总值, GDP and 全区生产总值 select the same entries
+    source: str | None = None  # a source file name
+    conflicts: bool = False  # only entries whose sources disagree
+
+
+class QueryStage(LedgerBase):
+    """Entries, mentions and coverage as rows, judged as of ``as_of`` by ``rules``."""
+
+    def entries(self, filters: Filters = Filters(), *, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Entries as export rows (see ``export.COLUMNS``), in ledger order."""
+        with self._session() as session:
+            if self.what_if and filters.status:
+                page = dict(self._rejudged(session, filters, None if limit is None else offset + limit)[offset:])
+                rows = session.scalars(select(EntryRow).where(EntryRow.id.in_(list(page))).order_by(EntryRow.id))
+                judged = [(row, page[row.id]) for row in rows]
+            else:
+                query = self._select(session, filters).order_by(EntryRow.id).offset(offset)
+                if limit is not None:
+                    query = query.limit(limit)
+                outcomes = self._outcomes_by_commitment() if self.what_if else {}
+                judged = [(row, self._judge(row, outcomes) if self.what_if else None) for row in session.scalars(query)]
+            evidence = self._evidence(session, [_outcome_id(row, verdict) for row, verdict in judged])
+            return [_export_row(row, evidence, verdict) for row, verdict in judged]
+
+    def count(self, filters: Filters = Filters()) -> int:
+        with self._session() as session:
+            if self.what_if and filters.status:
+                return len(self._rejudged(session, filters))
+            return session.scalar(select(func.count()).select_from(self._select(session, filters).subquery()))
+
+    def _rejudged(self, session: Session, filters: Filters, stop: int | None = None) -> list[tuple[int, Verdict]]:
+        """The ids of the entries whose status judged in memory (as of ``as_of`` by ``rules``) is the
+        filter's, in ledger order; the first ``stop`` of them when given, reading no further than needed."""
+        _check_status(filters.status)
+        outcomes = self._outcomes_by_commitment()
+        # Only what judging needs: whole rows would cost several times as much per entry.
+        query = self._select(session, replace(filters, status=None)).with_only_columns(*_JUDGED).order_by(EntryRow.id)
+        judged = []
+        for row in session.execute(query.execution_options(yield_per=5000)):
+            verdict = self._judge(row, outcomes)
+            if verdict.status == filters.status:
+                judged.append((row.id, verdict))
+                if stop is not None and len(judged) >= stop:
+                    break
+        return judged
+
+    def _judge(self, row: Any, outcomes: dict[tuple[str, str], list[Result]]) -> Verdict:
+        """The status of a stored entry (an ``EntryRow`` or a row of ``_JUDGED``) as of ``as_of`` by ``rules``."""
+        target = Target(row.comparator, row.norm_value, row.norm_unit, row.deadline, row.norm_value_high)
+        key = row.place_code or f"name:{row.place or (row.actor or '').strip()}"  # merge.place_key of a stored entry
+        return judge(target, outcomes.get((key, row.metric_key), []), self.as_of, self.rules)
+
+    def ledger(self, **filters: Any):  # noqa: ANN201 - pandas is imported only when asked for
+        """The ledger as a pandas DataFrame, one row per entry; keyword filters as :class:`Filters`."""
+        import pandas as pd
+
+        self.refresh()
+        return pd.DataFrame(self.entries(Filters(**filters)), columns=list(export.COLUMNS))
+
+    def _select(self, session: Session, filters: Filters):  # noqa: ANN202 - a SQLAlchemy Select
+        query = select(EntryRow)
+        if filters.actor:
+            places = lineage(filters.actor)
+            if places and places[0].code:
+                codes = [p.code for p in (places if filters.with_parents else places[:1])]
+                query = query.where(EntryRow.place_code.in_(codes) if len(codes) > 1 else EntryRow.place_code == codes[0])
+            else:
+                query = query.where(EntryRow.actor == filters.actor)
+                if not places and session.scalar(select(EntryRow.id).where(EntryRow.actor == filters.actor).limit(1)) is None:
+                    raise LedgerError(unknown_place(filters.actor, NO_ACTOR))
+        if filters.year is not None:
+            query = query.where(EntryRow.deadline == filters.year)
+        if filters.status:
+            _check_status(filters.status)
+            query = query.where(EntryRow.status == filters.status)
+        if filters.metric:
+            query = query.where(EntryRow.metric_key == metric_key(filters.metric))
+        if filters.source:
+            query = query.where(EntryRow.id.in_(select(MentionRow.entry_id).where(MentionRow.source == filters.source)))
+        if filters.conflicts:
+            query = query.where(EntryRow.conflict.is_(True))
+        return query
+
+    def _evidence(self, session: Session, ids: list[int | None]) -> dict[int, str]:
+        ids = [i for i in ids if i]
+        if not ids:
+            return {}
+        rows = session.scalars(select(OutcomeRow).where(OutcomeRow.id.in_(ids)))
+        return {o.id: f"{o.value:g} {o.unit} ({o.year}, {o.source})" for o in rows}
+
+    def entry(self, entry_id: int) -> dict[str, Any]:
+        """One entry with its mentions (every source's own figures), outcomes and status history."""
+        with self._session() as session:
+            row = session.get(EntryRow, entry_id)
+            if row is None:
+                raise LedgerError(NO_ENTRY.format(ref=entry_id))
+            mentions = session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id))
+            outcomes = session.scalars(
+                select(OutcomeRow).where(OutcomeRow.place_key == place_key(resolve(row.actor), row.actor))
+                .where(OutcomeRow.metric_key == row.metric_key).order_by(OutcomeRow.year, OutcomeRow.id)
+            )  # fmt: skip
+            history = session.scalars(
+                select(StatusChangeRow).where(StatusChangeRow.entry_key == row.key).order_by(StatusChangeRow.id)
+            )
+            verdict = self._judge(row, self._outcomes_by_commitment()) if self.what_if else None
+            evidence = self._evidence(session, [_outcome_id(row, verdict)])
+            return {
+                "entry": _export_row(row, evidence, verdict),
+                "mentions": [_mention_dict(m) for m in mentions],
+                "outcomes": [_outcome_dict(o) for o in outcomes],
+                "history": [
+                    {"status": h.status, "reason": h.reason, "as_of": h.as_of, "recorded_at": h.recorded_at} for h in history
+                ],
+            }
+
+    def mentions(self, filters: Filters = Filters()) -> list[dict[str, Any]]:
+        """Every mention of the selected entries: the sources sheet of an export."""
+        with self._session() as session:
+            if self.what_if and filters.status:
+                ids = [entry_id for entry_id, _ in self._rejudged(session, filters)]
+            else:
+                ids = self._select(session, filters).with_only_columns(EntryRow.id)
+            query = select(MentionRow).where(MentionRow.entry_id.in_(ids)).order_by(MentionRow.entry_id, MentionRow.id)
+            return [_mention_dict(m) for m in session.scalars(query)]
+
+    def coverage(self, source: str) -> list[Coverage]:
+        """The headline indicators of one source: pledged with a number, mentioned, or not mentioned."""
+        info = self.store.find_source(source)
+        if info is None:
+            raise LedgerError(NO_SOURCE.format(ref=source))
+        applied, _ = self._entries(only=info)
+        return coverage(self.store.source_text(info.id), [m.pledge for m in applied.mentions])
+
+
+def _check_status(status: str | None) -> None:
+    if status and status not in STATUSES:
+        raise LedgerError(UNKNOWN_STATUS.format(status=status, statuses=", ".join(STATUSES)))
+
+
+def _outcome_id(row: EntryRow, verdict: Verdict | None) -> int | None:
+    """The outcome an entry's status rests on: the stored one, or the what-if verdict's."""
+    if verdict is None:
+        return row.outcome_id
+    return verdict.outcome.id if verdict.outcome else None
+
+
+def _export_row(row: EntryRow, evidence: dict[int, str], verdict: Verdict | None = None) -> dict[str, Any]:
+    """An entry as an export row; with ``verdict``, judged as of another day than the stored status."""
+    record = {name: getattr(row, name, None) for name in PLEDGE_FIELDS}
+    status, reason = (row.status, row.status_reason) if verdict is None else (verdict.status, verdict.reason)
+    outcome_id = _outcome_id(row, verdict)
+    return record | {
+        "entry_id": row.id, "status": status, "status_reason": reason, "conflict": row.conflict,
+        "conflict_reason": row.conflict_reason, "sources": row.sources, "mention_count": row.mention_count,
+        "place_code": row.place_code, "place": row.place, "metric_key": row.metric_key,
+        "outcome": evidence.get(outcome_id) if outcome_id else None, "key": row.key,
+    }  # fmt: skip
+
+
+def _mention_dict(row: MentionRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in export.MENTION_COLUMNS if name != "entry_id"} | {"entry_id": row.entry_id}
+
+
+def _outcome_dict(row: OutcomeRow) -> dict[str, Any]:
+    return {
+        "id": row.id, "actor": row.actor, "metric": row.metric, "year": row.year, "value": row.value, "unit": row.unit,
+        "norm_value": row.norm_value, "norm_unit": row.norm_unit, "source": row.source, "note": row.note,
+        "added_by": row.added_by, "added_at": row.added_at,
+    }  # fmt: skip

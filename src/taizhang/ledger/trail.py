@@ -1,0 +1,200 @@
+"""The audit trail of corrections: recording fixes, rejections, merges, splits, added pledges and
+undos, and carrying the trail from one database to another."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from taizhang.document import Pledge
+from taizhang.errors import SourceError
+from taizhang.ledger.base import LedgerBase
+from taizhang.ledger.corrections import EDITABLE, Anchor, Correction, CorrectionError, new_pledge, parse_field, undone
+from taizhang.ledger.errors import (
+    ALREADY_UNDONE,
+    BAD_CORRECTIONS,
+    BAD_ROW,
+    CANNOT_READ,
+    NO_CORRECTION,
+    NO_ENTRY,
+    NO_FILE,
+    NO_MENTION,
+    NO_SOURCE,
+    NOT_UNDOABLE,
+    NOTHING_IMPORTED,
+    ONE_MENTION,
+    SAME_ENTRY,
+    BatchError,
+    LedgerError,
+)
+from taizhang.ledger.tables import CorrectionRow, EntryRow, MentionRow
+from taizhang.source.decode import decode
+
+
+class TrailStage(LedgerBase):
+    """Corrections: recorded, never rebuilt, applied at the next refresh."""
+
+    def corrections(self) -> list[Correction]:
+        with self._session() as session:
+            return [_correction(row) for row in session.scalars(select(CorrectionRow).order_by(CorrectionRow.id))]
+
+    def _record(self, corrections: list[Correction]) -> list[int]:
+        with self._session() as session, session.begin():
+            rows = [
+                CorrectionRow(
+                    action=c.action, anchor=c.anchor.to_dict(), other=c.other.to_dict() if c.other else None,
+                    field=c.field, before=c.before, after=c.after, author=c.author, created_at=c.created_at, note=c.note,
+                )  # fmt: skip
+                for c in corrections
+            ]
+            session.add_all(rows)
+            session.flush()
+            return [row.id for row in rows]
+
+    def _anchor(self, row: MentionRow) -> Anchor:
+        """What a correction of ``row`` is anchored on, with the file its source is a version of."""
+        source = self.store.find_source(row.sha256)
+        return Anchor.of(row.sha256, Pledge(**row.original), source.path if source else None)
+
+    def _targets(self, entry_id: int, mention: int | None) -> tuple[dict[str, Any], list[MentionRow]]:
+        self.refresh()
+        with self._session() as session:
+            entry = session.get(EntryRow, entry_id)
+            if entry is None:
+                raise LedgerError(NO_ENTRY.format(ref=entry_id))
+            rows = list(session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id)))
+            fields = {name: getattr(entry, name) for name in EDITABLE}
+            session.expunge_all()
+        if mention is None:
+            return fields, rows
+        if not 1 <= mention <= len(rows):
+            raise LedgerError(NO_MENTION.format(entry=entry_id, mention=mention, count=len(rows)))
+        return fields, [rows[mention - 1]]
+
+    def set_field(self, entry_id: int, name: str, text: str | None, *, author: str, mention: int | None = None, note: str | None = None) -> list[int]:  # fmt: skip
+        """Set one field of an entry (every mention, or mention number ``mention`` counted from 1)."""
+        value = parse_field(name, text)
+        entry, rows = self._targets(entry_id, mention)
+        now = datetime.now(UTC)
+        return self._record([
+            Correction("set", self._anchor(row), author, now, field=name, before=current_value(entry, row, name), after=value, note=note)
+            for row in rows
+        ])  # fmt: skip
+
+    def reject(self, entry_id: int, *, author: str, mention: int | None = None, note: str | None = None) -> list[int]:
+        """Mark an entry (or one of its mentions) as not a pledge: it leaves the ledger."""
+        _, rows = self._targets(entry_id, mention)
+        now = datetime.now(UTC)
+        return self._record([Correction("reject", self._anchor(row), author, now, before=row.quote, note=note) for row in rows])
+
+    def merge(self, entry_id: int, other_id: int, *, author: str, note: str | None = None) -> int:
+        """Make two entries one (the same commitment worded so differently that they did not meet)."""
+        if entry_id == other_id:
+            raise LedgerError(SAME_ENTRY.format(a=entry_id, b=other_id))
+        _, first = self._targets(entry_id, 1)
+        _, other = self._targets(other_id, 1)
+        correction = Correction("merge", self._anchor(first[0]), author, datetime.now(UTC), other=self._anchor(other[0]), note=note)
+        return self._record([correction])[0]
+
+    def split(self, entry_id: int, mention: int, *, author: str, note: str | None = None) -> int:
+        """Take mention number ``mention`` out of an entry into an entry of its own."""
+        _, rows = self._targets(entry_id, None)
+        if len(rows) == 1:
+            raise LedgerError(ONE_MENTION.format(entry=entry_id))
+        _, rows = self._targets(entry_id, mention)
+        return self._record([Correction("split", self._anchor(rows[0]), author, datetime.now(UTC), note=note)])[0]
+
+    def add_pledge(self, source: str, start: int, end: int, fields: dict[str, Any], *, author: str, note: str | None = None) -> int:  # fmt: skip
+        """Add a pledge the extractor missed, from ``[start, end)`` of a stored source's text."""
+        info = self.store.find_source(source)
+        if info is None:
+            raise LedgerError(NO_SOURCE.format(ref=source))
+        fields = {name: value for name, value in fields.items() if value is not None}
+        pledge = new_pledge(info.name, self.store.source_text(info.id), start, end, fields)
+        after = {name: getattr(pledge, name) for name in EDITABLE if getattr(pledge, name) is not None}
+        correction = Correction("add", Anchor.of(info.sha256, pledge, info.path), author, datetime.now(UTC), after=after, note=note)
+        return self._record([correction])[0]
+
+    def undo(self, correction_id: int, *, author: str, note: str | None = None) -> int:
+        """Take a correction back: an undo joins the audit trail and the correction stops applying.
+
+        Works without rebuilding the ledger, so a correction that breaks the build can be undone.
+        """
+        trail = self.corrections()
+        target = next((c for c in trail if c.id == correction_id), None)
+        if target is None:
+            raise LedgerError(NO_CORRECTION.format(id=correction_id))
+        if target.action == "undo":
+            raise LedgerError(NOT_UNDOABLE.format(id=correction_id))
+        if target.trail_key() in undone(trail):
+            raise LedgerError(ALREADY_UNDONE.format(id=correction_id))
+        before = target.to_dict() | {"id": target.id}
+        correction = Correction("undo", target.anchor, author, datetime.now(UTC), field=target.field, before=before, note=note)
+        return self._record([correction])[0]
+
+    def export_corrections(self) -> list[dict[str, Any]]:
+        return [c.to_dict() for c in self.corrections()]
+
+    def import_corrections(self, path: Path) -> list[int]:
+        """Corrections from a JSON file written by ``taizhang correct export``, appended to the trail.
+
+        Every record is checked first; one bad record imports nothing. A correction already in the
+        trail (the same fix of the same record) is skipped, so importing a file twice changes nothing.
+        """
+        try:
+            text, _ = decode(path.read_bytes(), str(path))
+            records = json.loads(text)
+        except FileNotFoundError:
+            raise LedgerError(NO_FILE.format(path=path)) from None
+        except OSError as error:
+            raise LedgerError(CANNOT_READ.format(path=path, reason=error.strerror or error)) from None
+        except (json.JSONDecodeError, SourceError) as error:
+            raise LedgerError(BAD_CORRECTIONS.format(path=path, problem=error)) from None
+        if not isinstance(records, list):
+            raise LedgerError(BAD_CORRECTIONS.format(path=path, problem="expected a JSON list"))
+        corrections, problems = [], []
+        for number, record in enumerate(records, start=1):
+            try:
+                corrections.append(Correction.from_dict(record))
+            except CorrectionError as error:
+                problems.append(BAD_ROW.format(path=path, row=f"record {number}", problem=error))
+        if problems:
+            raise BatchError(problems, NOTHING_IMPORTED.format(path=path, count=len(problems)))
+        trail = self.corrections()
+        recorded = {c.trail_key() for c in trail}
+        taken_back = undone(trail)
+        in_force = {c.trail_key(): c.identity() for c in trail if c.action != "undo" and c.trail_key() not in taken_back}
+        new = []
+        for correction in corrections:
+            # Skip this very record, or the same fix already in force (made in both databases).
+            if correction.trail_key() in recorded or (correction.action != "undo" and correction.identity() in in_force.values()):
+                continue
+            recorded.add(correction.trail_key())
+            new.append(correction)
+            if correction.action == "undo":
+                in_force.pop(undone([correction]).pop(), None)
+            else:
+                in_force[correction.trail_key()] = correction.identity()
+        return self._record(new)
+
+
+def current_value(entry: dict[str, Any], row: MentionRow, name: str) -> Any:
+    """A field's value before a correction: the mention's own where it is stored, else the entry's."""
+    return getattr(row, name) if hasattr(MentionRow, name) else entry[name]
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back the stored UTC time without its zone; PostgreSQL with it."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _correction(row: CorrectionRow) -> Correction:
+    return Correction(
+        action=row.action, anchor=Anchor.from_dict(row.anchor), author=row.author, created_at=_utc(row.created_at),
+        field=row.field, before=row.before, after=row.after, other=Anchor.from_dict(row.other) if row.other else None,
+        note=row.note, id=row.id,
+    )  # fmt: skip
