@@ -206,6 +206,47 @@ def test_a_paragraph_without_names_goes_by_places_in_a_region_or_its_level(parag
     )
     moves = [c for c in repair(text).changes if c.kind == "move"]
     assert [(c.paragraphs, c.values[1]) for c in moves] == ([((6,), owner)] if owner else [])
+    assert all(c.detail.endswith(("names 宁波、舟山", "calls its region 全区")) for c in moves)  # says why
+
+
+@pytest.mark.parametrize("paragraph", [
+    # places of another speaker's region named in passing: learning from, partnering, travelling
+    "我们将学习借鉴杭州、深圳等地经验,到2027年数字经济核心产业增加值占比达到15%。",
+    "与上海、浙江携手推进长三角一体化,全省跨省通办事项达到200项。",
+    "深化对口支援浙江丽水,年内援建项目投资10亿元。",
+    "全省将开通至杭州的高铁,年内建成500公里高速公路。",
+    "学习温州经验,全省新增民营企业1万家。",
+])  # fmt: skip
+def test_a_place_named_in_passing_is_no_sign_of_whose_a_paragraph_is(paragraph):
+    text = (
+        "代表热议省党代会报告\n省人大代表、浙江省委书记王建国:\n浙江将推进共同富裕示范区建设,全省生产总值年均增长6%以上。\n"
+        "省人大代表、江苏省委书记李明:\n江苏将着力建设现代化产业体系,全省研发经费投入强度达到3.2%。\n"
+        f"{paragraph}\n"
+    )
+    assert [c for c in repair(text).changes if c.kind == "move"] == []
+
+
+@pytest.mark.parametrize("header", [
+    "全国人大代表、青岛市崂山区委书记黄伟:",  # a chain: the district is the speaker's, not the province's
+    "全国人大代表、山东省青岛市崂山区委书记黄伟:",
+])  # fmt: skip
+def test_the_most_specific_region_of_a_header_is_the_speakers_own(header):
+    text = (
+        "代表热议党代会报告\n全国人大代表、山东省委书记刘宁:\n山东将加快建设开放合作高地,地区生产总值增长5.5%左右。\n"
+        f"{header}\n崂山区将打造总部经济集聚区,地区生产总值达到1200亿元。\n"
+    )
+    assert [c for c in repair(text).changes if c.kind == "move"] == []
+
+
+def test_a_level_word_above_the_speaker_it_sits_under_is_no_sign():
+    """A district secretary's 全市 is the city above the district, not the county-level city of
+    another speaker (the seed's roundup has both)."""
+    text = (
+        "代表热议党代会报告\n省党代表、平度市委书记李军:\n平度将全力推进乡村振兴,粮食产量稳定在30亿斤以上。\n"
+        "省党代表、崂山区委书记张元升:\n崂山区将打造高质量发展示范窗口,地区生产总值达到1000亿元。\n"
+        "作为全市创新资源最密集的区域,要为全市高质量发展多作贡献,年内引进高层次人才500人。\n"
+    )
+    assert [c for c in repair(text).changes if c.kind == "move"] == []
 
 
 @pytest.mark.parametrize(("run", "moved"), [
@@ -312,4 +353,5 @@ def test_of_two_near_duplicates_alike_in_length_the_one_that_reads_right_is_kept
         result = repair(f"{first}\n{other}\n{second}\n")
         kept = 0 if first == natural else 2
         assert [c.kind for c in result.changes] == ["remove_near_duplicate"]
+        assert "the one that reads right" in result.changes[0].detail
         assert result.section_of(kept) is not None and result.section_of(2 - kept) is None

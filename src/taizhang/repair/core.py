@@ -72,6 +72,13 @@ def _ends_on_lone_character(text: str) -> bool:
     return len(last) == 1 and cjk_count(last) == 1
 
 
+def _complete(copies: list[Unit]) -> list[Unit]:
+    """The copies within a word's length of the longest: a changed word makes a copy neither more
+    nor less complete."""
+    longest = max(len(normalise(u.text)) for u in copies)
+    return [u for u in copies if len(normalise(u.text)) >= longest - WORD_SLACK]
+
+
 def _span(paras: list[Paragraph], i: int) -> tuple[int, int]:
     return paras[i].start, paras[i].end
 
@@ -96,6 +103,7 @@ class _Repairer:
         self.exact = duplicates.exact_groups({p.index: p.text for p in self.paras}, rules)
         self.later_copies = {i for group in self.exact for i in group[1:]}
         self.evidence: dict[int, Counter[str]] = {}
+        self.reasons: dict[int, str] = {}  # why a paragraph was given to another speaker
         self.counts: ngrams.Counts | None = None
 
     # -- fragments -------------------------------------------------------------------------
@@ -181,12 +189,13 @@ class _Repairer:
                 pass  # a header's subtitle is the header's
             elif current is not None and len(self.speakers.list) > 1:
                 # Text before the first speaker is the article's own voice and stays there.
-                ev = self.speakers.evidence(unit.text) or self.speakers.level_evidence(unit.text)
+                ev = self.speakers.evidence(unit.text) or self.speakers.level_evidence(unit.text, current)
                 self.evidence[unit.first] = ev
                 if ev and not ev[current]:
                     ranked = ev.most_common(2)
                     if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
                         unit.owner = ranked[0][0]
+                        self.reasons[unit.first] = self.speakers.sign(unit.text, unit.owner)
             previous = unit
         self._follow_templates()
         self._follow_neighbours()
@@ -219,6 +228,7 @@ class _Repairer:
             (best, n), *_ = votes.most_common(1)
             if best is not None and best != unit.found_under and n >= 2 and n > 2 * votes[unit.found_under]:
                 unit.owner = best
+                self.reasons[unit.first] = f"opens like {n} of {best}'s paragraphs ({mine})"
 
     def _follow_neighbours(self) -> None:
         """A body paragraph with no sign of its own, between two of its section's paragraphs that
@@ -232,6 +242,7 @@ class _Repairer:
                 and before.owner == after.owner != unit.found_under
             ):
                 unit.owner = before.owner
+                self.reasons[unit.first] = f"sits between two of {unit.owner}'s paragraphs"
 
     # -- duplicates ------------------------------------------------------------------------
     def _runs(self) -> dict[int, int]:
@@ -251,10 +262,8 @@ class _Repairer:
         """The most complete copy; among equals the one in its owner's section, then the one
         that reads best where the copies differ (a slipped word reads worse than the right
         one), then the one among the most siblings (a moved copy sits alone), then the first.
-        Copies within a word's length of the longest are equals: a changed word makes a copy
-        neither more nor less complete."""
-        longest = max(len(normalise(u.text)) for u in group)
-        complete = [u for u in group if len(normalise(u.text)) >= longest - WORD_SLACK]
+        Copies within a word's length of the longest are equals (:func:`_complete`)."""
+        complete = _complete(group)
         reading = self._readings(complete)
         return min(complete, key=lambda u: (u.found_under != u.owner, -reading[u.first], -runs[u.first], u.first))
 
@@ -337,7 +346,9 @@ class _Repairer:
             how = " and ".join(sorted({h for u in members for h in found_by[u.first]}))
             self.changes.append(_change(
                 "remove_near_duplicate", indexes, self.paras,
-                f"near-duplicates by {how}; kept paragraph {keep.first}, the most complete; the others differ in "
+                f"near-duplicates by {how}; kept paragraph {keep.first}, "
+                + ("the most complete" if len(_complete(members)) == 1 else "of copies alike in length the one that reads right")
+                + "; the others differ in "
                 + "; ".join(f"{values[k]} / {values[k + 1]}" for k in range(0, len(values), 2)),
                 values,
             ))
@@ -374,7 +385,8 @@ class _Repairer:
             if not unit.removed and unit.owner != unit.found_under:
                 self.changes.append(_change(
                     "move", list(unit.indexes), self.paras,
-                    f"found under {unit.found_under}, belongs to {unit.owner}",
+                    f"found under {unit.found_under}, belongs to {unit.owner}"
+                    + (f": {self.reasons[unit.first]}" if self.reasons.get(unit.first) else ""),
                     (str(unit.found_under), str(unit.owner)),
                 ))
 

@@ -141,7 +141,7 @@ class Speakers:
         its secretary's even beside 青岛市's)."""
         claims: dict[str, set[str]] = {}
         for s in self.list:
-            for form in places.forms(s.region) if s.region else ():
+            for form in self._forms(s.region):
                 claims.setdefault(form, set()).add(s.official)
         within: dict[str, set[str]] = {}
         for s in self.list:
@@ -153,6 +153,15 @@ class Speakers:
                 (f for table in (claims, within) for f, who in table.items() if who == {s.official}),
                 key=len, reverse=True,
             )  # fmt: skip
+
+    @staticmethod
+    def _forms(region: str | None) -> set[str]:
+        """How a region is written, and the most specific place it names (青岛市崂山区 is 崂山区,
+        崂山 too: so that 山东's secretary does not claim 崂山区 from its own)."""
+        if not region:
+            return set()
+        place = places.resolve(region)
+        return {*places.forms(region), *(places.forms(place.name) if place and place.name != region else ())}
 
     # -- evidence --------------------------------------------------------------------------
     @cached_property
@@ -175,21 +184,56 @@ class Speakers:
         found: Counter[str] = Counter()
         for name, n in self.named(text).items():
             found[name] += NAME_WEIGHT * n
-        owner = {a: s.official for s in self.list for a in s.aliases}
-        if owner and any(a in text for a in owner):
-            # A place is named by whole words only: 推广东营 holds 广东 across two words, while
-            # 市北区委书记 is cut 市北|区委书记, so 市北 is the name there, not 市北区.
-            bounds = _word_bounds(text)
-            taken: set[int] = set()
-            for alias in sorted(owner, key=len, reverse=True):
-                at = text.find(alias)
-                while at >= 0:
-                    span = set(range(at, at + len(alias)))
-                    if at in bounds and at + len(alias) in bounds and not span & taken:
-                        taken |= span
-                        found[owner[alias]] += REGION_WEIGHT
-                    at = text.find(alias, at + 1)
+        for _, official in self._places(text):
+            found[official] += REGION_WEIGHT
         return found
+
+    def _places(self, text: str) -> list[tuple[str, str]]:
+        """The speakers' region names and places in ``text`` as ``(place, speaker)`` in reading
+        order, each named as a whole word and not in passing."""
+        owner = {a: s.official for s in self.list for a in s.aliases}
+        if not owner or not any(a in text for a in owner):
+            return []
+        # A place is named by whole words only: 推广东营 holds 广东 across two words, while
+        # 市北区委书记 is cut 市北|区委书记, so 市北 is the name there, not 市北区.
+        bounds = _word_bounds(text)
+        taken: set[int] = set()
+        found = []
+        for alias in sorted(owner, key=len, reverse=True):
+            at = text.find(alias)
+            while at >= 0:
+                span = set(range(at, at + len(alias)))
+                if at in bounds and at + len(alias) in bounds and not span & taken:
+                    taken |= span
+                    if not self._in_passing(text, at, at + len(alias)):
+                        found.append((at, alias, owner[alias]))
+                at = text.find(alias, at + 1)
+        return [(alias, official) for _, alias, official in sorted(found)]
+
+    def sign(self, text: str, official: str) -> str:
+        """What in ``text`` says it is ``official``'s, in words for a report of the move."""
+        if official in self.named(text):
+            return f"names {official}"
+        places = [alias for alias, who in self._places(text) if who == official]
+        if places:
+            return "names " + "、".join(dict.fromkeys(places))
+        words = self._level_words(text)
+        return f"calls its region {'、'.join(words)}" if words else ""
+
+    @cached_property
+    def _clause_end_re(self) -> re.Pattern[str]:
+        # 、 separates the items of one clause (与上海、浙江携手): it ends no clause here.
+        ends = "".join(c for c in self.rules.text["clause_separators"] if c not in "、")
+        return re.compile(f"[{re.escape(ends)}]")
+
+    def _in_passing(self, text: str, start: int, end: int) -> bool:
+        """Whether the place at ``text[start:end]`` is named in passing: after a word such as 学习,
+        对口支援, 与, 至 in its clause, or before 等地 or 经验 (learning from a place, partnering with
+        it, travelling to it say nothing of whose the paragraph is)."""
+        before = self._clause_end_re.split(text[:start])[-1]
+        after = self._clause_end_re.split(text[end:])[0]
+        r = self.rules.regions
+        return any(cue in before for cue in r["passing_before"]) or any(cue in after for cue in r["passing_after"])
 
     @cached_property
     def _by_level(self) -> dict[str, list[str]]:
@@ -200,16 +244,33 @@ class Speakers:
                 found.setdefault(s.region[-1], []).append(s.official)
         return found
 
-    def level_evidence(self, text: str) -> Counter[str]:
-        """The speaker whose region is of the one level ``text`` calls its own (全区 → 海拉尔区
-        among provinces), when exactly one speaker's region is of that level; else nothing."""
+    def _rank(self, official: str | None) -> int | None:
+        """How high a speaker's region stands: 1 a province, 2 a prefecture, 3 a county or district."""
+        speaker = next((s for s in self.list if s.official == official and s.region), None)
+        if speaker is None:
+            return None
+        place = places.resolve(speaker.region)
+        return place.level if place and place.level else self.rules.regions["level_ranks"].get(speaker.region[-1])
+
+    def _level_words(self, text: str) -> list[str]:
+        """The words by which ``text`` calls its region by a speaker's level: 全区, 我省."""
         prefixes = self.rules.regions["own_region_words"]
         at = [i for i in range(len(text) - 1) if text[i] in prefixes and text[i + 1] in self._by_level]
         if not at:
-            return Counter()
+            return []
         bounds = _word_bounds(text)  # 全区 as a word, not inside 健全|区域
-        levels = {text[i + 1] for i in at if i in bounds and i + 2 in bounds}
+        return list(dict.fromkeys(text[i : i + 2] for i in at if i in bounds and i + 2 in bounds))
+
+    def level_evidence(self, text: str, under: str | None) -> Counter[str]:
+        """The speaker whose region is of the one level ``text`` calls its own (全区 → 海拉尔区
+        among provinces), when exactly one speaker's region is of that level and that level is
+        below the region of ``under``, the speaker the text sits under; else nothing."""
+        levels = {word[-1] for word in self._level_words(text)}
         if len(levels) != 1:
             return Counter()
-        speakers = self._by_level[levels.pop()]
+        level = levels.pop()
+        rank, below = self._rank(under), self.rules.regions["level_ranks"].get(level)
+        if rank is None or below is None or below <= rank:
+            return Counter()
+        speakers = self._by_level[level]
         return Counter({speakers[0]: REGION_WEIGHT}) if len(speakers) == 1 else Counter()

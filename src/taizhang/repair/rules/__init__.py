@@ -26,7 +26,8 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "regions": {
         "suffixes": list, "organs": list, "name_min_chars": int,
-        "name_max_chars": int, "own_region_words": str,
+        "name_max_chars": int, "own_region_words": str, "level_ranks": dict, "passing_before": list,
+        "passing_after": list,
     },
     "text": {
         "closing": str, "clause_separators": str, "tail_starters": str, "enumerators": list,
