@@ -104,6 +104,9 @@ def test_corrections_by_command(seeded: str, tmp_path: Path) -> None:
     edited = write(tmp_path / "e.csv", run("export", "--db", seeded).stdout.replace("张元升", "张某", 1))
     imported = run("import", str(edited), "--by", "李雷", "--db", seeded)
     assert imported.exit_code == 0 and "corrections recorded: 1" in imported.stderr
+    stale = write(tmp_path / "s.csv", "entry_id,key,value\n1,0000,5\n")  # a row of an entry gone since
+    left_out = run("import", str(stale), "--db", seeded)
+    assert left_out.exit_code == 1 and "1 row(s) not imported" in left_out.stderr and "rows 2;" in left_out.stderr
 
 
 def test_place_command() -> None:

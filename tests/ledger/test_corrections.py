@@ -156,6 +156,7 @@ def test_corrections_carry_over_to_a_new_version_of_the_file(db_url: str, tmp_pa
         before = ledger.refresh(force=True)
         assert not before.unapplied
         count = ledger.count()
+        ids = {(r["quote"], r["metric"]): r["entry_id"] for r in ledger.entries()}
     header = "来源：大众日报  2022-07-01\n\n"
     write(path, header + SEED_TEXT)
     with Store(db_url) as store:
@@ -169,6 +170,8 @@ def test_corrections_carry_over_to_a_new_version_of_the_file(db_url: str, tmp_pa
         assert not [r for r in ledger.entries() if r["quote"] == rejected["quote"] and r["metric"] == rejected["metric"]]
         [added] = [r for r in ledger.entries() if r["quote"] == optional["quote"] and r["metric"] == optional["metric"]]
         assert added["start"] == start + len(header)
+        # every entry keeps its id in the new version (the ids a person noted still work)
+        assert {(r["quote"], r["metric"]): r["entry_id"] for r in ledger.entries()} == ids
     write(path, header + SEED_TEXT.replace(LAOSHAN_GDP, "全区生产总值迈上新台阶"))
     with Store(db_url) as store:
         ingest(store, [path])

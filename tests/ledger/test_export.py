@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from taizhang.document import PLEDGE_FIELDS
+from taizhang.ingest import ingest
 from taizhang.ledger import Filters, Ledger, LedgerError, export
 from taizhang.ledger.errors import BatchError
 from taizhang.ledger.tables import LedgerStateRow
@@ -78,8 +79,9 @@ def test_an_edited_spreadsheet_comes_back_as_corrections(seeded: str, tmp_path: 
         [row] = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"]
         assert (row["value"], row["norm_value"], row["deadline"]) == (1300, 1.3e11, 2027)
         assert {(c.field, c.before, c.after, c.author) for c in ledger.corrections()} == {("value", 1500, 1300, "王芳"), ("deadline", 2026, 2027, "王芳")}  # fmt: skip
-        with pytest.raises(LedgerError, match="no entry with key"):
-            ledger.import_edits(write(tmp_path / "stale.csv", "entry_id,key,value\n1,0000,5\n"), author="t")
+        stale = ledger.import_edits(write(tmp_path / "stale.csv", "entry_id,key,value\n1,0000,5\n"), author="t")
+        assert (stale.ids, stale.stale) == ([], [2])
+        assert "1 row(s) not imported (no entry has its key now" in stale.warnings[0]
 
 
 def test_the_excel_file_is_ready_to_hand_over(seeded: str, tmp_path: Path) -> None:
@@ -168,9 +170,9 @@ def test_edits_that_cannot_come_back_are_warned_about(seeded: str, tmp_path: Pat
         kept = rows[:-2]  # two rows deleted
         path = _write_rows(tmp_path / "edited.csv", kept)
         imported = ledger.import_edits(path, author="t")
-        assert imported.ids == []
-        assert imported.warnings[0] == f"{path}:2:status: status is computed — record a result with `taizhang outcome add`; not imported"  # fmt: skip
-        assert imported.warnings[1].startswith(f"{path}:3:quote: quote comes from the source")
+        assert (imported.ids, imported.stale) == ([], [3])
+        assert imported.warnings[0] == f"{path}: column status differs from the ledger in 1 row(s) (2): status is computed — record a result with `taizhang outcome add`; not imported"  # fmt: skip
+        assert imported.warnings[1].startswith(f"{path}: 1 row(s) not imported (its quote differs from the ledger's")
         assert imported.warnings[2].startswith(f"{path}: 2 entries are not in the file ({rows[-2]['entry_id']}, {rows[-1]['entry_id']})")  # fmt: skip
         assert "taizhang correct reject ID" in imported.warnings[2]
 
@@ -200,3 +202,29 @@ def test_an_import_records_every_edit_without_rebuilding_the_ledger_per_cell(see
         assert len(imported.ids) == 3 and len({c.created_at for c in ledger.corrections()}) == 1  # one batch
         with Store(seeded) as store, store.engine.connect() as connection:
             assert connection.execute(select(LedgerStateRow.built_at)).scalar_one() == built_at
+
+
+def test_an_export_from_before_a_new_version_imports_only_rows_it_still_describes(db_url: str, tmp_path: Path) -> None:
+    """A file re-scraped after the export: rows whose entry is gone or whose words changed are left
+    out and named (their cells hold the old ledger's values, not edits); the other rows' edits
+    come in; offsets that moved are one warning per column, not one per row."""
+    source = write(tmp_path / SEED.name, SEED.read_text(encoding="utf-8"))
+    with Store(db_url) as store:
+        ingest(store, [source])
+    with Ledger(db_url, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "before.csv")
+    gdp = next(i for i, r in enumerate(rows) if r["quote"] == "全区生产总值突破1500亿元")
+    kept = next(i for i, r in enumerate(rows) if r["quote"] == "专精特新企业达到500家")
+    rows[gdp]["value"] = "1600"  # an edit to a sentence the new version words otherwise
+    rows[kept]["official"] = "张元升同志"  # an edit to one it still holds
+    header = "来源：大众日报\n\n"
+    write(source, header + SEED.read_text(encoding="utf-8").replace("全区生产总值突破1500亿元", "全区生产总值突破一千五百亿元"))
+    with Store(db_url) as store:
+        ingest(store, [source])
+    with Ledger(db_url, as_of=AS_OF) as ledger:
+        imported = ledger.import_edits(_write_rows(tmp_path / "edited.csv", rows), author="t")
+        assert imported.stale == [gdp + 2]  # row numbers count the header
+        assert imported.ids and {(c.field, c.after) for c in ledger.corrections()} == {("official", "张元升同志")}
+        assert len([w for w in imported.warnings if "column start differs" in w]) == 1
+        ledger.refresh()
+        assert all(r["value"] != 1600 for r in ledger.entries())

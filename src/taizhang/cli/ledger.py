@@ -254,6 +254,9 @@ def import_command(
 ) -> None:
     """导入修改 Import an edited export: every changed field becomes a correction in the audit trail.
 
+    Rows whose entry changed since the export (gone, or its words changed in a new version of its
+    source) are left out and named, and the command exits 1: export again to edit them.
+
     Example: taizhang import 台账.xlsx --by 王芳
     """
     with opened_ledger(db) as ledger:
@@ -262,6 +265,8 @@ def import_command(
         err.print(f"[yellow]警告 warning[/yellow] {warning}", highlight=False)
     already = f" ({imported.skipped} already recorded)" if imported.skipped else ""
     err.print(f"更正 corrections recorded: {len(imported.ids)}{already}", highlight=False)
+    if imported.stale:
+        raise typer.Exit(1)  # rows were left out: the import did not do all it was asked
 
 
 @app.command("coverage")

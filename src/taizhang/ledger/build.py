@@ -116,17 +116,17 @@ class BuildStage(LedgerBase):
         with self._session() as session, session.begin():
             connection = session.connection()
             last = _last_statuses(session)
-            # An entry keeps its id across rebuilds, corrections included (a person may have noted
-            # it): it takes the id its first mention already had; one new to this build gets an id
-            # never given before.
-            # (One clause can state two pledges, 分别增长50%: the metric as extracted tells them apart.)
-            query = select(MentionRow.sha256, MentionRow.start, MentionRow.end, MentionRow.original, MentionRow.entry_id)
-            had = {
-                (sha256, start, end, original["metric"]): entry_id
-                for sha256, start, end, original, entry_id in session.execute(query)
-            }
+            # An entry keeps its id across rebuilds, corrections and new versions of its files (a
+            # person may have noted it): it takes the id its first mention already had, found by
+            # file, words and metric as extracted (one clause can state two pledges: 分别增长50%);
+            # one new to this build gets an id never given before.
+            files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
+            had: dict[tuple[str, str, str], list[int]] = {}
+            query = select(MentionRow.sha256, MentionRow.quote, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)
+            for sha256, quote, original, entry_id in session.execute(query):
+                had.setdefault((files.get(sha256, sha256), quote, original["metric"]), []).append(entry_id)
             state = session.get(LedgerStateRow, 1)
-            given = max(max(had.values(), default=0), state.last_entry_id if state else 0)
+            given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             taken: set[int] = set()
             connection.execute(delete(MentionRow))
             connection.execute(delete(EntryRow))
@@ -140,8 +140,8 @@ class BuildStage(LedgerBase):
 
             mention_id = 0
             for entry in entries:
-                mentioned = (had.get((m.sha256, m.pledge.start, m.pledge.end, m.original.metric)) for m in entry.mentions)
-                entry_id = next((i for i in mentioned if i is not None and i not in taken), None)
+                mentioned = (had.get((m.path or m.sha256, m.pledge.quote, m.original.metric), ()) for m in entry.mentions)
+                entry_id = next((i for ids in mentioned for i in ids if i not in taken), None)
                 if entry_id is None:
                     given += 1
                     entry_id = given

@@ -14,7 +14,17 @@ from sqlalchemy import select
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import EDITABLE, Correction, CorrectionError, parse_field, undone
-from taizhang.ledger.errors import BAD_CELL, MISSING_COLUMNS, NO_KEY, NOTHING_IMPORTED, BatchError, LedgerError
+from taizhang.ledger.errors import (
+    BAD_CELL,
+    MISSING_COLUMNS,
+    NO_KEY,
+    NOTHING_IMPORTED,
+    QUOTE_CHANGED,
+    READ_ONLY_COLUMN,
+    STALE_ROWS,
+    BatchError,
+    LedgerError,
+)
 from taizhang.ledger.export import cell_text
 from taizhang.ledger.tables import MentionRow
 from taizhang.ledger.trail import current_value
@@ -35,6 +45,7 @@ class Imported:
     ids: list[int]  # the corrections recorded
     skipped: int = 0  # edits already recorded as corrections
     warnings: list[str] = field(default_factory=list)  # edits that cannot come back in (computed columns, deleted rows)
+    stale: list[int] = field(default_factory=list)  # rows whose entry changed since the export: not imported
 
 
 class EditStage(LedgerBase):
@@ -46,6 +57,9 @@ class EditStage(LedgerBase):
         Only cells that differ from the ledger are read as edits (an untouched cell is never
         re-checked); every row is checked before anything is written, and all corrections are
         recorded in one transaction. Edits to computed columns and deleted rows are warnings.
+        A row whose entry changed since the export (gone, or its source's words changed in a new
+        version) is not imported and is reported in ``stale``: its cells may hold the old
+        ledger's values rather than a person's edits.
         """
         table = export.read_table(path)
         if table and ("key" not in table[0] or "entry_id" not in table[0]):
@@ -54,19 +68,22 @@ class EditStage(LedgerBase):
         current = {row["key"]: row for row in self.entries()}
         problems, warnings, edits, bad = [], [], [], set()
         seen: set[str] = set()
+        gone_rows, changed_rows = [], []
+        read_only: dict[str, list[int]] = {}
         for number, row in enumerate(table, start=2):  # row 1 is the header
             entry = current.get(cell_text(row.get("key")))
             if entry is None:
-                problems.append(BAD_CELL.format(path=path, row=number, column="key", problem=NO_KEY.format(key=row.get("key"))))
-                bad.add(number)
+                gone_rows.append(number)
                 continue
             seen.add(entry["key"])
+            if "quote" in row and not _unchanged(row["quote"], entry["quote"]):
+                changed_rows.append(number)
+                continue
             for name, cell in row.items():
                 if name not in entry or _unchanged(cell, entry[name]):
                     continue
                 if name not in EDITABLE:
-                    why = _NOT_EDITABLE.get(name, f"{name} comes from the source and the merge")
-                    warnings.append(BAD_CELL.format(path=path, row=number, column=name, problem=f"{why}; not imported"))
+                    read_only.setdefault(name, []).append(number)
                     continue
                 try:
                     value = parse_field(name, None if cell is None else cell_text(cell))
@@ -78,11 +95,16 @@ class EditStage(LedgerBase):
                     edits.append((entry, name, value))
         if problems:
             raise BatchError(problems, NOTHING_IMPORTED.format(path=path, count=len(bad)))
+        for name, rows in read_only.items():
+            why = _NOT_EDITABLE.get(name, f"{name} comes from the source and the merge")
+            warnings.append(READ_ONLY_COLUMN.format(path=path, column=name, count=len(rows), rows=_listed(rows), why=why))
+        for rows, why in ((gone_rows, NO_KEY), (changed_rows, QUOTE_CHANGED)):
+            if rows:
+                warnings.append(STALE_ROWS.format(path=path, count=len(rows), why=why, rows=_listed(rows)))
         gone = [row["entry_id"] for key, row in current.items() if key not in seen]
-        if table and gone:
-            listed = ", ".join(map(str, gone[:10])) + (" …" if len(gone) > 10 else "")
-            warnings.append(f"{path}: {len(gone)} entries are not in the file ({listed}): a deleted row changes nothing; "
-                            "to take an entry out use `taizhang correct reject ID`")  # fmt: skip
+        if table and gone and not gone_rows:  # with rows of entries gone, the file is of an older ledger
+            warnings.append(f"{path}: {len(gone)} entries are not in the file ({_listed(gone)}): a deleted row changes "
+                            "nothing; to take an entry out use `taizhang correct reject ID`")  # fmt: skip
         corrections = self._edits(edits, author, f"import {path.name}")
         trail = self.corrections()
         active = {c.identity() for c in trail if c.trail_key() not in undone(trail)}
@@ -91,7 +113,7 @@ class EditStage(LedgerBase):
             if correction.identity() not in active:
                 active.add(correction.identity())
                 new.append(correction)
-        return Imported(self._record(new), len(corrections) - len(new), warnings)
+        return Imported(self._record(new), len(corrections) - len(new), warnings, sorted(gone_rows + changed_rows))
 
     def _edits(self, edits: list[tuple[dict[str, Any], str, Any]], author: str, note: str) -> list[Correction]:
         """One set-correction per mention of each edited entry (the rows of an edited export)."""
@@ -106,6 +128,10 @@ class EditStage(LedgerBase):
             Correction("set", self._anchor(row), author, now, field=name, before=current_value(entry, row, name), after=value, note=note)
             for entry, name, value in edits for row in by_entry[entry["entry_id"]]
         ]  # fmt: skip
+
+
+def _listed(numbers: list[int]) -> str:
+    return ", ".join(map(str, numbers[:10])) + (" …" if len(numbers) > 10 else "")
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -29,7 +29,12 @@ BAD_ROW = "{path}:{row}: {problem}"
 BAD_CELL = "{path}:{row}:{column}: {problem}"
 NOTHING_IMPORTED = "{path}: {count} bad row(s), nothing imported"
 CANNOT_READ = "cannot read {path}: {reason}"
-NO_KEY = "no entry with key {key!r} (export again?)"
+NO_KEY = "no entry has its key now: rejected, merged, split or re-read"
+QUOTE_CHANGED = "its quote differs from the ledger's: a new version of its source, or an edit to what comes from the source"
+STALE_ROWS = (
+    "{path}: {count} row(s) not imported ({why}): rows {rows}; export again and make those edits there"
+)
+READ_ONLY_COLUMN = "{path}: column {column} differs from the ledger in {count} row(s) ({rows}): {why}; not imported"
 UNKNOWN_UNIT = "unknown unit {unit!r} (units as in pledges: 亿元, 万人, %, 个 …)"
 BAD_CORRECTIONS = "{path}: not a corrections export ({problem})"
 SAME_ENTRY = "entries {a} and {b} are the same entry"
