@@ -359,3 +359,16 @@ def test_entry_ids_stay_put_across_corrections_and_rebuilds_and_are_never_given_
         ledger.refresh(force=True)
         [new] = [r for r in ledger.entries() if r["source"] == "other.txt"]
         assert new["entry_id"] == last + 1  # after every id given so far, the rejected one's included
+
+
+def test_split_leaves_the_entry_its_id_and_merge_keeps_the_id_merged_into(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        gdp = laoshan_gdp(ledger)["entry_id"]
+        ledger.split(gdp, 1, author="t")  # the seed's mention, the first, taken out: the reprint's keeps the id
+        ledger.refresh()
+        parts = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"]
+        assert {r["sources"][0]: r["entry_id"] == gdp for r in parts} == {SEED.name: False, "reprint_dazhong.txt": True}
+        taken_out = next(r["entry_id"] for r in parts if r["entry_id"] != gdp)
+        ledger.merge(taken_out, gdp, author="t")  # gdp merged into the taken-out one: its id stays
+        ledger.refresh()
+        assert [r["entry_id"] for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"] == [taken_out]

@@ -127,7 +127,6 @@ class BuildStage(LedgerBase):
                 had.setdefault((files.get(sha256, sha256), quote, original["metric"]), []).append(entry_id)
             state = session.get(LedgerStateRow, 1)
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
-            taken: set[int] = set()
             connection.execute(delete(MentionRow))
             connection.execute(delete(EntryRow))
             batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], StatusChangeRow: []}
@@ -138,14 +137,9 @@ class BuildStage(LedgerBase):
                         connection.execute(insert(table.__table__), rows)
                         rows.clear()
 
+            ids, given = _entry_ids(entries, had, given, applied)
             mention_id = 0
-            for entry in entries:
-                mentioned = (had.get((m.path or m.sha256, m.pledge.quote, m.original.metric), ()) for m in entry.mentions)
-                entry_id = next((i for ids in mentioned for i in ids if i not in taken), None)
-                if entry_id is None:
-                    given += 1
-                    entry_id = given
-                taken.add(entry_id)
+            for entry, entry_id in zip(entries, ids, strict=True):
                 found = outcomes.get((place_key(entry.place, entry.first.pledge.actor), entry.metric_key), [])
                 verdict = judge(_target(entry), found, today)
                 batch[EntryRow].append(_entry_row(entry_id, entry, verdict.status, verdict.reason, verdict.outcome))
@@ -172,6 +166,32 @@ class BuildStage(LedgerBase):
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_entries")
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_mentions")
         return built
+
+
+def _entry_ids(entries: list[Entry], had: dict[tuple[str, str, str], list[int]], given: int, applied: Applied) -> tuple[list[int], int]:
+    """Each entry's id: the id one of its mentions had (``had``, by file, words and metric), else
+    one above ``given``, the highest ever given; returns the ids and the new highest. A merged
+    entry prefers the id of the entry the others were merged into, and a mention split out of an
+    entry chooses last, so the entry it left keeps its id (as ``correct merge``/``split`` say)."""
+
+    def key(mention: Mention) -> tuple[str, str, str]:
+        return (mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
+
+    def preferred(entry: Entry) -> list[Mention]:
+        into = [m for m in entry.mentions if any(a.matches(m) for a, _ in applied.merges)]
+        return into + [m for m in entry.mentions if m not in into]
+
+    split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
+    ids: list[int] = [0] * len(entries)
+    taken: set[int] = set()
+    for i in sorted(range(len(entries)), key=lambda i: split_off[i]):
+        found = (old for m in preferred(entries[i]) for old in had.get(key(m), ()) if old not in taken)
+        ids[i] = next(found, 0)
+        if not ids[i]:
+            given += 1
+            ids[i] = given
+        taken.add(ids[i])
+    return ids, given
 
 
 @cache  # the files do not change while a process runs
