@@ -214,11 +214,11 @@ class Speakers:
         """What in ``text`` says it is ``official``'s, in words for a report of the move."""
         if official in self.named(text):
             return f"names {official}"
-        places = [alias for alias, who in self._places(text) if who == official]
-        if places:
-            return "names " + "、".join(dict.fromkeys(places))
-        words = self._level_words(text)
-        return f"calls its region {'、'.join(words)}" if words else ""
+        named = [alias for alias, who in self._places(text) if who == official]
+        if named:
+            return "names " + "、".join(dict.fromkeys(named))
+        level_words = self._level_words(text)
+        return f"calls its region {'、'.join(level_words)}" if level_words else ""
 
     @cached_property
     def _clause_end_re(self) -> re.Pattern[str]:
