@@ -97,7 +97,7 @@ def test_corrections_by_command(seeded: str, tmp_path: Path) -> None:
     first = rows[0]
     assert run("correct", "set", str(first["entry_id"]), "official", "某某", "--by", "王芳", "--db", seeded).exit_code == 0
     listing = run("correct", "list", "--db", seeded)
-    assert "王芳" in listing.stdout and "某某" in listing.stdout
+    assert "王芳" in listing.stdout and "某某" in listing.stdout and "applies" in listing.stdout and "yes" in listing.stdout
     trail = tmp_path / "c.json"
     assert run("correct", "export", "-o", str(trail), "--db", seeded).exit_code == 0
     assert json.loads(trail.read_text(encoding="utf-8"))[0]["after"] == "某某"

@@ -178,6 +178,7 @@ def test_corrections_carry_over_to_a_new_version_of_the_file(db_url: str, tmp_pa
     with Ledger(db_url, as_of=AS_OF) as ledger:
         [lost] = ledger.refresh(force=True).unapplied
         assert (lost.action, lost.anchor.quote) == ("set", LAOSHAN_GDP)
+        assert ledger.not_applying() == {lost.id}  # kept in the trail, marked
 
 
 def test_a_correction_whose_record_is_gone_is_reported(seeded: str) -> None:

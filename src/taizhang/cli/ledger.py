@@ -18,9 +18,10 @@ from rich.table import Table
 
 from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
 from taizhang.ledger import Filters, Ledger, LedgerError, Outcome, Rules, export
+from taizhang.ledger.corrections import Correction, undone
 from taizhang.ledger.errors import BatchError
-from taizhang.places import LEVELS, candidates, describe, lineage
 from taizhang.ledger.status import DEFAULT_MARGIN, DEFAULT_TOLERANCE, MET, MISSED, PARTLY_MET, STATUSES, YEARS
+from taizhang.places import LEVELS, candidates, describe, lineage
 from taizhang.storage import MAX_ID
 
 outcome_app = typer.Typer(
@@ -448,21 +449,35 @@ def correct_add(
 
 @correct_app.command("list")
 def correct_list(db: DbOption = None) -> None:
-    """更正记录 List every correction: who, when, what it was, what it became.
+    """更正记录 List every correction: who, when, what it was, what it became, and whether it still applies.
+
+    A correction stops applying when the words or figure it was made on are gone (a new version of
+    the file, a new extractor): it is kept and marked, never dropped.
 
     Example: taizhang correct list
     """
     with opened_ledger(db) as ledger:
         corrections = ledger.corrections()
+        stale = ledger.not_applying()
     table = Table(title=f"更正 Corrections ({len(corrections)})")
-    for column in ("id", "when", "who", "action", "quote", "field", "before", "after", "note"):
+    for column in ("id", "when", "who", "action", "quote", "field", "before", "after", "note", "applies"):
         table.add_column(column, overflow="fold")
+    taken_back = undone(corrections)
     for c in corrections:
         table.add_row(
             str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.author, c.action, c.anchor.quote, c.field or "",
             f"#{c.before['id']}" if c.action == "undo" else _shown(c.before), _shown(c.after), c.note or "",
+            _applies(c, stale, taken_back),
         )  # fmt: skip
     out.print(table)
+
+
+def _applies(correction: Correction, stale: set[int], taken_back: set[str]) -> str:
+    if correction.action == "undo":
+        return ""
+    if correction.trail_key() in taken_back:
+        return "撤销 undone"
+    return "[red]否 no: its record is gone[/red]" if correction.id in stale else "是 yes"
 
 
 @correct_app.command("undo")

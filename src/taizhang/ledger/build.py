@@ -155,10 +155,11 @@ class BuildStage(LedgerBase):
                 if len(batch[EntryRow]) >= _BATCH:
                     flush()
             flush()
+            unapplied = sorted(({c.id for c in applied.unapplied} | {c.id for c, _ in applied.invalid}) - {None})
             if state is None:
-                session.add(LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now, last_entry_id=given))
-            else:
-                state.fingerprint, state.built_at, state.last_entry_id = fingerprint, now, given
+                state = LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now)
+                session.add(state)
+            state.fingerprint, state.built_at, state.last_entry_id, state.unapplied = fingerprint, now, given, unapplied
         if connection.dialect.name == "postgresql" and len(entries) >= _BATCH:
             # After a bulk load: statistics, so the filters' indexes are chosen at once, and the
             # visibility map, so counting a filter's matches reads its index alone (202 ms → see bench).

@@ -154,3 +154,6 @@ class LedgerStateRow(Base):
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # The highest entry id ever given: an entry new to a rebuild gets the next, never a gone one's.
     last_entry_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The corrections the last build could not apply (their record is gone or they cannot be
+    # applied): the audit trail shows them as such.
+    unapplied: Mapped[list | None] = mapped_column(JSON, nullable=True)

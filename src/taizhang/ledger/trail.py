@@ -31,7 +31,7 @@ from taizhang.ledger.errors import (
     BatchError,
     LedgerError,
 )
-from taizhang.ledger.tables import CorrectionRow, EntryRow, MentionRow
+from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow
 from taizhang.source.decode import decode
 
 
@@ -41,6 +41,14 @@ class TrailStage(LedgerBase):
     def corrections(self) -> list[Correction]:
         with self._session() as session:
             return [_correction(row) for row in session.scalars(select(CorrectionRow).order_by(CorrectionRow.id))]
+
+    def not_applying(self) -> set[int]:
+        """The ids of the corrections that do not apply to the ledger as built now: the words or
+        figure they were made on are gone (a new version, a new extractor), or they cannot apply."""
+        self.refresh()
+        with self._session() as session:
+            state = session.get(LedgerStateRow, 1)
+            return set(state.unapplied or []) if state is not None else set()
 
     def _record(self, corrections: list[Correction]) -> list[int]:
         with self._session() as session, session.begin():
