@@ -346,6 +346,10 @@ def test_entry_ids_stay_put_across_corrections_and_rebuilds_and_are_never_given_
         first, last = min(before), max(before)
         ledger.reject(first, author="t")  # those after it keep their ids
         ledger.refresh(force=True)
+        with pytest.raises(LedgerError, match=f"ledger entry {first} is no longer in the ledger: rejected"):
+            ledger.entry(first)
+        with pytest.raises(LedgerError, match=f"no ledger entry {last + 1} "):
+            ledger.entry(last + 1)
         after = {r["entry_id"]: (r["quote"], r["metric"]) for r in ledger.entries()}
         assert after[gdp] == (LAOSHAN_GDP, "地区生产总值")
         assert {i: v for i, v in after.items() if i != gdp} == {i: v for i, v in before.items() if i not in (gdp, first)}

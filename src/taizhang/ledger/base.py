@@ -14,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from taizhang.errors import StoreError
+from taizhang.ledger.errors import ENTRY_GONE, NO_ENTRY, LedgerError
 from taizhang.ledger.status import Rules
+from taizhang.ledger.tables import LedgerStateRow
 from taizhang.storage import Store
 
 
@@ -45,3 +47,11 @@ class LedgerBase:
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise StoreError(f"cannot use database {self.store.display}: {reason}") from None
+
+    @staticmethod
+    def _no_entry(session: Session, entry_id: int) -> LedgerError:
+        """The error for an entry id not in the ledger: one given before (ids are never given
+        twice) is an entry that went away, not a typo."""
+        state = session.get(LedgerStateRow, 1)
+        given = 0 < entry_id <= (state.last_entry_id if state is not None else 0)
+        return LedgerError((ENTRY_GONE if given else NO_ENTRY).format(ref=entry_id))

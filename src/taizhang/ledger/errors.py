@@ -20,6 +20,10 @@ class BatchError(LedgerError):
 
 
 NO_ENTRY = "no ledger entry {ref} (see: taizhang ledger)"
+ENTRY_GONE = (
+    "ledger entry {ref} is no longer in the ledger: rejected, merged into another entry, or its "
+    "words are gone from a new version of its source (see: taizhang correct list)"
+)
 NO_MENTION = "entry {entry} has no mention {mention} (it has {count}; see: taizhang entry {entry})"
 NO_SOURCE = "no source {ref!r} (see: taizhang sources)"
 NO_FILE = "{path}: no such file"

@@ -13,7 +13,7 @@ from taizhang.document import PLEDGE_FIELDS
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.coverage import Coverage, coverage
-from taizhang.ledger.errors import NO_ACTOR, NO_ENTRY, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
+from taizhang.ledger.errors import NO_ACTOR, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
 from taizhang.ledger.merge import place_key
 from taizhang.ledger.metrics import metric_key
 from taizhang.ledger.status import STATUSES, Result, Target, Verdict, judge
@@ -130,7 +130,7 @@ class QueryStage(LedgerBase):
         with self._session() as session:
             row = session.get(EntryRow, entry_id)
             if row is None:
-                raise LedgerError(NO_ENTRY.format(ref=entry_id))
+                raise self._no_entry(session, entry_id)
             mentions = session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id))
             outcomes = session.scalars(
                 select(OutcomeRow).where(OutcomeRow.place_key == place_key(resolve(row.actor), row.actor))

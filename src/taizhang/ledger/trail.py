@@ -20,7 +20,6 @@ from taizhang.ledger.errors import (
     BAD_ROW,
     CANNOT_READ,
     NO_CORRECTION,
-    NO_ENTRY,
     NO_FILE,
     NO_MENTION,
     NO_SOURCE,
@@ -73,7 +72,7 @@ class TrailStage(LedgerBase):
         with self._session() as session:
             entry = session.get(EntryRow, entry_id)
             if entry is None:
-                raise LedgerError(NO_ENTRY.format(ref=entry_id))
+                raise self._no_entry(session, entry_id)
             rows = list(session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id)))
             fields = {name: getattr(entry, name) for name in EDITABLE}
             session.expunge_all()
