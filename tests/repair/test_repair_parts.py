@@ -210,6 +210,21 @@ def test_a_paragraph_without_names_goes_by_places_in_a_region_or_its_level(parag
 
 
 @pytest.mark.parametrize("paragraph", [
+    # the cue words inside other words say nothing: 同比, 截至, 参与, 共同
+    "同比增长8%的宁波经济总量达到1.8万亿元。",
+    "截至年底宁波建成5G基站3万个。",
+    "宁波积极参与长三角一体化,共同建设世界级港口群。",
+])  # fmt: skip
+def test_cue_words_inside_other_words_leave_a_place_its_weight(paragraph):
+    text = (
+        "代表热议省党代会报告\n省人大代表、浙江省委书记王建国:\n浙江将推进共同富裕示范区建设,全省生产总值年均增长6%以上。\n"
+        "省人大代表、江苏省委书记李明:\n江苏将着力建设现代化产业体系,全省研发经费投入强度达到3.2%。\n"
+        f"{paragraph}\n"
+    )
+    assert [(c.paragraphs, c.values[1]) for c in repair(text).changes if c.kind == "move"] == [((5,), "王建国")]
+
+
+@pytest.mark.parametrize("paragraph", [
     # places of another speaker's region named in passing: learning from, partnering, travelling
     "我们将学习借鉴杭州、深圳等地经验,到2027年数字经济核心产业增加值占比达到15%。",
     "与上海、浙江携手推进长三角一体化,全省跨省通办事项达到200项。",

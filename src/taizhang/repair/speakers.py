@@ -54,6 +54,20 @@ def _word_bounds(text: str) -> set[int]:
     return bounds
 
 
+def _has_word(text: str, cues: list[str]) -> bool:
+    """Whether one of ``cues`` stands in ``text`` as whole words (与 alone, not in 参与; 等地 as
+    等|地, not 同 in 同比)."""
+    present = [cue for cue in cues if cue in text]
+    if not present:
+        return False
+    bounds = _word_bounds(text)
+    return any(at in bounds and at + len(cue) in bounds for cue in present for at in _occurrences(text, cue))
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(part), text)]
+
+
 class Speakers:
     """The speakers of one document and the regexes that find evidence for them."""
 
@@ -233,7 +247,7 @@ class Speakers:
         before = self._clause_end_re.split(text[:start])[-1]
         after = self._clause_end_re.split(text[end:])[0]
         r = self.rules.regions
-        return any(cue in before for cue in r["passing_before"]) or any(cue in after for cue in r["passing_after"])
+        return _has_word(before, r["passing_before"]) or _has_word(after, r["passing_after"])
 
     @cached_property
     def _by_level(self) -> dict[str, list[str]]:
