@@ -377,3 +377,22 @@ def test_split_leaves_the_entry_its_id_and_merge_keeps_the_id_merged_into(seeded
         ledger.merge(taken_out, gdp, author="t")  # gdp merged into the taken-out one: its id stays
         ledger.refresh()
         assert [r["entry_id"] for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"] == [taken_out]
+
+
+def test_a_split_after_a_merge_takes_the_mention_out_again(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        ledger.refresh()
+        total = ledger.count()
+        a, b = (r["entry_id"] for r in ledger.entries(limit=2))
+        first_of_b = ledger.entry(b)["mentions"][0]  # the mention the merge is anchored on
+        ledger.merge(a, b, author="t")
+        ledger.refresh()
+        assert ledger.count() == total - 1
+        merged = ledger.entry(a)["mentions"]
+        at = next(i for i, m in enumerate(merged, 1) if (m["source"], m["start"]) == (first_of_b["source"], first_of_b["start"]))
+        ledger.split(a, at, author="t")
+        ledger.refresh()
+        # the split takes b's mention out of the merge it was anchored on: a, b's other mention and
+        # the mention split out stand apart (before, the merge pulled the mention back into a)
+        assert ledger.count() == total + 1
+        assert len(ledger.entry(a)["mentions"]) == len(merged) - 2

@@ -172,7 +172,7 @@ def test_edits_that_cannot_come_back_are_warned_about(seeded: str, tmp_path: Pat
         imported = ledger.import_edits(path, author="t")
         assert (imported.ids, imported.stale) == ([], [3])
         assert imported.warnings[0] == f"{path}: column status differs from the ledger in 1 row(s) (2): status is computed — record a result with `taizhang outcome add`; not imported"  # fmt: skip
-        assert imported.warnings[1].startswith(f"{path}: 1 row(s) not imported (its quote differs from the ledger's")
+        assert imported.warnings[1].startswith(f"{path}: 1 row(s) not imported (its quote or its number of mentions differs")
         assert imported.warnings[2].startswith(f"{path}: 2 entries are not in the file ({rows[-2]['entry_id']}, {rows[-1]['entry_id']})")  # fmt: skip
         assert "taizhang correct reject ID" in imported.warnings[2]
 
@@ -228,3 +228,20 @@ def test_an_export_from_before_a_new_version_imports_only_rows_it_still_describe
         assert len([w for w in imported.warnings if "column start differs" in w]) == 1
         ledger.refresh()
         assert all(r["value"] != 1600 for r in ledger.entries())
+
+
+def test_an_edit_to_an_entry_that_gained_a_mention_since_the_export_is_left_out(seeded: str, tmp_path: Path) -> None:
+    """An edit applies to every mention of its entry: one reprinted since the export would take
+    the edit on a mention the person never saw."""
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        rows = _exported_csv(ledger, tmp_path / "l.csv")
+    gdp = next(i for i, r in enumerate(rows) if r["quote"] == "全区生产总值突破1500亿元")
+    rows[gdp]["value"] = "1600"
+    reprint_text = "来源：大众日报\n\n" + SEED_TEXT
+    with Store(seeded) as store:
+        reprint = write(tmp_path / "reprint.txt", reprint_text)
+        store_source(store, reprint, pledges_in(reprint_text, reprint.name, gold(SEED_GOLD)))
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        imported = ledger.import_edits(_write_rows(tmp_path / "edited.csv", rows), author="t")
+        assert imported.ids == [] and gdp + 2 in imported.stale  # every entry was reprinted
+        assert "number of mentions" in next(w for w in imported.warnings if "not imported (" in w)

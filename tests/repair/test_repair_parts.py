@@ -214,6 +214,8 @@ def test_a_paragraph_without_names_goes_by_places_in_a_region_or_its_level(parag
     "同比增长8%的宁波经济总量达到1.8万亿元。",
     "截至年底宁波建成5G基站3万个。",
     "宁波积极参与长三角一体化,共同建设世界级港口群。",
+    # 至 before a year is a time, not a trip: the place is the paragraph's subject
+    "至2027年宁波港口货物吞吐量达到15亿吨,建成世界一流强港。",
 ])  # fmt: skip
 def test_cue_words_inside_other_words_leave_a_place_its_weight(paragraph):
     text = (

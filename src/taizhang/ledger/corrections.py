@@ -275,6 +275,8 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
         elif correction.action == "merge":
             merges.append((correction.anchor, correction.other))
         elif correction.action == "split":
+            # A split takes its mention out of whatever an earlier merge joined it to.
+            merges = [(a, b) for a, b in merges if not any(a.matches(m) or b.matches(m) for m in targets)]
             splits.append(correction.anchor)
         else:
             for mention in targets:

@@ -76,7 +76,9 @@ class EditStage(LedgerBase):
                 gone_rows.append(number)
                 continue
             seen.add(entry["key"])
-            if "quote" in row and not _unchanged(row["quote"], entry["quote"]):
+            # An edit applies to every mention of the entry: one that gained or lost mentions, or
+            # whose words changed, since the export is not the entry the person edited.
+            if any(name in row and not _unchanged(row[name], entry[name]) for name in ("quote", "mention_count")):
                 changed_rows.append(number)
                 continue
             for name, cell in row.items():

@@ -34,7 +34,10 @@ BAD_CELL = "{path}:{row}:{column}: {problem}"
 NOTHING_IMPORTED = "{path}: {count} bad row(s), nothing imported"
 CANNOT_READ = "cannot read {path}: {reason}"
 NO_KEY = "no entry has its key now: rejected, merged, split or re-read"
-QUOTE_CHANGED = "its quote differs from the ledger's: a new version of its source, or an edit to what comes from the source"
+QUOTE_CHANGED = (
+    "its quote or its number of mentions differs from the ledger's: a new version of a source, or an "
+    "edit to what comes from the sources"
+)
 STALE_ROWS = (
     "{path}: {count} row(s) not imported ({why}): rows {rows}; export again and make those edits there"
 )

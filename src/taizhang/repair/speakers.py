@@ -20,6 +20,7 @@ from taizhang.repair.rules import Rules, alternation
 from taizhang.repair.text import words
 
 CJK = "\u4e00-\u9fff"
+_DIGIT = re.compile(r"[0-9０-９一二三四五六七八九十百千〇零]")
 # How much one mention counts: a name says more than a place, since places are also talked about.
 NAME_WEIGHT = 3
 REGION_WEIGHT = 1
@@ -54,14 +55,21 @@ def _word_bounds(text: str) -> set[int]:
     return bounds
 
 
-def _has_word(text: str, cues: list[str]) -> bool:
+def _cue_near(text: str, cues: list[str], reach: int, before: bool) -> bool:
     """Whether one of ``cues`` stands in ``text`` as whole words (与 alone, not in 参与; 等地 as
-    等|地, not 同 in 同比)."""
+    等|地, not 同 in 同比) within ``reach`` characters of the place, with no number between: the
+    place ``text`` ends at when ``before``, else the one it starts after (至2027年宁波 is a time,
+    not a trip to 宁波)."""
     present = [cue for cue in cues if cue in text]
     if not present:
         return False
     bounds = _word_bounds(text)
-    return any(at in bounds and at + len(cue) in bounds for cue in present for at in _occurrences(text, cue))
+    for cue in present:
+        for at in _occurrences(text, cue):
+            gap = text[at + len(cue) :] if before else text[:at]
+            if at in bounds and at + len(cue) in bounds and len(gap) <= reach and not _DIGIT.search(gap):
+                return True
+    return False
 
 
 def _occurrences(text: str, part: str) -> list[int]:
@@ -247,7 +255,8 @@ class Speakers:
         before = self._clause_end_re.split(text[:start])[-1]
         after = self._clause_end_re.split(text[end:])[0]
         r = self.rules.regions
-        return _has_word(before, r["passing_before"]) or _has_word(after, r["passing_after"])
+        reach = r["passing_reach"]
+        return _cue_near(before, r["passing_before"], reach, True) or _cue_near(after, r["passing_after"], reach, False)
 
     @cached_property
     def _by_level(self) -> dict[str, list[str]]:

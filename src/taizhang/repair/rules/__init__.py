@@ -27,7 +27,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     "regions": {
         "suffixes": list, "organs": list, "name_min_chars": int,
         "name_max_chars": int, "own_region_words": str, "level_ranks": dict, "passing_before": list,
-        "passing_after": list,
+        "passing_after": list, "passing_reach": int,
     },
     "text": {
         "closing": str, "clause_separators": str, "tail_starters": str, "enumerators": list,
