@@ -396,3 +396,16 @@ def test_a_split_after_a_merge_takes_the_mention_out_again(seeded: str) -> None:
         # the mention split out stand apart (before, the merge pulled the mention back into a)
         assert ledger.count() == total + 1
         assert len(ledger.entry(a)["mentions"]) == len(merged) - 2
+
+
+def test_an_entry_a_merge_took_gets_its_own_id_back_when_the_merge_is_undone(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        ledger.refresh()
+        a, b, c = (r["entry_id"] for r in ledger.entries(limit=3))
+        first = ledger.merge(a, b, author="t")
+        ledger.merge(a, c, author="t")
+        ledger.refresh()
+        ledger.undo(first, author="t")
+        ledger.refresh()
+        assert [r["entry_id"] for r in ledger.entries(limit=2)] == [a, b]
+        assert len(ledger.entry(b)["mentions"]) == 2  # b's own mentions, back under its own id

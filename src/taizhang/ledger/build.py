@@ -19,7 +19,15 @@ from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
 from taizhang.ledger.merge import Entry, build_entries, place_key
 from taizhang.ledger.status import Result, Rules, Target, judge
-from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow, OutcomeRow, StatusChangeRow
+from taizhang.ledger.tables import (
+    CorrectionRow,
+    EntryRow,
+    LedgerStateRow,
+    MentionIdRow,
+    MentionRow,
+    OutcomeRow,
+    StatusChangeRow,
+)
 from taizhang.storage import SourceInfo
 from taizhang.storage.tables import PledgeRow, SourceRow
 from taizhang.versioning import code_digest
@@ -117,14 +125,17 @@ class BuildStage(LedgerBase):
             connection = session.connection()
             last = _last_statuses(session)
             # An entry keeps its id across rebuilds, corrections and new versions of its files (a
-            # person may have noted it): it takes the id its first mention already had, found by
-            # file, words and metric as extracted (one clause can state two pledges: 分别增长50%);
-            # one new to this build gets an id never given before.
+            # person may have noted it): it takes an id one of its mentions had, found by file,
+            # words and metric as extracted (one clause can state two pledges: 分别增长50%); one new
+            # to this build gets an id never given before.
+            had: dict[str, list[int]] = {}
+            for key, entry_id in session.execute(select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)):
+                had.setdefault(key, []).append(entry_id)
             files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
-            had: dict[tuple[str, str, str], list[int]] = {}
             query = select(MentionRow.sha256, MentionRow.quote, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)
-            for sha256, quote, original, entry_id in session.execute(query):
-                had.setdefault((files.get(sha256, sha256), quote, original["metric"]), []).append(entry_id)
+            for sha256, quote, original, entry_id in session.execute(query):  # a ledger built before the table
+                ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, original["metric"]), [])
+                ids.extend([] if entry_id in ids else [entry_id])
             state = session.get(LedgerStateRow, 1)
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             connection.execute(delete(MentionRow))
@@ -138,6 +149,14 @@ class BuildStage(LedgerBase):
                         rows.clear()
 
             ids, given = _entry_ids(entries, had, given, applied)
+            new_ids = [
+                {"key": key, "entry_id": entry_id}
+                for entry, entry_id in zip(entries, ids, strict=True)
+                for key in {_key_of(m) for m in entry.mentions}
+                if entry_id not in had.get(key, ())
+            ]
+            for start in range(0, len(new_ids), _BATCH):
+                connection.execute(insert(MentionIdRow.__table__), new_ids[start : start + _BATCH])
             mention_id = 0
             for entry, entry_id in zip(entries, ids, strict=True):
                 found = outcomes.get((place_key(entry.place, entry.first.pledge.actor), entry.metric_key), [])
@@ -169,24 +188,34 @@ class BuildStage(LedgerBase):
         return built
 
 
-def _entry_ids(entries: list[Entry], had: dict[tuple[str, str, str], list[int]], given: int, applied: Applied) -> tuple[list[int], int]:
-    """Each entry's id: the id one of its mentions had (``had``, by file, words and metric), else
-    one above ``given``, the highest ever given; returns the ids and the new highest. A merged
-    entry prefers the id of the entry the others were merged into, and a mention split out of an
-    entry chooses last, so the entry it left keeps its id (as ``correct merge``/``split`` say)."""
+def _mention_key(file: str, quote: str, metric: str) -> str:
+    """What stands for one mention across rebuilds and new versions of its file."""
+    return hashlib.sha1("\x1f".join((file, quote, metric)).encode()).hexdigest()
 
-    def key(mention: Mention) -> tuple[str, str, str]:
-        return (mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
 
-    def preferred(entry: Entry) -> list[Mention]:
+def _key_of(mention: Mention) -> str:
+    return _mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
+
+
+def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, applied: Applied) -> tuple[list[int], int]:
+    """Each entry's id: an id one of its mentions had (``had``, by :func:`_mention_key`, the first
+    it had first: a merge undone gives the entry its own id back), else one above ``given``, the
+    highest ever given; returns the ids and the new highest. A merged entry prefers the ids of the
+    entry the others were merged into, and a mention split out of an entry chooses last, so the
+    entry it left keeps its id (as ``correct merge``/``split`` say)."""
+
+    def candidates(entry: Entry) -> list[int]:
+        # The entry merged into: the id a person saw it under when merging, its latest. Any other
+        # mention: the first id it had.
         into = [m for m in entry.mentions if any(a.matches(m) for a, _ in applied.merges)]
-        return into + [m for m in entry.mentions if m not in into]
+        rest = [m for m in entry.mentions if m not in into]
+        return [i for m in into for i in reversed(had.get(_key_of(m), ()))] + [i for m in rest for i in had.get(_key_of(m), ())]
 
     split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
     ids: list[int] = [0] * len(entries)
     taken: set[int] = set()
     for i in sorted(range(len(entries)), key=lambda i: split_off[i]):
-        found = (old for m in preferred(entries[i]) for old in had.get(key(m), ()) if old not in taken)
+        found = (old for old in candidates(entries[i]) if old not in taken)
         ids[i] = next(found, 0)
         if not ids[i]:
             given += 1

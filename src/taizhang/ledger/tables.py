@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taizhang.storage.tables import Base
@@ -142,6 +142,19 @@ class StatusChangeRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     as_of: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MentionIdRow(Base):
+    """Every entry id a mention has had, in the order it had them; never rebuilt, so an entry that
+    comes back (a merge undone) gets its own id back. ``key`` stands for the mention's file, words
+    and metric as extracted (see build._mention_key)."""
+
+    __tablename__ = "ledger_mention_ids"
+    __table_args__ = (UniqueConstraint("key", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(40), index=True)
+    entry_id: Mapped[int] = mapped_column(Integer)
 
 
 class LedgerStateRow(Base):

@@ -1,4 +1,4 @@
-"""ledger_state.last_entry_id: entry ids never given twice; ledger_state.unapplied: corrections that no longer apply
+"""stable entry ids (ledger_mention_ids, ledger_state.last_entry_id); ledger_state.unapplied
 
 Revision ID: 0006
 Revises: 0005
@@ -14,12 +14,22 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "ledger_mention_ids",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("key", sa.String(40), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.UniqueConstraint("key", "entry_id"),
+    )
+    op.create_index("ix_ledger_mention_ids_key", "ledger_mention_ids", ["key"])
     with op.batch_alter_table("ledger_state") as batch:
         batch.add_column(sa.Column("last_entry_id", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("unapplied", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ledger_mention_ids_key", table_name="ledger_mention_ids")
+    op.drop_table("ledger_mention_ids")
     with op.batch_alter_table("ledger_state") as batch:
         batch.drop_column("unapplied")
         batch.drop_column("last_entry_id")
