@@ -80,6 +80,7 @@ def test_the_division_table_names_its_source_and_date() -> None:
         ("青岛市", ["崂山区", "西海岸新区", "青岛西海岸新区"], ["青岛市", "济南市", "崂山"]),
         ("山东", ["青岛", "崂山区", "东营市"], ["杭州"]),
         ("崂山区", [], ["崂山区", "青岛市"]),
+        ("山西省", ["太原", "阳泉市"], ["矿区", "城区", "郊区"]),  # one-character districts read as words
         ("朝阳区", [], []),  # a shared name, so no place: nothing inside it
         ("不存在的地方", [], []),
     ],
@@ -106,6 +107,7 @@ def test_a_name_shared_across_regions_is_inside_neither() -> None:
         ("浙江省", ("浙江省", "浙江")),
         ("浦东新区", ("浦东新区", "浦东", "新区")),
         ("市区", ("市区",)),  # no stem of two characters: only the name
+        ("恩施州", ("恩施州", "恩施")),
     ],
 )
 def test_forms_are_the_ways_an_article_writes_a_region(region: str, written: tuple[str, ...]) -> None:

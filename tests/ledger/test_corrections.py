@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import delete, func, select, update
 
 from taizhang.ingest import ingest
 from taizhang.ledger import Filters, Ledger, LedgerError
-from taizhang.ledger.tables import CorrectionRow
+from taizhang.ledger.tables import CorrectionRow, MentionIdRow
 from taizhang.pipeline import EXTRACTOR
 from taizhang.storage import Store
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source, write
@@ -409,3 +409,28 @@ def test_an_entry_a_merge_took_gets_its_own_id_back_when_the_merge_is_undone(see
         ledger.refresh()
         assert [r["entry_id"] for r in ledger.entries(limit=2)] == [a, b]
         assert len(ledger.entry(b)["mentions"]) == 2  # b's own mentions, back under its own id
+
+
+def test_in_chained_merges_the_entry_merged_into_last_keeps_its_id(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        ledger.refresh()
+        a, b, c = (r["entry_id"] for r in ledger.entries(limit=3))
+        ledger.merge(a, b, author="t")
+        ledger.refresh()
+        ledger.merge(c, a, author="t")  # a (with b) into c
+        ledger.refresh()
+        assert len(ledger.entry(c)["mentions"]) == 6
+        with pytest.raises(LedgerError, match=f"ledger entry {a} is no longer"):
+            ledger.entry(a)
+
+
+def test_a_ledger_built_before_ids_were_kept_keeps_them_from_its_next_build(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        ledger.refresh()
+        ids = [r["entry_id"] for r in ledger.entries()]
+        with ledger._session() as session, session.begin():  # as a ledger of before migration 0006
+            session.execute(delete(MentionIdRow))
+        ledger.refresh(force=True)
+        with ledger._session() as session:
+            assert session.scalar(select(func.count()).select_from(MentionIdRow)) > 0
+        assert [r["entry_id"] for r in ledger.entries()] == ids

@@ -128,14 +128,10 @@ class BuildStage(LedgerBase):
             # person may have noted it): it takes an id one of its mentions had, found by file,
             # words and metric as extracted (one clause can state two pledges: 分别增长50%); one new
             # to this build gets an id never given before.
-            had: dict[str, list[int]] = {}
+            stored: dict[str, list[int]] = {}
             for key, entry_id in session.execute(select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)):
-                had.setdefault(key, []).append(entry_id)
-            files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
-            query = select(MentionRow.sha256, MentionRow.quote, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)
-            for sha256, quote, original, entry_id in session.execute(query):  # a ledger built before the table
-                ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, original["metric"]), [])
-                ids.extend([] if entry_id in ids else [entry_id])
+                stored.setdefault(key, []).append(entry_id)
+            had = stored or _ids_of_built_mentions(session)  # a ledger built before the table: read once
             state = session.get(LedgerStateRow, 1)
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             connection.execute(delete(MentionRow))
@@ -153,7 +149,7 @@ class BuildStage(LedgerBase):
                 {"key": key, "entry_id": entry_id}
                 for entry, entry_id in zip(entries, ids, strict=True)
                 for key in {_key_of(m) for m in entry.mentions}
-                if entry_id not in had.get(key, ())
+                if entry_id not in stored.get(key, ())
             ]
             for start in range(0, len(new_ids), _BATCH):
                 connection.execute(insert(MentionIdRow.__table__), new_ids[start : start + _BATCH])
@@ -193,6 +189,17 @@ def _mention_key(file: str, quote: str, metric: str) -> str:
     return hashlib.sha1("\x1f".join((file, quote, metric)).encode()).hexdigest()
 
 
+def _ids_of_built_mentions(session: Session) -> dict[str, list[int]]:
+    """The entry id of every stored mention, by :func:`_mention_key`."""
+    files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
+    had: dict[str, list[int]] = {}
+    query = select(MentionRow.sha256, MentionRow.quote, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)
+    for sha256, quote, original, entry_id in session.execute(query):
+        ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, original["metric"]), [])
+        ids.extend([] if entry_id in ids else [entry_id])
+    return had
+
+
 def _key_of(mention: Mention) -> str:
     return _mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
 
@@ -204,10 +211,15 @@ def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, appl
     entry the others were merged into, and a mention split out of an entry chooses last, so the
     entry it left keeps its id (as ``correct merge``/``split`` say)."""
 
+    # The entries merged into, the latest merge first, leaving out one a later merge took into
+    # another (merge a b, then merge c a: c is what a person merged into last).
+    merges = applied.merges
+    targets = [a for k, (a, _) in reversed(list(enumerate(merges))) if all(b != a for _, b in merges[k + 1 :])]
+
     def candidates(entry: Entry) -> list[int]:
-        # The entry merged into: the id a person saw it under when merging, its latest. Any other
-        # mention: the first id it had.
-        into = [m for m in entry.mentions if any(a.matches(m) for a, _ in applied.merges)]
+        # The mention merged into: the id a person saw it under when merging, its latest. Any
+        # other mention: the first id it had.
+        into = [m for a in targets for m in entry.mentions if a.matches(m)]
         rest = [m for m in entry.mentions if m not in into]
         return [i for m in into for i in reversed(had.get(_key_of(m), ()))] + [i for m in rest for i in had.get(_key_of(m), ())]
 

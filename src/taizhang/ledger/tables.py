@@ -153,7 +153,7 @@ class MentionIdRow(Base):
     __table_args__ = (UniqueConstraint("key", "entry_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(40), index=True)
+    key: Mapped[str] = mapped_column(String(40))  # looked up through the unique (key, entry_id) index
     entry_id: Mapped[int] = mapped_column(Integer)
 
 

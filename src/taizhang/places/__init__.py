@@ -21,7 +21,7 @@ LEVELS = {0: "国家 country", 1: "省级 province", 2: "地级 prefecture", 3: 
 # Suffixes a text may leave off, longest first so that 自治区 is tried before 区 and 新区 before 区.
 _SUFFIXES = (
     "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区",
-    "省", "市", "区", "县", "旗", "盟",
+    "省", "市", "区", "县", "旗", "盟", "州",
 )  # fmt: skip
 
 
@@ -157,7 +157,8 @@ def inside(name: str) -> frozenset[str]:
     for text, places in _table().by_name.items():
         if all(found.code in ancestors(p) for p in places) and any(p.level <= 2 or _short(p.name) != text for p in places):
             names.add(text)
-    return frozenset(names)
+    # A district named by one character (城区, 矿区, 郊区) reads as an ordinary word.
+    return frozenset(n for n in names if not (len(n) == 2 and n.endswith("区")))
 
 
 def candidates(name: str | None) -> list[Place]:

@@ -24,6 +24,11 @@ TEMPLATE_MAX_CHARS = 40
 TEMPLATE_PREFIX, TEMPLATE_SUFFIX, TEMPLATE_LONG_PREFIX = 2, 3, 6
 WORD_SLACK = 4  # characters: about one word
 READING_STEP = 1.0  # nats per character: copies reading within this of each other read alike
+# What decided among copies alike in length, by the position of the deciding key in _choose.
+_DECIDED_BY = (
+    "the one in its owner's section", "the one that reads right where they differ",
+    "the one among its section's run (a moved copy sits alone)", "the first",
+)  # fmt: skip
 TRUNCATED = "stops mid-sentence; no continuation found"
 ORPHAN = "starts mid-sentence; no head found"
 
@@ -263,9 +268,19 @@ class _Repairer:
         that reads best where the copies differ (a slipped word reads worse than the right
         one), then the one among the most siblings (a moved copy sits alone), then the first.
         Copies within a word's length of the longest are equals (:func:`_complete`)."""
+        return self._choose(group, runs)[0]
+
+    def _choose(self, group: list[Unit], runs: dict[int, int]) -> tuple[Unit, str]:
+        """The copy :meth:`_keep` keeps, and in words what decided it."""
         complete = _complete(group)
         reading = self._readings(complete)
-        return min(complete, key=lambda u: (u.found_under != u.owner, -reading[u.first], -runs[u.first], u.first))
+        keys = {u.first: (u.found_under != u.owner, -reading[u.first], -runs[u.first], u.first) for u in complete}
+        keep = min(complete, key=lambda u: keys[u.first])
+        if len(complete) == 1:
+            return keep, "the most complete"
+        rivals = [keys[u.first] for u in complete if u is not keep]
+        decided = min(next(k for k, (a, b) in enumerate(zip(keys[keep.first], rival)) if a != b) for rival in rivals)
+        return keep, "of copies alike in length, " + _DECIDED_BY[decided]
 
     def _readings(self, copies: list[Unit]) -> dict[int, float]:
         """How well each copy reads where it differs from the first, in steps so that only a
@@ -273,6 +288,7 @@ class _Repairer:
         by a model that has not seen them: each would read best by its own counts."""
         first = copies[0].text
         reading = {u.first: 0.0 for u in copies}
+        compared = 0  # the first copy is read once per other copy: its reading is their mean
         model = None
         for unit in copies[1:]:
             edits = [op for op in difflib.SequenceMatcher(None, first, unit.text, autojunk=False).get_opcodes()
@@ -282,9 +298,11 @@ class _Repairer:
             if model is None:
                 unseen = self._counts().without(ngrams.count(u.text for u in copies))
                 model = ngrams.Model([ngrams.background(self.lang), unseen])
+            compared += 1
             for _, i1, i2, j1, j2 in edits:
                 reading[copies[0].first] += model.reads(first, i1, i2)
                 reading[unit.first] += model.reads(unit.text, j1, j2)
+        reading[copies[0].first] /= max(compared, 1)
         return {i: round(r / READING_STEP) for i, r in reading.items()}
 
     def _counts(self) -> ngrams.Counts:
@@ -334,7 +352,7 @@ class _Repairer:
         for members in groups.values():
             if len(members) < 2:
                 continue
-            keep = self._keep(members, runs)
+            keep, why = self._choose(members, runs)
             values: list[str] = []
             for unit in members:
                 if unit is keep:
@@ -346,9 +364,7 @@ class _Repairer:
             how = " and ".join(sorted({h for u in members for h in found_by[u.first]}))
             self.changes.append(_change(
                 "remove_near_duplicate", indexes, self.paras,
-                f"near-duplicates by {how}; kept paragraph {keep.first}, "
-                + ("the most complete" if len(_complete(members)) == 1 else "of copies alike in length the one that reads right")
-                + "; the others differ in "
+                f"near-duplicates by {how}; kept paragraph {keep.first}, {why}; the others differ in "
                 + "; ".join(f"{values[k]} / {values[k + 1]}" for k in range(0, len(values), 2)),
                 values,
             ))

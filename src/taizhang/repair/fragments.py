@@ -30,6 +30,7 @@ from functools import lru_cache
 from taizhang.repair.ngrams import Model
 from taizhang.repair.rules import Rules
 from taizhang.repair.text import (
+    CJK,
     cjk_count,
     first_clause,
     last_clause,
@@ -42,8 +43,8 @@ MAX_TAIL_CLAUSE = 12  # a completing clause is short: a verb, a number, a measur
 BARE_NOUN_CHARS = 4  # what is left of a cut list: one noun (经济,)
 _DIGIT_END = re.compile(r"[0-9０-９]$")
 _DIGIT_START = re.compile(r"[0-9０-９.．]")
-_NUMBER_TAGS = {"m", "eng"}
-_CJK_PAIR = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every pair of Chinese characters, overlapping  # jieba tags Arabic numbers eng, Chinese ones m
+_NUMBER_TAGS = {"m", "eng"}  # jieba tags Arabic numbers eng, Chinese ones m
+_CJK_PAIR = re.compile(f"(?=([{CJK}]{{2}}))")  # every pair of Chinese characters, overlapping
 
 
 @dataclass(frozen=True, slots=True)

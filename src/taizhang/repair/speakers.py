@@ -17,9 +17,8 @@ from functools import cached_property
 from taizhang import places
 from taizhang.repair.model import Paragraph
 from taizhang.repair.rules import Rules, alternation
-from taizhang.repair.text import words
+from taizhang.repair.text import CJK, words
 
-CJK = "\u4e00-\u9fff"
 _DIGIT = re.compile(r"[0-9０-９一二三四五六七八九十百千〇零]")
 # How much one mention counts: a name says more than a place, since places are also talked about.
 NAME_WEIGHT = 3
@@ -171,10 +170,10 @@ class Speakers:
                 if form not in claims:
                     within.setdefault(form, set()).add(s.official)
         for s in self.list:
-            s.aliases = sorted(
+            s.aliases = sorted(  # longest first, then in a fixed order: evidence must not vary by run
                 (f for table in (claims, within) for f, who in table.items() if who == {s.official}),
-                key=len, reverse=True,
-            )  # fmt: skip
+                key=lambda f: (-len(f), f),
+            )
 
     @staticmethod
     def _forms(region: str | None) -> set[str]:
@@ -221,7 +220,7 @@ class Speakers:
         bounds = _word_bounds(text)
         taken: set[int] = set()
         found = []
-        for alias in sorted(owner, key=len, reverse=True):
+        for alias in sorted(owner, key=lambda a: (-len(a), a)):
             at = text.find(alias)
             while at >= 0:
                 span = set(range(at, at + len(alias)))

@@ -16,7 +16,8 @@ from taizhang.repair.rules import Rules
 # Zero-width and BOM characters scraped pages carry; they count as whitespace here.
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _LINE = re.compile(r"[^\r\n\u2028\u2029\x85\x0b\x0c\x1c-\x1e]+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = "\u4e00-\u9fff"  # the range of Chinese characters, for character classes
+_CJK = re.compile(f"[{CJK}]")
 
 
 def paragraphs(text: str) -> list[Paragraph]:

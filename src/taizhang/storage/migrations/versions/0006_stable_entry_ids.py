@@ -21,14 +21,12 @@ def upgrade() -> None:
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.UniqueConstraint("key", "entry_id"),
     )
-    op.create_index("ix_ledger_mention_ids_key", "ledger_mention_ids", ["key"])
     with op.batch_alter_table("ledger_state") as batch:
         batch.add_column(sa.Column("last_entry_id", sa.Integer(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("unapplied", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    op.drop_index("ix_ledger_mention_ids_key", table_name="ledger_mention_ids")
     op.drop_table("ledger_mention_ids")
     with op.batch_alter_table("ledger_state") as batch:
         batch.drop_column("unapplied")
