@@ -28,6 +28,7 @@ class LedgerBase:
         self.store = Store(db) if self._owned else db
         self.as_of = as_of or date.today()
         self.rules = rules
+        self._files: dict[str, str] = {}  # a source's SHA-256 → the file it is a version of
 
     @property
     def what_if(self) -> bool:

@@ -63,9 +63,11 @@ class TrailStage(LedgerBase):
             return [row.id for row in rows]
 
     def _anchor(self, row: MentionRow) -> Anchor:
-        """What a correction of ``row`` is anchored on, with the file its source is a version of."""
-        source = self.store.find_source(row.sha256)
-        return Anchor.of(row.sha256, Pledge(**row.original), source.path if source else None)
+        """What a correction of ``row`` is anchored on, with the file its source is a version of
+        (the sources' files are read once, and again only for a source new since)."""
+        if row.sha256 not in self._files:
+            self._files.update({s.sha256: s.path for s in self.store.sources()})
+        return Anchor.of(row.sha256, Pledge(**row.original), self._files.get(row.sha256))
 
     def _targets(self, entry_id: int, mention: int | None) -> tuple[dict[str, Any], list[MentionRow]]:
         self.refresh()

@@ -52,7 +52,7 @@ def _classify(paras: list[Paragraph], speakers: Speakers, rules: Rules) -> dict[
             kind = "truncated"  # too long for a heading, or sentences before the cut
         elif previous == "header" or is_enumerated(p.text, rules):
             kind = "heading"
-        elif any(c in rules.text["list_separators"] + "；;" for c in p.text[1:]):
+        elif any(c in rules.text["inner_marks"] for c in p.text[1:]):
             # A heading is one phrase; clauses before the end mean a sentence cut off (a colon
             # may stand in a heading or a by-line: 来源：河北日报).
             kind = "truncated"

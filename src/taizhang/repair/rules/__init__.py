@@ -31,7 +31,7 @@ SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "text": {
         "closing": str, "clause_separators": str, "tail_starters": str, "enumerators": list,
-        "sentence_ends": str, "commas": str, "list_separators": str, "opening_marks": str,
+        "sentence_ends": str, "commas": str, "list_separators": str, "inner_marks": str, "opening_marks": str,
         "quote_open": str, "quote_close": str, "heading_max_chars": int, "duplicate_min_chars": int,
         "near_ratio": (int, float), "containment_ratio": (int, float), "containment_min_chars": int,
         "overlap_min_chars": int, "join_max_distance": int, "join_min_gain": (int, float),
