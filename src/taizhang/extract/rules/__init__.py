@@ -24,24 +24,28 @@ SCHEMA: dict[str, dict[str, type]] = {
     "comparators": {"before": dict, "after": dict, "more": list, "range": list},
     "kinds": {
         "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
-        "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict, "level_verbs": list,
-        "same_measure": list,
+        "level_verbs": list,
     },
+    "lists": {"distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict},
+    "merge": {"same_measure": list},
     "hedges": {"hedges": list, "not_hedges": list},
     "horizons": {
         "relative": dict, "span_before": list, "span_after": list, "periods": dict, "fixed": dict,
         "to_words": list, "base_markers": list, "base_after": list, "congress_years": dict,
     },
-    "markers": {
-        "target_cues": list,
-        "enumeration_nouns": list, "capacity_categories": list, "past": list, "past_in_plan": list,
-        "future": list, "past_in_plan_uncompared": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
-        "upper_bound_then_noun": list, "action_verbs": list, "conditional": list,
-        "context_openers": list, "metric_strip": list, "money_words": list, "people_nouns": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+    "tense": {
+        "past": list, "target_cues": list, "past_in_plan": list, "past_in_plan_uncompared": list,
+        "conditional": list, "future": list, "context_openers": list,
     },
+    "quantities": {
+        "enumeration_nouns": list, "capacity_categories": list, "qualifier_after": list, "qualifier_before": list,
+        "qualifying_before": list, "bound_then_noun": list, "upper_bound_then_noun": list, "from_words": list,
+        "to_words": list, "people_nouns": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+    },
+    "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list},
     "parts": {
-        "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float, "plan_share": float,
-        "min_weight": int, "five_year_titles": list, "annual_titles": list,
+        "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
+        "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,
