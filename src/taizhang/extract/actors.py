@@ -82,8 +82,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "congress": re.compile(
             rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届人民代表大会"
         ),
+        # 2025年崂山区政府工作报告; a year however written is no part of the place (not 年某区).
         "title_region": re.compile(
-            rf"(?:[0-9]{{4}}年)?(?P<region>[{CJK}]{{2,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
+            rf"(?:[0-9０-９〇零○一二三四五六七八九]{{4}}[ ]?年)?"
+            rf"(?P<region>(?![年度])[{CJK}]{{1,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
         ),
         "represent": re.compile(rf"我代表(?P<region>[{CJK}]{{2,12}}?)人民政府"),
         "subject_region": re.compile(

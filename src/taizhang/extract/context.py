@@ -77,6 +77,7 @@ class Context:
         self.attribution: Attribution = attribute(text, title)
         self._past: dict[int, bool] = {}  # sentence start -> states the past
         self.used_relative_without_year = False
+        self.warnings: list[str] = []  # what was left out and why, for the Extraction
 
     def sentence(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self.sentence_ends, pos)

@@ -26,12 +26,14 @@ from taizhang.document import Pledge
 from taizhang.extract import lists, merge, metrics, quantities
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
-from taizhang.extract.horizons import Horizon, document_year, find_horizons
+from taizhang.extract.horizons import YEARS, Horizon, document_year, find_horizons, plausible_year
 from taizhang.extract.marks import CLAUSE_MARKS, TRIM, clause_end, clause_start, last_mark, next_mark
 from taizhang.extract.parts import LONG_TERM, NOTES, PLAN, REVIEW, Part
 
 PART_SURE = 0.95  # a part its heading names: no doubt taken off a record's confidence
 RELATIVE_WARNING = "no document year: relative horizons (今年, 年内, 明年, 未来N年) got no deadline"
+NOT_FINITE = "a number too large to record was left out (offset {at}: {quote!r}…)"
+IMPLAUSIBLE_YEAR = "the document's year {year} is not a plausible year ({low}–{high}): it was not used"
 
 
 @dataclass(slots=True)
@@ -94,6 +96,9 @@ def judge(ctx: Context, m: re.Match[str]) -> Candidate | None:
         comparator = q_rules.comparators_after[after_bound.group().strip()]
     q = quantities.read(text, m, comparator, clause_prefix)
     if q is None:
+        return None
+    if not q.finite:
+        ctx.warnings.append(NOT_FINITE.format(at=start, quote=text[start:tail][:40]))
         return None
     bound = after_bound.group().strip() if after_bound else ""
     if bound in q_rules.upper_bound_then_noun or (bound in q_rules.bound_then_noun and q.category not in ("people", "count")):
@@ -184,11 +189,14 @@ def run(text: str, source: str, year: int | None, title: str | None, date: str |
     warnings: list[str] = []
     if year is None:
         year = document_year(text, title, date)
+    if year is not None and not plausible_year(year):
+        warnings.append(IMPLAUSIBLE_YEAR.format(year=year, low=YEARS[0], high=YEARS[1]))
+        year = None
     ctx = Context(text, year, title)
     candidates = [c for m in quantities.find(text, scan_spans(ctx)) if (c := judge(ctx, m)) is not None]
     candidates = lists.inherit_metrics(lists.distribute(text, year, candidates))
     pledges = merge.merge(source, text, candidates)
     if ctx.used_relative_without_year:
         warnings.append(RELATIVE_WARNING)
-    return Extraction(pledges, year, warnings)
+    return Extraction(pledges, year, warnings + ctx.warnings)
 

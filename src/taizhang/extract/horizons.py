@@ -36,11 +36,19 @@ class Horizon:
     relative: bool  # counted from the document's year
 
 
+# The years a document may speak from or a pledge fall due in: a date outside them is a typo or junk.
+YEARS = (1900, 2200)
+
+
+def plausible_year(year: int) -> bool:
+    return YEARS[0] <= year <= YEARS[1]
+
+
 def parse_year(span: str) -> int | None:
     """``2026`` / ``2 0 2 6`` / ``二〇二六`` → 2026; None for anything else."""
     span = span.replace(" ", "").translate(_CN_YEAR_DIGITS)
     value = parse_arabic(span)
-    if value is None or not 1900 <= value <= 2200:
+    if value is None or not plausible_year(int(value)):
         return None
     return int(value)
 
@@ -167,7 +175,7 @@ def document_year(text: str, title: str | None = None, date: str | None = None) 
     a party congress (``迎接党的二十大胜利召开`` → 2022), or a congress report's first lines naming
     its congress (``中国共产党第十八次全国代表大会`` → 2012).
     """
-    if date and (m := _ISO.match(date)):
+    if date and (m := _ISO.match(date)) and plausible_year(int(m["year"])):
         return int(m["year"])
     head = text[:HEAD_CHARS]
     if m := _DATE_LINE.search(head):

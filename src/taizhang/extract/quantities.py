@@ -165,6 +165,11 @@ class Quantity:
     def norm_value(self) -> float:
         return scale(self.value, self.factor)
 
+    @property
+    def finite(self) -> bool:
+        """False for a number no float holds once normalised (a 301-digit number with 亿)."""
+        return math.isfinite(self.norm_value) and (self.value_high is None or math.isfinite(scale(self.value_high, self.factor)))
+
 
 def changes(text: str, start: int) -> bool:
     """A change verb ends right before ``start`` (增长7万人, 再提高1岁)."""
@@ -291,8 +296,6 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str) -> Qu
             return None  # 2023-2025年, 3-1: not a range of targets
         comparator = "range"
     factor = scale(unit.factor, mults[mult_word]) if mult_word else unit.factor
-    if not math.isfinite(scale(value, factor)) or (value_high is not None and not math.isfinite(scale(value_high, factor))):
-        return None  # a 301-digit number with 亿: no quantity anyone pledges (and no float holds it)
     written = mult_word + (unit_word if unit_word not in "%％" else "%")
     named_after = category == "count" or m["unit"] is None
     return Quantity(value, value_high, written, unit.norm, factor, category, comparator, confidence, named_after)
