@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from taizhang.document import Pledge
-from taizhang.extract import lists, merge, metrics, quantities
+from taizhang.extract import lists, merge, metrics, quantities, rules
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
 from taizhang.extract.horizons import YEARS, Horizon, document_year, find_horizons, plausible_year
@@ -45,8 +45,9 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
 
 
-def judge(ctx: Context, m: re.Match[str]) -> Candidate | None:
-    """A pledge from one quantity match, or None when it is not one."""
+def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | None:
+    """A pledge from one quantity match, or None when it is not one. ``previous_end``: where the
+    quantity found before it ends."""
     text, q_rules = ctx.text, quantities.patterns()
     start, end = m.start(), m.end()
     if m.re is q_rules.quantity[1] and not quantities.chinese_numeral_may_pledge(text, m):
@@ -92,9 +93,11 @@ def judge(ctx: Context, m: re.Match[str]) -> Candidate | None:
     comparator = q_rules.comparators_before[before_word] if before else "="
     if before_word in q_rules.qualifying_before and text[tail : tail + 1] not in ("", *CLAUSE_MARKS, *"。！？!?\n)）"):
         return None  # 过 + a quantity the clause goes on from: 过百万元农村社区
+    if before_word in q_rules.qualifying_before_of and text.startswith("的", tail):
+        return None  # 培育10个产值超100亿元的产业集群: 超100亿元 says which clusters
     if after_bound:
         comparator = q_rules.comparators_after[after_bound.group().strip()]
-    q = quantities.read(text, m, comparator, clause_prefix)
+    q = quantities.read(text, m, comparator, clause_prefix, before_word)
     if q is None:
         return None
     if not q.finite:
@@ -105,7 +108,13 @@ def judge(ctx: Context, m: re.Match[str]) -> Candidate | None:
         following = text[tail : tail + 1]
         if quantities.CJK.match(following) and following not in "和及与并或且":
             return None  # a bound then a noun qualifies the noun: 10亿元以上项目 (not 1500万人次以上的培训)
-    kind = quantities.kind_and_sign(clause_prefix, q, text.startswith("的", tail))
+    if q.category in ("count", "people") and _subject_of_next(text, tail, clause_hi):
+        return None  # 关岭等8个重点县人均地区生产总值增长10%: the 8 counties are whose figure it is
+    # The change words since the quantity before it decide its kind (年均增长6%左右、迈上3万亿元
+    # 台阶: a level), unless only a joiner stands between (分别增长3.5%、6%: both growths).
+    gap = text[previous_end:start] if previous_end > clause_lo else ""
+    kind_prefix = gap if gap.strip() and not lists.patterns().joiners.fullmatch(gap.strip()) else clause_prefix
+    kind = quantities.kind_and_sign(kind_prefix, q, text.startswith("的", tail))
 
     horizon = _deadline(ctx, part, sentence, start, paragraph, continued)
     hedge = ctx.hedge(clause_lo, start)
@@ -127,6 +136,24 @@ def judge(ctx: Context, m: re.Match[str]) -> Candidate | None:
         horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
         doubling=q.category == "ratio",
     )  # fmt: skip
+
+
+def _subject_of_next(text: str, tail: int, clause_hi: int) -> bool:
+    """Whether another quantity ends the item this count opens: the count names whose figure the
+    other is (22个自贸试验区进出口额达到8.45万亿元), not a target of its own. A quantity that goes
+    on to 的 qualifies the noun instead (10个产值超100亿元的产业集群: 10个 is the target)."""
+    item_end = next_mark(text, tail, clause_hi, "、和及与")
+    units = rules.units()
+    found = [m for m in quantities.find(text, [(tail, item_end)]) if not (m["unit"] and units[m["unit"]].category == "duration")]
+    if not found:
+        return False  # (65岁及以上老年人: an age says which people, it is no figure of theirs)
+    q_rules = quantities.patterns()
+    before = q_rules.before.search(text, max(tail, found[0].start() - 5), found[0].start())
+    if before and before.group().strip() in q_rules.qualifying_before:
+        return False  # 64个预增产值过10亿元: 过… qualifies the 64
+    after = q_rules.after.match(text, found[0].end())
+    rest = text[after.end() if after else found[0].end() : item_end]
+    return not rest.strip(" \u3000")
 
 
 def _deadline(
@@ -193,7 +220,12 @@ def run(text: str, source: str, year: int | None, title: str | None, date: str |
         warnings.append(IMPLAUSIBLE_YEAR.format(year=year, low=YEARS[0], high=YEARS[1]))
         year = None
     ctx = Context(text, year, title)
-    candidates = [c for m in quantities.find(text, scan_spans(ctx)) if (c := judge(ctx, m)) is not None]
+    candidates = []
+    previous = 0
+    for m in quantities.find(text, scan_spans(ctx)):
+        if (c := judge(ctx, m, previous)) is not None:
+            candidates.append(c)
+        previous = m.end()
     candidates = lists.inherit_metrics(lists.distribute(text, year, candidates))
     pledges = merge.merge(source, text, candidates)
     if ctx.used_relative_without_year:

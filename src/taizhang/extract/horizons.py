@@ -96,10 +96,33 @@ def _context() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], tuple
     )
 
 
+@cache
+def _references() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    data = rules.load()["horizons"]
+    return re.compile(rf"(?:{rules.alternation(data['reference_before'])})[ ]?$"), tuple(data["reference_after"])
+
+
+def _span_end(year: int | None, n: int) -> int | None:
+    """The year a span of ``n`` years from the document's year ends: year + n (未来5年), except a
+    five-year span from the first year of a five-year plan, which is that plan's period: a 2026
+    report's 今后五年 ends in 2030, with its "十五五"时期."""
+    if year is None:
+        return None
+    if n == 5 and year + 4 in _period_ends():
+        return year + 4
+    return year + n
+
+
+@cache
+def _period_ends() -> frozenset[int]:
+    return frozenset(int(end) for end in rules.load()["horizons"]["periods"].values())
+
+
 def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = None) -> list[Horizon]:
     """Every horizon phrase in ``text[lo:hi]``, in order; base years (比2020年) are left out."""
     data = rules.load()["horizons"]
     base_before, to_words, span_before, base_after, span_after = _context()
+    reference_before, reference_after = _references()
     hi = len(text) if hi is None else hi
     numbers, words = patterns()
     matches = sorted([*numbers.finditer(text, lo, hi), *words.finditer(text, lo, hi)], key=lambda m: m.start())
@@ -120,6 +143,8 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
                 deadline = parse_year(digits)
                 if deadline is None or base_before.search(before) or text.startswith(base_after, end):
                     continue
+                if reference_before.search(before) or text.startswith(reference_after, end):
+                    continue  # 展望2035年, 2035年远景目标: a year looked towards, not a deadline
                 if suffix and suffix not in _YEAR_SUFFIXES:
                     end -= len(suffix)
                 if to := to_words.search(before):
@@ -132,7 +157,7 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
                         end -= len(suffix)
                 elif suffix not in span_after or not suffix:
                     continue  # 三年攻坚行动, 五年来: a length, not a horizon
-                horizon = Horizon(start, end, text[start:end], None if year is None else year + n, True)
+                horizon = Horizon(start, end, text[start:end], _span_end(year, n), True)
         elif m["relative"]:
             offset = data["relative"][m["relative"]]
             horizon = Horizon(start, end, m.group(), None if year is None else year + offset, True)

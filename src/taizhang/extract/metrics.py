@@ -18,6 +18,8 @@ from taizhang.extract.marks import ITEM_MARKS, TRIM, last_mark, next_mark
 # A metric is at most this long: longer prefixes are whole sentences, not names of a measure.
 METRIC_MAX = 24
 NOUN_AFTER_MAX = 14
+# A bound word then a number: 产值超100亿元(的) says which things, not what they are.
+_BOUNDED_DIGIT = re.compile(r"(?:超过|超|过|高于|达到|达)[0-9０-９]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,8 @@ class Rules:
     action_verbs: re.Pattern[str]
     money_words: tuple[str, ...]
     list_joiners: tuple[str, ...]
+    noun_goes_on_after: tuple[str, ...]
+    milestones: tuple[str, ...]
 
 
 @cache
@@ -53,6 +57,8 @@ def patterns() -> Rules:
         action_verbs=re.compile(rf"(?:{alt(metrics['action_verbs'])})+"),
         money_words=tuple(metrics["money_words"]),
         list_joiners=tuple(data["lists"]["list_joiners"]),
+        noun_goes_on_after=tuple(metrics["noun_goes_on_after"]),
+        milestones=tuple(metrics["milestones"]),
     )
 
 
@@ -76,17 +82,25 @@ def clean(raw: str, year: int | None, horizons: list[Horizon] | None = None) -> 
     return metric[-METRIC_MAX:]
 
 
-def noun_after(text: str, pos: int, hi: int) -> str:
-    """The noun a count word introduces: 1364个|重点项目|建设 → 重点项目建设 (to a stop); a name
-    in quotes opening it belongs to it (10个|“数字领航”企业)."""
+def noun_after(text: str, pos: int, hi: int) -> tuple[str, int]:
+    """The noun a count word introduces, and where it ends: 1364个|重点项目|建设 → 重点项目建设 (to a
+    stop); a name in quotes opening it belongs to it (10个|“数字领航”企业)."""
     end = min(hi, pos + NOUN_AFTER_MAX)
     start = pos
     if text.startswith(("“", "‘"), pos):
         closed = next_mark(text, pos + 1, end, "”’")
         if closed < end:
             start = closed + 1
-    stop = next_mark(text, start, end, ITEM_MARKS + "的和及与。“”‘’\"（）()")
-    return text[pos:stop].strip(" \t\u3000\u200b")
+    stops = ITEM_MARKS + "的和及与。“”‘’\"（）()"
+    stop = next_mark(text, start, end, stops)
+    while stop < end and text[stop] in "和及与" and text[pos:stop].endswith(patterns().noun_goes_on_after):
+        stop = next_mark(text, stop + 1, end, stops)  # 11个省级和美乡村重点片区
+    if stop < len(text) and text[stop] == "的" and _BOUNDED_DIGIT.search(text, pos, stop):
+        # 10个|产值超100亿元的|产业集群: what comes before 的 says which; the noun after names them.
+        pos = stop + 1
+        stop = next_mark(text, pos, min(len(text), pos + NOUN_AFTER_MAX), stops)
+    noun = text[pos:stop]
+    return noun.strip(" \t\u3000\u200b"), pos + len(noun.rstrip(" \t\u3000\u200b"))
 
 
 def name(
@@ -101,11 +115,9 @@ def name(
     the number; ``following``: a quantity right after a 的 that follows this one.
     """
     p = patterns()
-    noun = ""
-    noun_start = tail
+    noun, noun_end = "", tail
     if named_after:
-        noun_start = tail + 1 if text.startswith("的", tail) else tail
-        noun = noun_after(text, noun_start, clause_end)
+        noun, noun_end = noun_after(text, tail + 1 if text.startswith("的", tail) else tail, clause_end)
     metric = noun or clean(text[item_start:start], year, horizons)
     if not metric and continued:
         # 达到13家 continuing “…独角兽企业”: the fragment's last item names it.
@@ -113,14 +125,15 @@ def name(
     if not metric or metric.endswith(p.list_joiners) or p.action_verbs.fullmatch(metric):
         # 牢牢守住十八亿亩耕地红线, 5万平方米公安小区和2万平方米回迁房, 开工建设10万平方米职工住宅
         # 小区: nothing before names it (an action, or the item before), the noun after does.
-        noun_start = tail + 1 if text.startswith("的", tail) else tail
-        noun = noun_after(text, noun_start, clause_end)
+        noun, noun_end = noun_after(text, tail + 1 if text.startswith("的", tail) else tail, clause_end)
+        if noun in p.milestones:
+            noun = ""  # 迈上3万亿元台阶: no name here; the metric stated before goes on (lists.inherit_metrics)
         metric = noun or metric
     if money and text.startswith("的", tail):
-        target = noun_after(text, tail + 1, clause_end)
+        target = noun_after(text, tail + 1, clause_end)[0]
         if following and following["unit"]:
-            target = noun_after(text, following.end(), clause_end)
+            target = noun_after(text, following.end(), clause_end)[0]
         word = next((w for w in p.money_words if w in metric), "")
         if target and target not in metric:
             metric = target + (metric[metric.rfind(word) :] if word else metric)
-    return metric, (noun_start + len(noun) if noun else tail)
+    return metric, (noun_end if noun else tail)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from taizhang.extract import rules
-from taizhang.extract.marks import CLAUSE_MARKS, TRIM, last_mark, next_mark
+from taizhang.extract.marks import CLAUSE_MARKS, ITEM_MARKS, TRIM, last_mark, next_mark
 from taizhang.extract.numbers import (
     ARABIC_LEAD,
     CHINESE_LEAD,
@@ -54,6 +54,7 @@ class Rules:
     qualifier_after: tuple[str, ...]
     qualifier_before: tuple[str, ...]
     qualifying_before: tuple[str, ...]
+    qualifying_before_of: tuple[str, ...]
     bound_then_noun: tuple[str, ...]
     upper_bound_then_noun: tuple[str, ...]
     enumeration_nouns: tuple[str, ...]
@@ -61,6 +62,11 @@ class Rules:
     from_words: tuple[str, ...]
     to_words: tuple[str, ...]
     people_nouns: re.Pattern[str]
+    people_verbs: re.Pattern[str]
+    structure_nouns: tuple[str, ...]
+    unit_context: dict[str, tuple[str, ...]]
+    per_capita: re.Pattern[str]  # 每万人口: per so many people
+    duration_bounds: frozenset[str]
     quote_open: str
     quote_close: str
     quote_max: int
@@ -76,10 +82,14 @@ def patterns() -> Rules:
     seps = alt(comp["range"])
     more = alt(comp["more"])
 
+    # A rate: a unit per another (17.4万元/人, 0.8人/百亿元).
+    per_units = [w for w, u in rules.units().items() if u.category not in ("percent", "points", "ratio", "proportion")]
+    per = rf"(?:(?:{alt(q['rate_marks'])})(?P<per_mult>{mults})?(?P<per>{alt(per_units)}))?"
+
     def rest(unit_words: Iterable[str]) -> str:
         return (
             rf"(?:(?P<u1>[%％])?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{NUMERAL}))?"
-            rf"[ ]?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{alt(unit_words)})"
+            rf"[ ]?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{alt(unit_words)}){per}"
         )
 
     # Chinese numerals never count with a measure word (一项任务, 五个方面): see
@@ -100,7 +110,7 @@ def patterns() -> Rules:
             # words around say so. The never-matching groups keep the numeral regexes' group names.
             re.compile(
                 rf"(?P<n1>{ARABIC_LEAD})[ ]?(?P<mult>[万亿])(?P<more>{more})?(?![ ]?(?:{mults})?(?:{units}))"
-                r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
+                r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?(?P<per_mult>(?!))?(?P<per>(?!))?"
             ),
         ),
         before=re.compile(rf"(?:{alt(comp['before'])})[ ]?$"),
@@ -120,6 +130,7 @@ def patterns() -> Rules:
         qualifier_after=tuple(q["qualifier_after"]),
         qualifier_before=tuple(q["qualifier_before"]),
         qualifying_before=tuple(q["qualifying_before"]),
+        qualifying_before_of=tuple(q["qualifying_before_of"]),
         bound_then_noun=tuple(q["bound_then_noun"]),
         upper_bound_then_noun=tuple(q["upper_bound_then_noun"]),
         enumeration_nouns=tuple(q["enumeration_nouns"]),
@@ -127,6 +138,11 @@ def patterns() -> Rules:
         from_words=tuple(q["from_words"]),
         to_words=tuple(q["to_words"]),
         people_nouns=re.compile(alt(q["people_nouns"])),
+        people_verbs=re.compile(alt(q["people_verbs"])),
+        structure_nouns=tuple(q["structure_nouns"]),
+        unit_context={str(unit): tuple(words) for unit, words in q["unit_context"].items()},
+        per_capita=re.compile(alt(q["per_capita"])),
+        duration_bounds=frozenset(q["duration_bounds"]),
         quote_open="".join(q["quote_open"]),
         quote_close="".join(q["quote_close"]),
         quote_max=int(q["quote_max_chars"]),
@@ -237,17 +253,21 @@ def read_ratio(text: str, m: re.Match[str], comparator: str) -> Quantity | None:
 
 def names_people(text: str, clause_prefix: str, end: int) -> bool:
     """Whether a unitless 万/亿 counts people: a people noun just after it (为80万重点群体), or in
-    a metric that changes by it (农村贫困人口减少1000万以上); 实时人口1.5亿左右 is a fact."""
+    a metric that changes by it or gains people (农村贫困人口减少1000万以上, 新增旅居人口100万);
+    实时人口1.5亿左右 is a fact."""
     p = patterns()
     after = text[end : next_mark(text, end, min(len(text), end + PEOPLE_NOUN_WINDOW), CLAUSE_MARKS + "。")]
     if p.people_nouns.search(after):
         return True
     metric = clause_prefix[-PEOPLE_NOUN_WINDOW:]
-    return bool(p.people_nouns.search(metric)) and any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(metric))
+    if not p.people_nouns.search(metric):
+        return False
+    return bool(p.people_verbs.search(metric)) or any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(metric))
 
 
-def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str) -> Quantity | None:
-    """A numeral (or range) with its unit, or None when the unit shows it is no target."""
+def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str, before_word: str = "") -> Quantity | None:
+    """A numeral (or range) with its unit, or None when the unit shows it is no target.
+    ``before_word``: the comparator word right before the number (达到), if any."""
     p = patterns()
     if "n1" not in m.re.groupindex:
         return read_ratio(text, m, comparator)
@@ -261,6 +281,9 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str) -> Qu
         unit_word = m["unit"]
     unit = rules.units()[unit_word]
     mults = rules.multipliers()
+    context = p.unit_context.get(unit_word)
+    if context and not any(w in clause_prefix or w in text[end : end + PEOPLE_NOUN_WINDOW] for w in context):
+        return None  # 3P: a P that no 算力 makes computing power
     mult_word = m["mult"] or ""
     confidence = 0.9
     arabic = is_arabic(n1)
@@ -277,15 +300,20 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str) -> Qu
     if value is None or (m["sep"] and value_high is None):
         return None
     category = unit.category
-    if category == "count" and not mult_word and not value.is_integer():
-        return None  # 8.6个: a note number run into a count, not 8.6 things
+    per = _per(m, clause_prefix, category)
+    if category == "count" and not mult_word and not value.is_integer() and per is None:
+        return None  # 8.6个: a note number run into a count, not 8.6 things (but 每万人口3.3件)
     if category == "count" and text.startswith(p.enumeration_nouns, end):
         return None  # 9个方面工作
+    if category == "count" and (noun := _noun(text, end)) and any(w in noun for w in p.structure_nouns):
+        return None  # 提出22项主要指标: the plan's own structure
+    if category == "proportion" and text[end : end + 1].isdigit():
+        return None  # 8:15, a time, not 8∶1
     if category in p.capacity_categories and CJK.match(text, end) and text[end] not in "的和及与、以左约近多余":
         return None  # 700万吨煤炭项目: a project's capacity
     if category == "ratio" and not p.growth.search(clause_prefix):
         return None  # 是2倍: a comparison, not a change
-    if category == "duration" and not changes(text, m.start()):
+    if category == "duration" and not (changes(text, m.start()) or (before_word in p.duration_bounds and value < 200)):
         return None  # 2025年, 0-6岁儿童: a date, a qualifier
     if category == "duration" and CJK.match(text, end) and not p.after.match(text, end):
         return None  # 实施生产性服务业创新提升三年行动: the length of a programme it names
@@ -297,8 +325,32 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str) -> Qu
         comparator = "range"
     factor = scale(unit.factor, mults[mult_word]) if mult_word else unit.factor
     written = mult_word + (unit_word if unit_word not in "%％" else "%")
+    norm_unit = unit.norm
     named_after = category == "count" or m["unit"] is None
-    return Quantity(value, value_high, written, unit.norm, factor, category, comparator, confidence, named_after)
+    if per is not None:
+        # A rate: the quotient of its normalised parts (万元/人 → CNY/人; 件/万人 → 件/人, value ÷ 10⁴).
+        per_written, per_norm, per_factor = per
+        written, norm_unit, factor, category, named_after = f"{written}/{per_written}", f"{norm_unit}/{per_norm}", factor / per_factor, "rate", False
+    return Quantity(value, value_high, written, norm_unit, factor, category, comparator, confidence, named_after)
+
+
+def _per(m: re.Match[str], clause_prefix: str, category: str) -> tuple[str, str, float] | None:
+    """What a quantity is per, written, normalised and its factor: a unit after / (17.4万元/人), or
+    for a count of things or people, so many people named before it (每万人口…拥有量达3.3件)."""
+    mults = rules.multipliers()
+    if m["per"]:
+        unit = rules.units()[m["per"]]
+        mult = m["per_mult"] or ""
+        return mult + m["per"], unit.norm, scale(unit.factor, mults[mult]) if mult else unit.factor
+    if category in ("count", "people") and (base := patterns().per_capita.search(clause_prefix)):
+        mult = base.group()[1:].removesuffix("口").removesuffix("人")
+        return f"{mult}人", "人", mults[mult]
+    return None
+
+
+def _noun(text: str, end: int) -> str:
+    """The few words after a count, to the next stop: 22项|主要指标|，."""
+    return text[end : next_mark(text, end, min(len(text), end + PEOPLE_NOUN_WINDOW), ITEM_MARKS + "的和及与。")]
 
 
 def kind_and_sign(clause_prefix: str, q: Quantity, owns_next: bool) -> str:

@@ -26,12 +26,16 @@ SCHEMA: dict[str, dict[str, type]] = {
         "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
         "level_verbs": list,
     },
-    "lists": {"distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict},
+    "lists": {
+        "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict,
+        "parallel_heads": list, "task_verbs": list, "shared_item_max": int,
+    },
     "merge": {"same_measure": list},
     "hedges": {"hedges": list, "not_hedges": list},
     "horizons": {
         "relative": dict, "span_before": list, "span_after": list, "periods": dict, "fixed": dict,
         "to_words": list, "base_markers": list, "base_after": list, "congress_years": dict,
+        "reference_before": list, "reference_after": list,
     },
     "tense": {
         "past": list, "target_cues": list, "past_in_plan": list, "past_in_plan_uncompared": list,
@@ -39,10 +43,13 @@ SCHEMA: dict[str, dict[str, type]] = {
     },
     "quantities": {
         "enumeration_nouns": list, "capacity_categories": list, "qualifier_after": list, "qualifier_before": list,
-        "qualifying_before": list, "bound_then_noun": list, "upper_bound_then_noun": list, "from_words": list,
-        "to_words": list, "people_nouns": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+        "qualifying_before": list, "qualifying_before_of": list, "bound_then_noun": list, "upper_bound_then_noun": list, "from_words": list,
+        "to_words": list, "people_nouns": list, "people_verbs": list, "quote_open": list, "quote_close": list,
+        "quote_max_chars": int, "structure_nouns": list, "unit_context": dict, "per_capita": list,
+        "rate_marks": list, "duration_bounds": list,
     },
-    "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list},
+    "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list, "noun_goes_on_after": list,
+                "milestones": list},
     "parts": {
         "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
         "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
@@ -57,7 +64,7 @@ SCHEMA: dict[str, dict[str, type]] = {
 COMPARATORS = {">", ">=", "=", "~", "<=", "<", "range"}
 UNIT_CATEGORIES = {
     "money", "area", "length", "volume", "mass", "power", "energy", "people", "count", "percent",
-    "points", "ratio", "duration",
+    "points", "ratio", "duration", "concentration", "computing", "proportion",
 }  # fmt: skip
 
 
