@@ -3,6 +3,10 @@
 These guard the gold against the mistakes hand annotation makes: a quote that drifted from the
 text, a region whose offsets no longer point at its paragraph, a norm_value computed with the wrong
 multiplier, a comparator that contradicts the words of its own quote.
+
+Two kinds of gold are checked alike: paragraph gold (pledges.jsonl, scored inside the paragraphs of
+annotated.jsonl) and whole-document gold (whole/<document>.pledges.jsonl, every paragraph of the
+document in scope, so no regions; its records carry `binding` as well).
 """
 
 from __future__ import annotations
@@ -25,9 +29,16 @@ SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 GOLD = load_gold(GOLD_DIR / "pledges.jsonl")
 REGIONS = [json.loads(line) for line in (GOLD_DIR / "annotated.jsonl").read_text(encoding="utf-8").splitlines() if line]
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in DOCS.glob("*.txt")}
+# Whole-document gold: one file per document, named after it (national_china_2023_gwr.pledges.jsonl).
+WHOLE_FILES = sorted((GOLD_DIR / "whole").glob("*.pledges.jsonl"))
+WHOLE = {path.name.removesuffix(".pledges.jsonl") + ".txt": load_gold(path) for path in WHOLE_FILES}
+WHOLE_GOLD = [g for records in WHOLE.values() for g in records]
+ALL_GOLD = GOLD + WHOLE_GOLD
 
 FIELDS = ["id", "source", "quote", "actor", "aliases", "official", "metric", "kind", "comparator", "value",
           "value_high", "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "optional", "note"]  # fmt: skip
+WHOLE_FIELDS = FIELDS[: FIELDS.index("hedge") + 1] + ["binding"] + FIELDS[FIELDS.index("hedge") + 1 :]
+BINDINGS = {None, "约束性", "预期性"}
 KINDS = {"level", "growth", "annual_growth", "share"}
 COMPARATORS = {">", ">=", "=", "~", "<=", "<", "range"}
 
@@ -43,7 +54,7 @@ UNITS = {
     "亩": (_MU, "m2"), "万亩": (1e4 * _MU, "m2"), "亿亩": (1e8 * _MU, "m2"),
     "平方米": (1, "m2"), "万平方米": (1e4, "m2"),
     "公里": (1000, "m"), "万千瓦": (1e4 * 1000, "W"), "亿立方米": (1e8, "m3"),
-    "年": (1, "年"), "岁": (1, "岁"), "类": (1, "类"),
+    "年": (1, "年"), "岁": (1, "岁"), "类": (1, "类"), "天": (1, "天"),
 }  # fmt: skip
 for _word in ["个", "家", "所", "项", "条", "座", "套", "户", "台", "支", "场", "列"]:
     UNITS[_word] = (1, _word)  # other counts keep their measure word
@@ -62,6 +73,7 @@ DOC_META = {
     "provincial_guangdong_2025_gwr.txt": ("广东", 2025, "王伟中"),
     "district_hailar_2013_gwr.txt": ("海拉尔区", 2013, "杜联合"),
     "district_hailar_2018_gwr.txt": ("海拉尔区", 2018, "杨国宏"),
+    "district_hailar_2019_gwr.txt": ("海拉尔区", 2019, "萨国文"),
 }
 
 
@@ -81,13 +93,13 @@ def _ids(records):
 
 
 def test_at_least_200_required_records_from_at_least_10_documents():
-    required = [g for g in GOLD if not g["optional"]]
+    required = [g for g in ALL_GOLD if not g["optional"]]
     assert len(required) >= 200
     assert len({g["source"] for g in required}) >= 10
 
 
 def test_document_kinds_are_mixed():
-    sources = {g["source"] for g in GOLD}
+    sources = {g["source"] for g in ALL_GOLD}
     assert any(s.startswith("national_") and s.endswith("_gwr.txt") for s in sources)
     assert any(s.startswith("provincial_") for s in sources)
     assert any(s.startswith("district_hailar_") for s in sources)
@@ -96,14 +108,24 @@ def test_document_kinds_are_mixed():
 
 def test_every_source_has_its_document_metadata_and_regions():
     sources = {g["source"] for g in GOLD}
-    assert sources == set(DOC_META) == set(TEXTS) == {r["source"] for r in REGIONS}
+    assert sources == {r["source"] for r in REGIONS}
+    # A document is annotated either by paragraphs or whole, never both; whole ones have no regions.
+    assert not sources & set(WHOLE)
+    assert sources | set(WHOLE) == set(DOC_META) == set(TEXTS)
+
+
+@pytest.mark.parametrize("path", WHOLE_FILES, ids=lambda p: p.name)
+def test_whole_document_file_holds_its_own_document_only(path):
+    source = path.name.removesuffix(".pledges.jsonl") + ".txt"
+    assert WHOLE[source], f"{path.name}: no records"
+    assert {g["source"] for g in WHOLE[source]} == {source}
 
 
 def test_ids_unique_and_prefixed_consistently_per_source():
-    ids = _ids(GOLD)
+    ids = _ids(ALL_GOLD)
     assert len(ids) == len(set(ids))
     prefixes = {}
-    for g in GOLD:
+    for g in ALL_GOLD:
         prefixes.setdefault(g["source"], set()).add(g["id"].rsplit("-", 1)[0])
     assert all(len(p) == 1 for p in prefixes.values()), prefixes
 
@@ -146,6 +168,13 @@ def test_regions_do_not_overlap():
 # ------------------------------------------------------------------ records
 
 
+@pytest.mark.parametrize("g", WHOLE_GOLD, ids=_ids(WHOLE_GOLD))
+def test_whole_document_quote_occurs_exactly_once(g):
+    # Every paragraph is in scope, so a quote that also occurred elsewhere (a review part repeating
+    # the words of a target) would let a prediction at the wrong place match: quotes are unique.
+    assert len(_occurrences(TEXTS[g["source"]], g["quote"])) == 1
+
+
 @pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
 def test_quote_occurs_inside_an_annotated_region(g):
     text = TEXTS[g["source"]]
@@ -155,9 +184,13 @@ def test_quote_occurs_inside_an_annotated_region(g):
     assert any(s <= i and i + len(g["quote"]) <= e for i in starts for s, e in spans)
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+@pytest.mark.parametrize("g", ALL_GOLD, ids=_ids(ALL_GOLD))
 def test_record_schema(g):
-    assert list(g) == FIELDS  # same fields, same order as the seed gold
+    if g["source"] in WHOLE:
+        assert list(g) == WHOLE_FIELDS  # the seed gold's fields and order, binding after hedge
+        assert g["binding"] in BINDINGS
+    else:
+        assert list(g) == FIELDS  # same fields, same order as the seed gold
     assert g["kind"] in KINDS
     assert g["comparator"] in COMPARATORS
     assert isinstance(g["optional"], bool)
@@ -178,7 +211,7 @@ def test_record_schema(g):
         assert g["deadline"] is not None, "every required record here has a deadline (the year's plan or 十四五)"
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+@pytest.mark.parametrize("g", ALL_GOLD, ids=_ids(ALL_GOLD))
 def test_norm_value_follows_the_unit_table(g):
     assert g["unit"] in UNITS, f"unit {g['unit']!r} not in the normalisation table"
     multiplier, base = UNITS[g["unit"]]
@@ -186,19 +219,19 @@ def test_norm_value_follows_the_unit_table(g):
     assert math.isclose(g["norm_value"], g["value"] * multiplier, rel_tol=1e-6)
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+@pytest.mark.parametrize("g", ALL_GOLD, ids=_ids(ALL_GOLD))
 def test_the_number_is_written_in_the_quote(g):
     # The value (or, for 翻一番 / 一半, the word for it) must appear in the quote it is read from.
     # Full-width digits count as digits.
     quote = g["quote"].translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
-    words = {100: "翻一番", 50: "一半", 1000: "千亿斤"}
+    words = {100: "翻一番", 50: "一半", 1000: "千亿斤", 0: "正增长"}
     written = f"{abs(g['value']):g}"
     assert written in quote or words.get(abs(g["value"]), "\0") in quote
     if g["value_high"] is not None:
         assert f"{g['value_high']:g}" in quote
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+@pytest.mark.parametrize("g", ALL_GOLD, ids=_ids(ALL_GOLD))
 def test_comparator_agrees_with_the_words_closing_the_quote(g):
     q = g["quote"]
     if q.endswith("左右"):
@@ -215,13 +248,13 @@ def test_comparator_agrees_with_the_words_closing_the_quote(g):
         assert "—" in q or "－" in q or "-" in q
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+@pytest.mark.parametrize("g", ALL_GOLD, ids=_ids(ALL_GOLD))
 def test_decreases_are_negative(g):
     decrease = any(w in g["quote"] for w in ("下降", "降低", "减少", "压减", "再降"))
     assert (g["value"] < 0) == decrease
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+@pytest.mark.parametrize("g", ALL_GOLD, ids=_ids(ALL_GOLD))
 def test_kind_matches_annual_and_share_words(g):
     if "年均" in g["quote"]:
         assert g["kind"] == "annual_growth"
@@ -230,9 +263,22 @@ def test_kind_matches_annual_and_share_words(g):
 
 
 def test_deadline_is_the_report_year_for_this_year_targets():
-    for g in GOLD:
-        if g["horizon"] in {"今年", "年内", "全年"}:
+    for g in ALL_GOLD:
+        if g["horizon"] in {"今年", "年内", "全年", "年度"}:
             assert g["deadline"] == DOC_META[g["source"]][1], g["id"]
+        elif g["horizon"] and (year := re.search(r"(\d{4})年", g["horizon"])):
+            assert g["deadline"] == int(year.group(1)), g["id"]  # 到2025年, 2019年度
+
+
+def test_binding_is_said_in_the_paragraph_of_the_quote():
+    # 约束性 / 预期性 only where the text says it of the indicator: the word is in the quote's paragraph.
+    for g in WHOLE_GOLD:
+        if g["binding"]:
+            text = TEXTS[g["source"]]
+            i = text.index(g["quote"])
+            end = text.find("\n", i)
+            paragraph = text[text.rfind("\n", 0, i) + 1 : len(text) if end < 0 else end]
+            assert g["binding"] in paragraph, g["id"]
 
 
 @pytest.mark.parametrize("source", sorted(DOC_META))
@@ -241,7 +287,7 @@ def test_official_is_named_near_the_top_of_the_document(source):
     official = DOC_META[source][2]
     head = "\n".join(TEXTS[source].splitlines()[:25])
     if official is None:
-        assert not any(g["official"] for g in GOLD if g["source"] == source)
+        assert not any(g["official"] for g in ALL_GOLD if g["source"] == source)
     else:
         assert official in head
 
@@ -261,11 +307,26 @@ def test_gold_scores_perfectly_against_itself():
     assert result.optional_matched == sum(g["optional"] for g in GOLD)
 
 
+@pytest.mark.parametrize("source", sorted(WHOLE))
+def test_whole_document_gold_scores_perfectly_against_itself(source):
+    # Scored with no regions: every paragraph of the document is in scope.
+    gold = WHOLE[source]
+    text = TEXTS[source]
+    predictions = []
+    for g in gold:
+        start = text.index(g["quote"])
+        predictions.append({**g, "start": start, "end": start + len(g["quote"])})
+    result = score(predictions, gold, {source: text})
+    assert result.fn == 0 and result.fp == 0 and result.ignored == 0
+    assert result.value_f1 == 1.0 and result.full_f1 == 1.0
+    assert result.optional_matched == sum(g["optional"] for g in gold)
+
+
 def test_per_source_counts_are_what_the_readme_says():
     # README.md lists the required/optional counts per document; keep them in step.
     readme = (GOLD_DIR / "README.md").read_text(encoding="utf-8")
-    for source, n in Counter(g["source"] for g in GOLD if not g["optional"]).items():
-        n_opt = sum(1 for g in GOLD if g["source"] == source and g["optional"])
+    for source, n in Counter(g["source"] for g in ALL_GOLD if not g["optional"]).items():
+        n_opt = sum(1 for g in ALL_GOLD if g["source"] == source and g["optional"])
         assert f"| `{source}` |" in readme
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{source}` |"))
         assert f"| {n} | {n_opt} |" in row, row
