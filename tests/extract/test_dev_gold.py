@@ -1,7 +1,7 @@
 """A regression guard on the development gold set (tests/gold), scored by the official scorer.
 
 The gold set grows as documents are annotated, so the floors sit below what the extractor scores
-today (value F1 and full F1 1.000 on the 265 required records of the paragraph gold, 2026-12-06):
+today (value F1 and full F1 1.000 on the 232 required records of the paragraph gold, 2026-12-06):
 they catch a rule change that breaks work reports, not a point of accuracy. The whole-document
 gold (tests/gold/whole/) is not guarded here: it measures what issue #12 sets out to fix.
 """
