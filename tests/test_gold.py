@@ -2,9 +2,11 @@
 
 These guard the gold against the mistakes hand annotation makes: a quote that drifted from the
 text, a region whose offsets no longer point at its paragraph, a norm_value computed with the wrong
-multiplier, a comparator that contradicts the words of its own quote.
+multiplier, a comparator that contradicts the words of its own quote, a record in a review part.
 
-The news gold (tests/gold/shared/) annotates People's Daily pieces that may not be copied into the
+Two kinds of gold are checked alike: chosen paragraphs (pledges.jsonl, with their regions in
+annotated.jsonl) and whole documents (whole/<document stem>.pledges.jsonl, every paragraph in scope).
+The news gold (shared/news.*.jsonl) annotates People's Daily pieces that may not be copied into the
 repository: its checks read the pieces from ../shared/corpus and skip only where that is absent.
 """
 
@@ -14,7 +16,6 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -32,26 +33,33 @@ def _jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-GOLD = load_gold(GOLD_DIR / "pledges.jsonl")
+PARAGRAPH_GOLD = load_gold(GOLD_DIR / "pledges.jsonl")
 REGIONS = _jsonl(GOLD_DIR / "annotated.jsonl")
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in DOCS.iterdir() if p.suffix in {".txt", ".md"}}
+# Whole-document gold: one file per document, named after it; every paragraph of it is in scope.
+WHOLE_FILES = sorted((GOLD_DIR / "whole").glob("*.pledges.jsonl"))
+WHOLE_BY_FILE = {path.name: load_gold(path) for path in WHOLE_FILES}
+WHOLE = [g for records in WHOLE_BY_FILE.values() for g in records]
+WHOLE_SOURCES = {path.name.removesuffix(".pledges.jsonl") + ".txt" for path in WHOLE_FILES}
+GOLD = PARAGRAPH_GOLD + WHOLE
 
 NEWS_GOLD = load_gold(NEWS_DIR / "news.pledges.jsonl")
-ALL_GOLD = GOLD + NEWS_GOLD
 NEWS_REGIONS = _jsonl(NEWS_DIR / "news.annotated.jsonl")
 NEWS_TEXTS = {
     name: (SHARED_CORPUS / name).read_text(encoding="utf-8")
     for name in sorted({r["source"] for r in NEWS_REGIONS})
     if (SHARED_CORPUS / name).is_file()
 }
+ALL_GOLD = GOLD + NEWS_GOLD
 needs_shared_corpus = pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="shared corpus not available")
 
+# The seed gold's fields in its order, and the spec's `binding` after `hedge`.
 FIELDS = ["id", "source", "quote", "actor", "aliases", "official", "metric", "kind", "comparator", "value",
           "value_high", "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "binding", "optional",
           "note"]  # fmt: skip
+BINDINGS = {None, "约束性", "预期性"}
 KINDS = {"level", "growth", "annual_growth", "share"}
 COMPARATORS = {">", ">=", "=", "~", "<=", "<", "range"}
-BINDINGS = {None, "约束性", "预期性"}
 
 # The spec's normalisation table, written out independently of the annotation tooling:
 # unit as written -> (multiplier to the base unit, base unit).
@@ -69,9 +77,8 @@ UNITS = {
     "亿吨": (1e8 * 1000, "kg"), "亿吨标准煤": (1e8 * 1000, "kgce"),  # 吨标准煤: mass of standard coal
     "微克/立方米": (1, "µg/m3"), "‰": (0.1, "%"), "/10万": (1e-3, "%"),  # rates per mille / per 10万 as %
     "ratio": (1, "ratio"),  # a coefficient written without a unit
-    "万元": (1e4, "CNY"),
 }  # fmt: skip
-for _word in ["个", "家", "所", "项", "条", "座", "套", "户", "台", "支", "场", "列"]:
+for _word in ["个", "家", "所", "项", "条", "座", "套", "户", "台", "支", "场", "列", "处", "张"]:
     UNITS[_word] = (1, _word)  # other counts keep their measure word
     UNITS["万" + _word] = (1e4, _word)
 
@@ -83,6 +90,7 @@ DOC_META = {
     "national_china_2019_gwr.txt": ("全国", 2019, None),
     "national_china_2012_cpc18-congress-report.txt": ("全国", 2012, None),
     "provincial_hebei_2025_gwr.txt": ("河北", 2025, "王正谱"),
+    "provincial_shandong_2025_gwr.txt": ("山东", 2025, "周乃翔"),
     "provincial_zhejiang_2025_gwr.txt": ("浙江", 2025, "刘捷"),
     "provincial_hubei_2025_gwr.txt": ("湖北", 2025, "李殿勋"),
     "provincial_guangdong_2025_gwr.txt": ("广东", 2025, "王伟中"),
@@ -91,6 +99,14 @@ DOC_META = {
     # Markdown pages of People's Daily with their YAML front matter; no person delivers either text.
     "national_china_2026_15th-fyp-outline.md": ("全国", 2026, None),
     "national_china_2025_ndrc-plan-report.md": ("全国", 2025, None),
+}
+
+
+# The review parts of the whole documents (1-based first and last line, as the README lists them):
+# every number there is a result of past years, so no gold record may lie in them.
+REVIEW_LINES = {
+    "provincial_hebei_2025_gwr.txt": [(6, 15)],
+    "provincial_shandong_2025_gwr.txt": [(6, 25)],
 }
 
 
@@ -128,12 +144,23 @@ def test_document_kinds_are_mixed():
 
 
 def test_every_source_has_its_document_metadata_and_regions():
-    sources = {g["source"] for g in GOLD}
-    assert sources == set(DOC_META) == set(TEXTS) == {r["source"] for r in REGIONS}
+    paragraph_sources = {g["source"] for g in PARAGRAPH_GOLD}
+    assert paragraph_sources == {r["source"] for r in REGIONS}
+    # A document is annotated either in chosen paragraphs or whole, never both.
+    assert not paragraph_sources & WHOLE_SOURCES
+    assert paragraph_sources | WHOLE_SOURCES == set(DOC_META) == set(TEXTS)
     # News: every piece has regions (all its paragraphs), records only where it pledges something.
     news_sources = {r["source"] for r in NEWS_REGIONS}
     assert {g["source"] for g in NEWS_GOLD} <= news_sources
     assert all(re.fullmatch(r"news_\d{4}-\d\d-\d\d_[a-z-]+\.md", s) for s in news_sources)
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_BY_FILE))
+def test_whole_document_file_holds_its_own_document_only(name):
+    records = WHOLE_BY_FILE[name]
+    assert records, "empty whole-document gold file"
+    assert {g["source"] for g in records} == {name.removesuffix(".pledges.jsonl") + ".txt"}
+    assert name.removesuffix(".pledges.jsonl") + ".txt" in REVIEW_LINES, "say where its review parts are"
 
 
 def test_ids_unique_and_prefixed_consistently_per_source():
@@ -210,9 +237,8 @@ def test_every_paragraph_of_a_news_piece_is_annotated(source):
     # non-empty line is a region: numbers in bylines, reports of what was done and named systems
     # all count as false positives when read as pledges.
     text = NEWS_TEXTS[source]
-    lines, offset, expected = text.split("\n"), 0, []
-    body = False
-    for line in lines:
+    offset, expected, body = 0, [], False
+    for line in text.split("\n"):
         body = body or line.startswith("# ")
         if body and line.strip():
             expected.append((offset, offset + len(line)))
@@ -223,27 +249,42 @@ def test_every_paragraph_of_a_news_piece_is_annotated(source):
 # ------------------------------------------------------------------ records
 
 
-def _paragraphs_holding(g: dict, text: str, regions: list[dict]) -> list[str]:
-    """The annotated paragraphs that hold an occurrence of the record's quote."""
+def _in_regions(g: dict, text: str, regions: list[dict]) -> bool:
     spans = [(r["start"], r["end"]) for r in regions if r["source"] == g["source"]]
-    return [text[s:e] for i in _occurrences(text, g["quote"]) for s, e in spans if s <= i and i + len(g["quote"]) <= e]
+    return any(s <= i and i + len(g["quote"]) <= e for i in _occurrences(text, g["quote"]) for s, e in spans)
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+def _lines_holding(text: str, quote: str) -> list[str]:
+    """The whole lines (paragraphs) of the text that hold an occurrence of the quote."""
+    return [text[text.rfind("\n", 0, i) + 1 : (text.find("\n", i) + 1 or len(text) + 1) - 1]
+            for i in _occurrences(text, quote)]  # fmt: skip
+
+
+@pytest.mark.parametrize("g", PARAGRAPH_GOLD, ids=_ids(PARAGRAPH_GOLD))
 def test_quote_occurs_inside_an_annotated_region(g):
     assert _occurrences(TEXTS[g["source"]], g["quote"]), "quote not in document"
-    assert _paragraphs_holding(g, TEXTS[g["source"]], REGIONS)
+    assert _in_regions(g, TEXTS[g["source"]], REGIONS)
 
 
 @needs_shared_corpus
 @pytest.mark.parametrize("g", NEWS_GOLD, ids=_ids(NEWS_GOLD))
 def test_news_quote_occurs_inside_an_annotated_region(g):
     assert _occurrences(NEWS_TEXTS[g["source"]], g["quote"]), "quote not in the piece"
-    assert _paragraphs_holding(g, NEWS_TEXTS[g["source"]], NEWS_REGIONS)
+    assert _in_regions(g, NEWS_TEXTS[g["source"]], NEWS_REGIONS)
+
+
+@pytest.mark.parametrize("g", WHOLE, ids=_ids(WHOLE))
+def test_whole_document_quote_occurs_once_outside_the_review_parts(g):
+    # Whole-document quotes locate their clause on their own: one occurrence, not in a review part.
+    text = TEXTS[g["source"]]
+    starts = _occurrences(text, g["quote"])
+    assert len(starts) == 1, f"quote occurs {len(starts)} times"
+    line = text.count("\n", 0, starts[0]) + 1
+    assert not any(first <= line <= last for first, last in REVIEW_LINES[g["source"]]), f"line {line} is review"
 
 
 def _check_schema(g: dict, year: int) -> None:
-    assert list(g) == FIELDS  # the seed gold's fields in its order, and binding after hedge
+    assert list(g) == FIELDS
     assert g["kind"] in KINDS
     assert g["comparator"] in COMPARATORS
     assert g["binding"] in BINDINGS
@@ -257,7 +298,7 @@ def _check_schema(g: dict, year: int) -> None:
         assert g["value_high"] is not None and g["value_high"] > g["value"]
     else:
         assert g["value_high"] is None
-    # Deadlines are years no earlier than the document's own year.
+    # Deadlines are years no earlier than the document's own year; 今年/年内/全年 is that year.
     if g["deadline"] is not None:
         assert isinstance(g["deadline"], int) and year <= g["deadline"] <= year + 20
     if g["horizon"] in {"今年", "年内", "全年"}:
@@ -286,7 +327,7 @@ def test_news_record_schema_and_speaker(g):
     # The official is the person who states the goal, named in the paragraph that holds it; the
     # actor (the place or body whose goal it is) is named in the piece.
     if g["official"] is not None:
-        assert all(g["official"] in p for p in _paragraphs_holding(g, text, NEWS_REGIONS))
+        assert all(g["official"] in p for p in _lines_holding(text, g["quote"]))
     assert any(name in text for name in [g["actor"], *g["aliases"]])
 
 
@@ -347,7 +388,7 @@ def test_binding_is_given_only_where_the_paragraph_says_it():
     # plan: the outline as stored leaves out its indicator table (专栏1), so its records have none.
     for g in GOLD:
         if g["binding"] is not None:
-            assert all(g["binding"] in p for p in _paragraphs_holding(g, TEXTS[g["source"]], REGIONS)), g["id"]
+            assert all(g["binding"] in p for p in _lines_holding(TEXTS[g["source"]], g["quote"])), g["id"]
     assert all(g["binding"] is None for g in NEWS_GOLD)
 
 
@@ -369,27 +410,34 @@ def test_official_is_named_near_the_top_of_the_document(source):
         assert official in head
 
 
-def _self_score(gold: list[dict], texts: dict[str, str], regions_path: Path) -> None:
+def _self_score(gold: list[dict], texts: dict[str, str], regions: dict[str, list[tuple[int, int]]]) -> None:
     # Turning each gold record into a prediction at its quote must give F1 = 1 under the official
-    # scorer with the annotated regions: no quote is ambiguous between records of the same value,
-    # and the duplicated quotes of 分别 records are resolved by the assignment.
+    # scorer: no quote is ambiguous between records of the same value, and the duplicated quotes of
+    # 分别 records are resolved by the assignment.
     predictions = []
     for g in gold:
         start = texts[g["source"]].index(g["quote"])
         predictions.append({**g, "start": start, "end": start + len(g["quote"])})
-    result = score(predictions, gold, texts, load_regions(regions_path))
+    result = score(predictions, gold, texts, regions)
     assert result.fn == 0 and result.fp == 0 and result.ignored == 0
     assert result.value_f1 == 1.0 and result.full_f1 == 1.0
     assert result.optional_matched == sum(g["optional"] for g in gold)
 
 
 def test_gold_scores_perfectly_against_itself():
-    _self_score(GOLD, TEXTS, GOLD_DIR / "annotated.jsonl")
+    _self_score(PARAGRAPH_GOLD, TEXTS, load_regions(GOLD_DIR / "annotated.jsonl"))
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_BY_FILE))
+def test_whole_document_gold_scores_perfectly_against_itself(name):
+    records = WHOLE_BY_FILE[name]
+    source = records[0]["source"]
+    _self_score(records, TEXTS, {source: [(0, len(TEXTS[source]))]})  # the whole document is in scope
 
 
 @needs_shared_corpus
 def test_news_gold_scores_perfectly_against_itself():
-    _self_score(NEWS_GOLD, NEWS_TEXTS, NEWS_DIR / "news.annotated.jsonl")
+    _self_score(NEWS_GOLD, NEWS_TEXTS, load_regions(NEWS_DIR / "news.annotated.jsonl"))
 
 
 def test_per_source_counts_are_what_the_readme_says():

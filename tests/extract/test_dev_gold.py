@@ -4,8 +4,8 @@ The gold set grows as documents are annotated, so the floors sit below what the 
 today (value F1 0.99, full F1 0.98 on 272 required records): they catch a rule change that breaks
 work reports, not a point of accuracy. The floor reads the plain-text reports only: the Markdown
 pages added for issue #12 (the fifteenth five-year plan outline, the 2025 plan-execution report)
-are new kinds of text that the extractor does not read right yet (first contact, before any fix:
-value F1 0.82 and 0.37, full F1 0.00 and 0.37); #12's own measurement covers them.
+are new kinds of text that the extractor does not read right yet (first-contact figures in README's
+accuracy table); #12's own measurement covers them.
 """
 
 from __future__ import annotations
