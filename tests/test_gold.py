@@ -2,7 +2,10 @@
 
 These guard the gold against the mistakes hand annotation makes: a quote that drifted from the
 text, a region whose offsets no longer point at its paragraph, a norm_value computed with the wrong
-multiplier, a comparator that contradicts the words of its own quote.
+multiplier, a comparator that contradicts the words of its own quote, a record in a review part.
+
+Two kinds of gold are checked alike: chosen paragraphs (pledges.jsonl, with their regions in
+annotated.jsonl) and whole documents (whole/<document stem>.pledges.jsonl, every paragraph in scope).
 """
 
 from __future__ import annotations
@@ -22,12 +25,21 @@ GOLD_DIR = Path(__file__).parent / "gold"
 DOCS = GOLD_DIR / "docs"
 SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
-GOLD = load_gold(GOLD_DIR / "pledges.jsonl")
+PARAGRAPH_GOLD = load_gold(GOLD_DIR / "pledges.jsonl")
 REGIONS = [json.loads(line) for line in (GOLD_DIR / "annotated.jsonl").read_text(encoding="utf-8").splitlines() if line]
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in DOCS.glob("*.txt")}
+# Whole-document gold: one file per document, named after it; every paragraph of it is in scope.
+WHOLE_FILES = sorted((GOLD_DIR / "whole").glob("*.pledges.jsonl"))
+WHOLE_BY_FILE = {path.name: load_gold(path) for path in WHOLE_FILES}
+WHOLE = [g for records in WHOLE_BY_FILE.values() for g in records]
+WHOLE_SOURCES = {path.name.removesuffix(".pledges.jsonl") + ".txt" for path in WHOLE_FILES}
+GOLD = PARAGRAPH_GOLD + WHOLE
 
 FIELDS = ["id", "source", "quote", "actor", "aliases", "official", "metric", "kind", "comparator", "value",
           "value_high", "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "optional", "note"]  # fmt: skip
+# The whole-document gold adds the spec's `binding` after `hedge`.
+WHOLE_FIELDS = FIELDS[: FIELDS.index("hedge") + 1] + ["binding"] + FIELDS[FIELDS.index("hedge") + 1 :]
+BINDINGS = {None, "约束性", "预期性"}
 KINDS = {"level", "growth", "annual_growth", "share"}
 COMPARATORS = {">", ">=", "=", "~", "<=", "<", "range"}
 
@@ -45,7 +57,7 @@ UNITS = {
     "公里": (1000, "m"), "万千瓦": (1e4 * 1000, "W"), "亿立方米": (1e8, "m3"),
     "年": (1, "年"), "岁": (1, "岁"), "类": (1, "类"),
 }  # fmt: skip
-for _word in ["个", "家", "所", "项", "条", "座", "套", "户", "台", "支", "场", "列"]:
+for _word in ["个", "家", "所", "项", "条", "座", "套", "户", "台", "支", "场", "列", "处", "张"]:
     UNITS[_word] = (1, _word)  # other counts keep their measure word
     UNITS["万" + _word] = (1e4, _word)
 
@@ -57,11 +69,20 @@ DOC_META = {
     "national_china_2019_gwr.txt": ("全国", 2019, None),
     "national_china_2012_cpc18-congress-report.txt": ("全国", 2012, None),
     "provincial_hebei_2025_gwr.txt": ("河北", 2025, "王正谱"),
+    "provincial_shandong_2025_gwr.txt": ("山东", 2025, "周乃翔"),
     "provincial_zhejiang_2025_gwr.txt": ("浙江", 2025, "刘捷"),
     "provincial_hubei_2025_gwr.txt": ("湖北", 2025, "李殿勋"),
     "provincial_guangdong_2025_gwr.txt": ("广东", 2025, "王伟中"),
     "district_hailar_2013_gwr.txt": ("海拉尔区", 2013, "杜联合"),
     "district_hailar_2018_gwr.txt": ("海拉尔区", 2018, "杨国宏"),
+}
+
+
+# The review parts of the whole documents (1-based first and last line, as the README lists them):
+# every number there is a result of past years, so no gold record may lie in them.
+REVIEW_LINES = {
+    "provincial_hebei_2025_gwr.txt": [(6, 15)],
+    "provincial_shandong_2025_gwr.txt": [(6, 25)],
 }
 
 
@@ -95,8 +116,19 @@ def test_document_kinds_are_mixed():
 
 
 def test_every_source_has_its_document_metadata_and_regions():
-    sources = {g["source"] for g in GOLD}
-    assert sources == set(DOC_META) == set(TEXTS) == {r["source"] for r in REGIONS}
+    paragraph_sources = {g["source"] for g in PARAGRAPH_GOLD}
+    assert paragraph_sources == {r["source"] for r in REGIONS}
+    # A document is annotated either in chosen paragraphs or whole, never both.
+    assert not paragraph_sources & WHOLE_SOURCES
+    assert paragraph_sources | WHOLE_SOURCES == set(DOC_META) == set(TEXTS)
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_BY_FILE))
+def test_whole_document_file_holds_its_own_document_only(name):
+    records = WHOLE_BY_FILE[name]
+    assert records, "empty whole-document gold file"
+    assert {g["source"] for g in records} == {name.removesuffix(".pledges.jsonl") + ".txt"}
+    assert name.removesuffix(".pledges.jsonl") + ".txt" in REVIEW_LINES, "say where its review parts are"
 
 
 def test_ids_unique_and_prefixed_consistently_per_source():
@@ -146,7 +178,7 @@ def test_regions_do_not_overlap():
 # ------------------------------------------------------------------ records
 
 
-@pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
+@pytest.mark.parametrize("g", PARAGRAPH_GOLD, ids=_ids(PARAGRAPH_GOLD))
 def test_quote_occurs_inside_an_annotated_region(g):
     text = TEXTS[g["source"]]
     starts = _occurrences(text, g["quote"])
@@ -155,9 +187,21 @@ def test_quote_occurs_inside_an_annotated_region(g):
     assert any(s <= i and i + len(g["quote"]) <= e for i in starts for s, e in spans)
 
 
+@pytest.mark.parametrize("g", WHOLE, ids=_ids(WHOLE))
+def test_whole_document_quote_occurs_once_outside_the_review_parts(g):
+    # Whole-document quotes locate their clause on their own: one occurrence, not in a review part.
+    text = TEXTS[g["source"]]
+    starts = _occurrences(text, g["quote"])
+    assert len(starts) == 1, f"quote occurs {len(starts)} times"
+    line = text.count("\n", 0, starts[0]) + 1
+    assert not any(first <= line <= last for first, last in REVIEW_LINES[g["source"]]), f"line {line} is review"
+
+
 @pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
 def test_record_schema(g):
-    assert list(g) == FIELDS  # same fields, same order as the seed gold
+    # Same fields, same order as the seed gold; the whole-document gold adds `binding`.
+    assert list(g) == (WHOLE_FIELDS if g["source"] in WHOLE_SOURCES else FIELDS)
+    assert g.get("binding") in BINDINGS
     assert g["kind"] in KINDS
     assert g["comparator"] in COMPARATORS
     assert isinstance(g["optional"], bool)
@@ -246,19 +290,29 @@ def test_official_is_named_near_the_top_of_the_document(source):
         assert official in head
 
 
-def test_gold_scores_perfectly_against_itself():
+def _self_score(gold, regions):
     # Turning each gold record into a prediction at its quote must give F1 = 1 under the official
-    # scorer with the annotated regions: no quote is ambiguous between records of the same value,
-    # and the duplicated quotes of 分别 records are resolved by the assignment.
+    # scorer: no quote is ambiguous between records of the same value, and the duplicated quotes of
+    # 分别 records are resolved by the assignment.
     predictions = []
-    for g in GOLD:
+    for g in gold:
         start = TEXTS[g["source"]].index(g["quote"])
         predictions.append({**g, "start": start, "end": start + len(g["quote"])})
-    regions = load_regions(GOLD_DIR / "annotated.jsonl")
-    result = score(predictions, GOLD, TEXTS, regions)
+    result = score(predictions, gold, TEXTS, regions)
     assert result.fn == 0 and result.fp == 0 and result.ignored == 0
     assert result.value_f1 == 1.0 and result.full_f1 == 1.0
-    assert result.optional_matched == sum(g["optional"] for g in GOLD)
+    assert result.optional_matched == sum(g["optional"] for g in gold)
+
+
+def test_gold_scores_perfectly_against_itself():
+    _self_score(PARAGRAPH_GOLD, load_regions(GOLD_DIR / "annotated.jsonl"))
+
+
+@pytest.mark.parametrize("name", sorted(WHOLE_BY_FILE))
+def test_whole_document_gold_scores_perfectly_against_itself(name):
+    records = WHOLE_BY_FILE[name]
+    source = records[0]["source"]
+    _self_score(records, {source: [(0, len(TEXTS[source]))]})  # the whole document is in scope
 
 
 def test_per_source_counts_are_what_the_readme_says():
