@@ -34,7 +34,7 @@ from taizhang.source import load
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
-FIELDS = ("actor", "official", "kind", "comparator", "deadline", "metric")
+FIELDS = ("actor", "official", "kind", "comparator", "deadline", "metric", "binding")
 
 
 @dataclass(slots=True)

@@ -19,6 +19,9 @@ from taizhang.extract.marks import SENTENCE_END
 from taizhang.extract.parts import LONG_TERM, PLAN, REVIEW, Parts, read_parts
 
 
+TABLE_ROW_MAX = 200  # a table row holds one indicator: longer lines are prose
+
+
 @dataclass(frozen=True, slots=True)
 class Rules:
     hedge: re.Pattern[str]  # group "word" set for a real hedge
@@ -30,6 +33,7 @@ class Rules:
     context_openers: re.Pattern[str]
     looks_ahead: re.Pattern[str]
     horizon_to_words: tuple[str, ...]
+    binding: re.Pattern[str]
 
 
 @cache
@@ -59,6 +63,7 @@ def patterns() -> Rules:
             rf"|{alt(w for w, offset in horizons['relative'].items() if offset > 0)}"
         ),
         horizon_to_words=tuple(horizons["to_words"]),
+        binding=re.compile(alt(data["kinds"]["binding"])),
     )
 
 
@@ -165,6 +170,20 @@ class Context:
     def clause_states_past(self, lo: int, hi: int) -> bool:
         """A plan's clause that recalls a fact: 优化已建成超1.6万个…, 去年…回落到2.6%."""
         return bool(self.p.past_in_plan.search(self.text, lo, hi))
+
+    def binding(self, clause: tuple[int, int], sentence: tuple[int, int]) -> str | None:
+        """约束性 / 预期性 when the quantity's clause names exactly one of them, or its line does and
+        is a table row (cells joined by | or tabs, one indicator a row); else None (全面完成…约束性
+        指标，地区生产总值增长5%: the other clause's words are not this target's)."""
+        spans = [clause]
+        lo, hi = sentence
+        if hi - lo <= TABLE_ROW_MAX and any(mark in self.text[lo:hi] for mark in "|\t"):
+            spans.append(sentence)
+        for lo, hi in spans:
+            said = {m.group() for m in self.p.binding.finditer(self.text, lo, hi)}
+            if said:
+                return said.pop() if len(said) == 1 else None
+        return None
 
     def conditional(self, lo: int, hi: int) -> bool:
         """有6.5%－7%的增速就能够实现比较充分的就业: a condition, not a commitment."""

@@ -127,6 +127,7 @@ def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | 
     while quote_start < start and text[quote_start] in TRIM:
         quote_start += 1
     actor, official = attribution.owner(start)
+    binding = ctx.binding((clause_lo, clause_end(text, tail, sentence[1])), sentence)
     confidence = q.confidence - (0.15 if horizon is None and hedge is None and before is None else 0.0)
     confidence -= max(0.0, PART_SURE - part.confidence) / 2  # a part read from its words, or unclear
     return Candidate(
@@ -134,7 +135,7 @@ def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | 
         quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=q.comparator, value=q.value,
         value_high=q.value_high, unit=q.unit, norm_value=q.norm_value, norm_unit=q.norm_unit,
         horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
-        doubling=q.category == "ratio",
+        doubling=q.category == "ratio", binding=binding,
     )  # fmt: skip
 
 

@@ -86,7 +86,7 @@ def merge(source: str, text: str, candidates: list[Candidate]) -> list[Pledge]:
             kind=c.kind, comparator=c.comparator, value=c.value, unit=c.unit, norm_value=c.norm_value,
             norm_unit=c.norm_unit, actor=c.actor, official=c.official, value_high=c.value_high,
             deadline=c.deadline, horizon=(c.horizon.words or None) if c.horizon else None,
-            hedge=c.hedge, confidence=round(c.confidence, 2),
+            hedge=c.hedge, binding=c.binding, confidence=round(c.confidence, 2),
         )  # fmt: skip
         seen[id(pledge)] = {span}
         known.add(pledge)

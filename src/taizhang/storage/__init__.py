@@ -259,7 +259,7 @@ def _info(row: SourceRow) -> SourceInfo:
 
 _PLEDGE_COLUMNS = (
     "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
-    "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
+    "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "binding", "confidence",
 )  # fmt: skip
 
 

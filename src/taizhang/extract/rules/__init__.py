@@ -24,7 +24,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     "comparators": {"before": dict, "after": dict, "more": list, "range": list},
     "kinds": {
         "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
-        "level_verbs": list,
+        "level_verbs": list, "binding": list,
     },
     "lists": {
         "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict,
