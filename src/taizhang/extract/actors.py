@@ -75,13 +75,17 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # ...、崂山区委书记张元升表示 / ...书记张元升:
         "inline": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:{verbs})"),
         "header": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}})\s*[:：]\s*$"),
+        # 省长 王正谱 / 省长\n王正谱 / 省长 王 正 谱 (a name printed letter-spaced)
         "report_post": re.compile(
             rf"(?:{alt(data['report_posts'])})[\s\u3000]*"
-            rf"(?P<name>[{CJK}]{{2,3}}?)(?:(?![{CJK}])|(?=所?作))"
+            rf"(?P<name>[{CJK}](?:[ \u3000]?[{CJK}]){{1,2}}?)(?:(?![ \u3000]?[{CJK}])|(?=所?作))"
         ),
+        # 在河北省第十四届人民代表大会, also broken across lines by the page (在河北省第十四届\n人民代表大会)
         "congress": re.compile(
-            rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届人民代表大会"
+            rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届\s*人民代表大会"
         ),
+        # Only the State Council's report, a national congress's or the CPC's speaks for 全国.
+        "national": re.compile(alt(data["national_heads"])),
         # 2025年崂山区政府工作报告; a year however written is no part of the place (not 年某区).
         "title_region": re.compile(
             rf"(?:[0-9０-９〇零○一二三四五六七八九]{{4}}[ ]?年)?"
@@ -105,14 +109,12 @@ def report_owner(text: str, title: str | None) -> tuple[str | None, str | None]:
     m = (
         (title and p["title_region"].search(title)) or p["congress"].search(head) or p["represent"].search(head)
     )
-    if m:
+    if m or (m := p["title_region"].search(head[:200])):
         actor = m["region"]
-    elif any(marker in head[:NATIONAL_HEAD_CHARS] or (title and marker in title) for marker in data["national_markers"]):
+    elif p["national"].search(head[:NATIONAL_HEAD_CHARS]) or (title and p["national"].search(title)):
         actor = data["national_actor"]
-    if actor is None and (m := p["title_region"].search(head[:200])):
-        actor = m["region"]
     if actor is not None and (m := p["report_post"].search(head)):
-        official = m["name"]
+        official = re.sub(r"[ \u3000]", "", m["name"])
     return actor, official
 
 
