@@ -47,6 +47,7 @@ def patterns() -> Rules:
         past=re.compile(alt(tense["past"])),
         past_in_plan=re.compile(
             rf"{alt(tense['past_in_plan'])}|(?<![比较于与同])(?:{alt(tense['past_in_plan_uncompared'])})"
+            + "".join(f"|{pattern}" for pattern in tense["past_in_plan_patterns"])
         ),
         conditional=re.compile(alt(tense["conditional"])),
         future=re.compile(alt(tense["future"])),

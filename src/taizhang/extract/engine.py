@@ -117,11 +117,17 @@ def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | 
     kind = quantities.kind_and_sign(kind_prefix, q, text.startswith("的", tail))
 
     horizon = _deadline(ctx, part, sentence, start, paragraph, continued)
+    if (
+        mode in (PLAN, LONG_TERM) and horizon is not None and not horizon.relative and horizon.words
+        and ctx.year is not None and horizon.deadline is not None and horizon.deadline < ctx.year
+    ):  # fmt: skip
+        return None  # 其中2024年首次突破1.4万亿斤 in the 2025 plan: a past year's fact
     hedge = ctx.hedge(clause_lo, start)
     following = q_rules.quantity[0].match(text, tail + 1) if text.startswith("的", tail) else None
     metric, quote_end = metrics.name(
         text, ctx.year, start, tail, item_lo, clause_end(text, tail, sentence[1]),
         ctx.horizons(sentence, item_lo, start), q.named_after, q.category == "money", continued, following,
+        sentence[0],
     )  # fmt: skip
     quote_start = item_lo
     while quote_start < start and text[quote_start] in TRIM:

@@ -1,7 +1,7 @@
 """Horizons: the words that give a pledge its deadline, and the year a document speaks from.
 
 ``到2026年`` → 2026; ``年内``/``今年`` → the document's year; ``明年`` → year + 1; ``未来5年`` /
-``今后三年`` / ``三年内`` → year + N; ``"十四五"`` → 2025; ``到本世纪中叶`` → 2050. A year right
+``今后三年`` / ``三年内`` → year + N (five years from a plan period's first year: its last); ``"十四五"`` → 2025; ``到本世纪中叶`` → 2050. A year right
 after 比/较 (``比2020年增长``) is a base of comparison and gives no deadline.
 """
 
@@ -103,14 +103,17 @@ def _references() -> tuple[re.Pattern[str], tuple[str, ...]]:
 
 
 def _span_end(year: int | None, n: int) -> int | None:
-    """The year a span of ``n`` years from the document's year ends: year + n (未来5年), except a
-    five-year span from the first year of a five-year plan, which is that plan's period: a 2026
-    report's 今后五年 ends in 2030, with its "十五五"时期."""
+    """The year a span of ``n`` years from the document's year ends: year + n (未来5年, as the spec
+    and the seed's gold read it), except five years from the first year of a five-year plan, which
+    are that plan's period: a 2026 report's 今后五年 ends in 2030, with its "十五五"时期."""
     if year is None:
         return None
-    if n == 5 and year + 4 in _period_ends():
-        return year + 4
+    if n == PERIOD_YEARS and year + PERIOD_YEARS - 1 in _period_ends():
+        return year + PERIOD_YEARS - 1
     return year + n
+
+
+PERIOD_YEARS = 5
 
 
 @cache

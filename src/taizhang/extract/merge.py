@@ -22,12 +22,16 @@ def _measures() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(rules.alternation(group)) for group in rules.load()["merge"]["same_measure"])
 
 
-def same_metric(a: str, b: str) -> bool:
-    """全区生产总值 / 生产总值: one names the other, or both name one measure (国内生产总值 /
-    经济增长预期目标); an empty metric only matches an empty one."""
-    if a == b or bool(a and b and (a in b or b in a)):
-        return True
-    return any(group.search(a) and group.search(b) for group in _measures())
+@cache
+def _bare() -> re.Pattern[str]:
+    data = rules.load()["merge"]
+    return re.compile(rf"^(?:{rules.alternation(data['scope_words'])})|(?:{rules.alternation(data['target_words'])})$")
+
+
+def bare_metric(metric: str) -> str:
+    """A metric without the scope and target words that do not change what it measures:
+    全国城镇调查失业率 / 城镇调查失业率目标定 → 城镇调查失业率."""
+    return _bare().sub("", metric) or metric
 
 
 @dataclass(slots=True)
@@ -49,11 +53,12 @@ class _Known:
         return min(found, key=lambda p: self.order[id(p)], default=None)
 
     def add(self, pledge: Pledge) -> None:
+        metric = bare_metric(pledge.metric)
         self.order[id(pledge)] = len(self.order)
-        self.by_metric.setdefault(pledge.metric, []).append(pledge)
-        for part in _substrings(pledge.metric):
+        self.by_metric.setdefault(metric, []).append(pledge)
+        for part in _substrings(metric):
             self.by_part.setdefault(part, []).append(pledge)
-        for g in _groups(pledge.metric):
+        for g in _groups(metric):
             self.by_measure.setdefault(g, []).append(pledge)
 
 
@@ -75,7 +80,7 @@ def merge(source: str, text: str, candidates: list[Candidate]) -> list[Pledge]:
         key = (c.actor, c.kind, c.comparator, c.norm_value, c.value_high, c.norm_unit, c.deadline)
         span = c.quote
         known = by_key.setdefault(key, _Known())
-        twice = known.find(c.metric)
+        twice = known.find(bare_metric(c.metric))
         if twice is not None and (twice.start, twice.end) != span:
             if span not in seen[id(twice)]:
                 seen[id(twice)].add(span)

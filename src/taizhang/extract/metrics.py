@@ -33,6 +33,8 @@ class Rules:
     list_joiners: tuple[str, ...]
     noun_goes_on_after: tuple[str, ...]
     milestones: tuple[str, ...]
+    generic_nouns: frozenset[str]
+    topic: re.Pattern[str]  # 关于城镇新增就业，…: what a sentence is about
 
 
 @cache
@@ -59,6 +61,8 @@ def patterns() -> Rules:
         list_joiners=tuple(data["lists"]["list_joiners"]),
         noun_goes_on_after=tuple(metrics["noun_goes_on_after"]),
         milestones=tuple(metrics["milestones"]),
+        generic_nouns=frozenset(metrics["generic_nouns"]),
+        topic=re.compile(r"[ \t\u3000\u200b]*关于(?P<topic>[^，,：:。；;]{2,16})[，,：:]"),
     )
 
 
@@ -106,6 +110,7 @@ def noun_after(text: str, pos: int, hi: int) -> tuple[str, int]:
 def name(
     text: str, year: int | None, start: int, tail: int, item_start: int, clause_end: int, horizons: list[Horizon],
     named_after: bool, money: bool, continued: tuple[int, int] | None, following: re.Match[str] | None,
+    sentence_start: int = 0,
 ) -> tuple[str, int]:  # fmt: skip
     """What is measured, and where the pledge's quote ends.
 
@@ -136,4 +141,9 @@ def name(
         word = next((w for w in p.money_words if w in metric), "")
         if target and target not in metric:
             metric = target + (metric[metric.rfind(word) :] if word else metric)
+    if metric in p.generic_nouns:
+        # 关于城镇新增就业，主要考虑：…1200万人以上的预期目标: the sentence's topic, else (empty) the
+        # metric stated before in the sentence (lists.inherit_metrics).
+        topic = p.topic.match(text, sentence_start, min(len(text), sentence_start + 24))
+        metric = clean(topic["topic"], year) if topic else ""
     return metric, (noun_end if noun else tail)

@@ -42,6 +42,8 @@ class Rules:
     """The regexes and word lists of this stage, built once from the rule files."""
 
     quantity: tuple[re.Pattern[str], ...]  # Arabic, Chinese numeral; 百分之/翻番/倍增; unitless 万
+    unitless: re.Pattern[str]  # 系数提高到: a noun of a unitless ratio and its bound, before its number
+    bare: re.Pattern[str]  # a number with no unit (read after `unitless`)
     before: re.Pattern[str]  # comparator word ending right before a number
     after: re.Pattern[str]  # bound word right after a unit
     comparators_before: dict[str, str]
@@ -113,6 +115,12 @@ def patterns() -> Rules:
                 r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?(?P<per_mult>(?!))?(?P<per>(?!))?"
             ),
         ),
+        unitless=re.compile(rf"(?:{alt(q['unitless_nouns'])})(?:{alt(comp['before'])})[ ]?"),
+        bare=re.compile(
+            rf"(?P<n1>{ARABIC_LEAD})(?![0-9０-９.．%％‰])"
+            r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<mult>(?!))?(?P<more>(?!))?(?P<unit>(?!))?"
+            r"(?P<per_mult>(?!))?(?P<per>(?!))?"
+        ),
         before=re.compile(rf"(?:{alt(comp['before'])})[ ]?$"),
         after=re.compile(rf"[ ]?(?:{alt(comp['after'])})"),
         comparators_before=dict(comp["before"]),
@@ -153,9 +161,12 @@ def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
     """Every quantity match in ``spans`` of ``text``, in text order; of overlapping matches the
     first regex's wins (7100亿元 over the unitless 7100亿)."""
     p = patterns()
-    matches = sorted(
-        (m for lo, hi in spans for pattern in p.quantity for m in pattern.finditer(text, lo, hi)), key=re.Match.start
-    )
+    spans = list(spans)
+    found = [m for lo, hi in spans for pattern in p.quantity for m in pattern.finditer(text, lo, hi)]
+    # 农田灌溉水有效利用系数提高到0.6: a ratio written with no unit, found from its noun (after the
+    # others, so a number with a unit is read with it).
+    found += [b for lo, hi in spans for u in p.unitless.finditer(text, lo, hi) if (b := p.bare.match(text, u.end(), hi))]
+    matches = sorted(found, key=re.Match.start)
     kept: list[re.Match[str]] = []
     for m in matches:
         if not kept or m.start() >= kept[-1].end():
@@ -273,6 +284,9 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str, befor
         return read_ratio(text, m, comparator)
     end = m.end()
     n1, n2 = m["n1"], m["n2"]
+    if m.re is p.bare:
+        value = parse_arabic(n1)
+        return None if value is None else Quantity(value, None, "ratio", "ratio", 1.0, "coefficient", comparator, 0.9)
     if m["unit"] is None:
         if not clause_prefix.strip(TRIM) or not names_people(text, clause_prefix, end):
             return None  # 9亿多劳动力、1亿多…人才: a population opening its clause is a fact
@@ -313,7 +327,8 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str, befor
         return None  # 700万吨煤炭项目: a project's capacity
     if category == "ratio" and not p.growth.search(clause_prefix):
         return None  # 是2倍: a comparison, not a change
-    if category == "duration" and not (changes(text, m.start()) or (before_word in p.duration_bounds and value < 200)):
+    bounded = before_word in p.duration_bounds and not (unit_word == "年" and value >= 1000)  # 达到2025年: a date
+    if category == "duration" and not (changes(text, m.start()) or bounded):
         return None  # 2025年, 0-6岁儿童: a date, a qualifier
     if category == "duration" and CJK.match(text, end) and not p.after.match(text, end):
         return None  # 实施生产性服务业创新提升三年行动: the length of a programme it names
@@ -362,7 +377,7 @@ def kind_and_sign(clause_prefix: str, q: Quantity, owns_next: bool) -> str:
     noun changes: 提高…2600人的生活水平 counts people, a level.
     """
     p = patterns()
-    amount = q.category not in ("percent", "points", "ratio")
+    amount = q.category not in ("percent", "points", "ratio", "coefficient")
     unchanged = bool(p.reach.search(clause_prefix)) or (owns_next and amount)
     last = None
     for word in p.change.finditer(clause_prefix):

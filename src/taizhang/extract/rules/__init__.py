@@ -30,7 +30,7 @@ SCHEMA: dict[str, dict[str, type]] = {
         "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict,
         "parallel_heads": list, "task_verbs": list, "shared_item_max": int,
     },
-    "merge": {"same_measure": list},
+    "merge": {"same_measure": list, "scope_words": list, "target_words": list},
     "hedges": {"hedges": list, "not_hedges": list},
     "horizons": {
         "relative": dict, "span_before": list, "span_after": list, "periods": dict, "fixed": dict,
@@ -38,7 +38,7 @@ SCHEMA: dict[str, dict[str, type]] = {
         "reference_before": list, "reference_after": list,
     },
     "tense": {
-        "past": list, "target_cues": list, "past_in_plan": list, "past_in_plan_uncompared": list,
+        "past": list, "target_cues": list, "past_in_plan": list, "past_in_plan_uncompared": list, "past_in_plan_patterns": list,
         "conditional": list, "future": list, "context_openers": list,
     },
     "quantities": {
@@ -46,10 +46,10 @@ SCHEMA: dict[str, dict[str, type]] = {
         "qualifying_before": list, "qualifying_before_of": list, "bound_then_noun": list, "upper_bound_then_noun": list, "from_words": list,
         "to_words": list, "people_nouns": list, "people_verbs": list, "quote_open": list, "quote_close": list,
         "quote_max_chars": int, "structure_nouns": list, "unit_context": dict, "per_capita": list,
-        "rate_marks": list, "duration_bounds": list,
+        "rate_marks": list, "duration_bounds": list, "unitless_nouns": list,
     },
     "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list, "noun_goes_on_after": list,
-                "milestones": list},
+                "milestones": list, "generic_nouns": list},
     "parts": {
         "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
         "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
