@@ -99,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"taizhang {taizhang.__version__} from {Path(taizhang.__file__).parent}")
     report: dict[str, dict] = {}
     for gold_set in gold_sets():
-        sources = sorted({g["source"] for g in gold_set.gold})
+        # Every document in scope: those with gold records and those whose paragraphs were read and
+        # hold none (a prediction there is a false positive).
+        sources = sorted({g["source"] for g in gold_set.gold} | set(gold_set.regions or ()))
         texts, predictions = predict(gold_set.folder, sources)
         overall = score(predictions, gold_set.gold, texts, gold_set.regions)
         report[gold_set.name] = {"overall": figures(overall), "documents": {}}

@@ -113,9 +113,22 @@ def report_owner(text: str, title: str | None) -> tuple[str | None, str | None]:
         actor = m["region"]
     elif p["national"].search(head[:NATIONAL_HEAD_CHARS]) or (title and p["national"].search(title)):
         actor = data["national_actor"]
+    if actor is None and title:
+        actor = _leading_place(title)  # 湖南大力实施产业育新培强攻坚: a news piece about 湖南
     if actor is not None and (m := p["report_post"].search(head)):
         official = re.sub(r"[ \u3000]", "", m["name"])
     return actor, official
+
+
+def _leading_place(title: str) -> str | None:
+    """A province or prefecture a title opens with, as written (湖南, 江苏省), if the gazetteer knows
+    it as one place."""
+    for length in range(min(6, len(title)), 1, -1):
+        name = title[:length]
+        found = places.candidates(name)
+        if len(found) == 1 and found[0].level in (1, 2):
+            return name
+    return None
 
 
 def _speaker_of_post(line: str, name: str) -> Speaker | None:
@@ -169,8 +182,13 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         if start in header_of:
             current = header_of[start]
             result.headers.add(start)
-        elif speakers:
+        elif speakers and header_of:
             current = _owner_of_paragraph(line, current, speakers)
+        elif speakers:
+            # A news piece quotes people inline, with no headers: a speaker owns the paragraph that
+            # names them, not the ones after (沈晓明 speaking in the last paragraph pledges nothing
+            # the reporter states before).
+            current = _named_in(line, speakers)
         result.starts.append(start)
         if current is None and actor is None:
             named = next(
@@ -198,15 +216,20 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     return result
 
 
-def _owner_of_paragraph(line: str, current: Speaker | None, speakers: dict[str, Speaker]) -> Speaker | None:
-    # A named speaker wins: the first one the paragraph names.
+def _named_in(line: str, speakers: dict[str, Speaker]) -> Speaker | None:
+    """The first speaker ``line`` names, if any."""
     first: tuple[int, Speaker] | None = None
     for name, speaker in speakers.items():
         i = line.find(name)
         if i >= 0 and (first is None or i < first[0]):
             first = (i, speaker)
-    if first is not None:
-        return first[1]
+    return first[1] if first else None
+
+
+def _owner_of_paragraph(line: str, current: Speaker | None, speakers: dict[str, Speaker]) -> Speaker | None:
+    # A named speaker wins: the first one the paragraph names.
+    if (named := _named_in(line, speakers)) is not None:
+        return named
     # Otherwise a region: keep the current speaker if theirs is named, switch if exactly one
     # other speaker's is.
     if current is not None and any(a in line for a in current.aliases):

@@ -15,7 +15,7 @@ from functools import cache
 from taizhang.extract import rules
 from taizhang.extract.actors import Attribution, attribute
 from taizhang.extract.horizons import Horizon, find_horizons
-from taizhang.extract.marks import SENTENCE_END
+from taizhang.extract.marks import CLAUSE_MAX, SENTENCE_END
 from taizhang.extract.parts import LONG_TERM, PLAN, REVIEW, Parts, read_parts
 
 
@@ -32,6 +32,7 @@ class Rules:
     target_cues: re.Pattern[str]
     context_openers: re.Pattern[str]
     looks_ahead: re.Pattern[str]
+    cues: re.Pattern[str]  # group "present" (it already is), "forward" (to come) or "verb" (a plan's)
     horizon_to_words: tuple[str, ...]
     binding: re.Pattern[str]
 
@@ -62,6 +63,11 @@ def patterns() -> Rules:
             rf"{alt([*tense['future'], *horizons['span_before']])}|到[ ]?[12二]|至[ ]?[12二]"
             r"|年(?<=[0-9０-９一二两三四五六七八九十]年)(?:内|之内)"
             rf"|{alt(w for w, offset in horizons['relative'].items() if offset > 0)}"
+        ),
+        # One alternation, longest word first, so 已有 is read whole and 完成 not inside 已完成.
+        cues=re.compile(
+            rf"(?P<present>{alt(tense['present_state'])})|(?P<forward>{alt(tense['forward_cues'])})"
+            rf"|(?P<verb>{alt(tense['plan_verbs'])})"
         ),
         horizon_to_words=tuple(horizons["to_words"]),
         binding=re.compile(alt(data["kinds"]["binding"])),
@@ -185,6 +191,23 @@ class Context:
             if said:
                 return said.pop() if len(said) == 1 else None
         return None
+
+    def looks_forward(self, clause: tuple[int, int], sentence: tuple[int, int]) -> bool:
+        """In a part no heading or words decide, whether the sentence up to the clause's end (a
+        bounded stretch back) says something is to be done (tense.yaml: forward_cues, plan_verbs,
+        present_state): a word of time to come after any word saying it already is; with neither,
+        nothing says it already is."""
+        present = forward = verb = -1
+        for m in self.p.cues.finditer(self.text, max(sentence[0], clause[0] - 2 * CLAUSE_MAX), clause[1]):
+            if m["present"]:
+                present = m.start()
+            elif m["forward"]:
+                forward = m.start()
+            else:
+                verb = m.start()
+        if forward >= 0 or present >= 0:
+            return forward > present
+        return True  # a plan's verb, or no word either way (工业增加值占GDP比重达到43%以上)
 
     def conditional(self, lo: int, hi: int) -> bool:
         """有6.5%－7%的增速就能够实现比较充分的就业: a condition, not a commitment."""

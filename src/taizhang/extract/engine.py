@@ -28,7 +28,7 @@ from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
 from taizhang.extract.horizons import YEARS, Horizon, document_year, find_horizons, plausible_year
 from taizhang.extract.marks import CLAUSE_MARKS, TRIM, clause_end, clause_start, last_mark, next_mark
-from taizhang.extract.parts import LONG_TERM, NOTES, PLAN, REVIEW, Part
+from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, Part
 
 PART_SURE = 0.95  # a part its heading names: no doubt taken off a record's confidence
 RELATIVE_WARNING = "no document year: relative horizons (今年, 年内, 明年, 未来N年) got no deadline"
@@ -117,11 +117,11 @@ def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | 
     kind = quantities.kind_and_sign(kind_prefix, q, text.startswith("的", tail))
 
     horizon = _deadline(ctx, part, sentence, start, paragraph, continued)
-    if (
-        mode in (PLAN, LONG_TERM) and horizon is not None and not horizon.relative and horizon.words
-        and ctx.year is not None and horizon.deadline is not None and horizon.deadline < ctx.year
-    ):  # fmt: skip
+    due = horizon.deadline if horizon is not None else None
+    if horizon is not None and not horizon.relative and horizon.words and ctx.year and due and due < ctx.year:
         return None  # 其中2024年首次突破1.4万亿斤 in the 2025 plan: a past year's fact
+    if mode == OTHER and not (ctx.year and due and due > ctx.year) and not ctx.looks_forward((clause_lo, clause_hi), sentence):
+        return None  # 目前已有9家“晋创谷”挂牌运营, 每年接待游客近500万人次: what is, not what is to be
     hedge = ctx.hedge(clause_lo, start)
     following = q_rules.quantity[0].match(text, tail + 1) if text.startswith("的", tail) else None
     metric, quote_end = metrics.name(

@@ -39,7 +39,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     },
     "tense": {
         "past": list, "target_cues": list, "past_in_plan": list, "past_in_plan_uncompared": list, "past_in_plan_patterns": list,
-        "conditional": list, "future": list, "context_openers": list,
+        "conditional": list, "future": list, "context_openers": list, "forward_cues": list, "plan_verbs": list, "present_state": list,
     },
     "quantities": {
         "enumeration_nouns": list, "capacity_categories": list, "qualifier_after": list, "qualifier_before": list,
