@@ -58,6 +58,8 @@ def _small(span: str) -> int | None:
     return int(value) if value is not None and 0 < value < 100 else None
 
 
+# What follows N年 after 用 for a span of time (用三年时间, 用3年左右时间, 用五年的时间).
+_TIME = ("时间", "左右时间", "左右的时间", "的时间")
 _YEAR_SUFFIXES = ("底前", "年底", "底", "末", "前", "以前", "之前", "内", "度")
 _NUM_CHARS = "0-9０-９〇零○一二两三四五六七八九十"
 
@@ -155,6 +157,8 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
                 horizon = Horizon(start, end, text[start:end].strip(), deadline, False)
             elif (n := _small(digits)) is not None:
                 if lead := span_before.search(before):
+                    if lead.group().endswith("用") and not text.startswith(_TIME, m.end("num") + 1):
+                        continue  # 再生水利用三年行动: 用 of 利用, a programme's length; 用三年时间 is a span
                     start -= len(lead.group())
                     if suffix not in span_after:
                         end -= len(suffix)
