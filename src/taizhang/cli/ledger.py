@@ -104,10 +104,15 @@ def _filters(actor, with_parents, year, status, metric, source, conflicts) -> Fi
     return Filters(actor=actor, with_parents=with_parents, year=year, status=status, metric=metric, source=source, conflicts=conflicts)  # fmt: skip
 
 
+# What kind of target a figure is, shown with it (#12): 全区生产总值 50 % is a growth, not a level.
+KIND_LABELS = {"growth": "增长", "annual_growth": "年均增长", "share": "占比"}
+
+
 def _target(row: dict[str, Any]) -> str:
     high = f"–{row['value_high']:g}" if row["value_high"] is not None else ""
     comparator = "" if row["comparator"] in ("=", "range") else row["comparator"] + " "
-    return f"{comparator}{row['value']:g}{high} {row['unit']}"
+    kind = KIND_LABELS.get(row.get("kind") or "", "")
+    return f"{kind + ' ' if kind else ''}{comparator}{row['value']:g}{high} {row['unit']}"
 
 
 def _refresh(ledger: Ledger) -> None:
@@ -273,18 +278,22 @@ def import_command(
 @app.command("coverage")
 def coverage_command(
     source: Annotated[str, typer.Argument(help="Source id, file name or SHA-256 prefix")],
+    actor: Annotated[str | None, typer.Option("--actor", help="Whose pledges to read (default: the report's own place)")] = None,
     db: DbOption = None,
 ) -> None:
     """覆盖 Which headline indicators a report pledges with a number, mentions without one, or leaves out.
 
+    Reads one actor's pledges for the report's year: the reporting government's by default.
+
     Example: taizhang coverage national_china_2023_gwr.txt
     """
     with opened_ledger(db) as ledger:
-        found = ledger.coverage(source)
-    table = Table(title=f"主要指标覆盖 Headline indicators: {source}")
+        report = ledger.coverage_report(source, actor)
+    whose = f"{report.actor or '—'}, {report.year or '—'}年"
+    table = Table(title=f"主要指标覆盖 Headline indicators: {report.source} ({whose})")
     for column in ("indicator 指标", "verdict 结论", "pledged 承诺", "at 位置"):
         table.add_column(column, overflow="fold")
-    for item in found:
+    for item in report.items:
         pledged = "; ".join(f"{p.metric} {p.comparator} {p.value:g}{p.unit}" for p in item.pledges)
         table.add_row(item.indicator.name, item.verdict, pledged, "" if item.at is None else str(item.at))
     out.print(table)
