@@ -4,19 +4,20 @@ Exact duplicates share the hash of their comparison key (:func:`~taizhang.repair
 Near-duplicates are found two ways with rapidfuzz, as measured on the seed: ``fuzz.ratio`` catches
 copies with a word changed; ``partial_ratio`` catches a copy that lost a sentence (a quote opening
 dropped), which only containment can see. Candidate pairs come from shared character 4-grams so
-that long documents are not compared all against all.
+that long documents are not compared all against all (found with numpy, see ``_candidates``).
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-from collections import Counter, defaultdict
-from itertools import combinations
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz import fuzz
 
+from taizhang.repair.grams import Grams
 from taizhang.repair.rules import Rules
 from taizhang.repair.text import cjk_count, normalise, words
 
@@ -53,25 +54,10 @@ def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]
     t = rules.text
     keys = {i: normalise(s) for i, s in texts.items()}
     keys = {i: k for i, k in keys.items() if cjk_count(k) >= t["duplicate_min_chars"]}
-    grams = {i: _grams(k) for i, k in keys.items()}
-    # Only a gram that 2 to MAX_POSTING paragraphs share can pair them (a stock phrase shared by
-    # many says nothing about a pair); finding those first with set operations and Counter, both
-    # in C, instead of indexing every gram, is most of the speed of this function.
-    df: Counter[str] = Counter()
-    for g in grams.values():
-        df.update(g)
-    useful = {gram for gram, n in df.items() if 1 < n <= MAX_POSTING}
-    index: dict[str, list[int]] = defaultdict(list)
-    for i in sorted(grams):  # posting lists in id order, so each pair comes out as (low, high)
-        for gram in grams[i] & useful:
-            index[gram].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for ids in index.values():
-        shared.update(combinations(ids, 2))
     pairs = []
-    for (a, b), n in sorted(shared.items()):
+    for a, b in _candidates(keys):
         ka, kb = keys[a], keys[b]
-        if ka == kb or n < MIN_SHARED * min(len(grams[a]), len(grams[b])):
+        if ka == kb:
             continue
         short, long_ = sorted((ka, kb), key=len)
         # fuzz.ratio is at most 200·len(short)/(len(short)+len(long)): skip pairs too unequal in
@@ -87,6 +73,50 @@ def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]
         ):
             pairs.append((a, b, "containment"))
     return pairs
+
+
+def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
+    """Pairs of ids, in order, whose keys share at least MIN_SHARED of the shorter one's distinct
+    4-grams, counting only grams that 2 to MAX_POSTING keys hold (a stock phrase shared by many
+    says nothing about a pair).
+
+    Worked out with numpy over all keys at once (:class:`~taizhang.repair.grams.Grams`): each
+    (gram, key) pair is sorted once, and keys that share a gram are paired by comparing the
+    sorted list with itself shifted.
+    """
+    ids = sorted(keys)
+    n = len(ids)
+    grams = Grams([keys[i] for i in ids])
+    columns, key = grams.columns(GRAM)
+    if not len(key):
+        return []
+    order = np.lexsort((key, *reversed(columns)))
+    key, columns = key[order], [column[order] for column in columns]
+    same_gram = np.ones(len(key), bool)
+    same_gram[0] = False
+    for column in columns:
+        same_gram[1:] &= column[1:] == column[:-1]
+    distinct = ~same_gram
+    distinct[1:] |= key[1:] != key[:-1]
+    key, same_gram = key[distinct], same_gram[distinct]  # each gram once per key
+    grams_of = np.bincount(key, minlength=n)
+    run_start = np.flatnonzero(~same_gram)
+    holders = np.diff(np.append(run_start, len(key)))
+    run = np.repeat(np.arange(len(holders)), holders)
+    useful = (holders[run] > 1) & (holders[run] <= MAX_POSTING)
+    key, run = key[useful], run[useful]
+    found = []
+    for shift in range(1, MAX_POSTING):  # keys are in order within a gram's run: pairs come out (low, high)
+        both = run[:-shift] == run[shift:]
+        if not both.any():
+            break
+        found.append(key[:-shift][both] * n + key[shift:][both])
+    if not found:
+        return []
+    pair, shared = np.unique(np.concatenate(found), return_counts=True)
+    low, high = pair // n, pair % n
+    enough = shared >= MIN_SHARED * np.minimum(grams_of[low], grams_of[high])
+    return [(ids[a], ids[b]) for a, b in zip(low[enough].tolist(), high[enough].tolist())]
 
 
 def differs(a: str, b: str, posts: set[str]) -> list[tuple[str, str]]:
