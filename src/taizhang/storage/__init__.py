@@ -17,7 +17,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, delete, event, func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -128,7 +128,7 @@ class Store:
         with Session(self.engine) as session, session.begin():
             existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
             if existing is not None:
-                return Stored("unchanged", _info(existing))
+                return Stored("unchanged", info(existing))
             previous = session.scalar(select(func.max(SourceRow.version)).where(SourceRow.path == path))
             row = SourceRow(
                 name=loaded.name, path=path, sha256=loaded.sha256, size=len(loaded.data),
@@ -139,11 +139,11 @@ class Store:
             session.add(row)
             session.flush()
             session.add(SourceBlob(source_id=row.id, data=loaded.data))
-            return Stored("new version" if previous else "new", _info(row))
+            return Stored("new version" if previous else "new", info(row))
 
     def sources(self) -> list[SourceInfo]:
         with self._guard("read"), Session(self.engine) as session:
-            return [_info(row) for row in session.scalars(select(SourceRow).order_by(SourceRow.id))]
+            return [info(row) for row in session.scalars(select(SourceRow).order_by(SourceRow.id))]
 
     def pledge_counts(self) -> dict[int, int]:
         """Number of stored pledges per source id (sources without pledges are absent)."""
@@ -155,7 +155,7 @@ class Store:
         """The latest version of every document (one per path): older versions are superseded."""
         with self._guard("read"), Session(self.engine) as session:
             query = select(SourceRow).where(SourceRow.id.in_(_latest_ids())).order_by(SourceRow.id)
-            return [_info(row) for row in session.scalars(query)]
+            return [info(row) for row in session.scalars(query)]
 
     def find_source(self, ref: str | int) -> SourceInfo | None:
         """A source by id, or by file name (the latest stored), or by a SHA-256 prefix."""
@@ -168,7 +168,7 @@ class Store:
                 row = session.scalars(query).first()
             if row is None and len(str(ref)) >= 8:
                 row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
-            return _info(row) if row is not None else None
+            return info(row) if row is not None else None
 
     def source_text(self, source_id: int) -> str:
         with self._guard("read"), Session(self.engine) as session:
@@ -224,6 +224,12 @@ class Store:
             command.upgrade(config, "head")
 
     @contextmanager
+    def connect(self, action: str) -> Iterator[Connection]:
+        """A connection, its driver errors turned into a StoreError about ``action`` (read, write to)."""
+        with self._guard(action), self.engine.connect() as connection:
+            yield connection
+
+    @contextmanager
     def _guard(self, action: str) -> Iterator[None]:
         """Turn driver errors (read-only file, lock held, server down) into one clear StoreError."""
         try:
@@ -249,7 +255,8 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
-def _info(row: SourceRow) -> SourceInfo:
+def info(row: SourceRow) -> SourceInfo:
+    """A source's description from its row (an ORM object or a result row with its columns)."""
     return SourceInfo(
         id=row.id, name=row.name, path=row.path, sha256=row.sha256, size=row.size, format=row.format,
         encoding=row.encoding, title=row.title, date=row.date, chars=row.chars, version=row.version,
@@ -264,8 +271,13 @@ _PLEDGE_COLUMNS = (
 
 
 def _pledge_row(source_id: int, pledge: Pledge) -> PledgeRow:
+    return PledgeRow(**pledge_values(source_id, pledge))
+
+
+def pledge_values(source_id: int, pledge: Pledge) -> dict:
+    """The column values of a pledge's row."""
     values = {column: getattr(pledge, column) for column in _PLEDGE_COLUMNS}
-    return PledgeRow(source_id=source_id, mentions=[list(m) for m in pledge.mentions], **values)
+    return {"source_id": source_id, "mentions": [list(m) for m in pledge.mentions], **values}
 
 
 def _pledge(row: PledgeRow, source_name: str) -> Pledge:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -78,3 +78,27 @@ class ReprintRow(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
     original_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FileRow(Base):
+    """An input file as ingest last saw it: a later run skips a file whose size and modification
+    time are as recorded (and whose source's pledges are up to date) without reading it."""
+
+    __tablename__ = "source_files"
+
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class ReprintBandRow(Base):
+    """One LSH band key of a source's reprint signature: sources sharing a key are reprint
+    candidates, so a new source is linked by looking its keys up, not by comparing it with all."""
+
+    __tablename__ = "reprint_bands"
+    __table_args__ = (Index("ix_reprint_bands_key", "key", "band"),)
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
