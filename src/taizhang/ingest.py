@@ -1,4 +1,4 @@
-"""Ingest: files and folders in; sources and their pledges stored; one report of what happened to each file.
+"""Ingest: files and folders in; sources, their pledges and outcomes stored; one report of what happened to each file.
 
 A bad file is reported and skipped; the batch goes on. A database that cannot be written stops
 the batch with a :class:`~taizhang.errors.StoreError`, since every later file would fail the same way.
@@ -18,11 +18,13 @@ from taizhang.storage import Store, Stored
 
 @dataclass(slots=True)
 class Ingested:
-    """One file stored (or found already stored) and, when its pledges were (re)extracted, how many."""
+    """One file stored (or found already stored) and, when its pledges and outcomes were
+    (re)extracted, how many."""
 
     path: Path
     stored: Stored
     pledges: int | None = None
+    outcomes: int | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -39,6 +41,10 @@ class IngestReport:
         return sum(item.pledges or 0 for item in self.done)
 
     @property
+    def outcomes(self) -> int:
+        return sum(item.outcomes or 0 for item in self.done)
+
+    @property
     def ok(self) -> bool:
         return not self.failed
 
@@ -52,9 +58,9 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[Path, Ingested | SourceError], None] | None = None,
 ) -> IngestReport:
-    """Store every readable file under ``paths`` and extract its pledges.
+    """Store every readable file under ``paths`` and extract its pledges and outcomes.
 
-    Pledges are extracted for new sources and for stored ones whose pledges came from another
+    Pledges and outcomes are extracted for new sources and for stored ones whose pledges came from another
     version of the extractor. ``on_start`` gets the file count, ``on_file`` each file's result.
     """
     files, problems = discover(paths)
@@ -72,8 +78,9 @@ def ingest(
             result = Ingested(path, store.add_source(loaded), warnings=list(loaded.warnings))
             if result.stored.source.extractor != EXTRACTOR:
                 extraction = analyse(loaded.document(), year)
-                store.replace_pledges(result.stored.source.id, extraction.pledges, EXTRACTOR)
+                store.replace_pledges(result.stored.source.id, extraction.pledges, EXTRACTOR, extraction.outcomes)
                 result.pledges = len(extraction.pledges)
+                result.outcomes = len(extraction.outcomes)
                 result.warnings += extraction.warnings
             report.done.append(result)
         if on_file:

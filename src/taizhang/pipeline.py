@@ -1,4 +1,4 @@
-"""The pipeline's stages in order, from a decoded document to its pledges: repair, then extract.
+"""The pipeline's stages in order, from a decoded document to its pledges and outcomes: repair, then extract.
 
 ``analyse`` is the one entry point the CLI, ingest and (later) the cluster runner share, so the
 same document always gives the same pledges wherever it is processed. Extraction reads the
@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TypeVar
 from pathlib import Path
 
 from taizhang import __version__
-from taizhang.document import Document, Pledge
+from taizhang.document import Document, Outcome, Pledge
 from taizhang.extract import Extraction, extract
 from taizhang.repair import Repair, repair
 from taizhang.versioning import code_digest
 
 _STAGE_PACKAGES = [Path(__file__).parent / "extract", Path(__file__).parent / "repair"]
+Record = TypeVar("Record", Pledge, Outcome)
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 
@@ -28,12 +30,13 @@ EXTRACTOR = f"{__version__}+{code_digest(*_STAGE_PACKAGES)[:10]}"
 
 
 def analyse(document: Document, year: int | None = None) -> Extraction:
-    """Pledges of one document, offsets into its original text."""
+    """Pledges and outcomes of one document, offsets into its original text."""
     repaired = repair(document.text, document.name)
     extraction = extract(repaired.repaired_text, document.name, year, title=document.title, date=document.date)
     copies = _duplicate_groups(repaired)
     pledges = [_to_original(pledge, repaired, copies) for pledge in extraction.pledges]
-    return Extraction(pledges, extraction.year, extraction.warnings)
+    outcomes = [_to_original(outcome, repaired, copies) for outcome in extraction.outcomes]
+    return Extraction(pledges, extraction.year, extraction.warnings, outcomes)
 
 
 def _duplicate_groups(repaired: Repair) -> list[tuple[tuple[int, int], ...]]:
@@ -41,7 +44,8 @@ def _duplicate_groups(repaired: Repair) -> list[tuple[tuple[int, int], ...]]:
     return [change.spans for change in repaired.changes if change.kind in ("remove_duplicate", "remove_near_duplicate")]
 
 
-def _to_original(pledge: Pledge, repaired: Repair, copies: list[tuple[tuple[int, int], ...]]) -> Pledge:
+def _to_original(pledge: Record, repaired: Repair, copies: list[tuple[tuple[int, int], ...]]) -> Record:
+    """A record (pledge or outcome) with its span and mentions in the original text."""
     start, end = original_span(repaired, pledge.start, pledge.end)
     text = repaired.text
     quote = text[start:end]
