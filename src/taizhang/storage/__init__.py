@@ -185,8 +185,8 @@ class Store:
         with self._guard("write to"), Session(self.engine) as session, session.begin():
             session.execute(delete(PledgeRow).where(PledgeRow.source_id == source_id))
             session.execute(delete(OutcomeTextRow).where(OutcomeTextRow.source_id == source_id))
-            session.add_all(_pledge_row(source_id, pledge) for pledge in pledges)
-            session.add_all(_outcome_row(source_id, outcome) for outcome in outcomes)
+            session.add_all(_row(source_id, pledge) for pledge in pledges)
+            session.add_all(_row(source_id, outcome) for outcome in outcomes)
             session.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=extractor))
 
     def pledges(self, source_id: int | None = None) -> list[Pledge]:
@@ -198,7 +198,7 @@ class Store:
         if source_id is not None:
             query = query.where(PledgeRow.source_id == source_id)
         with self._guard("read"), Session(self.engine) as session:
-            return [_pledge(row, name) for row, name in session.execute(query)]
+            return [_record(Pledge, row, name) for row, name in session.execute(query)]
 
     def outcomes(self, source_id: int | None = None) -> list[Outcome]:
         """Stored outcomes read from texts, in source and text order, each naming its source file."""
@@ -272,34 +272,31 @@ def _info(row: SourceRow) -> SourceInfo:
     )  # fmt: skip
 
 
-_PLEDGE_COLUMNS = (
-    "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
-    "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
-)  # fmt: skip
+# The columns a record (a pledge or an outcome read from a source) is stored in, besides its
+# source and its mentions.
+_COLUMNS: dict[type, tuple[str, ...]] = {
+    Pledge: (
+        "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
+        "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
+    ),
+    Outcome: (
+        "start", "end", "quote", "actor", "metric", "kind", "comparator", "value", "unit", "norm_value", "norm_unit",
+        "first_year", "last_year", "basis", "target", "confidence", "unplaced",
+    ),
+}  # fmt: skip
+_TABLES: dict[type, type] = {Pledge: PledgeRow, Outcome: OutcomeTextRow}
 
 
-def _pledge_row(source_id: int, pledge: Pledge) -> PledgeRow:
-    values = {column: getattr(pledge, column) for column in _PLEDGE_COLUMNS}
-    return PledgeRow(source_id=source_id, mentions=[list(m) for m in pledge.mentions], **values)
+def _row(source_id: int, record: Pledge | Outcome) -> PledgeRow | OutcomeTextRow:
+    values = {column: getattr(record, column) for column in _COLUMNS[type(record)]}
+    return _TABLES[type(record)](source_id=source_id, mentions=[list(m) for m in record.mentions], **values)
 
 
-def _pledge(row: PledgeRow, source_name: str) -> Pledge:
-    values = {column: getattr(row, column) for column in _PLEDGE_COLUMNS}
-    return Pledge(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)
-
-
-_OUTCOME_COLUMNS = (
-    "start", "end", "quote", "actor", "metric", "kind", "comparator", "value", "unit", "norm_value", "norm_unit",
-    "first_year", "last_year", "basis", "target", "confidence", "unplaced",
-)  # fmt: skip
-
-
-def _outcome_row(source_id: int, outcome: Outcome) -> OutcomeTextRow:
-    values = {column: getattr(outcome, column) for column in _OUTCOME_COLUMNS}
-    return OutcomeTextRow(source_id=source_id, mentions=[list(m) for m in outcome.mentions], **values)
+def _record(kind: type, row: PledgeRow | OutcomeTextRow, source_name: str) -> Pledge | Outcome:
+    values = {column: getattr(row, column) for column in _COLUMNS[kind]}
+    return kind(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)
 
 
 def outcome_of(row: OutcomeTextRow, source_name: str) -> Outcome:
     """A stored outcome row as the record extraction gave."""
-    values = {column: getattr(row, column) for column in _OUTCOME_COLUMNS}
-    return Outcome(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)
+    return _record(Outcome, row, source_name)
