@@ -30,15 +30,14 @@ IN_REPOSITORY = [ROOT / "tests" / "repair" / "data", ROOT / "examples" / "corpus
 
 
 def documents() -> dict[str, Path]:
-    """Documents by a name that says where they come from; the repository's own copies first, so
-    the check runs without shared/ too (a shared file with the same bytes is the same case)."""
+    """Documents by file name: shared/'s, and the copies the repository keeps (the same bytes under
+    the same name), so that the check runs without shared/ too."""
     found: dict[str, Path] = {}
-    for folder in IN_REPOSITORY:
-        for path in sorted(folder.glob("*.txt")):
-            found.setdefault(f"{folder.relative_to(ROOT)}/{path.name}", path)
-    for folder in (SHARED / "corpus", SHARED / "seed"):
+    for folder in (SHARED / "corpus", SHARED / "seed", *IN_REPOSITORY):
         for path in sorted([*folder.glob("*.txt"), *folder.glob("*.md")]):
-            found[f"shared/{folder.name}/{path.name}"] = path
+            if path.name == "README.md":
+                continue
+            found.setdefault(path.name, path)
     return found
 
 

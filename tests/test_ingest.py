@@ -28,7 +28,7 @@ def snapshot(store: Store) -> list[tuple]:
 def test_demo_corpus_is_stored_with_bytes_text_and_metadata(db_url: str) -> None:
     with Store(db_url) as store:
         report = ingest(store, [DEMO_CORPUS])
-        assert report.ok and report.count("new") == len(DEMO_FILES) == 4
+        assert report.ok and report.count("new") == len(DEMO_FILES) == 11
         for info in store.sources():
             original = (DEMO_CORPUS / info.name).read_bytes()
             assert store.source_bytes(info.id) == original

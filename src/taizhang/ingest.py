@@ -1,4 +1,4 @@
-"""Ingest: files and folders in; sources and their pledges stored; one report of what happened to each file.
+"""Ingest: files and folders in; sources, their pledges and outcomes stored; one report of what happened to each file.
 
 This process finds the files, reads each one's bytes (skipping, unread, a file whose size and
 modification time are as the last run recorded and whose pledges are up to date), and hands the
@@ -41,11 +41,13 @@ LOOKUP = 32  # files whose SHA-256 is looked up in one query
 
 @dataclass(slots=True)
 class Ingested:
-    """One file stored (or found already stored) and, when its pledges were (re)extracted, how many."""
+    """One file stored (or found already stored) and, when its pledges and outcomes were
+    (re)extracted, how many."""
 
     path: Path
     stored: Stored
     pledges: int | None = None
+    outcomes: int | None = None
     warnings: list[str] = field(default_factory=list)
     read: int = 0  # bytes read from the file (0: its size and time showed it unchanged)
 
@@ -62,6 +64,10 @@ class IngestReport:
     @property
     def pledges(self) -> int:
         return sum(item.pledges or 0 for item in self.done)
+
+    @property
+    def outcomes(self) -> int:
+        return sum(item.outcomes or 0 for item in self.done)
 
     @property
     def bytes_read(self) -> int:
@@ -100,10 +106,10 @@ def ingest(
     on_start: Callable[[int, int], None] | None = None,
     on_file: Callable[[Path, Ingested | SourceError], None] | None = None,
 ) -> IngestReport:
-    """Store every readable file under ``paths`` and extract its pledges.
+    """Store every readable file under ``paths`` and extract its pledges and outcomes.
 
-    Pledges are extracted for new sources and for stored ones whose pledges came from another
-    version of the extractor. ``runner`` runs the per-file work (default: this process).
+    Pledges and outcomes are extracted for new sources and for stored ones whose pledges came from
+    another version of the extractor. ``runner`` runs the per-file work (default: this process).
     ``on_start`` gets the number of files and their bytes, ``on_file`` each file's result, in the
     order the files were found, once its batch is written.
     """
@@ -219,10 +225,9 @@ class _Run:
                 self.report.failed.append(result)
             else:
                 done = job.analysed
-                result = Ingested(
-                    job.path, next(stored), None if done is None else len(done.extraction.pledges),
-                    [] if done is None else list(done.warnings), job.size,
-                )  # fmt: skip
+                result = Ingested(job.path, next(stored), warnings=[] if done is None else done.warnings, read=job.size)
+                if done is not None:
+                    result.pledges, result.outcomes = len(done.extraction.pledges), len(done.extraction.outcomes)
                 self.report.done.append(result)
             if self.on_file:
                 self.on_file(job.path, result)

@@ -70,6 +70,7 @@ def ingest(
         else:
             if not quiet:
                 found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
+                found += f" · 成果 outcomes {result.outcomes}" if result.outcomes else ""
                 progress.console.print(f"{_STATUS[result.stored.status]} #{result.stored.source.id} {path}{found}", highlight=False)
             for warning in result.warnings:
                 progress.console.print(f"[yellow]警告 warning[/yellow] {path}: {warning}", highlight=False)
@@ -90,7 +91,7 @@ def ingest(
     err.print(
         f"新增 new {report.count('new')} · 新版本 new version {report.count('new version')} · "
         f"未变 unchanged {report.count('unchanged')} · 失败 failed {len(report.failed)} · "
-        f"提取承诺 pledges extracted {report.pledges} · 用时 time {report.seconds:,.1f} s "
+        f"提取承诺 pledges extracted {report.pledges} · 成果 outcomes {report.outcomes} · 用时 time {report.seconds:,.1f} s "
         f"({files / max(report.seconds, 1e-9):,.1f} 篇/s docs/s, {report.bytes_read / 1e6:,.1f} MB read) · {runner.where}",
         highlight=False,
     )

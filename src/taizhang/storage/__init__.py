@@ -21,10 +21,10 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from taizhang.document import Pledge
+from taizhang.document import Outcome, Pledge
 from taizhang.errors import StoreError
 from taizhang.source import LoadedSource
-from taizhang.storage.tables import PledgeRow, ReprintRow, SourceBlob, SourceRow
+from taizhang.storage.tables import OutcomeTextRow, PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
 MAX_ID = 2**63 - 1  # the largest id a database column holds
@@ -178,11 +178,15 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return session.scalar(select(SourceBlob.data).where(SourceBlob.source_id == source_id))
 
-    def replace_pledges(self, source_id: int, pledges: list[Pledge], extractor: str) -> None:
-        """Make ``pledges`` the source's pledges, as found by ``extractor``, in one transaction."""
+    def replace_pledges(
+        self, source_id: int, pledges: list[Pledge], extractor: str, outcomes: list[Outcome] = ()
+    ) -> None:
+        """Make ``pledges`` and ``outcomes`` the source's, as found by ``extractor``, in one transaction."""
         with self._guard("write to"), Session(self.engine) as session, session.begin():
             session.execute(delete(PledgeRow).where(PledgeRow.source_id == source_id))
-            session.add_all(_pledge_row(source_id, pledge) for pledge in pledges)
+            session.execute(delete(OutcomeTextRow).where(OutcomeTextRow.source_id == source_id))
+            session.add_all(_row(source_id, pledge) for pledge in pledges)
+            session.add_all(_row(source_id, outcome) for outcome in outcomes)
             session.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=extractor))
 
     def pledges(self, source_id: int | None = None) -> list[Pledge]:
@@ -194,7 +198,18 @@ class Store:
         if source_id is not None:
             query = query.where(PledgeRow.source_id == source_id)
         with self._guard("read"), Session(self.engine) as session:
-            return [_pledge(row, name) for row, name in session.execute(query)]
+            return [_record(Pledge, row, name) for row, name in session.execute(query)]
+
+    def outcomes(self, source_id: int | None = None) -> list[Outcome]:
+        """Stored outcomes read from texts, in source and text order, each naming its source file."""
+        query = (
+            select(OutcomeTextRow, SourceRow.name).join(SourceRow, OutcomeTextRow.source_id == SourceRow.id)
+            .order_by(OutcomeTextRow.source_id, OutcomeTextRow.start, OutcomeTextRow.id)
+        )  # fmt: skip
+        if source_id is not None:
+            query = query.where(OutcomeTextRow.source_id == source_id)
+        with self._guard("read"), Session(self.engine) as session:
+            return [outcome_of(row, name) for row, name in session.execute(query)]
 
     def latest_texts(self) -> dict[int, str]:
         """The text of the latest version of every document, by source id."""
@@ -264,22 +279,36 @@ def info(row: SourceRow) -> SourceInfo:
     )  # fmt: skip
 
 
-_PLEDGE_COLUMNS = (
-    "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
-    "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
-)  # fmt: skip
+# The columns a record (a pledge or an outcome read from a source) is stored in, besides its
+# source and its mentions.
+_COLUMNS: dict[type, tuple[str, ...]] = {
+    Pledge: (
+        "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
+        "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
+    ),
+    Outcome: (
+        "start", "end", "quote", "actor", "metric", "kind", "comparator", "value", "unit", "norm_value", "norm_unit",
+        "first_year", "last_year", "basis", "target", "confidence", "unplaced",
+    ),
+}  # fmt: skip
+_TABLES: dict[type, type] = {Pledge: PledgeRow, Outcome: OutcomeTextRow}
 
 
-def _pledge_row(source_id: int, pledge: Pledge) -> PledgeRow:
-    return PledgeRow(**pledge_values(source_id, pledge))
+def _row(source_id: int, record: Pledge | Outcome) -> PledgeRow | OutcomeTextRow:
+    return _TABLES[type(record)](**record_values(source_id, record))
 
 
-def pledge_values(source_id: int, pledge: Pledge) -> dict:
-    """The column values of a pledge's row."""
-    values = {column: getattr(pledge, column) for column in _PLEDGE_COLUMNS}
-    return {"source_id": source_id, "mentions": [list(m) for m in pledge.mentions], **values}
+def record_values(source_id: int, record: Pledge | Outcome) -> dict:
+    """The column values of a record's row (a pledge's, an outcome's)."""
+    values = {column: getattr(record, column) for column in _COLUMNS[type(record)]}
+    return {"source_id": source_id, "mentions": [list(m) for m in record.mentions], **values}
 
 
-def _pledge(row: PledgeRow, source_name: str) -> Pledge:
-    values = {column: getattr(row, column) for column in _PLEDGE_COLUMNS}
-    return Pledge(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)
+def _record(kind: type, row: PledgeRow | OutcomeTextRow, source_name: str) -> Pledge | Outcome:
+    values = {column: getattr(row, column) for column in _COLUMNS[kind]}
+    return kind(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)
+
+
+def outcome_of(row: OutcomeTextRow, source_name: str) -> Outcome:
+    """A stored outcome row as the record extraction gave."""
+    return _record(Outcome, row, source_name)

@@ -6,8 +6,8 @@ whole files behind it, never half of one). Rows go in bulk: ``executemany`` inse
 on PostgreSQL for the tables that take many rows per file.
 
 What a source carries besides its text and bytes is a list of :data:`RECORDS`, one per kind: the
-table and the rows one analysed file gives it. A new kind of record (outcomes a text reports) is
-one more entry there.
+table and the rows one analysed file gives it (pledges, outcomes, reprint band keys). A new kind
+of record is one more entry there.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from sqlalchemy import JSON, Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from taizhang.repair.duplicates import reprint_groups
-from taizhang.storage import SourceInfo, Store, Stored, info, pledge_values
-from taizhang.storage.tables import FileRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
+from taizhang.storage import SourceInfo, Store, Stored, info, record_values
+from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
 
 if TYPE_CHECKING:
     from taizhang.pipeline import Analysed
@@ -40,7 +40,8 @@ class Record:
 
 
 RECORDS: list[Record] = [
-    Record(PledgeRow.__table__, lambda source_id, done: [pledge_values(source_id, p) for p in done.extraction.pledges]),
+    Record(PledgeRow.__table__, lambda source_id, done: [record_values(source_id, p) for p in done.extraction.pledges]),
+    Record(OutcomeTextRow.__table__, lambda source_id, done: [record_values(source_id, o) for o in done.extraction.outcomes]),
     Record(ReprintBandRow.__table__, lambda source_id, done: [
         {"source_id": source_id, "band": band, "key": key} for band, key in enumerate(done.bands)
     ]),  # fmt: skip

@@ -70,6 +70,37 @@ class PledgeRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
 
 
+class OutcomeTextRow(Base):
+    """One outcome read from one source (what it says was reached), with the span of its clause.
+
+    Replaced with the source's pledges whenever the extractor changes; people's outcomes live in
+    the ledger (``ledger_outcomes``) and are never replaced.
+    """
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    metric: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    comparator: Mapped[str | None] = mapped_column(String(8))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    norm_value: Mapped[float] = mapped_column(Float)
+    norm_unit: Mapped[str] = mapped_column(String(16))
+    first_year: Mapped[int | None] = mapped_column(Integer)
+    last_year: Mapped[int | None] = mapped_column(Integer)
+    basis: Mapped[str | None] = mapped_column(String(16))
+    target: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    mentions: Mapped[list] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)
+    unplaced: Mapped[str | None] = mapped_column(Text)
+
+
 class ReprintRow(Base):
     """A source that reprints the article of another (the first stored of its group)."""
 

@@ -1,15 +1,15 @@
 """ingest state: source_files (size, modification time and hash of each input file seen),
 reprint_bands (LSH band keys of each source's reprint signature)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
