@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from taizhang.document import Pledge
+from taizhang.document import Outcome, Pledge
 from taizhang.extract import lists, merge, metrics, quantities, rules
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
@@ -43,6 +43,7 @@ class Extraction:
     pledges: list[Pledge]
     year: int | None
     warnings: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)  # what the text says was reached
 
 
 def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | None:
