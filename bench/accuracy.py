@@ -81,6 +81,8 @@ def figures(s) -> dict:  # noqa: ANN001 -- a taizhang.evaluate.Score of whicheve
 
 
 def row(name: str, f: dict) -> str:
+    if not (f["tp"] or f["fp"] or f["fn"]):
+        return f"  {name:<48} no required gold and no prediction (optional records only, or none)"
     fields = "  ".join(f"{k[:5]} {'-' if v is None else f'{v:.2f}'}" for k, v in f["fields"].items())
     return (
         f"  {name:<48} value F1 {f['value_f1']:.3f}  full F1 {f['full_f1']:.3f}  P {f['precision']:.3f}"

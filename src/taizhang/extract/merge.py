@@ -34,10 +34,17 @@ def bare_metric(metric: str) -> str:
     return _bare().sub("", metric) or metric
 
 
+# A key's first records are compared one by one (cheap, and most keys hold a few); past these the
+# rest are found through indexes, so that a text of thousands of like records stays linear.
+_COMPARED = 16
+
+
 @dataclass(slots=True)
 class _Known:
-    """The records of one key (owner, kind, figures, deadline) and indexes into their metrics."""
+    """The records of one key (owner, kind, figures, deadline): the first few in a list, the rest
+    indexed by their metrics' substrings."""
 
+    first: list[tuple[str, frozenset[int], Pledge]] = field(default_factory=list)  # (bare metric, its groups, record)
     order: dict[int, int] = field(default_factory=dict)  # id(pledge) -> when it was made
     by_metric: dict[str, list[Pledge]] = field(default_factory=dict)  # a metric -> its records
     by_part: dict[str, list[Pledge]] = field(default_factory=dict)  # every substring of a metric -> records
@@ -46,6 +53,12 @@ class _Known:
     def find(self, metric: str) -> Pledge | None:
         """The earliest record whose metric is ``metric``'s, holds it, is held by it or names the
         same measure."""
+        groups = frozenset(_groups(metric))
+        for known, known_groups, pledge in self.first:
+            if known == metric or (known and metric and (known in metric or metric in known or known_groups & groups)):
+                return pledge
+        if not self.order:
+            return None
         found = [*self.by_metric.get(metric, ()), *self.by_part.get(metric, ())] if metric else list(self.by_metric.get("", ()))
         if metric:
             found += [p for part in _substrings(metric) for p in self.by_metric.get(part, ())]
@@ -54,6 +67,9 @@ class _Known:
 
     def add(self, pledge: Pledge) -> None:
         metric = bare_metric(pledge.metric)
+        if len(self.first) < _COMPARED:
+            self.first.append((metric, frozenset(_groups(metric)), pledge))
+            return
         self.order[id(pledge)] = len(self.order)
         self.by_metric.setdefault(metric, []).append(pledge)
         for part in _substrings(metric):
