@@ -68,6 +68,7 @@ NO_ACTOR = "unknown place {name!r} and no entry has that actor (see: taizhang pl
 NOT_ONE_OF = "{name} must be one of {allowed}, not {value!r}"
 BAD_SPAN = "span [{start}, {end}) is not inside the {chars:,}-character text"
 NEEDS_FIELD = "a pledge needs {name}"
+BAD_PAGE = "page token {token!r} is not one this ledger gave (follow the next link of a page)"
 
 
 def unknown_place(name: str, unknown: str) -> str:
