@@ -185,42 +185,45 @@ class BrowseStage(QueryStage):
                 "due": count(EntryRow.status == TO_VERIFY),
             }
 
-    def cascade(self, code: str, metric: str | None = None, year: int | None = None) -> dict[str, Any]:
+    def cascade(self, code: str, metric: str | None = None, year: int | None = None, kind: str | None = None) -> dict[str, Any]:
         """A place's targets beside those of the places above it and of its children, for one
-        metric (key) and deadline year: where lower levels set higher targets (层层加码) shows.
+        metric (key), kind and deadline year: where lower levels set higher targets (层层加码) shows.
 
-        Without a metric or year, the place's (or its children's) most common ones are chosen.
+        Without a metric, year or kind, the place's (or its children's) most common ones are chosen.
         """
         found = place(code)
         if found is None:
             raise LedgerError(f"no place with code {code!r} (see: taizhang place NAME)")
         above = [place(c) for c in ancestors(found)]
         below = children(found)
-        everyone = [found, *above, *below]
-        codes = [p.code for p in everyone]
+        codes = [p.code for p in (found, *above, *below)]
         with self._session() as session:
-            mine = select(EntryRow.metric_key, EntryRow.deadline, func.count()).where(EntryRow.place_code.in_([found.code, *(p.code for p in below)]))
-            offered = session.execute(mine.group_by(EntryRow.metric_key, EntryRow.deadline).order_by(func.count().desc())).all()
+            mine = select(EntryRow.metric_key, EntryRow.kind, EntryRow.deadline, func.count())
+            mine = mine.where(EntryRow.place_code.in_([found.code, *(p.code for p in below)]))
+            mine = mine.group_by(EntryRow.metric_key, EntryRow.kind, EntryRow.deadline).order_by(func.count().desc(), EntryRow.metric_key)
+            offered = session.execute(mine).all()
             metric = metric or (offered[0][0] if offered else None)
+            kind = kind or next((k for m, k, _, _ in offered if m == metric), None)
             if year is None:
-                year = next((y for m, y, _ in offered if m == metric), None)
+                year = next((y for m, k, y, _ in offered if m == metric and k == kind), None)
             rows = []
             if metric is not None:
                 query = select(EntryRow).where(EntryRow.place_code.in_(codes), EntryRow.metric_key == metric)
                 query = query.where(EntryRow.deadline == year if year is not None else EntryRow.deadline.is_(None))
+                if kind is not None:
+                    query = query.where(EntryRow.kind == kind)
                 rows = list(session.scalars(query.order_by(EntryRow.id)))
         by_code: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
             by_code.setdefault(row.place_code, []).append(export_row(row, {}))
         levels = [("above", p) for p in reversed(above)] + [("self", found)] + [("below", p) for p in below]
         return {
-            "place": _place_dict(found),
-            "metric": metric,
-            "year": year,
-            "metrics": sorted({m for m, _, _ in offered if m}),
-            "years": sorted({y for m, y, _ in offered if m == metric and y is not None}),
+            "place": _place_dict(found), "metric": metric, "kind": kind, "year": year,
+            "metrics": sorted({m for m, _, _, _ in offered if m}),
+            "kinds": sorted({k for m, k, _, _ in offered if m == metric}),
+            "years": sorted({y for m, k, y, _ in offered if m == metric and k == kind and y is not None}),
             "levels": [{"role": role, "place": _place_dict(p), "entries": by_code.get(p.code, [])} for role, p in levels],
-        }
+        }  # fmt: skip
 
     def tally(self, filters: Filters = Filters()) -> list[tuple[int | None, str, int]]:
         """Entries by deadline year and status: (year, status, count)."""
@@ -240,13 +243,19 @@ class BrowseStage(QueryStage):
             ]  # fmt: skip
 
     def series(self, metric: str, filters: Filters = Filters(), limit: int = 2000) -> list[dict[str, Any]]:
-        """One metric's targets across places and deadline years: (place, year, value, unit)."""
+        """One metric's targets across places and deadline years: (place, year, value, unit), of
+        its most common kind and unit only (a growth rate and an amount share no axis)."""
         chosen = replace(filters, metric=metric)
         with self._session() as session:
-            query = self._select(session, chosen).with_only_columns(
+            base = self._select(session, chosen).where(EntryRow.deadline.is_not(None))
+            common = base.with_only_columns(EntryRow.kind, EntryRow.norm_unit, func.count()).group_by(EntryRow.kind, EntryRow.norm_unit)
+            top = session.execute(common.order_by(func.count().desc()).limit(1)).first()
+            if top is None:
+                return []
+            query = base.where(EntryRow.kind == top[0], EntryRow.norm_unit == top[1]).with_only_columns(
                 EntryRow.id, EntryRow.place, EntryRow.actor, EntryRow.deadline, EntryRow.norm_value, EntryRow.norm_unit, EntryRow.kind
             )  # fmt: skip
-            rows = session.execute(query.where(EntryRow.deadline.is_not(None)).order_by(EntryRow.deadline, EntryRow.id).limit(limit))
+            rows = session.execute(query.order_by(EntryRow.deadline, EntryRow.id).limit(limit))
             return [
                 {"entry_id": i, "place": p or a, "year": y, "value": v, "unit": u, "kind": k} for i, p, a, y, v, u, k in rows
             ]

@@ -35,7 +35,12 @@ def _blank_is_none(value: Any) -> Any:
 
 
 Blank = BeforeValidator(_blank_is_none)
-Text = Annotated[str | None, Blank, Query(max_length=200)]
+def words(most: int) -> type:
+    """Optional text of at most ``most`` characters, an empty field read as none."""
+    return Annotated[str, Field(max_length=most)] | None  # type: ignore[return-value]
+
+
+Text = Annotated[words(200), Blank, Query()]
 YearNumber = Annotated[int, Field(ge=YEARS.start, le=YEARS.stop - 1)]
 Year = Annotated[YearNumber | None, Blank, Query(description="期限年份 deadline year")]
 Status = Annotated[Literal[tuple(STATUSES)] | None, Blank, Query(description="状态 status")]  # type: ignore[valid-type]
@@ -45,7 +50,7 @@ EntryId = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 
 def filter_params(
-    actor: Annotated[str | None, Blank, Query(max_length=64, description="地区 a place (崂山区, 370212) or an actor as written")] = None,
+    actor: Annotated[words(64), Blank, Query(description="地区 a place (崂山区, 370212) or an actor as written")] = None,
     children: Annotated[bool, Query(description="also the places under the actor")] = False,
     parents: Annotated[bool, Query(description="also the places above the actor")] = False,
     official: Text = None,
@@ -53,9 +58,9 @@ def filter_params(
     year: Year = None,
     status: Status = None,
     kind: Kind = None,
-    source: Annotated[str | None, Blank, Query(max_length=512)] = None,
+    source: Annotated[words(512), Blank, Query(description="来源 a source file name")] = None,
     conflicts: Annotated[bool, Query(description="only entries whose sources disagree")] = False,
-    q: Annotated[str | None, Blank, Query(max_length=200, description="words in the quote, metric or actor")] = None,
+    q: Annotated[words(200), Blank, Query(description="words in the quote, metric or actor")] = None,
 ) -> Filters:
     return Filters(
         actor=actor, with_children=children, with_parents=parents, official=official, metric=metric, year=year,

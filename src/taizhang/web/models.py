@@ -199,8 +199,10 @@ class CascadeLevel(BaseModel):
 class PlaceDetailOut(BaseModel):
     place: PlaceOut
     metric: str | None
+    kind: str | None
     year: int | None
     metrics: list[str]
+    kinds: list[str]
     years: list[int]
     levels: list[CascadeLevel]
     map: list[dict[str, Any]]  # {code, name, value} of the places on the map

@@ -8,14 +8,29 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import AfterValidator, Field
 
 from taizhang.ledger import Filters, Ledger, export
-from taizhang.ledger.browse import FACETS
+from taizhang.ledger import LedgerError
+from taizhang.ledger.browse import FACETS, read_token
 from taizhang.web.common import FilterParams, LedgerDep, Sort, Timer, page, query_of, url
 from taizhang.web.models import EntryOut, FacetsOut, FacetValue, LedgerOut
 
 router = APIRouter(tags=["ledger"])
-Next = Annotated[str | None, Query(alias="_next", max_length=200, pattern=r"^[A-Za-z0-9_-]+$", description="the next page's token")]
+def _token(value: str | None) -> str | None:
+    """A page token this ledger could have given (ValueError → 422 otherwise)."""
+    if value is not None:
+        try:
+            read_token(value)
+        except LedgerError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+Next = Annotated[
+    Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] | None, AfterValidator(_token),
+    Query(alias="_next", description="the next page's token (a page's `next`)"),
+]
 Limit = Annotated[int, Query(ge=1, le=500)]
 FacetNames = Annotated[list[Literal[tuple(FACETS)]] | None, Query(alias="facet")]  # type: ignore[valid-type]
 _EXPORT_TYPES = {

@@ -14,7 +14,7 @@ from taizhang.ledger import Ledger, LedgerError
 from taizhang.ledger.errors import unknown_place, UNKNOWN_PLACE
 from taizhang.places import candidates, children, place
 
-from taizhang.web.common import STATIC, LedgerDep, Text, Timer, Year, page
+from taizhang.web.common import STATIC, Kind, LedgerDep, Text, Timer, Year, page
 from taizhang.web.models import CascadeLevel, PlaceDetailOut, PlaceOut
 from taizhang.web.routes.ledger import entry_out
 
@@ -24,9 +24,9 @@ _LAYERS = {1: "provinces", 2: "prefectures", 3: "counties"}
 _COMPARABLE = {"growth", "annual_growth", "share"}  # amounts of a part and a whole are not compared
 
 
-def place_data(ledger: Ledger, code: str, metric: str | None, year: int | None) -> PlaceDetailOut:
+def place_data(ledger: Ledger, code: str, metric: str | None, year: int | None, kind: str | None) -> PlaceDetailOut:
     timer = Timer()
-    found = ledger.cascade(code, metric, year)
+    found = ledger.cascade(code, metric, year, kind)
     levels, nearest = [], None
     for level in found["levels"]:
         first = level["entries"][0] if level["entries"] else None
@@ -39,12 +39,13 @@ def place_data(ledger: Ledger, code: str, metric: str | None, year: int | None) 
             nearest = first
     me = place(code)
     map_of = code if children(me) else (me.parent or code)
-    shown = found if map_of == code else ledger.cascade(map_of, found["metric"], found["year"])
+    shown = found if map_of == code else ledger.cascade(map_of, found["metric"], found["year"], found["kind"])
     values = {lv["place"]["code"]: (lv["entries"][0]["norm_value"] if lv["entries"] else None) for lv in shown["levels"] if lv["role"] == "below"}  # fmt: skip
     areas = [{"code": c, "name": p.name, "value": values.get(c)} for p in children(place(map_of)) for c in [p.code]]
     return PlaceDetailOut(
-        place=PlaceOut(**found["place"]), metric=found["metric"], year=found["year"], metrics=found["metrics"],
-        years=found["years"], levels=levels, map=areas, map_of=map_of, query_ms=timer.ms,
+        place=PlaceOut(**found["place"]), metric=found["metric"], kind=found["kind"], year=found["year"],
+        metrics=found["metrics"], kinds=found["kinds"], years=found["years"], levels=levels, map=areas, map_of=map_of,
+        query_ms=timer.ms,
     )  # fmt: skip
 
 
@@ -57,13 +58,13 @@ def find_place(name: Annotated[str, Query(min_length=1, max_length=64)]) -> Redi
 
 
 @router.get("/places/{code}.json", response_model=PlaceDetailOut, summary="A place's cascade of targets and its map's values")
-def place_json(ledger: LedgerDep, code: Code, metric: Text = None, year: Year = None) -> PlaceDetailOut:
-    return place_data(ledger, code, metric, year)
+def place_json(ledger: LedgerDep, code: Code, metric: Text = None, year: Year = None, kind: Kind = None) -> PlaceDetailOut:
+    return place_data(ledger, code, metric, year, kind)
 
 
 @router.get("/places/{code}", response_class=HTMLResponse, include_in_schema=False)
-def place_page(request: Request, ledger: LedgerDep, code: Code, metric: Text = None, year: Year = None) -> HTMLResponse:
-    return page(request, "place.html", {"data": place_data(ledger, code, metric, year)})
+def place_page(request: Request, ledger: LedgerDep, code: Code, metric: Text = None, year: Year = None, kind: Kind = None) -> HTMLResponse:  # fmt: skip
+    return page(request, "place.html", {"data": place_data(ledger, code, metric, year, kind)})
 
 
 @cache

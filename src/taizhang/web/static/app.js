@@ -76,11 +76,17 @@ function drawCharts() {
   });
 }
 
+// Large values (normalised: 150,000,000,000 CNY) as a Chinese reader says them: 1500亿.
+const compact = new Intl.NumberFormat(document.documentElement.lang || "zh-CN", { notation: "compact", maximumFractionDigits: 2 });
+const short = (value) => (typeof value === "number" && Math.abs(value) >= 10000 ? compact.format(value) : String(value));
+
 function chart(id, option) {
   const el = document.getElementById(id);
   if (!el) return null;
   const made = window.echarts.init(el);
-  made.setOption(Object.assign({ animation: false, grid: { containLabel: true, left: 10, right: 20, bottom: 20 } }, option));
+  if (option.yAxis) option.yAxis.axisLabel = { formatter: short };
+  if (option.legend) option.legend = Object.assign({ top: 0 }, option.legend);
+  made.setOption(Object.assign({ animation: false, grid: { containLabel: true, left: 10, right: 20, top: 40, bottom: 20 } }, option));
   window.addEventListener("resize", () => made.resize());
   el.dataset.drawn = "yes";
   return made;
@@ -97,8 +103,8 @@ async function drawMap() {
   window.echarts.registerMap(code, geo);
   const values = areas.map((a) => a.value).filter((v) => v !== null);
   chart("place-map", {
-    tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${p.value === undefined || isNaN(p.value) ? "—" : p.value}` },
-    visualMap: values.length ? { min: Math.min(...values), max: Math.max(...values), calculable: true, left: 10, bottom: 10, inRange: { color: ["#fde0dd", "#b4232a"] } } : undefined,
+    tooltip: { trigger: "item", formatter: (p) => `${p.name}: ${p.value === undefined || isNaN(p.value) ? "—" : short(p.value)}` },
+    visualMap: values.length ? { min: Math.min(...values), max: Math.max(...values), calculable: true, left: 10, bottom: 10, formatter: short, inRange: { color: ["#fde0dd", "#b4232a"] } } : undefined,
     series: [{
       type: "map", map: code, nameProperty: "name", roam: true, label: { show: true, fontSize: 10 },
       data: areas.map((a) => ({ name: a.name, value: a.value === null ? NaN : a.value, selected: a.code === el.dataset.highlight })),
