@@ -101,9 +101,12 @@ class BrowseStage(QueryStage):
     """What the dashboard and its JSON API read, over the stored (today's) entries."""
 
     def _built(self) -> str:
-        with self._session() as session:
-            state = session.get(LedgerStateRow, 1)
-            return f"{state.fingerprint}:{state.built_at.isoformat()}" if state is not None else ""
+        """What the stored entries were built from: read once per ledger object (one per web request)."""
+        if getattr(self, "_build_seen", None) is None:
+            with self._session() as session:
+                state = session.get(LedgerStateRow, 1)
+                self._build_seen = f"{state.fingerprint}:{state.built_at.isoformat()}" if state is not None else ""
+        return self._build_seen
 
     def _memo(self, question: tuple, compute: Any) -> Any:
         if self.what_if:  # judged in memory for another day: never kept

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -79,7 +78,7 @@ _PARAMS = {
 
 def query_of(filters: Filters, **extra: Any) -> dict[str, Any]:
     """The query-string parameters that select ``filters`` (and ``extra``), leaving out defaults."""
-    found = {_PARAMS[name]: value for name, value in asdict(filters).items() if value not in (None, False, "")}
+    found = {param: value for name, param in _PARAMS.items() if (value := getattr(filters, name)) not in (None, False, "")}
     found = {name: ("1" if value is True else value) for name, value in found.items()}
     return found | {name: value for name, value in extra.items() if value not in (None, False, "")}
 
