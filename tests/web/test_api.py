@@ -3,19 +3,15 @@ every sort order, facets, and validation of every parameter (422, never 500)."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from sqlalchemy import create_engine, text
 
 from taizhang.ledger import Filters, Ledger
 from taizhang.storage import Store
 from taizhang.storage.users import add_user
 from taizhang.web import create_app
-from tests.conftest import BACKENDS, PG_URL
+from tests.conftest import BACKENDS, fresh_database
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -24,17 +20,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture(scope="module", params=BACKENDS)
 def module_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """One database per backend for the module (the read-only checks share it)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('api') / 'api.db'}"
-        return
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database(request.param, tmp_path_factory.mktemp("api")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +120,62 @@ PARAMS = ["actor", "children", "parents", "official", "metric", "year", "status"
 def test_any_parameter_value_is_answered_never_500(client, name: str, value: str) -> None:  # noqa: ANN001
     response = client.get("/ledger.json", params={name: value})
     assert response.status_code in (200, 400, 422), (name, value, response.text)
+
+
+def test_cascade_flags_a_lower_level_setting_a_higher_rate(tmp_path) -> None:  # noqa: ANN001
+    """层层加码: 青岛市 7% under 山东省 6% is flagged; 崂山区 5% under 青岛市 is not; amounts never are."""
+    from fastapi.testclient import TestClient
+
+    from taizhang.document import Pledge
+    from taizhang.ledger.corrections import Mention
+
+    def growth(actor: str, value: float, order: int) -> Mention:
+        quote = f"{actor}地区生产总值增长{value:g}%"
+        pledge = Pledge(source=f"{actor}.txt", start=0, end=len(quote), quote=quote, actor=actor, metric="地区生产总值",
+                        kind="growth", comparator="=", value=value, unit="%", norm_value=value, norm_unit="%", deadline=2025)  # fmt: skip
+        return Mention(pledge, pledge, f"sha-{order}", order, 2025)
+
+    url = f"sqlite:///{tmp_path / 'cascade.db'}"
+    with Ledger(url) as ledger:
+        ledger.build([growth("山东省", 6, 1), growth("青岛市", 7, 2), growth("崂山区", 5, 3), growth("黄岛区", 8, 4)])
+    client = TestClient(create_app(url, secret="s", refresh=False))
+    data = client.get("/places/370200.json?metric=gdp&kind=growth&year=2025").json()
+    flags = {level["place"]["name"]: level["above_parent"] for level in data["levels"] if level["entries"]}
+    assert flags == {"山东省": False, "青岛市": True, "崂山区": False, "黄岛区": True}
+    assert {a["name"]: a["value"] for a in data["map"] if a["value"] is not None} == {"崂山区": 5.0, "黄岛区": 8.0}
+
+
+def test_upload_reports_each_file_as_ingest_does(tmp_path) -> None:  # noqa: ANN001
+    import re
+    import time
+
+    from fastapi.testclient import TestClient
+
+    url = f"sqlite:///{tmp_path / 'upload.db'}"
+    with Store(url) as store:
+        add_user(store, "editor", "password one")
+    client = TestClient(create_app(url, secret="s", uploads=tmp_path / "uploads", max_bytes=10_000))
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"name": "editor", "password": "password one", "csrf_token": csrf})
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/upload").text).group(1)
+    files = [
+        ("files", ("报告.txt", "到2026年,全区生产总值突破1500亿元。".encode("gb18030"), "text/plain")),
+        ("files", ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(200), "text/plain")),
+        ("files", ("big.txt", "增长".encode() * 5000, "text/plain")),
+        ("files", ("../../escape.md", "到2027年,新增就业7万人。".encode(), "text/markdown")),
+    ]
+    job = client.post("/upload.json", files=files, data={"csrf_token": csrf}).json()
+    for _ in range(600):
+        job = client.get(f"/upload/{job['id']}.json").json()
+        if job["finished"]:
+            break
+        time.sleep(0.1)
+    by_name = {f["name"]: f for f in job["files"]}
+    assert job["finished"] and job["total"] == 4 and len(by_name) == 4, job
+    assert by_name["报告.txt"]["status"] == "new" and by_name["报告.txt"]["pledges"] >= 1
+    assert by_name["image.txt"]["status"] == "failed" and "binary" in by_name["image.txt"]["message"]
+    assert by_name["big.txt"]["status"] == "failed" and "10,000-byte limit" in by_name["big.txt"]["message"]
+    assert by_name["escape.md"]["status"] == "new"  # folders in the name are dropped: it stays in the uploads folder
+    assert (tmp_path / "uploads" / "escape.md").is_file() and not (tmp_path / "escape.md").exists()
+    assert "失败 failed 2" in job["summary"]
+    assert client.get("/ledger.json").json()["count"] >= 2  # the ledger was rebuilt with them

@@ -154,7 +154,7 @@ def test_editor_corrects_adds_a_missed_pledge_and_reviews(page, demo_db: str) ->
     queue = page.locator("#queue-low_confidence")
     before = int(queue.locator(".count").get_attribute("data-count"))
     assert before > 0
-    shot(page, "review")
+    shot(page, "review", full=False)
     queue.locator("tbody tr:first-child .reject-button").click()
     page.wait_for_load_state()
     after = int(page.locator("#queue-low_confidence .count").get_attribute("data-count"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +11,7 @@ from typing import Annotated
 import typer
 
 from taizhang.cli.common import DbOption, app, err, fail, opened_store
+from taizhang.ledger import Ledger
 from taizhang.source import max_bytes_from_env
 from taizhang.storage.users import ROLES, UserError, add_user, users
 
@@ -26,6 +29,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on")] = 8000,
     uploads: Annotated[Path, typer.Option("--uploads", help="Folder where uploaded files are kept")] = Path("uploads"),
     refresh: Annotated[bool, typer.Option("--refresh/--no-refresh", help="Rebuild the ledger at start if its sources changed (--no-refresh: serve a ledger loaded in bulk as it is)")] = True,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes (one per core serves more readers at once; the login rate limit is counted per process)")] = 1,
 ) -> None:
     """网页 Serve the dashboard and its JSON API (OpenAPI at /docs). Anonymous visitors read; editing needs `taizhang user add`.
 
@@ -39,11 +43,15 @@ def serve(
 
     with opened_store(db, must_exist=True) as store:
         url = store.url
-    try:
-        application = create_app(url, uploads=uploads, refresh=refresh, max_bytes=max_bytes_from_env())
-    except Exception as error:  # noqa: BLE001 - a database that cannot be opened is one line, not a traceback
-        fail(str(error))
+        if refresh:
+            with Ledger(store) as ledger:
+                ledger.refresh()
     err.print(f"台账 dashboard: http://{host}:{port}/ledger · API: http://{host}:{port}/docs", highlight=False)
+    if workers > 1:  # each worker builds the app from the environment; they share one secret
+        os.environ.update(TAIZHANG_DB=url, TAIZHANG_UPLOADS=str(uploads.resolve()), TAIZHANG_SECRET=os.environ.get("TAIZHANG_SECRET") or secrets.token_urlsafe(32))  # fmt: skip
+        uvicorn.run("taizhang.web.app:from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning")
+        return
+    application = create_app(url, uploads=uploads, refresh=False, max_bytes=max_bytes_from_env())
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

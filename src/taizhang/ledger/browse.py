@@ -281,20 +281,19 @@ class BrowseStage(QueryStage):
             ]
         return info, self.store.source_text(info.id), found
 
-    def mentions_of(self, entry_id: int) -> list[dict[str, Any]]:
-        """An entry's mentions, each with the sentence around its quote and the source's id."""
-        with self._session() as session:
-            rows = session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id)).all()
-            shas = [row.sha256 for row in rows]
+    def in_sentences(self, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Mentions (as :meth:`entry` gives them) with the words of the sentence around each quote
+        and the id of the source they are in (each source's text read once)."""
         texts: dict[str, tuple[int, str] | None] = {}
         found = []
-        for mention, sha in zip(self.entry(entry_id)["mentions"], shas, strict=True):
+        for mention in mentions:
+            sha = mention["sha256"]
             if sha not in texts:
                 info = self.store.find_source(sha)
                 texts[sha] = (info.id, self.store.source_text(info.id)) if info is not None else None
             source = texts[sha]
             before, after = sentence_around(source[1], mention["start"], mention["end"]) if source else ("", "")
-            found.append(mention | {"sha256": sha, "source_id": source[0] if source else None, "before": before, "after": after})
+            found.append(mention | {"source_id": source[0] if source else None, "before": before, "after": after})
         return found
 
 

@@ -157,7 +157,7 @@ class QueryStage(LedgerBase):
             evidence = self._evidence(session, [_outcome_id(row, verdict)])
             return {
                 "entry": export_row(row, evidence, verdict),
-                "mentions": [mention_dict(m) for m in mentions],
+                "mentions": [mention_dict(m) | {"sha256": m.sha256} for m in mentions],
                 "outcomes": [_outcome_dict(o) for o in outcomes],
                 "history": [
                     {"status": h.status, "reason": h.reason, "as_of": h.as_of, "recorded_at": h.recorded_at} for h in history

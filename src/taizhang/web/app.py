@@ -87,7 +87,6 @@ def create_app(
     app.state.limiter = LoginLimiter()
     app.state.uploads = Path(uploads or "uploads")
     app.state.max_bytes = max_bytes
-    app.state.jobs = {}
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (ledger, entries, sources, places, charts, review, upload, users):
@@ -121,6 +120,18 @@ def create_app(
         return _error(request, 422, shown)
 
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app as a server worker process builds it (``taizhang serve --workers N``): the database,
+    uploads folder and secret come from $TAIZHANG_DB, $TAIZHANG_UPLOADS and $TAIZHANG_SECRET, and
+    the ledger was refreshed once by the parent."""
+    from taizhang.source import max_bytes_from_env
+
+    return create_app(
+        os.environ["TAIZHANG_DB"], uploads=Path(os.environ.get("TAIZHANG_UPLOADS", "uploads")), refresh=False,
+        max_bytes=max_bytes_from_env(),
+    )  # fmt: skip
 
 
 def _wants_json(request: Request) -> bool:

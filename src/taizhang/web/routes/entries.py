@@ -27,7 +27,7 @@ Next = Annotated[str | None, Form(max_length=500)]
 def entry_data(ledger: Ledger, entry_id: int) -> EntryDetailOut:
     timer = Timer()
     shown = ledger.entry(entry_id)
-    mentions = ledger.mentions_of(entry_id)
+    mentions = ledger.in_sentences(shown["mentions"])
     spans = {(m["sha256"], m["start"], m["end"]) for m in mentions}
     corrections = [
         c for c in ledger.corrections()

@@ -24,19 +24,31 @@ router = APIRouter(tags=["upload"])
 JobPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
+_JOBS = ".jobs"
 _STATUS = {"new": "新增 new", "new version": "新版本 new version", "unchanged": "未变 unchanged (already stored)"}
 
 
 @dataclass
 class Job:
+    """An upload being ingested; its progress is a file in the uploads folder, so that any server
+    worker can answer the page that polls it."""
+
     id: str
     total: int
+    folder: FilePath
     files: list[UploadFileOut] = field(default_factory=list)
     finished: bool = False
     summary: str = ""
 
     def out(self) -> UploadJobOut:
         return UploadJobOut(id=self.id, total=self.total, done=len(self.files), finished=self.finished, files=list(self.files), summary=self.summary)  # fmt: skip
+
+    def save(self) -> None:
+        path = self.folder / _JOBS / f"{self.id}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written = path.with_suffix(".tmp")
+        written.write_text(self.out().model_dump_json(), encoding="utf-8")
+        written.replace(path)  # atomic: a reader never sees half a file
 
 
 def _safe_name(name: str | None) -> str:
@@ -47,15 +59,18 @@ def _safe_name(name: str | None) -> str:
 
 def _run(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], max_bytes: int) -> None:  # noqa: ANN001 - a Store
     job.files.extend(refused)
+    job.save()
 
     def on_file(path: FilePath, result: Ingested | SourceError) -> None:
         if isinstance(result, SourceError):
             job.files.append(UploadFileOut(name=path.name, status="failed", message=f"失败 failed: {result.reason}"))
+            job.save()
             return
         found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
         warnings = "".join(f" · 警告 warning: {w}" for w in result.warnings)
         message = f"{_STATUS[result.stored.status]} #{result.stored.source.id}{found}{warnings}"
         job.files.append(UploadFileOut(name=path.name, status=result.stored.status, message=message, pledges=result.pledges))
+        job.save()
 
     try:
         report = ingest(store, paths, max_bytes=max_bytes, on_file=on_file)
@@ -68,6 +83,7 @@ def _run(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], m
         job.summary = f"失败 failed: {error}"
     finally:
         job.finished = True
+        job.save()
 
 
 @router.post("/upload.json", response_model=UploadJobOut, summary="Upload documents to ingest (needs editor)")
@@ -94,29 +110,29 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File()], c
             refused.append(UploadFileOut(name=name, status="failed", message=f"失败 failed: over the {state.max_bytes:,}-byte limit (set --max-bytes or TAIZHANG_MAX_BYTES)"))  # fmt: skip
             continue
         paths.append(target)
-    job = Job(secrets.token_urlsafe(12), total=len(files))
-    state.jobs[job.id] = job
+    job = Job(secrets.token_urlsafe(12), total=len(files), folder=folder)
+    job.save()
     threading.Thread(target=_run, args=(job, state.store, paths, refused, state.max_bytes), daemon=True).start()
     if request.url.path.endswith(".json"):
         return job.out()
     return RedirectResponse(f"/upload/{job.id}", status_code=303)
 
 
-def _job(request: Request, job_id: str) -> Job:
-    job = request.app.state.jobs.get(job_id)
-    if job is None:
-        raise HTTPException(404, f"no upload {job_id} (uploads are kept while the server runs)")
-    return job
+def _job(request: Request, job_id: str) -> UploadJobOut:
+    path = request.app.state.uploads / _JOBS / f"{job_id}.json"
+    if not path.is_file():
+        raise HTTPException(404, f"no upload {job_id}")
+    return UploadJobOut.model_validate_json(path.read_text(encoding="utf-8"))
 
 
 @router.get("/upload/{job_id}.json", response_model=UploadJobOut, summary="An upload's progress")
 def job_json(request: Request, job_id: JobPath) -> UploadJobOut:
-    return _job(request, job_id).out()
+    return _job(request, job_id)
 
 
 @router.get("/upload/{job_id}", response_class=HTMLResponse, include_in_schema=False)
 def job_page(request: Request, job_id: JobPath) -> HTMLResponse:
-    job = _job(request, job_id).out()
+    job = _job(request, job_id)
     template = "upload_progress.html" if request.headers.get("hx-request") else "upload.html"
     return page(request, template, {"job": job})
 
