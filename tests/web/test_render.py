@@ -47,6 +47,8 @@ def test_lines_cut_at_marks_and_note_repairs() -> None:
     marked = [r for r in runs if r.entries]
     assert marked[0].entries == (7,) and marked[0].start == start and text[start : start + len(marked[0].text)] == marked[0].text
     assert shown[2].kinds == ["remove_duplicate"] and not shown[1].notes
+    kept = lines(text, marks, [change], frozenset({text.index("尾")}))
+    assert kept[2].kinds == ["kept"]  # the copy the repaired article kept is not struck out
 
 
 def test_sentence_around_a_quote() -> None:

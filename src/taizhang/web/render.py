@@ -60,9 +60,11 @@ class Line:
         return sorted({kind for kind, _ in self.notes})
 
 
-def lines(text: str, marks: list[Mark], notes: list[Change]) -> list[Line]:
+def lines(text: str, marks: list[Mark], notes: list[Change], kept: frozenset[int] = frozenset()) -> list[Line]:
     """``text`` as its non-empty lines, each cut into runs at the marks' boundaries; a repair
-    change or problem is noted on every line one of its spans touches."""
+    change or problem is noted on every line one of its spans touches. Of a group of duplicates,
+    the copy the repaired article kept (a line holding an offset of ``kept``) is noted ``kept``, the others
+    with the change's kind."""
     found: list[Line] = []
     position = 0
     for raw in text.split("\n"):
@@ -80,8 +82,10 @@ def lines(text: str, marks: list[Mark], notes: list[Change]) -> list[Line]:
                 tuple(f"#{m.entry_id} {m.metric} {number(m.value)}{m.unit}" for m in covering),
             ))  # fmt: skip
         line = Line(start, end, runs)
+        kept_here = any(start <= at < end for at in kept)
         for change in notes:
             if any(a < end and start < b for a, b in change.spans):
-                line.notes.append((change.kind, change.detail))
+                kind = "kept" if change.kind.startswith("remove_") and kept_here else change.kind
+                line.notes.append((kind, change.detail))
         found.append(line)
     return found

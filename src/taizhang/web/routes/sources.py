@@ -40,7 +40,8 @@ def source_data(ledger: Ledger, source_id: int) -> tuple[SourceOut, object]:
         problems=[ChangeOut(**c.to_dict()) for c in repaired.problems],
         sections=sections, query_ms=timer.ms,
     )  # fmt: skip
-    return data, lines(text, marks, [*repaired.changes, *repaired.problems])
+    kept = frozenset(piece.start for section in repaired.sections for unit in section.paragraphs for piece in unit.pieces)
+    return data, lines(text, marks, [*repaired.changes, *repaired.problems], kept)
 
 
 @router.get("/sources.json", response_model=list[SourceListItem], summary="Every stored source")
