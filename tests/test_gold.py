@@ -73,7 +73,7 @@ UNITS = {
     "亩": (_MU, "m2"), "万亩": (1e4 * _MU, "m2"), "亿亩": (1e8 * _MU, "m2"),
     "平方米": (1, "m2"), "万平方米": (1e4, "m2"),
     "公里": (1000, "m"), "万千瓦": (1e4 * 1000, "W"), "亿立方米": (1e8, "m3"),
-    "年": (1, "年"), "岁": (1, "岁"), "类": (1, "类"),
+    "年": (1, "年"), "岁": (1, "岁"), "类": (1, "类"), "天": (1, "天"),
     "亿吨": (1e8 * 1000, "kg"), "亿吨标准煤": (1e8 * 1000, "kgce"),  # 吨标准煤: mass of standard coal
     "微克/立方米": (1, "µg/m3"), "‰": (0.1, "%"), "/10万": (1e-3, "%"),  # rates per mille / per 10万 as %
     "ratio": (1, "ratio"),  # a coefficient written without a unit
@@ -96,6 +96,7 @@ DOC_META = {
     "provincial_guangdong_2025_gwr.txt": ("广东", 2025, "王伟中"),
     "district_hailar_2013_gwr.txt": ("海拉尔区", 2013, "杜联合"),
     "district_hailar_2018_gwr.txt": ("海拉尔区", 2018, "杨国宏"),
+    "district_hailar_2019_gwr.txt": ("海拉尔区", 2019, "萨国文"),
     # Markdown pages of People's Daily with their YAML front matter; no person delivers either text.
     "national_china_2026_15th-fyp-outline.md": ("全国", 2026, None),
     "national_china_2025_ndrc-plan-report.md": ("全国", 2025, None),
@@ -107,6 +108,8 @@ DOC_META = {
 REVIEW_LINES = {
     "provincial_hebei_2025_gwr.txt": [(6, 15)],
     "provincial_shandong_2025_gwr.txt": [(6, 25)],
+    "national_china_2023_gwr.txt": [(23, 162)],
+    "district_hailar_2019_gwr.txt": [(16, 36)],
 }
 
 
@@ -298,11 +301,14 @@ def _check_schema(g: dict, year: int) -> None:
         assert g["value_high"] is not None and g["value_high"] > g["value"]
     else:
         assert g["value_high"] is None
-    # Deadlines are years no earlier than the document's own year; 今年/年内/全年 is that year.
+    # Deadlines are years no earlier than the document's own year; 今年/年内/全年 (and 年度 of the
+    # year's own list) is that year, a horizon naming a year (到2025年, 2019年度) that year.
     if g["deadline"] is not None:
         assert isinstance(g["deadline"], int) and year <= g["deadline"] <= year + 20
-    if g["horizon"] in {"今年", "年内", "全年"}:
+    if g["horizon"] in {"今年", "年内", "全年", "年度"}:
         assert g["deadline"] == year
+    elif g["horizon"] and (named := re.search(r"(\d{4})年", g["horizon"])):
+        assert g["deadline"] == int(named.group(1))
 
 
 @pytest.mark.parametrize("g", GOLD, ids=_ids(GOLD))
@@ -344,7 +350,7 @@ def test_the_number_is_written_in_the_quote(g):
     # The value (or, for 翻一番 / 倍增 / 一半, the word for it) must appear in the quote it is read
     # from. Full-width digits count as digits.
     quote = g["quote"].translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
-    words = {100: ("翻一番", "倍增"), 50: ("一半",), 1000: ("千亿斤",)}
+    words = {100: ("翻一番", "倍增"), 50: ("一半",), 1000: ("千亿斤",), 0: ("正增长",)}
     written = f"{abs(g['value']):g}"
     assert written in quote or any(w in quote for w in words.get(abs(g["value"]), ()))
     if g["value_high"] is not None:

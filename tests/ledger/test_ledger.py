@@ -16,12 +16,13 @@ from taizhang.ledger.tables import StatusChangeRow
 from taizhang.ledger.export import COLUMNS
 from taizhang.ledger.status import MET, MISSED, NOT_DUE, TO_VERIFY
 from taizhang.storage import Store
-from tests.ledger.ledger_support import DEV_DOCS, DEV_GOLD, SEED, SEED_GOLD, gold, pledges_in, store_source, write
+from tests.ledger.ledger_support import DEV_DOCS, SEED, SEED_GOLD, WHOLE_GOLD, gold, pledges_in, store_source, write
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 REPRINT = "来源：大众日报  2022-07-01\n\n" + SEED_TEXT
 LAOSHAN_GDP = "全区生产总值突破1500亿元"
 NATIONAL_2023 = "national_china_2023_gwr.txt"
+NATIONAL_2023_GOLD = WHOLE_GOLD / "national_china_2023_gwr.pledges.jsonl"
 
 
 def seed_pledges(text: str = SEED_TEXT, name: str = SEED.name):
@@ -36,14 +37,14 @@ def seeded(db_url: str, tmp_path: Path) -> str:
         reprint = write(tmp_path / "reprint_dazhong.txt", REPRINT)
         store_source(store, reprint, seed_pledges(REPRINT, reprint.name))
         text = (DEV_DOCS / NATIONAL_2023).read_text(encoding="utf-8")
-        store_source(store, DEV_DOCS / NATIONAL_2023, pledges_in(text, NATIONAL_2023, gold(DEV_GOLD, NATIONAL_2023)))
+        store_source(store, DEV_DOCS / NATIONAL_2023, pledges_in(text, NATIONAL_2023, gold(NATIONAL_2023_GOLD)))
     return db_url
 
 
 def test_entries_merge_sources_and_keep_every_mention(seeded: str) -> None:
     with Ledger(seeded, as_of=date(2024, 1, 1)) as ledger:
         built = ledger.refresh()
-        assert built.rebuilt and built.entries == len(gold(SEED_GOLD)) + len(gold(DEV_GOLD, NATIONAL_2023))
+        assert built.rebuilt and built.entries == len(gold(SEED_GOLD)) + len(gold(NATIONAL_2023_GOLD))
         assert not ledger.refresh().rebuilt  # nothing changed: not rebuilt
         [row] = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP", year=2026)) if r["kind"] == "level"]
         assert row["quote"] == LAOSHAN_GDP and row["sources"] == [SEED.name, "reprint_dazhong.txt"]
@@ -60,8 +61,8 @@ def test_filters(seeded: str) -> None:
         assert laoshan == len(gold(SEED_GOLD, None)) - sum(r["actor"] != "崂山区" for r in gold(SEED_GOLD))
         assert ledger.count(Filters(actor="青岛市崂山区")) == laoshan
         assert ledger.count(Filters(actor="西海岸新区")) == ledger.count(Filters(actor="黄岛区")) == 7
-        assert ledger.count(Filters(actor="崂山区", with_parents=True)) == laoshan + len(gold(DEV_GOLD, NATIONAL_2023))
-        assert ledger.count(Filters(year=2023)) == sum(r["deadline"] == 2023 for r in gold(DEV_GOLD, NATIONAL_2023))
+        assert ledger.count(Filters(actor="崂山区", with_parents=True)) == laoshan + len(gold(NATIONAL_2023_GOLD))
+        assert ledger.count(Filters(year=2023)) == sum(r["deadline"] == 2023 for r in gold(NATIONAL_2023_GOLD))
         # due by 2024-01-01 with no outcome: the national 2023 targets and the seed's 年内 (2022) ones
         assert ledger.count(Filters(status=TO_VERIFY)) == ledger.count(Filters(year=2023)) + ledger.count(Filters(year=2022)) > 7
         assert ledger.count(Filters(metric="地区生产总值")) == 4  # 崂山区 level and growth, 平度市 GDP level, 全国 growth
