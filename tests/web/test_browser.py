@@ -181,14 +181,14 @@ def test_upload_with_progress(page) -> None:  # noqa: ANN001
 
     login(page)
     page.goto("/upload")
-    page.set_input_files("input[type=file]", str(corpus_file("district_hailar_2014_gwr.txt")))
+    page.set_input_files("input[type=file]", str(corpus_file("provincial_sichuan_2025_gwr.txt")))
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#upload-job[data-finished=yes]", timeout=60_000)
-    assert "district_hailar_2014_gwr.txt" in page.inner_text("#upload-job")
+    assert "provincial_sichuan_2025_gwr.txt" in page.inner_text("#upload-job")
     assert "新增 new 1" in page.inner_text("#upload-summary")
     shot(page, "upload")
     page.goto("/sources")
-    assert "district_hailar_2014_gwr.txt" in page.inner_text("table")
+    assert "provincial_sichuan_2025_gwr.txt" in page.inner_text("table")
 
 
 def test_switch_to_english_and_print(page) -> None:  # noqa: ANN001

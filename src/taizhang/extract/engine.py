@@ -16,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from taizhang.document import Pledge
+from taizhang.document import Outcome, Pledge
 from taizhang.extract import rules
 from taizhang.extract.actors import CJK, Attribution, attribute
 from taizhang.extract.horizons import YEAR, Horizon, document_year, find_horizons
@@ -57,6 +57,7 @@ class Extraction:
     pledges: list[Pledge]
     year: int | None
     warnings: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)  # what the text says was reached
 
 
 @dataclass(frozen=True, slots=True)

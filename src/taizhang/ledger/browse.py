@@ -20,7 +20,8 @@ from sqlalchemy import Text, and_, cast, func, or_, select
 from taizhang.ledger.errors import BAD_PAGE, NO_SOURCE, LedgerError
 from taizhang.ledger.query import Filters, QueryStage, export_row, mention_dict
 from taizhang.ledger.status import TO_VERIFY
-from taizhang.ledger.tables import EntryRow, LedgerStateRow, MentionRow, OutcomeRow
+from taizhang.ledger.matching import CHOSEN
+from taizhang.ledger.tables import EntryRow, LedgerStateRow, MentionRow, OutcomeMatchRow
 from taizhang.places import Place, ancestors, children, lineage, place
 
 # The orders a page can be sorted in, by the column each reads (ties broken by entry id).
@@ -136,8 +137,7 @@ class BrowseStage(QueryStage):
             rows = list(session.scalars(query.order_by(*ordered).limit(limit + 1)))
             more = len(rows) > limit
             rows = rows[:limit]
-            evidence = self._evidence(session, [row.outcome_id for row in rows])
-            shown = [export_row(row, evidence) for row in rows]
+            shown = [export_row(row) for row in rows]
         last = rows[-1] if rows else None
         token = page_token(getattr(last, column.key), last.id) if more and last is not None else None
         return Page(shown, token)
@@ -174,7 +174,7 @@ class BrowseStage(QueryStage):
         with self._session() as session:
             for name, condition in queues.items():
                 rows = session.scalars(select(EntryRow).where(condition).order_by(EntryRow.id).limit(limit))
-                found[name] = [export_row(row, {}) for row in rows]
+                found[name] = [export_row(row) for row in rows]
         return found
 
     def review_counts(self) -> dict[str, int]:
@@ -218,7 +218,7 @@ class BrowseStage(QueryStage):
                 rows = list(session.scalars(query.order_by(EntryRow.id)))
         by_code: dict[str, list[dict[str, Any]]] = {}
         for row in rows:
-            by_code.setdefault(row.place_code, []).append(export_row(row, {}))
+            by_code.setdefault(row.place_code, []).append(export_row(row))
         levels = [("above", p) for p in reversed(above)] + [("self", found)] + [("below", p) for p in below]
         return {
             "place": _place_dict(found), "metric": metric, "kind": kind, "year": year,
@@ -235,10 +235,11 @@ class BrowseStage(QueryStage):
             return [tuple(row) for row in session.execute(query.group_by(EntryRow.deadline, EntryRow.status).order_by(EntryRow.deadline, EntryRow.status))]  # fmt: skip
 
     def against_outcomes(self, filters: Filters = Filters(), limit: int = 200) -> list[dict[str, Any]]:
-        """Entries judged on an outcome: target and outcome in the same normalised unit."""
+        """Entries judged on an outcome: target and the outcome chosen for it, in the same normalised unit."""
         with self._session() as session:
-            query = self._select(session, filters).where(EntryRow.outcome_id.is_not(None)).add_columns(OutcomeRow.norm_value, OutcomeRow.year)
-            query = query.join(OutcomeRow, OutcomeRow.id == EntryRow.outcome_id).order_by(EntryRow.id).limit(limit)
+            query = self._select(session, filters).add_columns(OutcomeMatchRow.norm_value, OutcomeMatchRow.year)
+            query = query.join(OutcomeMatchRow, and_(OutcomeMatchRow.entry_id == EntryRow.id, OutcomeMatchRow.state == CHOSEN))
+            query = query.where(OutcomeMatchRow.norm_unit == EntryRow.norm_unit).order_by(EntryRow.id).limit(limit)
             return [
                 {"entry_id": row.id, "actor": row.actor, "metric": row.metric, "target": row.norm_value, "unit": row.norm_unit,
                  "outcome": outcome, "year": year, "status": row.status}

@@ -22,10 +22,19 @@ from taizhang.source.decode import decode
 
 ENTRY_FIELDS = ("entry_id", "status", "status_reason", "conflict", "conflict_reason", "sources", "mention_count")
 PLACE_FIELDS = ("place_code", "place", "metric_key", "outcome", "key")
-COLUMNS = ENTRY_FIELDS + PLEDGE_FIELDS + PLACE_FIELDS
+# The outcome the status rests on: its figure, period, and where it is stated (a person's outcome
+# has no quote or offsets; ``outcome_ref`` is what `taizhang correct unmatch` takes).
+OUTCOME_FIELDS = (
+    "outcome_ref", "outcome_value", "outcome_unit", "outcome_period", "outcome_source", "outcome_quote",
+    "outcome_start", "outcome_end",
+)  # fmt: skip
+COLUMNS = ENTRY_FIELDS + PLEDGE_FIELDS + PLACE_FIELDS + OUTCOME_FIELDS
 MENTION_COLUMNS = ("entry_id", "source", "start", "end", "quote", "actor", "metric", "comparator", "value", "value_high", "unit", "deadline", "corrected")  # fmt: skip
 FORMATS = ("csv", "xlsx", "json")
-_WIDTHS = {"quote": 48, "status_reason": 40, "conflict_reason": 40, "metric": 24, "sources": 32, "outcome": 32, "source": 30}  # fmt: skip
+_WIDTHS = {
+    "quote": 48, "status_reason": 40, "conflict_reason": 40, "metric": 24, "sources": 32, "outcome": 32, "source": 30,
+    "outcome_quote": 40, "outcome_source": 30,
+}  # fmt: skip
 
 
 def cell(value: Any) -> Any:

@@ -40,6 +40,14 @@ class EntryOut(BaseModel):
     metric_key: str
     outcome: str | None
     key: str
+    outcome_ref: str | None  # the outcome the status rests on (t12: read from a text; p3: a person's)
+    outcome_value: float | None
+    outcome_unit: str | None
+    outcome_period: str | None
+    outcome_source: str | None
+    outcome_quote: str | None
+    outcome_start: int | None
+    outcome_end: int | None
     written: str  # the target as the text writes it: 超过 1500亿元
     url: str
 
@@ -87,18 +95,25 @@ class MentionOut(BaseModel):
 
 
 class OutcomeOut(BaseModel):
-    id: int
-    actor: str
+    """An outcome bearing on an entry, with its state (chosen, agrees, conflict, …) and evidence."""
+
+    ref: str
+    state: str
+    state_words: str
+    source: str
+    quote: str | None
+    start: int | None
+    end: int | None
+    actor: str | None
     metric: str
-    year: int
+    kind: str | None
     value: float
     unit: str
     norm_value: float
     norm_unit: str
-    source: str
-    note: str | None
-    added_by: str
-    added_at: datetime
+    period: str
+    basis: str | None
+    reason: str
 
 
 class StatusChangeOut(BaseModel):
