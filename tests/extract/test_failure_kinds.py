@@ -11,7 +11,10 @@ from taizhang.extract import extract
 from tests.extract.extract_support import load_cases
 
 CASES = load_cases("failure_kinds.yaml")
-HEADINGS = {"plan": "二、{year}年重点工作\n", "long_term": "二、“十五五”时期主要目标任务\n", "none": ""}
+HEADINGS = {"plan": "二、{year}年重点工作\n", "long_term": "二、“十五五”时期主要目标任务\n", "none": "", "news": ""}
+REPORT_TITLE = "{year}年某省政府工作报告\n"
+# A news piece as ../shared/corpus stores one: a headline and the People's Daily byline.
+NEWS_HEAD = "# 某省加快推进重大项目建设\n\n> 本报记者  某某《人民日报》（{year}年03月01日第 01 版）\n\n"
 
 
 def _matches(pledge, text: str, want: dict) -> bool:
@@ -33,7 +36,8 @@ def _matches(pledge, text: str, want: dict) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=[f"kind{c['kind']}-{c['text'][:16]}" for c in CASES])
 def test_failure_kind(case: dict) -> None:
-    text = f"{case['year']}年某省政府工作报告\n" + HEADINGS[case["part"]].format(year=case["year"]) + case["text"] + "\n"
+    head = NEWS_HEAD if case["part"] == "news" else REPORT_TITLE
+    text = (head + HEADINGS[case["part"]]).format(year=case["year"]) + case["text"] + "\n"
     pledges = list(extract(text, "case.txt", case["year"]).pledges)
     for want in case["expect"]:
         found = next((p for p in pledges if _matches(p, text, want)), None)

@@ -21,6 +21,7 @@ from functools import cache
 
 from taizhang import places
 from taizhang.extract import rules
+from taizhang.extract.marks import last_mark
 
 CJK = "\u4e00-\u9fff"
 # Paragraph endings that close a sentence; anything else at a paragraph's end is a cut.
@@ -29,6 +30,10 @@ HEADER_MAX_CHARS = 80
 # A national report says whose it is in its first lines (我代表国务院); deeper mentions of
 # 国务院 in a local article say nothing about who speaks.
 NATIONAL_HEAD_CHARS = 400
+# How far before a speaker's name the organ of their post is looked for.
+ORGAN_MAX_CHARS = 40
+# Marks that end the clause naming a speaker's organ (、 joins their posts: 党组书记、主任).
+CLAUSE_MARKS = "，,。；;：:“”‘’！？!?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +81,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "inline": re.compile(
             rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:代表|委员)?(?:{verbs}|在[^。\n]{{0,40}}?(?:{verbs}))"
         ),
-        # A news piece's speaker by the organ they hold a post in (#12): 江苏省工业和信息化厅厅长朱爱勋 →
-        # 江苏省; a national organ (国家发展改革委主任, 工业和信息化部部长) → 全国.
+        # A news piece's speaker by the organ they hold a post in (#12), read from the clause before
+        # their name: a company or other body (徐工集团董事长杨东升, 中国银行江苏省分行行长) is its own
+        # owner; a region's organ its region's (江苏省工业和信息化厅厅长朱爱勋 → 江苏省; 河南省发展改革委
+        # 党组书记、主任马健 → 河南省); a national organ 全国 (国家发展改革委主任, 工业和信息化部部长).
         "organ_post": re.compile(
-            rf"(?:(?<![{CJK}])(?P<region>[{CJK}]{{2,7}}?(?:{suffixes}))|(?P<national>{alt(data['national_organs'])}))"
-            rf"[{CJK}（）()]{{0,16}}?(?:{posts})$"
+            rf"(?:(?P<body>[{CJK}（）()]{{2,24}}(?:{alt(data['body_suffixes'])}))"
+            rf"|(?P<region>[{CJK}]{{2,12}}?(?:{suffixes}))|(?P<national>{alt(data['national_organs'])}))"
+            rf"[{CJK}（）()、]{{0,16}}?(?:{posts})$"
         ),
+        # …or a body named at the end of the clause before (在…的湖南申亿精密零部件股份有限公司，董事长刘昆湘)
+        "body_before": re.compile(rf"(?P<body>[{CJK}（）()]{{2,24}}(?:{alt(data['body_suffixes'])}))$"),
+        "post_only": re.compile(rf"(?:{posts}|[、])+"),
+        # A paragraph going on with the last speaker's words: 他表示, 她还介绍, “他说
+        "pronoun": re.compile(rf"[“\"]?(?:{alt(data['speaker_pronouns'])})(?:还|也|同时|进一步)?(?:{verbs})"),
         "header": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}})\s*[:：]\s*$"),
         # 省长 王正谱 / 省长\n王正谱 / 省长 王 正 谱 (a name printed letter-spaced)
         "report_post": re.compile(
@@ -147,11 +160,20 @@ def _speaker_of_post(line: str, name: str) -> Speaker | None:
     return Speaker(name, region, places.forms(region))
 
 
-def _speaker_of_organ(head: str, name: str) -> Speaker | None:
-    """An inline speaker by the organ of their post (``head`` ends with the post, before the name)."""
-    m = _patterns()["organ_post"].search(head)
-    if not m:
+def _speaker_of_organ(text: str, line_start: int, name_start: int, name: str) -> Speaker | None:
+    """An inline speaker by the organ of their post, from the clause that ends with the post (the
+    text's ``[line_start, name_start)`` holds it), or a body ending the clause before a bare post."""
+    p = _patterns()
+    lo = max(line_start, name_start - ORGAN_MAX_CHARS)
+    clause = last_mark(text, lo, name_start, CLAUSE_MARKS)
+    m = p["organ_post"].match(text, clause, name_start)
+    if m is None and clause > line_start + 1 and text[clause - 1] in "，," and p["post_only"].fullmatch(text, clause, name_start):
+        before = last_mark(text, max(line_start, clause - 1 - ORGAN_MAX_CHARS), clause - 1, CLAUSE_MARKS + "的在")
+        m = p["body_before"].search(text, before, clause - 1)
+    if m is None:
         return None
+    if m["body"]:
+        return Speaker(name, m["body"], (m["body"],))
     region = rules.load()["actors"]["national_actor"] if m["national"] else m["region"]
     return Speaker(name, region, places.forms(region))
 
@@ -185,8 +207,7 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         if m["name"] not in speakers:
             line_start = text.rfind("\n", 0, m.start()) + 1
             head = text[max(line_start, m.start() - 30) : m.end()]
-            posted = text[max(line_start, m.start() - 30) : m.start("name")]
-            if speaker := _speaker_of_post(head, m["name"]) or _speaker_of_organ(posted, m["name"]):
+            if speaker := _speaker_of_post(head, m["name"]) or _speaker_of_organ(text, line_start, m.start("name"), m["name"]):
                 speakers[speaker.name] = speaker
 
     # Pass 2: owners, region switches and fragment links.
@@ -206,8 +227,8 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         elif speakers:
             # A news piece quotes people inline, with no headers: a speaker owns the paragraph that
             # names them, not the ones after (沈晓明 speaking in the last paragraph pledges nothing
-            # the reporter states before).
-            current = known.named_in(line)
+            # the reporter states before), unless it goes on with what they say (他还表示，…).
+            current = known.named_in(line) or (current if p["pronoun"].match(stripped) else None)
         result.starts.append(start)
         if current is None and actor is None:
             named = next(

@@ -32,6 +32,7 @@ class Candidate:
     confidence: float
     doubling: bool  # 翻一番, 增长1倍: said of every metric listed before it (A和B翻一番)
     binding: str | None = None  # 约束性 / 预期性 when the text says which the indicator is
+    paragraph: int = 0  # where its paragraph starts
 
     @property
     def deadline(self) -> int | None:

@@ -20,6 +20,9 @@ from taizhang.extract.parts import LONG_TERM, PLAN, REVIEW, Parts, read_parts
 
 
 TABLE_ROW_MAX = 200  # a table row holds one indicator: longer lines are prose
+# What Context.looks_forward finds a sentence to say: time to come, or (less sure) a plan's verb
+# or its paragraph's words before it.
+FORWARD, INFERRED = "forward", "inferred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,22 +195,47 @@ class Context:
                 return said.pop() if len(said) == 1 else None
         return None
 
-    def looks_forward(self, clause: tuple[int, int], sentence: tuple[int, int]) -> bool:
+    def looks_forward(self, clause: tuple[int, int], sentence: tuple[int, int], paragraph: int, at: int) -> str | None:
         """In a part no heading or words decide, whether the sentence up to the clause's end (a
-        bounded stretch back) says something is to be done (tense.yaml: forward_cues, plan_verbs,
-        present_state): a word of time to come after any word saying it already is; with neither,
-        nothing says it already is."""
+        bounded stretch back) says the quantity at ``at`` is to be reached (tense.yaml:
+        forward_cues, plan_verbs, present_state).
+
+        :data:`FORWARD`: a word of time to come comes after any word saying it already is (今年计划
+        推动2000家…). :data:`INFERRED` (less sure): no word of time either way, but a plan's verb
+        (突出抓好…1364个重点项目建设; in news only one of the quantity's own clause before it: 抓好616个
+        …项目, 安排60项科技攻关项目), or its paragraph looked forward before it (主要预期目标是：…。单位
+        国内生产总值能耗下降3.4%以上。), or, outside news, no word at all. None: it already is (目前已有
+        9家), or a news piece's sentence says nothing either way (发往全球超4.6万家蜜雪冰城门店, 可比铁运
+        节约30%费用): most of a news piece's figures are facts (#12 kind 10)."""
+        present, forward, verb = self._cues(max(sentence[0], clause[0] - 2 * CLAUSE_MAX), clause[1])
+        if forward >= 0 or present >= 0:
+            return FORWARD if forward > present else None
+        if self.parts.news:
+            # News tells of work under way in the same words plans use (积极推进…，覆盖率达95%): only a
+            # verb of its own clause before the number says this figure is to be (抓好616个…项目).
+            verb = self._cues(clause[0], at)[2]
+        if verb >= 0:
+            return INFERRED
+        if paragraph < sentence[0]:
+            present, forward, _ = self._cues(max(paragraph, sentence[0] - 2 * CLAUSE_MAX), sentence[0])
+            if forward >= 0 or present >= 0:
+                return INFERRED if forward > present else None
+        # Nothing either way: a news piece's figure reports what is; elsewhere (a text of no known
+        # kind: 工业增加值占GDP比重达到43%以上) the number is read as stated, with less confidence.
+        return None if self.parts.news else INFERRED
+
+    def _cues(self, lo: int, hi: int) -> tuple[int, int, int]:
+        """Where the last word saying it already is, the last of time to come and the last plan's
+        verb stand in ``[lo, hi)`` (-1: none)."""
         present = forward = verb = -1
-        for m in self.p.cues.finditer(self.text, max(sentence[0], clause[0] - 2 * CLAUSE_MAX), clause[1]):
+        for m in self.p.cues.finditer(self.text, lo, hi):
             if m["present"]:
                 present = m.start()
             elif m["forward"]:
                 forward = m.start()
             else:
                 verb = m.start()
-        if forward >= 0 or present >= 0:
-            return forward > present
-        return True  # a plan's verb, or no word either way (工业增加值占GDP比重达到43%以上)
+        return present, forward, verb
 
     def conditional(self, lo: int, hi: int) -> bool:
         """有6.5%－7%的增速就能够实现比较充分的就业: a condition, not a commitment."""

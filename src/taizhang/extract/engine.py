@@ -25,12 +25,15 @@ from dataclasses import dataclass, field
 from taizhang.document import Outcome, Pledge
 from taizhang.extract import lists, merge, metrics, quantities, rules
 from taizhang.extract.candidate import Candidate
-from taizhang.extract.context import Context
+from taizhang.extract.context import INFERRED, FORWARD, Context
 from taizhang.extract.horizons import YEARS, Horizon, document_year, find_horizons, plausible_year
 from taizhang.extract.marks import CLAUSE_MARKS, TRIM, clause_end, clause_start, last_mark, next_mark
 from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, Part
 
 PART_SURE = 0.95  # a part its heading names: no doubt taken off a record's confidence
+# Off a record outside any plan part whose sentence has no word of time to come (a plan's verb or
+# its paragraph's words said it is to be done).
+INFERRED_DOUBT = 0.1
 RELATIVE_WARNING = "no document year: relative horizons (今年, 年内, 明年, 未来N年) got no deadline"
 NOT_FINITE = "a number too large to record was left out (offset {at}: {quote!r}…)"
 IMPLAUSIBLE_YEAR = "the document's year {year} is not a plausible year ({low}–{high}): it was not used"
@@ -121,8 +124,13 @@ def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | 
     due = horizon.deadline if horizon is not None else None
     if horizon is not None and not horizon.relative and horizon.words and ctx.year and due and due < ctx.year:
         return None  # 其中2024年首次突破1.4万亿斤 in the 2025 plan: a past year's fact
-    if mode == OTHER and not (ctx.year and due and due > ctx.year) and not ctx.looks_forward((clause_lo, clause_hi), sentence):
-        return None  # 目前已有9家“晋创谷”挂牌运营, 每年接待游客近500万人次: what is, not what is to be
+    tense = FORWARD
+    if mode == OTHER and not (ctx.year and due and due > ctx.year):
+        tense = ctx.looks_forward((clause_lo, clause_hi), sentence, paragraph, start)
+        if tense is None:
+            return None  # 目前已有9家“晋创谷”挂牌运营, 每年接待游客近500万人次: what is, not what is to be
+        if ctx.parts.news and tense == INFERRED and origin > clause_lo and last_mark(text, origin, start, q_rules.to_words) > origin:
+            return None  # news: 项目签约到开工由238天压缩至58天, a change told with no time to come was made
     hedge = ctx.hedge(clause_lo, start)
     following = q_rules.quantity[0].match(text, tail + 1) if text.startswith("的", tail) else None
     metric, quote_end = metrics.name(
@@ -137,12 +145,13 @@ def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | 
     binding = ctx.binding((clause_lo, clause_end(text, tail, sentence[1])), sentence)
     confidence = q.confidence - (0.15 if horizon is None and hedge is None and before is None else 0.0)
     confidence -= max(0.0, PART_SURE - part.confidence) / 2  # a part read from its words, or unclear
+    confidence -= INFERRED_DOUBT if tense == INFERRED else 0.0
     return Candidate(
         start=start, end=tail, sentence=sentence, clause_start=clause_lo, item_start=item_lo,
         quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=q.comparator, value=q.value,
         value_high=q.value_high, unit=q.unit, norm_value=q.norm_value, norm_unit=q.norm_unit,
         horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
-        doubling=q.category == "ratio", binding=binding,
+        doubling=q.category == "ratio", binding=binding, paragraph=paragraph,
     )  # fmt: skip
 
 

@@ -2,7 +2,8 @@
 
 Twice means: same owner, kind, comparator, value, unit and deadline, and a metric that names the
 other's (全区生产总值 / 生产总值) or names the same measure (国内生产总值 / 经济增长: ``merge.yaml``),
-at another place (records sharing one place, as 分别 makes, are distinct). Found through indexes
+at another place (records sharing one place, as 分别 makes, are distinct); a figure whose words name
+no measure (设定1.4万亿斤左右的目标) restates the same figure of its paragraph. Found through indexes
 of each metric's substrings, not by comparing every pair: linear in the number of candidates.
 """
 
@@ -92,11 +93,16 @@ def merge(source: str, text: str, candidates: list[Candidate]) -> list[Pledge]:
     by_key: dict[tuple, _Known] = {}
     seen: dict[int, set[tuple[int, int]]] = {}  # id(pledge) -> its spans
     pledges: list[Pledge] = []
+    restated: dict[tuple, Pledge] = {}  # (key, paragraph) -> its first record
     for c in candidates:
         key = (c.actor, c.kind, c.comparator, c.norm_value, c.value_high, c.norm_unit, c.deadline)
         span = c.quote
         known = by_key.setdefault(key, _Known())
         twice = known.find(bare_metric(c.metric))
+        if not c.metric:
+            # 2025年设定1.4万亿斤左右的目标 names no measure: the same figure stated in its paragraph
+            # before (——粮食产量1.4万亿斤左右。) is the target it restates.
+            twice = restated.get((key, c.paragraph), twice)
         if twice is not None and (twice.start, twice.end) != span:
             if span not in seen[id(twice)]:
                 seen[id(twice)].add(span)
@@ -111,5 +117,6 @@ def merge(source: str, text: str, candidates: list[Candidate]) -> list[Pledge]:
         )  # fmt: skip
         seen[id(pledge)] = {span}
         known.add(pledge)
+        restated.setdefault((key, c.paragraph), pledge)
         pledges.append(pledge)
     return pledges

@@ -19,7 +19,9 @@ Headings decide first (一、2024年工作回顾; ``"十三五"时期发展成�
 long-term plan: a heading names last what it turns to). A part whose heading names neither
 (一、一年接着一年干，…) is read from its words: 了, 累计, 同比, 居全国 report; 要, 力争, 今年, 打造
 plan (``rules/zh/parts.yaml``). A paragraph opening with 过去五年 / 一年来 reviews whatever part it
-stands in. Pure and linear in the text: every paragraph is looked at a fixed number of times.
+stands in. A news piece (its byline: 本报记者, 新华社记者) is said so in :attr:`Parts.news`: most of
+its numbers report what is. Pure and linear in the text: every paragraph is looked at a fixed number
+of times.
 """
 
 from __future__ import annotations
@@ -81,10 +83,11 @@ class Part:
 class Parts:
     """Every paragraph's :class:`Part`, in text order."""
 
-    def __init__(self, paragraphs: list[Part], length: int) -> None:
+    def __init__(self, paragraphs: list[Part], length: int, news: bool = False) -> None:
         self.paragraphs = paragraphs
         self._starts = [p.start for p in paragraphs]
         self.length = length
+        self.news = news  # a news piece (its byline says so): its numbers mostly report what is
 
     def __iter__(self) -> Iterator[Part]:
         return iter(self.paragraphs)
@@ -120,6 +123,8 @@ class _Rules:
     annual_titles: tuple[str, ...]
     since: re.Pattern[str]
     period_ends: dict[str, int]  # 十五五 → 2030
+    news_mark: re.Pattern[str]  # a news piece's byline (本报记者, 新华社记者)
+    news_head_chars: int
 
 
 @cache
@@ -147,6 +152,8 @@ def _rules() -> _Rules:
         # "十四五"以来, 2021年以来: a review of the years since.
         since=re.compile(rf"[ \u3000\u200b]*(?:[“\"]?(?P<period>{periods})[”\"]?(?:时期)?|(?P<year>{YEAR})[ ]?年)以来"),
         period_ends=period_ends,
+        news_mark=re.compile(rules.alternation(data["news_marks"])),
+        news_head_chars=int(data["news_head_chars"]),
     )
 
 
@@ -193,7 +200,7 @@ def read_parts(text: str, year: int | None, title: str | None = None) -> Parts:
                 part = Part(REVIEW, start, end, opened.first_year, opened.last_year, confidence,
                             f"{reason}, after {opened.reason}", part.heading, None, section.start)  # fmt: skip
             out.append(part)
-    return Parts(out, len(text))
+    return Parts(out, len(text), r.news_mark.search(text, 0, r.news_head_chars) is not None)
 
 
 def _document_default(text: str, year: int | None, title: str | None, r: _Rules) -> tuple[str, tuple[int | None, int | None], str] | None:

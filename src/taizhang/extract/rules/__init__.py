@@ -53,11 +53,13 @@ SCHEMA: dict[str, dict[str, type]] = {
     "parts": {
         "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
         "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
+        "news_marks": list, "news_head_chars": int,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,
         "report_posts": list, "national_heads": list, "national_actor": str, "national_organs": list,
         "region_followers": list, "region_stop_prefixes": list, "region_stop_suffixes": list,
+        "body_suffixes": list, "speaker_pronouns": list,
     },
 }  # fmt: skip
 
