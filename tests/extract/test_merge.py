@@ -28,3 +28,13 @@ def test_distributed_records_share_a_span_and_stay_apart() -> None:
 def test_other_deadline_stays_apart() -> None:
     text = "今年新增就业7万人。\n到2026年，新增就业7万人。"
     assert [p.deadline for p in extract(text, "t.txt", 2022).pledges] == [2022, 2026]
+
+
+def test_a_bond_and_a_longer_named_bond_of_one_amount_stay_apart() -> None:
+    # national_china_2025_ndrc-plan-report.md lines 185 and 205: 超长期 says which bond it is
+    text = (
+        "拟发行特别国债5000亿元，支持国有大型商业银行补充资本。\n"
+        "安排超长期特别国债5000亿元支持大规模设备更新和消费品以旧换新。\n"
+    )
+    pledges = extract(text, "t.txt", 2025).pledges
+    assert [p.metric for p in pledges] == ["特别国债", "超长期特别国债"]

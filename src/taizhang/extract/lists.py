@@ -20,6 +20,7 @@ from taizhang.extract.metrics import clean
 @dataclass(frozen=True, slots=True)
 class Rules:
     distribute: re.Pattern[str]
+    distribute_verbs: tuple[str, ...]  # 分别完成投资: the words up to the value name each metric's measure
     joiners: re.Pattern[str]
     compounds: dict[str, list[str]]  # longest first
     parallel_heads: tuple[tuple[str, ...], ...]
@@ -37,8 +38,10 @@ def patterns() -> Rules:
     return Rules(
         distribute=re.compile(
             rf"(?<![{''.join(lists['distribute_not_after'])}])(?:{alt(lists['distribute'])})"
-            rf"(?=(?:{verbs}|{alt(data['comparators']['before'])}|{alt(data['quantities']['from_words'])}|为))"
+            rf"(?=(?:{verbs}|{alt(data['comparators']['before'])}|{alt(data['quantities']['from_words'])}|为"
+            rf"|{alt(lists['distribute_verbs'])}))"
         ),
+        distribute_verbs=tuple(lists["distribute_verbs"]),
         joiners=re.compile(alt(lists["list_joiners"])),
         compounds={k: list(lists["compounds"][k]) for k in sorted(lists["compounds"], key=len, reverse=True)},
         parallel_heads=tuple(tuple(group) for group in lists["parallel_heads"]),
@@ -86,6 +89,9 @@ def distribute(text: str, year: int | None, candidates: list[Candidate]) -> list
                 out.extend(group)
             continue
         metrics = listed_metrics(text[c.clause_start : marker.start()], year)
+        shared = text[marker.end() : c.start]
+        if shared.startswith(p.distribute_verbs) and (shared_noun := clean(shared, year)):
+            metrics = [m + shared_noun for m in metrics]  # 交通、水利分别完成投资 → 交通投资, 水利投资
         if not metrics:
             # 全区生产总值突破1500亿元,区级…收入突破300亿元,分别增长50%: the metrics of the
             # pledges before it in the same part of the sentence.

@@ -1,7 +1,7 @@
 """Merging: a pledge said twice in one source is one record; its other places become mentions.
 
 Twice means: same owner, kind, comparator, value, unit and deadline, and a metric that names the
-other's (全区生产总值 / 生产总值) or names the same measure (国内生产总值 / 经济增长: ``merge.yaml``),
+other's with nothing of content added (全区生产总值 / 生产总值; not 特别国债 / 超长期特别国债) or names the same measure (国内生产总值 / 经济增长: ``merge.yaml``),
 at another place (records sharing one place, as 分别 makes, are distinct); a figure whose words name
 no measure (设定1.4万亿斤左右的目标) restates the same figure of its paragraph. Found through indexes
 of each metric's substrings, not by comparing every pair: linear in the number of candidates.
@@ -16,6 +16,7 @@ from functools import cache
 from taizhang.document import Pledge
 from taizhang.extract import rules
 from taizhang.extract.candidate import Candidate
+from taizhang.extract.metrics import clean
 
 
 @cache
@@ -56,7 +57,7 @@ class _Known:
         same measure."""
         groups = frozenset(_groups(metric))
         for known, known_groups, pledge in self.first:
-            if known == metric or (known and metric and (known in metric or metric in known or known_groups & groups)):
+            if _same(known, known_groups, metric, groups):
                 return pledge
         if not self.order:
             return None
@@ -64,6 +65,7 @@ class _Known:
         if metric:
             found += [p for part in _substrings(metric) for p in self.by_metric.get(part, ())]
             found += [p for g in _groups(metric) for p in self.by_measure.get(g, ())]
+        found = [p for p in found if _same(known := bare_metric(p.metric), frozenset(_groups(known)), metric, groups)]
         return min(found, key=lambda p: self.order[id(p)], default=None)
 
     def add(self, pledge: Pledge) -> None:
@@ -77,6 +79,20 @@ class _Known:
             self.by_part.setdefault(part, []).append(pledge)
         for g in _groups(metric):
             self.by_measure.setdefault(g, []).append(pledge)
+
+
+def _same(known: str, known_groups: frozenset[int], metric: str, groups: frozenset[int]) -> bool:
+    """Whether two bare metrics name one measure: equal, of one same_measure group, or one holding
+    the other with nothing else but words no metric keeps (经济 / 经济增长). A word of content makes
+    another measure: 特别国债 / 超长期特别国债 are two bonds."""
+    if known == metric:
+        return True
+    if not known or not metric:
+        return False
+    if known_groups & groups:
+        return True
+    longer, shorter = (known, metric) if len(known) > len(metric) else (metric, known)
+    return shorter in longer and not clean(longer.replace(shorter, "", 1), None)
 
 
 def _substrings(metric: str) -> set[str]:

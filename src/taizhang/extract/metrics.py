@@ -18,6 +18,7 @@ from taizhang.extract.marks import ITEM_MARKS, TRIM, last_mark, next_mark
 # A metric is at most this long: longer prefixes are whole sentences, not names of a measure.
 METRIC_MAX = 24
 NOUN_AFTER_MAX = 14
+ASIDE_MAX = 8  # the longest aside in brackets inside a noun: 乡镇（街道）
 # A bound word then a number: 产值超100亿元(的) says which things, not what they are.
 _BOUNDED_DIGIT = re.compile(r"(?:超过|超|过|高于|达到|达)[0-9０-９]")
 
@@ -25,6 +26,7 @@ _BOUNDED_DIGIT = re.compile(r"(?:超过|超|过|高于|达到|达)[0-9０-９]")
 @dataclass(frozen=True, slots=True)
 class Rules:
     strip_head: re.Pattern[str]
+    lead: re.Pattern[str]  # adverbs, a hedge and a verb leading a metric, trimmed once
     strip_tail: re.Pattern[str]
     base_phrase: re.Pattern[str]  # 比2010年, 与2020年相比: a base of comparison, no part of a metric
     origin_phrase: re.Pattern[str]  # 从人均8.7万元(提高到): where a change starts, no part of a metric
@@ -35,6 +37,9 @@ class Rules:
     milestones: tuple[str, ...]
     generic_nouns: frozenset[str]
     topic: re.Pattern[str]  # 关于城镇新增就业，…: what a sentence is about
+    comparatives: frozenset[str]
+    predicate: re.Pattern[str]  # a verb and its object after a count's noun (…企业|实施技改)
+    next_head: re.Pattern[str]  # the head noun of the next item of a list of qualified counts
 
 
 @cache
@@ -51,7 +56,10 @@ def patterns() -> Rules:
         # Two regexes: one alternation of literals first (not ``(?:…)+$``) lets the regex engine
         # skip in C to the characters a word can start with.
         strip_head=re.compile(rf"(?:{alt(strip)})+"),
-        strip_tail=re.compile(rf"(?:{alt(strip)})(?:{alt(strip)})*$"),
+        lead=re.compile(
+            rf"(?:{alt(metrics['lead_adverbs'])})*(?:{alt(data['hedges']['hedges'])})?(?:{alt(metrics['lead_verbs'])})?"
+        ),
+        strip_tail=re.compile(rf"(?:{alt(tail := strip + metrics['metric_strip_tail'])})(?:{alt(tail)})*$"),
         base_phrase=re.compile(
             rf"(?:{alt(horizons['base_markers'])})[ ]?{YEAR}[ ]?年(?:{alt(horizons['base_after'])})?"
         ),
@@ -63,6 +71,10 @@ def patterns() -> Rules:
         milestones=tuple(metrics["milestones"]),
         generic_nouns=frozenset(metrics["generic_nouns"]),
         topic=re.compile(r"[ \t\u3000\u200b]*关于(?P<topic>[^，,：:。；;]{2,16})[，,：:]"),
+        comparatives=frozenset(metrics["comparatives"]),
+        predicate=re.compile(rf"(?<=..)(?:{alt(metrics['noun_predicates'])})[^0-9０-９]{{2,}}$"),
+        # 3个千亿级、3个五百亿级产业集群: after the count and the other qualifier (…级) comes the head.
+        next_head=re.compile(rf"[^{ITEM_MARKS}。的和及与]{{1,{NOUN_AFTER_MAX}}}?级(?P<head>[^{ITEM_MARKS}。的和及与“”（）()]{{2,{NOUN_AFTER_MAX}}})"),
     )
 
 
@@ -83,12 +95,17 @@ def clean(raw: str, year: int | None, horizons: list[Horizon] | None = None) -> 
         head = p.strip_head.match(metric)
         metric = p.strip_tail.sub("", metric[head.end() :] if head else metric)
         metric = p.origin_phrase.sub("", metric).strip(TRIM)
-    return metric[-METRIC_MAX:]
+    # Once, not in the loop: what a lead word leaves is the name (实施重点项目 → 重点项目, not 项目).
+    metric = metric[p.lead.match(metric).end() :].strip(TRIM)
+    return "" if metric in p.comparatives else metric[-METRIC_MAX:]
 
 
 def noun_after(text: str, pos: int, hi: int) -> tuple[str, int]:
     """The noun a count word introduces, and where it ends: 1364个|重点项目|建设 → 重点项目建设 (to a
-    stop); a name in quotes opening it belongs to it (10个|“数字领航”企业)."""
+    stop); a name in quotes opening it belongs to it (10个|“数字领航”企业), and so do what its items
+    share (94个|省、市、区重点项目: one character is no noun of its own; 3个千亿级、3个五百亿级产业集群:
+    千亿级产业集群) and a short aside (700个|乡镇（街道）应急消防管理站)."""
+    p = patterns()
     end = min(hi, pos + NOUN_AFTER_MAX)
     start = pos
     if text.startswith(("“", "‘"), pos):
@@ -97,14 +114,35 @@ def noun_after(text: str, pos: int, hi: int) -> tuple[str, int]:
             start = closed + 1
     stops = ITEM_MARKS + "的和及与。“”‘’\"（）()"
     stop = next_mark(text, start, end, stops)
-    while stop < end and text[stop] in "和及与" and text[pos:stop].endswith(patterns().noun_goes_on_after):
-        stop = next_mark(text, stop + 1, end, stops)  # 11个省级和美乡村重点片区
+    item = start  # where the item that ``stop`` ends starts
+    head = ""
+    while stop < end:
+        mark = text[stop]
+        if mark in "和及与" and text[pos:stop].endswith(p.noun_goes_on_after):
+            pass  # 11个省级和美乡村重点片区
+        elif mark == "、" and stop - item == 1:
+            item = stop + 1  # 省、市、区重点项目
+        elif mark in "（(" and (closed := next_mark(text, stop + 1, min(len(text), stop + ASIDE_MAX), "）)")) < stop + ASIDE_MAX:
+            end = min(hi, end + closed + 1 - stop)  # 乡镇（街道）应急消防管理站: read on after the aside,
+            stop = closed  # which does not count against the noun's length
+        else:
+            if mark == "、" and text[pos:stop].endswith(p.noun_goes_on_after) and (m := p.next_head.match(text, stop + 1, hi)):
+                head = m["head"]  # 千亿级、3个五百亿级产业集群
+            break
+        stop = next_mark(text, stop + 1, end, stops)
     if stop < len(text) and text[stop] == "的" and _BOUNDED_DIGIT.search(text, pos, stop):
         # 10个|产值超100亿元的|产业集群: what comes before 的 says which; the noun after names them.
         pos = stop + 1
         stop = next_mark(text, pos, min(len(text), pos + NOUN_AFTER_MAX), stops)
     noun = text[pos:stop]
-    return noun.strip(" \t\u3000\u200b"), pos + len(noun.rstrip(" \t\u3000\u200b"))
+    return noun.strip(" \t\u3000\u200b") + head, pos + len(noun.rstrip(" \t\u3000\u200b"))
+
+
+def predicate_first(noun: str) -> str:
+    """A count's noun followed by what is said of it, as the noun it qualifies: 工业企业实施技改 →
+    实施技改的工业企业 (metrics.yaml: noun_predicates)."""
+    m = patterns().predicate.search(noun)
+    return f"{noun[m.start() :]}的{noun[: m.start()]}" if m else noun
 
 
 def name(
@@ -134,6 +172,8 @@ def name(
         if noun in p.milestones:
             noun = ""  # 迈上3万亿元台阶: no name here; the metric stated before goes on (lists.inherit_metrics)
         metric = noun or metric
+    if noun and metric == noun:
+        metric = predicate_first(noun)
     if money and text.startswith("的", tail):
         target = noun_after(text, tail + 1, clause_end)[0]
         if following and following["unit"]:

@@ -27,7 +27,7 @@ SCHEMA: dict[str, dict[str, type]] = {
         "level_verbs": list, "binding": list,
     },
     "lists": {
-        "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict,
+        "distribute": list, "distribute_not_after": list, "distribute_verbs": list, "list_joiners": list, "compounds": dict,
         "parallel_heads": list, "task_verbs": list, "shared_item_max": int,
     },
     "merge": {"same_measure": list, "scope_words": list, "target_words": list},
@@ -49,7 +49,8 @@ SCHEMA: dict[str, dict[str, type]] = {
         "rate_marks": list, "duration_bounds": list, "unitless_nouns": list,
     },
     "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list, "noun_goes_on_after": list,
-                "milestones": list, "generic_nouns": list},
+                "milestones": list, "generic_nouns": list, "lead_adverbs": list, "lead_verbs": list, "metric_strip_tail": list,
+                "comparatives": list, "noun_predicates": list},
     "parts": {
         "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
         "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
