@@ -11,9 +11,10 @@ Three gold sets, each scored on its own and per document:
 (c) news: ``tests/gold/shared/news.pledges.jsonl`` within ``news.annotated.jsonl``, on the pieces
     in ``../shared/corpus`` (skipped when that folder or the gold is absent).
 
-For each: value F1, full F1, precision, recall, and per-field accuracy over matched pairs. It reads
-documents with ``taizhang.source.load`` and uses only ``taizhang.pipeline.analyse`` and
-``taizhang.evaluate`` (``load_gold``, ``load_regions``, ``score``), which every version of taizhang
+For each: value F1, full F1, precision, recall, per-field accuracy over matched pairs and the
+metrics' mean character overlap with the gold's. It reads documents with ``taizhang.source.load``
+and uses only ``taizhang.pipeline.analyse`` and ``taizhang.evaluate`` (``load_gold``,
+``load_regions``, ``score``, ``metric_overlap``), which every version of taizhang
 has: to measure another version's code on today's gold, run this file with its ``src`` first on
 the path, e.g. ``git worktree add /tmp/base <commit> && PYTHONPATH=/tmp/base/src python
 bench/accuracy.py``.
@@ -27,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from taizhang.evaluate import load_gold, load_regions, score
+from taizhang.evaluate import load_gold, load_regions, metric_overlap, score
 from taizhang.pipeline import analyse
 from taizhang.source import load
 
@@ -73,10 +74,14 @@ def predict(folder: Path, sources: list[str]) -> tuple[dict[str, str], list[dict
 
 
 def figures(s) -> dict:  # noqa: ANN001 -- a taizhang.evaluate.Score of whichever version runs
+    overlaps = [metric_overlap(m.prediction.get("metric"), m.gold.get("metric")) for m in s.matches]
     return {
         "value_f1": s.value_f1, "full_f1": s.full_f1, "precision": s.value_precision, "recall": s.value_recall,
         "tp": s.tp, "fp": s.fp, "fn": s.fn, "gold": s.n_gold,
         "fields": {name: s.field_accuracy.get(name) for name in FIELDS},
+        # The metric's mean character overlap with the gold's (the field accuracy above counts
+        # overlaps of 0.5 or more): a name made closer shows here before it crosses 0.5.
+        "metric_overlap": sum(overlaps) / len(overlaps) if overlaps else None,
     }  # fmt: skip
 
 
@@ -84,9 +89,10 @@ def row(name: str, f: dict) -> str:
     if not (f["tp"] or f["fp"] or f["fn"]):
         return f"  {name:<48} no required gold and no prediction (optional records only, or none)"
     fields = "  ".join(f"{k[:5]} {'-' if v is None else f'{v:.2f}'}" for k, v in f["fields"].items())
+    overlap = "" if f["metric_overlap"] is None else f"  metric overlap {f['metric_overlap']:.3f}"
     return (
         f"  {name:<48} value F1 {f['value_f1']:.3f}  full F1 {f['full_f1']:.3f}  P {f['precision']:.3f}"
-        f"  R {f['recall']:.3f}  (TP {f['tp']} FP {f['fp']} FN {f['fn']})  {fields}"
+        f"  R {f['recall']:.3f}  (TP {f['tp']} FP {f['fp']} FN {f['fn']})  {fields}{overlap}"
     )
 
 

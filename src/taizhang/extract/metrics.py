@@ -72,7 +72,9 @@ def patterns() -> Rules:
         generic_nouns=frozenset(metrics["generic_nouns"]),
         topic=re.compile(r"[ \t\u3000\u200b]*关于(?P<topic>[^，,：:。；;]{2,16})[，,：:]"),
         comparatives=frozenset(metrics["comparatives"]),
-        predicate=re.compile(rf"(?<=..)(?:{alt(metrics['noun_predicates'])})[^0-9０-９]{{2,}}$"),
+        predicate=re.compile(
+            rf"(?<=..)(?:{alt(metrics['predicate_adverbs'])})?(?:{alt(metrics['noun_predicates'])})[^0-9０-９]{{2,}}$"
+        ),
         # 3个千亿级、3个五百亿级产业集群: after the count and the other qualifier (…级) comes the head.
         next_head=re.compile(rf"[^{ITEM_MARKS}。的和及与]{{1,{NOUN_AFTER_MAX}}}?级(?P<head>[^{ITEM_MARKS}。的和及与“”（）()]{{2,{NOUN_AFTER_MAX}}})"),
     )
@@ -96,7 +98,7 @@ def clean(raw: str, year: int | None, horizons: list[Horizon] | None = None) -> 
         metric = p.strip_tail.sub("", metric[head.end() :] if head else metric)
         metric = p.origin_phrase.sub("", metric).strip(TRIM)
     # Once, not in the loop: what a lead word leaves is the name (实施重点项目 → 重点项目, not 项目).
-    metric = metric[p.lead.match(metric).end() :].strip(TRIM)
+    metric = metric[p.lead.match(metric).end() :].lstrip(" \t\u3000\u200b")  # “你点我检”食品抽检 keeps its “
     return "" if metric in p.comparatives else metric[-METRIC_MAX:]
 
 

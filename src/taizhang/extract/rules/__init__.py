@@ -50,7 +50,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     },
     "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list, "noun_goes_on_after": list,
                 "milestones": list, "generic_nouns": list, "lead_adverbs": list, "lead_verbs": list, "metric_strip_tail": list,
-                "comparatives": list, "noun_predicates": list},
+                "comparatives": list, "noun_predicates": list, "predicate_adverbs": list},
     "parts": {
         "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
         "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
