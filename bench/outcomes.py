@@ -42,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from taizhang.evaluate import OUTCOMES, format_report, load_gold, load_regions, score, values_match
+from taizhang.evaluate import OUTCOMES, format_report, load_gold, load_regions, metric_overlap, score, values_match
 from taizhang.pipeline import analyse
 from taizhang.source import load
 
@@ -104,10 +104,10 @@ def matching(show_misses: bool) -> dict:
             if not report.ok:
                 raise SystemExit(f"ingest failed: {[str(e) for e in report.failed]}")
             texts = {info.name: store.source_text(info.id) for info in store.sources()}
-        with Ledger(db) as ledger:
-            ledger.refresh()
-            entries = {row["entry_id"]: row for row in ledger.entries()}
-            mentions = ledger.mentions()
+        ledger = Ledger(db)
+        ledger.refresh()
+        entries = {row["entry_id"]: row for row in ledger.entries()}
+        mentions = ledger.mentions()
         for m in gold:
             p, o = m["pledge"], m["outcome"]
             counts["stated"] += o is not None
@@ -122,12 +122,15 @@ def matching(show_misses: bool) -> dict:
                 if show_misses:
                     print(f"  no entry   {m['id']} 「{p['quote']}」")
                 continue
-            entry = found[0]
+            entry = max(found, key=lambda e: metric_overlap(e["metric"], p["metric"]))
             chosen = entry["outcome_ref"] is not None
-            right = (
-                chosen and o is not None and entry["outcome_source"] == o["source"]
-                and _overlaps(texts[o["source"]], o["quote"], entry["outcome_start"], entry["outcome_end"])
-                and values_match({"norm_value": _norm(entry), "norm_unit": o["norm_unit"]}, o)
+            stated = [
+                x for x in ledger.entry(entry["entry_id"])["outcomes"] if x["state"] in ("chosen", "agrees")
+            ] if chosen and o is not None else []  # fmt: skip
+            right = any(
+                x["source"] == o["source"] and _overlaps(texts[o["source"]], o["quote"], x["start"], x["end"])
+                and values_match(x, o)
+                for x in stated
             )  # fmt: skip
             if right:
                 counts["right"] += 1
@@ -142,20 +145,13 @@ def matching(show_misses: bool) -> dict:
                 counts["none"] += 1
                 if show_misses and o is not None:
                     print(f"  unmatched  {m['id']} 「{p['quote']}」; gold 「{o['quote']}」 ({o['source']})")
+        ledger.close()
     stated = counts["stated"] or 1
     return counts | {
         "right_share": counts["right"] / stated,
         "wrong_share": counts["wrong"] / (counts["targets"] or 1),
         "verdict_share": counts["verdict_right"] / (counts["right"] or 1),
     }
-
-
-def _norm(entry: dict) -> float | None:
-    """The chosen outcome's normalised value, from its written value and unit."""
-    from taizhang.ledger.units import normalise
-
-    normal = normalise(entry["outcome_value"], entry["outcome_unit"]) if entry["outcome_unit"] else None
-    return normal[0] if normal else None
 
 
 def speed(repeat: int) -> dict:
