@@ -38,8 +38,7 @@ def patterns() -> Rules:
     return Rules(
         distribute=re.compile(
             rf"(?<![{''.join(lists['distribute_not_after'])}])(?:{alt(lists['distribute'])})"
-            rf"(?=(?:{verbs}|{alt(data['comparators']['before'])}|{alt(data['quantities']['from_words'])}|为"
-            rf"|{alt(lists['distribute_verbs'])}))"
+            rf"(?=(?:{alt(lists['distribute_through'])})?(?:{verbs}|{alt(lists['distribute_verbs'])}|{alt(data['comparators']['before'])}|{alt(data['quantities']['from_words'])}|为))"
         ),
         distribute_verbs=tuple(lists["distribute_verbs"]),
         joiners=re.compile(alt(lists["list_joiners"])),

@@ -55,7 +55,7 @@ def patterns() -> Rules:
     return Rules(
         # Two regexes: one alternation of literals first (not ``(?:…)+$``) lets the regex engine
         # skip in C to the characters a word can start with.
-        strip_head=re.compile(rf"(?:{alt(strip)})+"),
+        strip_head=re.compile(rf"(?:(?!{alt(metrics['kept_terms'])})(?:{alt(strip)}))+"),
         lead=re.compile(
             rf"(?:{alt(metrics['lead_adverbs'])})*(?:{alt(data['hedges']['hedges'])})?(?:{alt(metrics['lead_verbs'])})?"
         ),
@@ -63,7 +63,8 @@ def patterns() -> Rules:
         base_phrase=re.compile(
             rf"(?:{alt(horizons['base_markers'])})[ ]?{YEAR}[ ]?年(?:{alt(horizons['base_after'])})?"
         ),
-        origin_phrase=re.compile(rf"(?:{from_words})[^0-9０-９，,；;]{{0,8}}[0-9０-９][0-9０-９., ]*[^0-9０-９，,；;的]{{0,4}}$"),
+        # 由2010年的162.4亿元增加到(2015年的): what is left of an origin once its years are taken out.
+        origin_phrase=re.compile(rf"(?:{from_words})[^0-9０-９，,；;]{{0,8}}[0-9０-９][0-9０-９., ]*[^0-9０-９，,；;的]{{0,4}}的?$"),
         action_verbs=re.compile(rf"(?:{alt(metrics['action_verbs'])})+"),
         money_words=tuple(metrics["money_words"]),
         list_joiners=tuple(data["lists"]["list_joiners"]),
@@ -124,7 +125,7 @@ def noun_after(text: str, pos: int, hi: int) -> tuple[str, int]:
             pass  # 11个省级和美乡村重点片区
         elif mark == "、" and stop - item == 1:
             item = stop + 1  # 省、市、区重点项目
-        elif mark in "（(" and (closed := next_mark(text, stop + 1, min(len(text), stop + ASIDE_MAX), "）)")) < stop + ASIDE_MAX:
+        elif mark in "（(" and stop > start and (closed := next_mark(text, stop + 1, min(len(text), stop + ASIDE_MAX), "）)")) < stop + ASIDE_MAX:
             end = min(hi, end + closed + 1 - stop)  # 乡镇（街道）应急消防管理站: read on after the aside,
             stop = closed  # which does not count against the noun's length
         else:
