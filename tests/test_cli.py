@@ -14,6 +14,7 @@ from taizhang.cli import app
 from tests.helpers import DEMO_CORPUS, ROOT
 
 runner = CliRunner()
+TAIZHANG = Path(sys.executable).parent / "taizhang"
 COMMANDS = sorted(typer.main.get_command(app).commands)
 
 
@@ -186,3 +187,17 @@ def test_a_full_disk_is_one_error_line(tmp_path: Path) -> None:
         result = subprocess.run([str(taizhang), "show", "1", "--db", db], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "cannot write output" in result.stderr
+
+
+def test_a_database_that_is_not_taizhangs_is_one_error_line_and_unchanged(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+    before = db.read_bytes()
+    for command in (["sources"], ["ingest", str(DEMO_CORPUS)], ["ledger"]):
+        result = subprocess.run([str(TAIZHANG), *command, "--db", str(db)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 1, command
+        assert "is not a taizhang database (it holds users)" in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == before

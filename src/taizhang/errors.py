@@ -45,3 +45,21 @@ EMPTY_DIRECTORY = "directory holds no readable files ({supported})"
 # Problems with a SOURCES.tsv manifest: warnings, since the files themselves are fine.
 MANIFEST_UNREADABLE = "{manifest} cannot be read ({reason}); its dates and titles are not used"
 MANIFEST_BAD_DATE = "{manifest}: date {date!r} is not YYYY or a real YYYY-MM-DD; the text's own date is used"
+# Databases that are not taizhang's, or not this taizhang's: refused, and left as they were.
+NOT_OURS = (
+    "{db} is not a taizhang database (it holds {tables}): taizhang makes its tables only in a new or "
+    "empty database, and changes nothing in this one; give another --db"
+)
+NEWER_SCHEMA = (
+    "{db} was made by taizhang {version}, newer than this taizhang {ours}: its schema revision {revision} "
+    "is unknown here, so nothing was read or changed; upgrade taizhang to use it"
+)
+NO_SCHEMA = "{db} holds no taizhang database yet (ingest something first, or give --db)"
+HALF_MADE = (
+    "{db} holds taizhang tables without a schema revision, and table {table} is not empty: something "
+    "other than taizhang made it; nothing was changed (give another --db)"
+)
+DAMAGED = (
+    "{db} is damaged ({problem}); nothing was written to it. Restore a backup (taizhang restore FILE), "
+    "or recover what it holds with: sqlite3 DB .recover | sqlite3 NEW.db"
+)

@@ -52,11 +52,13 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[Path, Ingested | SourceError], None] | None = None,
 ) -> IngestReport:
-    """Store every readable file under ``paths`` and extract its pledges.
+    """Store every readable file under ``paths`` and extract its pledges (into a database whose pages
+    are sound: a damaged SQLite file is refused before anything is written).
 
     Pledges are extracted for new sources and for stored ones whose pledges came from another
     version of the extractor. ``on_start`` gets the file count, ``on_file`` each file's result.
     """
+    store.check()
     files, problems = discover(paths)
     report = IngestReport(failed=list(problems))
     if on_start:

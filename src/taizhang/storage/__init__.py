@@ -14,22 +14,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from taizhang.document import Pledge
-from taizhang.errors import StoreError
+from taizhang.errors import DAMAGED, StoreError
 from taizhang.source import LoadedSource
+from taizhang.storage.schema import MIGRATIONS, open_schema
 from taizhang.storage.tables import PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
 MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = ["DEFAULT_DB", "MAX_ID", "MIGRATIONS", "SourceInfo", "Store", "Stored", "resolve_url"]
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -83,8 +82,9 @@ class Stored:
 class Store:
     """A database of sources and their pledges.
 
-    ``must_exist`` is for commands that only read: a mistyped SQLite path then fails instead of
-    quietly creating an empty database and reporting that it holds nothing.
+    ``must_exist`` is for commands that only read: a mistyped SQLite path, an empty file or an empty
+    PostgreSQL database then fails instead of quietly becoming an empty taizhang database that
+    holds nothing. A database that is not taizhang's is refused either way (see ``schema``).
     """
 
     def __init__(
@@ -101,10 +101,21 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine, busy_timeout_ms)
         with self._guard("open"):
-            self._migrate()
+            open_schema(self.engine, self.display, create=not must_exist)
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def check(self) -> None:
+        """Refuse to write into a SQLite file with damaged pages (``PRAGMA quick_check``): what is
+        written there could be lost with them. Other servers check their own pages."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self._guard("check"), self.engine.connect() as connection:
+            problems = connection.exec_driver_sql("PRAGMA quick_check(1)").scalars().all()
+        if problems != ["ok"]:
+            lines = [line for line in "\n".join(problems).splitlines() if not line.startswith("***")]
+            raise StoreError(DAMAGED.format(db=self.display, problem=(lines or problems)[0]))
 
     def __enter__(self) -> Store:
         return self
@@ -216,13 +227,6 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return dict(session.execute(select(ReprintRow.source_id, ReprintRow.original_id)).all())
 
-    def _migrate(self) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-
     @contextmanager
     def _guard(self, action: str) -> Iterator[None]:
         """Turn driver errors (read-only file, lock held, server down) into one clear StoreError."""
@@ -244,8 +248,6 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        # WAL lets readers (the web UI) work while an ingest writes.
-        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
 

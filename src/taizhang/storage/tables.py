@@ -78,3 +78,13 @@ class ReprintRow(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
     original_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InfoRow(Base):
+    """Facts about the database itself: ``version`` is the taizhang that last changed its schema, so a
+    database opened by an older taizhang can say which one made it."""
+
+    __tablename__ = "taizhang_info"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
