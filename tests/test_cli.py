@@ -201,3 +201,24 @@ def test_a_database_that_is_not_taizhangs_is_one_error_line_and_unchanged(tmp_pa
         assert result.returncode == 1, command
         assert "is not a taizhang database (it holds users)" in result.stderr and "Traceback" not in result.stderr
     assert db.read_bytes() == before
+
+
+def test_an_empty_path_is_an_error_not_this_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 10 of #11: `ingest ''` ingested the current directory."""
+    monkeypatch.chdir(DEMO_CORPUS)  # a folder full of files the command must not take
+    db = str(tmp_path / "t.db")
+    result = run("ingest", "", str(DEMO_CORPUS / "district_hailar_2019_gwr.txt"), "--db", db)
+    assert result.exit_code == 1
+    assert "失败 failed '': an empty path names no file" in result.stderr
+    assert "新增 new 1 · 新版本 new version 0 · 未变 unchanged 0 · 失败 failed 1" in result.stderr
+    assert run("extract", " ").exit_code == 1
+
+
+@pytest.mark.parametrize("by", ["", "   ", "x" * 65, "a\x1bb"])
+def test_an_empty_or_unprintable_author_is_refused(tmp_path: Path, by: str) -> None:
+    """Finding 10 of #11: `--by ''` recorded an empty author."""
+    db = str(tmp_path / "t.db")
+    assert run("ingest", str(DEMO_CORPUS / "district_hailar_2019_gwr.txt"), "--db", db).exit_code == 0
+    result = run("correct", "reject", "1", "--by", by, "--db", db)
+    assert result.exit_code == 1 and "--by must name who makes the change" in result.stderr
+    assert "更正 Corrections (0)" in run("correct", "list", "--db", db).stdout

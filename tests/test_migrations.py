@@ -153,7 +153,7 @@ def test_a_database_of_an_unknown_revision_is_named_not_a_traceback(db_url: str)
     with pytest.raises(StoreError) as raised:
         Store(db_url)
     message = str(raised.value)
-    assert "0099" in message and "taizhang 9.9.0" in message and "newer" in message
+    assert "0099" in message and "made by taizhang 9.9.0" in message and "upgrade taizhang" in message
 
 
 def test_another_tools_alembic_version_is_not_taken_for_ours(tmp_path: Path) -> None:
@@ -237,3 +237,28 @@ def test_taizhang_tables_with_rows_but_no_revision_are_refused_and_kept(tmp_path
         Store(str(db))
     assert "sources is not empty" in str(raised.value)
     assert _digest(db) == digest
+
+
+def test_outcomes_recorded_twice_before_0008_keep_their_rows(tmp_path: Path) -> None:
+    """Migration 0008 gives recorded outcomes a unique fingerprint; two copies of one (a race before
+    it) both stay, the later with a fingerprint of its own, and the next copy is refused as before."""
+    from taizhang.ledger import Ledger, Outcome
+
+    db = tmp_path / "o.db"
+    outcome = Outcome("崂山区", "地区生产总值", 2026, 1520.0, "亿元", "统计公报")
+    with Ledger(str(db)) as ledger:
+        assert ledger.add_outcome(outcome, author="t") == 1
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+        columns = "actor, place_key, metric, metric_key, year, value, unit, norm_value, norm_unit, source, note, added_by, added_at"
+        connection.execute(text(f"INSERT INTO ledger_outcomes ({columns}) SELECT {columns} FROM ledger_outcomes"))
+    engine.dispose()
+    with Ledger(str(db)) as ledger:
+        assert ledger.add_outcome(outcome, author="t") is None
+        with ledger.store.engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, fingerprint FROM ledger_outcomes ORDER BY id")).all()
+    assert [row.id for row in rows] == [1, 2] and len(rows[0].fingerprint) == 40 and rows[1].fingerprint == "duplicate #2"

@@ -24,9 +24,14 @@ class StoreError(TaizhangError):
     """The database cannot be opened or written."""
 
 
+class OutputError(TaizhangError):
+    """A file a command was asked to write cannot be written there (it exists, it is the database…)."""
+
+
 # Reasons a source is refused, worded for the person who gave us the file.
 EMPTY = "empty file"
 NOT_FOUND = "no such file or directory"
+EMPTY_PATH = "an empty path names no file (an unset variable?); give a file or folder, or . for this one"
 NOT_REGULAR = "not a regular file or folder (a device, pipe or socket)"
 IS_FOLDER = "is a folder; give a file"
 VANISHED = "the file disappeared before it could be read"
@@ -51,8 +56,8 @@ NOT_OURS = (
     "empty database, and changes nothing in this one; give another --db"
 )
 NEWER_SCHEMA = (
-    "{db} was made by taizhang {version}, newer than this taizhang {ours}: its schema revision {revision} "
-    "is unknown here, so nothing was read or changed; upgrade taizhang to use it"
+    "{db} was made by taizhang {version}, whose schema revision {revision} this taizhang ({ours}) does not "
+    "know, so nothing was read or changed: it is newer; upgrade taizhang to use it"
 )
 NO_SCHEMA = "{db} holds no taizhang database yet (ingest something first, or give --db)"
 HALF_MADE = (
@@ -63,3 +68,13 @@ DAMAGED = (
     "{db} is damaged ({problem}); nothing was written to it. Restore a backup (taizhang restore FILE), "
     "or recover what it holds with: sqlite3 DB .recover | sqlite3 NEW.db"
 )
+# Files a command writes (exports, backups).
+OUTPUT_EXISTS = "cannot write {path}: it already exists (give --force to replace it, or another name)"
+OUTPUT_LINK = (
+    "cannot write {path}: it is a symbolic link, and taizhang does not write through links (remove it, "
+    "or give another name)"
+)
+OUTPUT_IS_DATABASE = "cannot write {path}: it is the database this command reads, and writing there would destroy it"
+OUTPUT_NOT_FILE = "cannot write {path}: it is a folder or a device, not a file"
+OUTPUT_NO_FOLDER = "cannot write {path}: no folder {folder}"
+OUTPUT_FAILED = "cannot write {path}: {reason}"

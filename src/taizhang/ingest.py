@@ -45,7 +45,7 @@ class IngestReport:
 
 def ingest(
     store: Store,
-    paths: list[Path],
+    paths: list[Path | str],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     year: int | None = None,

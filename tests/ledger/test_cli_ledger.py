@@ -10,7 +10,8 @@ import typer
 from typer.testing import CliRunner
 
 from taizhang.cli import app
-from taizhang.cli.ledger import correct_app, outcome_app
+from taizhang.cli.corrections import correct_app
+from taizhang.cli.outcomes import outcome_app
 from taizhang.storage import Store
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source, write
 

@@ -13,17 +13,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from taizhang.cli.common import app, err, fail, out
+from taizhang.cli.common import PathsArgument, app, err, fail, out, shown, within
 from taizhang.document import PLEDGE_FIELDS, Document
 from taizhang.errors import SourceError
 from taizhang.evaluate import format_report, load_gold, load_regions, score
 from taizhang.pipeline import analyse
 from taizhang.source import discover, load_discovered, max_bytes_from_env
+from taizhang.spreadsheet import to_csv_cell
 
-PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")]
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", min=1900, max=2100, help="The documents' year (default: found in the text: date line, title, metadata)"),
+    typer.Option(
+        "--year", metavar="YEAR", callback=within(1900, 2100, "a year"),
+        help="The documents' year, 1900–2100 (default: found in the text: date line, title, metadata)",
+    ),
 ]
 
 
@@ -33,21 +36,21 @@ class Format(str, Enum):
     table = "table"
 
 
-def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Document]:
+def _documents(paths: list[str], failures: list[SourceError]) -> Iterator[Document]:
     """Readable documents under ``paths``; each bad file is reported on stderr and counted."""
     files, problems = discover(paths)
     for problem in problems:
         failures.append(problem)
-        err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+        err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
     for path in files:
         try:
             loaded = load_discovered(path, max_bytes_from_env())
         except SourceError as problem:
             failures.append(problem)
-            err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+            err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
             continue
         for warning in loaded.warnings:
-            err.print(f"[yellow]警告 warning[/yellow] {path}: {warning}", highlight=False)
+            err.print(f"[yellow]警告 warning[/yellow] {shown(path)}: {shown(warning)}", highlight=False)
         yield loaded.document()
 
 
@@ -55,7 +58,7 @@ def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Docum
 def extract_command(
     paths: PathsArgument,
     year: YearOption = None,
-    output: Annotated[Format, typer.Option("--format", help="jsonl (one record a line), csv or table")] = Format.jsonl,
+    output: Annotated[Format, typer.Option("--format", metavar="[jsonl|csv|table]", help="jsonl: one record a line")] = Format.jsonl,
 ) -> None:
     """提取 Extract every quantified pledge from files, with character offsets into each file's text.
 
@@ -71,18 +74,18 @@ def extract_command(
     for document in _documents(paths, failures):
         extraction = analyse(document, year)
         for warning in extraction.warnings:
-            err.print(f"[yellow]警告 warning[/yellow] {document.name}: {warning}", highlight=False)
+            err.print(f"[yellow]警告 warning[/yellow] {shown(document.name)}: {shown(warning)}", highlight=False)
         for pledge in extraction.pledges:
             record = pledge.to_dict()
             if writer:
-                writer.writerow({**record, "mentions": json.dumps(record["mentions"])})
+                writer.writerow({name: to_csv_cell(value) for name, value in {**record, "mentions": json.dumps(record["mentions"])}.items()})
             elif output is Format.jsonl:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             else:
                 value = f"{pledge.value:g}" + (f"–{pledge.value_high:g}" if pledge.value_high is not None else "")
                 table.add_row(
-                    pledge.source, pledge.quote, pledge.actor or "", pledge.metric, pledge.comparator, value,
-                    pledge.unit, str(pledge.deadline or ""), pledge.hedge or "",
+                    shown(pledge.source), shown(pledge.quote), shown(pledge.actor or ""), shown(pledge.metric),
+                    pledge.comparator, value, shown(pledge.unit), str(pledge.deadline or ""), pledge.hedge or "",
                 )  # fmt: skip
     if output is Format.table:
         out.print(table)
@@ -93,9 +96,10 @@ def extract_command(
 @app.command("eval")
 def eval_command(
     paths: PathsArgument,
-    gold: Annotated[Path, typer.Option("--gold", help="Gold pledges, JSONL in the schema of shared/spec/pledges.md")],
+    gold: Annotated[Path, typer.Option("--gold", metavar="FILE", help="Gold pledges, JSONL in the schema of shared/spec/pledges.md")],
     regions: Annotated[
-        Path | None, typer.Option("--regions", help="JSONL of annotated paragraphs {source,start,end}: precision is scored only there")
+        Path | None,
+        typer.Option("--regions", metavar="FILE", help="JSONL of annotated paragraphs {source,start,end}: precision is scored only there"),
     ] = None,
     year: YearOption = None,
 ) -> None:

@@ -83,7 +83,7 @@ class BuildStage(LedgerBase):
         (only then is the text loaded: a dated source's year costs no read)."""
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
-    def _mentions(self, sources: list[SourceInfo]) -> list[Mention]:
+    def _mentions(self, sources: list[SourceInfo], ranks: dict[int, int]) -> list[Mention]:
         """Every pledge of ``sources``, read in one query rather than one per source."""
         by_id = {info.id: info for info in sources}
         pledges: dict[int, list[Pledge]] = {}
@@ -97,20 +97,21 @@ class BuildStage(LedgerBase):
             year = self._year(info)
             for pledge in found:
                 mentions.append(Mention(
-                    replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, info.id, year, path=info.path,
+                    replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, ranks[info.id], year, path=info.path,
                 ))
         return mentions
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
         sources = self.store.latest_sources() if only is None else [only]
+        ranks = source_ranks(sources)
         corrections = self.corrections()
         added = {key for c in corrections if c.action == "add" for key in (c.anchor.sha256, c.anchor.path)}
         refs = {
-            s.sha256: SourceRef(s.name, s.id, self._year(s), self.store.source_text(s.id), s.path)
+            s.sha256: SourceRef(s.name, ranks[s.id], self._year(s), self.store.source_text(s.id), s.path)
             for s in sources
             if added & {s.sha256, s.path}
         }
-        applied = apply(self._mentions(sources), corrections, refs)
+        applied = apply(self._mentions(sources, ranks), corrections, refs)
         return applied, build_entries(applied.mentions, applied.merges, applied.splits)
 
     def _write(self, entries: list[Entry], applied: Applied, fingerprint: str) -> Built:
@@ -182,6 +183,14 @@ class BuildStage(LedgerBase):
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_entries")
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_mentions")
         return built
+
+
+def source_ranks(sources: list[SourceInfo]) -> dict[int, int]:
+    """Each source's place in the ledger's order, by source id: the earliest dated first (undated
+    last), then by file name and path. An entry's first mention, and so its export row, is then the
+    same whatever order the files were ingested in."""
+    ordered = sorted(sources, key=lambda s: (s.date is None, s.date or "", s.name, s.path, s.sha256))
+    return {source.id: rank for rank, source in enumerate(ordered)}
 
 
 def _mention_key(file: str, quote: str, metric: str) -> str:

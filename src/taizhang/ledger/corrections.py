@@ -217,7 +217,7 @@ class Mention:
     pledge: Pledge
     original: Pledge
     sha256: str
-    order: int  # the source's position (its id): mentions sort by source, then offset
+    order: int  # the source's place in the ledger (build.source_ranks): mentions sort by source, then offset
     source_year: int | None = None
     corrected: list[str] = field(default_factory=list)
     path: str | None = None  # the source's file: what its versions share

@@ -3,7 +3,6 @@ undos, and carrying the trail from one database to another."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,14 +10,12 @@ from typing import Any
 from sqlalchemy import select
 
 from taizhang.document import Pledge
-from taizhang.errors import SourceError
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import EDITABLE, Anchor, Correction, CorrectionError, new_pledge, parse_field, undone
 from taizhang.ledger.errors import (
     ALREADY_UNDONE,
     BAD_CORRECTIONS,
     BAD_ROW,
-    CANNOT_READ,
     NO_CORRECTION,
     NO_FILE,
     NO_MENTION,
@@ -30,8 +27,8 @@ from taizhang.ledger.errors import (
     BatchError,
     LedgerError,
 )
+from taizhang.ledger.export import load_json, read_text
 from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow
-from taizhang.source.decode import decode
 
 
 class TrailStage(LedgerBase):
@@ -154,15 +151,9 @@ class TrailStage(LedgerBase):
         Every record is checked first; one bad record imports nothing. A correction already in the
         trail (the same fix of the same record) is skipped, so importing a file twice changes nothing.
         """
-        try:
-            text, _ = decode(path.read_bytes(), str(path))
-            records = json.loads(text)
-        except FileNotFoundError:
-            raise LedgerError(NO_FILE.format(path=path)) from None
-        except OSError as error:
-            raise LedgerError(CANNOT_READ.format(path=path, reason=error.strerror or error)) from None
-        except (json.JSONDecodeError, SourceError) as error:
-            raise LedgerError(BAD_CORRECTIONS.format(path=path, problem=error)) from None
+        if not path.exists():
+            raise LedgerError(NO_FILE.format(path=path))
+        records = load_json(read_text(path), path)
         if not isinstance(records, list):
             raise LedgerError(BAD_CORRECTIONS.format(path=path, problem="expected a JSON list"))
         corrections, problems = [], []

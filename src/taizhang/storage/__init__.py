@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from taizhang.document import Pledge
 from taizhang.errors import DAMAGED, StoreError
-from taizhang.source import LoadedSource
+from taizhang.source import LoadedSource, path_text
 from taizhang.storage.schema import MIGRATIONS, open_schema
 from taizhang.storage.tables import PledgeRow, ReprintRow, SourceBlob, SourceRow
 
@@ -106,6 +106,14 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def files(self) -> list[Path]:
+        """The files of a SQLite database (the file, its WAL, shared memory and rollback journal),
+        which no command may write over; none for a database server."""
+        if self.engine.dialect.name != "sqlite":
+            return []
+        path = Path(_sqlite_file(self.url))
+        return [path] + [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
     def check(self) -> None:
         """Refuse to write into a SQLite file with damaged pages (``PRAGMA quick_check``): what is
         written there could be lost with them. Other servers check their own pages."""
@@ -135,7 +143,7 @@ class Store:
     def _add_source(self, loaded: LoadedSource) -> Stored:
         # A document is its file's place: the same path with new bytes is its next version, while
         # two 政府工作报告.txt in different folders are two documents.
-        path = str(loaded.path.resolve())
+        path = path_text(loaded.path.resolve())
         with Session(self.engine) as session, session.begin():
             existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
             if existing is not None:
