@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Callable
 
 from sqlalchemy import event
@@ -45,9 +44,26 @@ def killed_after(n: int, work: Callable[[], None]) -> bool:
     return False
 
 
-def kill_at_random(command: list[str], delay: float, **popen: object) -> int | None:
-    """Start ``command``, SIGKILL it after ``delay`` seconds; its exit code if it finished first, else None."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **popen)
+def count_statements(work: Callable[[], None]) -> int:
+    """How many SQL statements ``work`` runs (it runs here, to the end)."""
+    count = 0
+
+    def _count(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(Engine, "after_cursor_execute", _count)
+    try:
+        work()
+    finally:
+        event.remove(Engine, "after_cursor_execute", _count)
+    return count
+
+
+def kill_at_random(command: list[str], delay: float, allowed: set[int] = frozenset({0})) -> int | None:
+    """Start ``command``, SIGKILL it after ``delay`` seconds; None if it was killed, else its exit code
+    (which must be one of ``allowed``)."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         process.wait(timeout=delay)
     except subprocess.TimeoutExpired:
@@ -57,14 +73,7 @@ def kill_at_random(command: list[str], delay: float, **popen: object) -> int | N
         return None
     stderr = process.stderr.read()
     process.stderr.close()
-    if process.returncode != 0:
+    if process.returncode not in allowed:
         raise AssertionError(f"{command} failed ({process.returncode}) before it was killed: {stderr.decode(errors='replace')}")
     return process.returncode
 
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise TimeoutError
-        time.sleep(0.01)

@@ -28,7 +28,7 @@ from taizhang.ledger.tables import (
     OutcomeRow,
     StatusChangeRow,
 )
-from taizhang.storage import SourceInfo
+from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
 from taizhang.storage.tables import PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
@@ -58,7 +58,7 @@ class BuildStage(LedgerBase):
             if not force and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
         applied, entries = self._entries()
-        return self._write(entries, applied, fingerprint)
+        return self._write(entries, applied, fingerprint, again=force)
 
     def build(self, mentions: list[Mention]) -> Built:
         """Store entries made from ``mentions`` as they are (no stored pledges, no corrections).
@@ -114,7 +114,10 @@ class BuildStage(LedgerBase):
         applied = apply(self._mentions(sources, ranks), corrections, refs)
         return applied, build_entries(applied.mentions, applied.merges, applied.splits)
 
-    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str) -> Built:
+    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True) -> Built:
+        """Store ``entries`` in place of the ledger's, in one transaction under the ledger's lock (two
+        processes building at once take turns; the second finds the first's build and, unless
+        ``again``, keeps it)."""
         outcomes = self._outcomes_by_commitment()
         now = datetime.now(UTC)
         today = date.today()
@@ -124,6 +127,10 @@ class BuildStage(LedgerBase):
         )  # fmt: skip
         with self._session() as session, session.begin():
             connection = session.connection()
+            write_lock(connection, LEDGER_LOCK)
+            state = session.get(LedgerStateRow, 1)
+            if not again and state is not None and state.fingerprint == fingerprint:
+                return Built(rebuilt=False)
             last = _last_statuses(session)
             # An entry keeps its id across rebuilds, corrections and new versions of its files (a
             # person may have noted it): it takes an id one of its mentions had, found by file,
@@ -133,7 +140,6 @@ class BuildStage(LedgerBase):
             for key, entry_id in session.execute(select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)):
                 stored.setdefault(key, []).append(entry_id)
             had = stored or _ids_of_built_mentions(session)  # a ledger built before the table: read once
-            state = session.get(LedgerStateRow, 1)
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             connection.execute(delete(MentionRow))
             connection.execute(delete(EntryRow))

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 from taizhang.document import Pledge
 from taizhang.errors import DAMAGED, StoreError
 from taizhang.source import LoadedSource, path_text
-from taizhang.storage.schema import MIGRATIONS, open_schema
+from taizhang.storage.schema import LEDGER_LOCK, MIGRATIONS, SOURCES_LOCK, open_schema, write_lock
 from taizhang.storage.tables import PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
 MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-__all__ = ["DEFAULT_DB", "MAX_ID", "MIGRATIONS", "SourceInfo", "Store", "Stored", "resolve_url"]
+__all__ = ["DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SourceInfo", "Store", "Stored", "resolve_url", "write_lock"]
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -145,6 +145,8 @@ class Store:
         # two 政府工作报告.txt in different folders are two documents.
         path = path_text(loaded.path.resolve())
         with Session(self.engine) as session, session.begin():
+            # One at a time: two processes storing new bytes under one path would both take its next version.
+            write_lock(session.connection(), SOURCES_LOCK)
             existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
             if existing is not None:
                 return Stored("unchanged", _info(existing))
@@ -200,6 +202,10 @@ class Store:
     def replace_pledges(self, source_id: int, pledges: list[Pledge], extractor: str) -> None:
         """Make ``pledges`` the source's pledges, as found by ``extractor``, in one transaction."""
         with self._guard("write to"), Session(self.engine) as session, session.begin():
+            # Two processes that ingest one new file at once both extract it: the row lock makes the
+            # second wait and then replace the first's pledges (PostgreSQL's DELETE would not see
+            # them uncommitted, and both sets would stay); SQLite's one writer does so already.
+            session.execute(select(SourceRow.id).where(SourceRow.id == source_id).with_for_update())
             session.execute(delete(PledgeRow).where(PledgeRow.source_id == source_id))
             session.add_all(_pledge_row(source_id, pledge) for pledge in pledges)
             session.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=extractor))

@@ -34,7 +34,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _SCRIPTS = ScriptDirectory(str(MIGRATIONS))
 HEAD = _SCRIPTS.get_current_head()
 REVISIONS = frozenset(script.revision for script in _SCRIPTS.walk_revisions())
-_PG_LOCK = 0x7461_697A_6861_6E67  # the advisory-lock key of schema changes ("taizhang")
+# Advisory-lock keys on PostgreSQL: one per kind of work that must not run twice at once.
+SCHEMA_LOCK = 0x7461_697A_6861_6E67  # "taizhang"
+LEDGER_LOCK = SCHEMA_LOCK + 1
+SOURCES_LOCK = SCHEMA_LOCK + 2
 _MIGRATION_WAIT_MS = 120_000  # an upgrade of a big database may hold the lock this long
 
 
@@ -64,7 +67,9 @@ def open_schema(engine: Engine, db: str, *, create: bool) -> None:
     if engine.dialect.name == "sqlite":
         _use_wal(engine)
     with engine.begin() as connection:
-        _lock(connection)
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {_MIGRATION_WAIT_MS}")
+        write_lock(connection, SCHEMA_LOCK)
         found = _inspect(connection)  # again, under the lock: another process may have done it meanwhile
         _check(connection, found, db)
         if found.revision == HEAD:
@@ -151,12 +156,16 @@ def _use_wal(engine: Engine) -> None:
             time.sleep(0.02)
 
 
-def _lock(connection: Connection) -> None:
+def write_lock(connection: Connection, key: int) -> None:
+    """Wait for the right to do one kind of work (``key``) alone, until this transaction ends; call
+    it first in the transaction. SQLite has one writer at a time: ``BEGIN IMMEDIATE`` takes the
+    write lock now, so what the transaction reads stays true until it commits (a deferred
+    transaction that reads and then writes fails at once when another wrote in between).
+    PostgreSQL has a transaction-scoped advisory lock per kind of work."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql(f"PRAGMA busy_timeout = {_MIGRATION_WAIT_MS}")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def _record_version(connection: Connection) -> None:
