@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,pg]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,pg,cluster]'
 	touch $(STAMP)
 
 ## demo: install, ingest the bundled demo corpus into ./taizhang.db (SQLite), print its ledger

@@ -3,8 +3,8 @@ and its peak memory as the number of documents grows.
 
     .venv/bin/python bench/extract.py [CORPUS_DIR] [--repeat N] [--memory 1,10,50]
 
-Measures ``extract(text, name)`` over every ``*.txt`` in CORPUS_DIR (default
-/work/shared/corpus) and a bare ``re.finditer(r"\\d+")`` pass over the same texts, takes the best
+Measures ``extract(text, name)`` over every ``*.txt`` and ``*.md`` in CORPUS_DIR (default
+``../shared/corpus`` beside the checkout) and a bare ``re.finditer(r"\\d+")`` pass over the same texts, takes the best
 of N interleaved runs of each (warm: rule files loaded and regexes compiled by a first untimed
 run), and prints characters/s, UTF-8 MB/s and the ratio of the two.
 
@@ -28,8 +28,12 @@ from pathlib import Path
 
 from taizhang.extract import extract
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 DIGITS = re.compile(r"\d+")
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.iterdir() if p.suffix in (".txt", ".md")) if corpus.is_dir() else []
 
 
 def timed(fn) -> float:
@@ -50,9 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_child:
         return memory_child(args.corpus, args.memory_child)
 
-    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(args.corpus.glob("*.txt"))]
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in corpus_files(args.corpus)]
     if not texts:
-        print(f"no *.txt in {args.corpus}", file=sys.stderr)
+        print(f"no *.txt or *.md in {args.corpus}", file=sys.stderr)
         return 1
     chars = sum(len(t) for _, t in texts)
     mb = sum(len(t.encode("utf-8")) for _, t in texts) / 1e6
@@ -107,7 +111,7 @@ def memory_child(corpus: Path, times: int) -> int:
     """Extract every file of ``corpus`` ``times`` over; print documents, pledges, peak RSS before
     and after extracting (MB), tracemalloc's peak above what was allocated before extraction (MB)
     and seconds (slowed by tracemalloc)."""
-    paths = sorted(corpus.glob("*.txt"))
+    paths = corpus_files(corpus)
     extract("预热：到2026年全区生产总值突破1500亿元。", "warm-up")  # rules loaded, regexes compiled
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     tracemalloc.start()

@@ -41,6 +41,7 @@ the amount of background text.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -249,7 +250,7 @@ class Settings:
 def score(lines: list[Line], damages: list[Damage], baseline: set[tuple[str, tuple[int, ...]]],
           tally: dict[str, Counter]) -> None:  # fmt: skip
     """Repair the damaged lines and count, per kind, damage undone and changes that undo damage."""
-    result = repair("\n".join(line.text for line in lines))
+    result = _repair(lines)
     position = {id(line): k for k, line in enumerate(lines)}
     found = {kind: [c for c in result.changes if c.kind == CHANGE_KIND[kind]] for kind in KINDS}
     used: set[int] = set()
@@ -281,6 +282,16 @@ def score(lines: list[Line], damages: list[Damage], baseline: set[tuple[str, tup
             tally[kind]["right"] += id(c) in used
 
 
+DUMP: list = []  # an open file while --dump is given: every repair's whole output, one JSON line each
+
+
+def _repair(lines: list[Line]):  # noqa: ANN202 - a Repair
+    result = repair("\n".join(line.text for line in lines))
+    if DUMP:
+        DUMP[0].write(json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    return result
+
+
 def _inside_word(head: str, tail: str) -> bool:
     joined = head[-6:] + tail[:6]
     at = 0
@@ -293,7 +304,7 @@ def _inside_word(head: str, tail: str) -> bool:
 
 def baseline_changes(lines: list[Line], counts: Counter, where: str) -> set[tuple[str, tuple[int, ...]]]:
     """The changes repair makes on the undamaged lines (counted in ``counts`` under ``where``)."""
-    result = repair("\n".join(line.text for line in lines))
+    result = _repair(lines)
     for c in result.changes:
         counts[where, c.kind] += 1
     return {(c.kind, tuple(lines[i].origin for i in c.paragraphs)) for c in result.changes}
@@ -319,7 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--table-docs", type=int, default=None,
                     help="the table keeps at most this many other documents (drawn apart from the damage): "
                          "how repair does with less background text")
+    ap.add_argument("--dump", type=Path, help="write every repair's whole output here, one JSON line each "
+                    "(two runs of one seed with equal dumps repaired alike)")
     args = ap.parse_args(argv)
+    if args.dump:
+        DUMP.append(args.dump.open("w", encoding="utf-8"))
     s = Settings(args.seed, args.rounds, args.per_doc, args.speakers, args.per_speaker,
                  min_cjk=10, min_cjk_near=20, min_cjk_cut=30, edge=8, run_max=args.run_max)  # fmt: skip
     files = sorted(args.corpus.glob("*.txt"))
@@ -387,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     near = tally["near_duplicate"]
     print(f"\nnear_duplicate: kept the original (not the copy with the changed word) in "
           f"{near['kept the original']} of {near['undone']}")  # fmt: skip
+    if DUMP:
+        DUMP.pop().close()
     print("changes on the undamaged inputs (joins left out above, moves counted as wrong):",
           ", ".join(f"{n} {kind} on {where}" for (where, kind), n in sorted(undamaged.items())) or "none")
     return 0

@@ -10,7 +10,12 @@ DEMO_CORPUS = ROOT / "examples" / "corpus"
 
 # Real documents of ../shared/corpus that the tests use, copied into the repository so the suite
 # runs without ../shared. Each is kept once, in the first of these folders that needs it.
-CORPUS_COPIES = [ROOT / "examples" / "corpus", ROOT / "tests" / "gold" / "docs", ROOT / "tests" / "corpus"]
+CORPUS_COPIES = [
+    ROOT / "examples" / "corpus",
+    ROOT / "tests" / "gold" / "docs",
+    ROOT / "tests" / "gold" / "outcome_docs",
+    ROOT / "tests" / "corpus",
+]
 
 
 def corpus_file(name: str) -> Path:

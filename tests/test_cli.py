@@ -32,9 +32,9 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 def test_ingest_list_show_round_trip(db_url: str) -> None:
     first = run("ingest", str(DEMO_CORPUS), "--db", db_url)
     assert first.exit_code == 0, first.output
-    assert "新增 new 4 · 新版本 new version 0 · 未变 unchanged 0 · 失败 failed 0" in first.stderr
+    assert "新增 new 11 · 新版本 new version 0 · 未变 unchanged 0 · 失败 failed 0" in first.stderr
     again = run("ingest", str(DEMO_CORPUS), "--db", db_url)
-    assert again.exit_code == 0 and "未变 unchanged 4" in again.stderr
+    assert again.exit_code == 0 and "未变 unchanged 11" in again.stderr
     listing = run("sources", "--db", db_url)
     assert listing.exit_code == 0
     assert "national_china_2023_gwr.txt" in listing.stdout and "2023-03-05" in listing.stdout

@@ -28,7 +28,7 @@ def snapshot(store: Store) -> list[tuple]:
 def test_demo_corpus_is_stored_with_bytes_text_and_metadata(db_url: str) -> None:
     with Store(db_url) as store:
         report = ingest(store, [DEMO_CORPUS])
-        assert report.ok and report.count("new") == len(DEMO_FILES) == 4
+        assert report.ok and report.count("new") == len(DEMO_FILES) == 11
         for info in store.sources():
             original = (DEMO_CORPUS / info.name).read_bytes()
             assert store.source_bytes(info.id) == original
@@ -124,8 +124,8 @@ def test_a_file_that_vanishes_mid_batch_is_reported(db_url: str, tmp_path: Path)
     for name in ("a.txt", "b.txt", "c.txt"):
         (tmp_path / name).write_text(f"{name} 新增就业7万人。", encoding="utf-8")
     with Store(db_url) as store:
-        # Delete b.txt after a.txt is stored: the batch found it, then it was gone.
-        report = ingest(store, [tmp_path], on_file=lambda path, _: path.name == "a.txt" and (tmp_path / "b.txt").unlink())
+        # Delete b.txt once the batch has found its files: found, then gone before it was read.
+        report = ingest(store, [tmp_path], on_start=lambda files, size: (tmp_path / "b.txt").unlink())
         assert [d.stored.source.name for d in report.done] == ["a.txt", "c.txt"]
         assert [(Path(e.path).name, e.reason) for e in report.failed] == [("b.txt", errors.VANISHED)]
 

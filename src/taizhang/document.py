@@ -1,4 +1,4 @@
-"""Plain typed data that flows through the pipeline: source text, spans into it, pledge records.
+"""Plain typed data that flows through the pipeline: source text, spans into it, pledge and outcome records.
 
 Every offset anywhere in taizhang is a Python ``str`` index into a :class:`Document`'s original
 ``text`` (end exclusive), so a quote can always be shown in its sentence.
@@ -81,3 +81,78 @@ class Pledge:
         record = asdict(self)
         record["mentions"] = [list(m) for m in self.mentions]
         return {name: record[name] for name in PLEDGE_FIELDS}
+
+
+OUTCOME_FIELDS = (
+    "source", "start", "end", "quote", "actor", "metric", "kind", "comparator", "value", "unit", "norm_value",
+    "norm_unit", "period", "basis", "target", "mentions", "confidence", "unplaced",
+)  # fmt: skip
+PRELIMINARY, FINAL = "preliminary", "final"
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a text says was reached, as ``shared/spec/outcomes.md`` defines it, with its span.
+
+    ``first_year``/``last_year`` are the period the result is for: one year (2025), or a span for a
+    multi-year figure ("十四五"时期 年均增长 → 2021–2025). ``comparator`` is set only where the text
+    gives a bound (超过1.3万亿斤 → ``>``). ``target``, where the text sets the result beside the target
+    it answers (预期目标为5%左右，实际增长5.0%), holds that target's comparator, value and
+    value_high in the outcome's unit. An outcome that cannot be placed (no actor, no year) keeps
+    the reason in ``unplaced`` and is never matched.
+    """
+
+    source: str
+    start: int
+    end: int
+    quote: str
+    metric: str
+    kind: str  # level | growth | annual_growth | share
+    value: float
+    unit: str
+    norm_value: float
+    norm_unit: str
+    actor: str | None = None
+    comparator: str | None = None
+    first_year: int | None = None
+    last_year: int | None = None
+    basis: str | None = None  # preliminary | final | None
+    target: dict[str, Any] | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    confidence: float = 1.0
+    unplaced: str | None = None
+
+    @property
+    def period(self) -> str | None:
+        """``2025``, or ``2021-2025`` for a multi-year figure; None when no year is known."""
+        return format_period(self.first_year, self.last_year)
+
+    def to_dict(self) -> dict[str, Any]:
+        record = {name: getattr(self, name) for name in OUTCOME_FIELDS if name not in ("period", "mentions")}
+        record["period"] = self.period
+        record["mentions"] = [list(m) for m in self.mentions]
+        return {name: record[name] for name in OUTCOME_FIELDS}
+
+
+def format_period(first: int | None, last: int | None) -> str | None:
+    """A period as the spec writes it: ``2025`` or ``2021-2025``."""
+    if first is None and last is None:
+        return None
+    if first is None or last is None or first == last:
+        return str(last if last is not None else first)
+    return f"{first}-{last}"
+
+
+def parse_period(period: Any) -> tuple[int, int] | None:
+    """``2025`` / ``"2025"`` / ``"2021-2025"`` (also ``2021–2025``) → (first, last); None otherwise."""
+    if isinstance(period, bool) or period is None:
+        return None
+    if isinstance(period, int):
+        return period, period
+    if isinstance(period, float) and period.is_integer():
+        return int(period), int(period)
+    text = str(period).strip().replace("–", "-").replace("—", "-")
+    first, _, last = text.partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        return None
+    return (int(first), int(last or first)) if int(first) <= int(last or first) else None

@@ -19,6 +19,9 @@ class SourceError(TaizhangError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # a worker process or machine sends it back
+        return SourceError, (self.path, self.reason)
+
 
 class StoreError(TaizhangError):
     """The database cannot be opened or written."""
@@ -46,6 +49,7 @@ BAD_DOCX = "not a valid .docx file ({error})"
 BAD_PDF = "not a readable PDF ({error})"
 ENCRYPTED_PDF = "encrypted PDF: the text cannot be read without its password"
 IMAGE_PDF = "PDF has no text layer (scanned or image-only; OCR it first)"
+INTERNAL = "stopped on an internal error ({error}); nothing of this file is stored (please report it)"
 EMPTY_DIRECTORY = "directory holds no readable files ({supported})"
 # Problems with a SOURCES.tsv manifest: warnings, since the files themselves are fine.
 MANIFEST_UNREADABLE = "{manifest} cannot be read ({reason}); its dates and titles are not used"

@@ -1,7 +1,9 @@
-"""The pipeline's stages in order, from a decoded document to its pledges: repair, then extract.
+"""The pipeline's stages in order, from a decoded document to its pledges and outcomes: repair, then extract.
 
-``analyse`` is the one entry point the CLI, ingest and (later) the cluster runner share, so the
-same document always gives the same pledges wherever it is processed. Extraction reads the
+``analyse`` is the one entry point the CLI, ingest and the cluster runner share, so the same
+document always gives the same pledges wherever it is processed; ``process`` wraps it for ingest:
+a file's bytes in, its text, pledges, outcomes and reprint signature out, a plain function that this
+process, a local process pool or a Dask worker runs alike (none of them touches the database). Extraction reads the
 repaired article (duplicates removed, fragments joined, paragraphs under their speaker); every
 span it reports is mapped back through repair's offset map, so offsets always point into the
 original text. ``EXTRACTOR`` names the version of the code and rules that made the pledges:
@@ -11,16 +13,23 @@ stored pledges made by another version are redone.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from taizhang import __version__
-from taizhang.document import Document, Pledge
+from taizhang.document import Document, Outcome, Pledge
+from taizhang.errors import SourceError
 from taizhang.extract import Extraction, extract
 from taizhang.repair import Repair, repair
+from taizhang.repair.duplicates import band_keys, signature
+from taizhang.source import LoadedSource, RawFile, Stated, parse
 from taizhang.versioning import code_digest
 
 _STAGE_PACKAGES = [Path(__file__).parent / "extract", Path(__file__).parent / "repair"]
+Record = TypeVar("Record", Pledge, Outcome)
+# A cut sentence with its tail, a duplicate and a pledge: every stage loads what it reads.
+_WARM_UP = "省党代表、崂山区委书记张元升:\n到2026年,全区生产总值突\n破1500亿元。\n到2026年,全区生产总值突破1500亿元。\n"
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 
@@ -28,12 +37,46 @@ EXTRACTOR = f"{__version__}+{code_digest(*_STAGE_PACKAGES)[:10]}"
 
 
 def analyse(document: Document, year: int | None = None) -> Extraction:
-    """Pledges of one document, offsets into its original text."""
+    """Pledges and outcomes of one document, offsets into its original text."""
     repaired = repair(document.text, document.name)
     extraction = extract(repaired.repaired_text, document.name, year, title=document.title, date=document.date)
     copies = _duplicate_groups(repaired)
     pledges = [_to_original(pledge, repaired, copies) for pledge in extraction.pledges]
-    return Extraction(pledges, extraction.year, extraction.warnings)
+    outcomes = [_to_original(outcome, repaired, copies) for outcome in extraction.outcomes]
+    return Extraction(pledges, extraction.year, extraction.warnings, outcomes)
+
+
+@dataclass(slots=True)
+class Analysed:
+    """What the pipeline makes of one file: the file decoded (its bytes left with the caller, who
+    read them), what was extracted from it, and the LSH band keys of its reprint signature."""
+
+    source: LoadedSource
+    extraction: Extraction
+    bands: list[int]
+    extractor: str = EXTRACTOR
+
+    @property
+    def warnings(self) -> list[str]:
+        """The file's warnings (a bad manifest row), then the extraction's."""
+        return self.source.warnings + self.extraction.warnings
+
+
+def process(raw: RawFile, year: int | None = None) -> Analysed | SourceError:
+    """One file's bytes through the whole pipeline: decode, repair, extract, sign. A file that
+    cannot be decoded is returned as its :class:`SourceError`, so that a batch goes on."""
+    try:
+        loaded = parse(raw)
+    except SourceError as error:
+        return error
+    extraction = analyse(loaded.document(), year)
+    return Analysed(replace(loaded, data=b""), extraction, band_keys(signature(loaded.text)))
+
+
+def warm_up() -> None:
+    """Load what the stages read once per process (rules, dictionaries, the n-gram table), so that
+    a worker's first file takes no longer than its others."""
+    process(RawFile(Path("warm-up.txt"), _WARM_UP.encode(), "", 0, Stated()))
 
 
 def _duplicate_groups(repaired: Repair) -> list[tuple[tuple[int, int], ...]]:
@@ -41,7 +84,8 @@ def _duplicate_groups(repaired: Repair) -> list[tuple[tuple[int, int], ...]]:
     return [change.spans for change in repaired.changes if change.kind in ("remove_duplicate", "remove_near_duplicate")]
 
 
-def _to_original(pledge: Pledge, repaired: Repair, copies: list[tuple[tuple[int, int], ...]]) -> Pledge:
+def _to_original(pledge: Record, repaired: Repair, copies: list[tuple[tuple[int, int], ...]]) -> Record:
+    """A record (pledge or outcome) with its span and mentions in the original text."""
     start, end = original_span(repaired, pledge.start, pledge.end)
     text = repaired.text
     quote = text[start:end]

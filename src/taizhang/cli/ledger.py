@@ -21,7 +21,18 @@ from rich.table import Table
 from taizhang.cli.common import DbOption, ForceOption, app, err, fail, opened_store, out, say, shown, within, write_output
 from taizhang.ledger import Filters, Ledger, LedgerError, Rules, export
 from taizhang.ledger.errors import BatchError
-from taizhang.ledger.status import DEFAULT_MARGIN, DEFAULT_TOLERANCE, MET, MISSED, PARTLY_MET, STATUSES, YEARS
+from taizhang.ledger.figures import figure_words
+from taizhang.ledger.status import (
+    DEFAULT_MARGIN,
+    DEFAULT_MARGIN_PP,
+    DEFAULT_TOLERANCE,
+    DEFAULT_TOLERANCE_PP,
+    MET,
+    MISSED,
+    PARTLY_MET,
+    STATUSES,
+    YEARS,
+)
 from taizhang.places import LEVELS, candidates, describe, lineage
 from taizhang.storage import MAX_ID
 
@@ -30,6 +41,13 @@ def _share(value: float) -> float:
     """A share of a target (margin, tolerance): a finite number from 0 to 1."""
     if not (math.isfinite(value) and 0 <= value <= 1):
         raise typer.BadParameter(f"must be a number from 0 to 1, not {value}")
+    return value
+
+
+def _points(value: float) -> float:
+    """Percentage points (margin, tolerance of % targets): a finite number from 0 to 100."""
+    if not (math.isfinite(value) and 0 <= value <= 100):
+        raise typer.BadParameter(f"must be a number of percentage points from 0 to 100, not {value}")
     return value
 
 
@@ -56,11 +74,31 @@ AsOfOption = Annotated[
 ]
 MarginOption = Annotated[
     float,
-    typer.Option("--margin", metavar="SHARE", callback=_share, help="Missed by at most this share of the target → 部分完成 partly met (0–1)"),
+    typer.Option(
+        "--margin", metavar="SHARE", callback=_share,
+        help="Missed by at most this share of the target → 部分完成 partly met (0–1; targets not in %)",
+    ),
 ]
 ToleranceOption = Annotated[
     float,
-    typer.Option("--tolerance", metavar="SHARE", callback=_share, help="左右 (~) means within this share of the target either side (0–1)"),
+    typer.Option(
+        "--tolerance", metavar="SHARE", callback=_share,
+        help="左右 (~) and a bare number forgive this share of the target (0–1; targets not in %)",
+    ),
+]
+MarginPointsOption = Annotated[
+    float,
+    typer.Option(
+        "--margin-pp", metavar="POINTS", callback=_points,
+        help="The margin of targets in % or percentage points, in percentage points",
+    ),
+]
+TolerancePointsOption = Annotated[
+    float,
+    typer.Option(
+        "--tolerance-pp", metavar="POINTS", callback=_points,
+        help="The tolerance of targets in % or percentage points, in percentage points",
+    ),
 ]
 ByOption = Annotated[
     str | None,
@@ -102,13 +140,13 @@ def _as_of(text: str | None) -> date:
 
 
 @contextmanager
-def opened_ledger(db: str | None, as_of: str | None = None, margin: float = DEFAULT_MARGIN, tolerance: float = DEFAULT_TOLERANCE) -> Iterator[Ledger]:  # fmt: skip
+def opened_ledger(db: str | None, as_of: str | None = None, rules: Rules = Rules()) -> Iterator[Ledger]:
     """The ledger for a command; its errors (unknown entry, bad file) become one error line and exit 1."""
     when = _as_of(as_of)
     # Every ledger command works on what was ingested: a mistyped path is an error, not a new database.
     with opened_store(db, must_exist=True) as store:
         try:
-            yield Ledger(store, as_of=when, rules=Rules(margin=margin, tolerance=tolerance))
+            yield Ledger(store, as_of=when, rules=rules)
         except BatchError as error:
             for problem in error.problems:
                 err.print(f"[red]错误 error:[/red] {shown(problem)}", highlight=False)
@@ -122,9 +160,15 @@ def _filters(actor, with_parents, year, status, metric, source, conflicts) -> Fi
 
 
 def _target(row: dict[str, Any]) -> str:
-    high = f"–{row['value_high']:g}" if row["value_high"] is not None else ""
-    comparator = "" if row["comparator"] in ("=", "range") else row["comparator"] + " "
-    return f"{comparator}{row['value']:g}{high} {row['unit']}"
+    """A target in words: 增长5.5%左右, 1500亿元以上."""
+    return figure_words(row.get("kind"), row["comparator"], row["value"], row["value_high"], row["unit"])
+
+
+def _actual(row: dict[str, Any]) -> str:
+    """The outcome an entry is judged on, in words (增长7.2%), or empty."""
+    if row.get("outcome_value") is None:
+        return ""
+    return figure_words(row.get("kind"), None, row["outcome_value"], None, row["outcome_unit"])
 
 
 def _refresh(ledger: Ledger) -> None:
@@ -156,28 +200,32 @@ def ledger_command(
     as_of: AsOfOption = None,
     margin: MarginOption = DEFAULT_MARGIN,
     tolerance: ToleranceOption = DEFAULT_TOLERANCE,
+    margin_pp: MarginPointsOption = DEFAULT_MARGIN_PP,
+    tolerance_pp: TolerancePointsOption = DEFAULT_TOLERANCE_PP,
     limit: Annotated[int, typer.Option("--limit", metavar="N", callback=ID, help="Show at most this many entries")] = 200,
 ) -> None:
-    """台账 Show the ledger: one row per commitment, merged across sources, with its status.
+    """台账 Show the ledger: one row per commitment, merged across sources, with its status and outcome.
 
-    ⚠ marks entries whose sources disagree (see: taizhang entry ID).
+    ⚠ marks entries whose sources disagree on the target or on the outcome (see: taizhang entry ID).
 
     Example: taizhang ledger --actor 崂山区 --year 2026
     """
-    with opened_ledger(db, as_of, margin, tolerance) as ledger:
+    rules = Rules(margin=margin, tolerance=tolerance, margin_pp=margin_pp, tolerance_pp=tolerance_pp)
+    with opened_ledger(db, as_of, rules) as ledger:
         _refresh(ledger)
         chosen = _filters(actor, with_parents, year, status, metric, source, conflicts)
         rows = ledger.entries(chosen, limit=limit)
         total = ledger.count(chosen)
     table = Table(title=f"台账 Ledger ({len(rows)} of {total}, as of {_as_of(as_of).isoformat()})")
-    for column in ("id", "actor 主体", "official 责任人", "metric 指标", "target 目标", "deadline 期限", "status 状态", "sources 来源"):
+    columns = ("id", "actor 主体", "official 责任人", "metric 指标", "target 目标", "deadline 期限", "actual 实际", "status 状态", "sources 来源")  # fmt: skip
+    for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
         style = _STATUS_STYLE.get(row["status"])
         flag = "⚠ " if row["conflict"] else ""
         table.add_row(
             f"{flag}{row['entry_id']}", shown(row["actor"] or ""), shown(row["official"] or ""), shown(row["metric"]),
-            _target(row), str(row["deadline"] or ""), f"[{style}]{row['status']}[/{style}]" if style else row["status"],
+            _target(row), str(row["deadline"] or ""), _actual(row), f"[{style}]{row['status']}[/{style}]" if style else row["status"],
             shown(", ".join(row["sources"])),
         )  # fmt: skip
     out.print(table)
@@ -189,7 +237,7 @@ def entry(
     db: DbOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """条目 Show one entry: every source's mention and figures, conflicts, outcomes, status history.
+    """条目 Show one entry: every mention and figure, conflicts, the outcomes that answer it, status history.
 
     Example: taizhang entry 12
     """
@@ -212,8 +260,18 @@ def entry(
             str(mention["deadline"] or ""), ", ".join(mention["corrected"]),
         )  # fmt: skip
     out.print(mentions)
-    for outcome in found["outcomes"]:
-        say(f"结果 outcome {outcome['year']}: {outcome['value']:g} {shown(outcome['unit'])} — {shown(outcome['source'])} {shown(outcome['note'] or '')}")
+    if found["outcomes"]:
+        outcomes = Table(title="结果 Outcomes (taizhang correct unmatch|match ENTRY REF)")
+        for column in ("ref", "state 状态", "period 时期", "figure 数值", "source 来源", "quote 原文", "why 依据"):
+            outcomes.add_column(column, overflow="fold")
+        for outcome in found["outcomes"]:
+            span = f" [{outcome['start']}–{outcome['end']}]" if outcome["start"] is not None else ""
+            figure = figure_words(outcome["kind"] or row["kind"], None, outcome["value"], None, outcome["unit"])
+            outcomes.add_row(
+                outcome["ref"], outcome["state_words"], outcome["period"], shown(figure), shown(outcome["source"] + span),
+                shown(outcome["quote"] or ""), shown(outcome["reason"]),
+            )  # fmt: skip
+        out.print(outcomes)
     for change in found["history"]:
         say(f"状态变化 status {change['as_of']}: {change['status']} — {shown(change['reason'])}")
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from taizhang.cli.common import DbOption, PathsArgument, app, err, fail, opened_store, out, shown, within
+from taizhang.cluster import ClusterError, DaskRunner
 from taizhang.errors import SourceError
 from taizhang.ingest import Ingested
 from taizhang.ingest import ingest as ingest_paths
 from taizhang.reprints import DEFAULT_THRESHOLD, link_reprints
+from taizhang.runners import InProcess, LocalPool, Runner
 from taizhang.source import max_bytes_from_env
 from taizhang.storage import MAX_ID
 
@@ -40,19 +45,36 @@ def ingest(
         int | None,
         typer.Option("--year", metavar="YEAR", callback=within(1900, 2100, "a year"), help="The documents' year (1900–2100), when they do not state it"),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", "-w", metavar="N", callback=within(1, 1024, "a number of processes"),
+            help="并行 Processes analysing files side by side on this machine (1: this process)",
+        ),
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster", metavar="ADDRESS",
+            help="集群 Analyse on Dask: a scheduler address (tcp://host:8786), or 'local' for a LocalCluster of --workers processes (needs taizhang[cluster])",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures, warnings and the summary, not a line per file")] = False,
 ) -> None:
     """导入 Ingest files: keep their bytes, decode their text, record encoding, title and date, extract pledges.
 
-    Re-ingesting the same bytes changes nothing; a changed file with a known name becomes a new version.
+    Re-ingesting the same bytes changes nothing, and a file whose size and modification time are as
+    last ingested is not read again; a changed file with a known name becomes a new version. A run
+    that is stopped keeps every batch it wrote: running it again goes on from there.
 
-    Example: taizhang ingest examples/corpus
+    Example: taizhang ingest examples/corpus --workers 2
     """
     limit = max_bytes if max_bytes is not None else max_bytes_from_env()
     progress = Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True,
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(),
+        TimeRemainingColumn(), console=err, transient=True,
     )  # fmt: skip
-    task = progress.add_task("导入 ingesting", total=None)
+    task = progress.add_task("导入 ingesting", total=None, bytes=0)
     reported: set[int] = set()
 
     def on_file(path: Path, result: Ingested | SourceError) -> None:
@@ -60,27 +82,57 @@ def ingest(
             reported.add(id(result))
             progress.console.print(f"[red]失败 failed[/red] {shown(result)}", highlight=False)
         else:
-            found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
-            progress.console.print(f"{_STATUS[result.stored.status]} #{result.stored.source.id} {shown(path)}{found}", highlight=False)
+            if not quiet:
+                found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
+                found += f" · 成果 outcomes {result.outcomes}" if result.outcomes else ""
+                progress.console.print(f"{_STATUS[result.stored.status]} #{result.stored.source.id} {shown(path)}{found}", highlight=False)
             for warning in result.warnings:
                 progress.console.print(f"[yellow]警告 warning[/yellow] {shown(path)}: {shown(warning)}", highlight=False)
+            progress.update(task, bytes=progress.tasks[0].fields["bytes"] + result.read)
         progress.advance(task)
 
-    with opened_store(db) as store, progress:
+    with opened_store(db) as store, _runner(workers, cluster) as runner, progress:
+        if runner.dashboard:
+            progress.console.print(f"Dask 仪表盘 dashboard: {runner.dashboard}", highlight=False)
         report = ingest_paths(
-            store, paths, max_bytes=limit, year=year, on_start=lambda n: progress.update(task, total=n), on_file=on_file
-        )
+            store, paths, max_bytes=limit, year=year, runner=runner,
+            on_start=lambda n, size: progress.update(task, total=n), on_file=on_file,
+        )  # fmt: skip
     for problem in report.failed:
         if id(problem) not in reported:  # paths that were never files: missing, empty folders
             err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
+    files = len(report.done) + len(reported)
     err.print(
         f"新增 new {report.count('new')} · 新版本 new version {report.count('new version')} · "
         f"未变 unchanged {report.count('unchanged')} · 失败 failed {len(report.failed)} · "
-        f"提取承诺 pledges extracted {report.pledges}",
+        f"提取承诺 pledges extracted {report.pledges} · 成果 outcomes {report.outcomes} · 用时 time {report.seconds:,.1f} s "
+        f"({files / max(report.seconds, 1e-9):,.1f} 篇/s docs/s, {report.bytes_read / 1e6:,.1f} MB read) · {runner.where}",
         highlight=False,
     )
     if not report.ok:
         raise typer.Exit(1)
+
+
+class _Rate(ProgressColumn):
+    """Files and megabytes per second so far."""
+
+    def render(self, task: Task) -> Text:
+        if not task.elapsed:
+            return Text("")
+        return Text(f"{task.completed / task.elapsed:,.1f} 篇/s docs/s · {task.fields['bytes'] / task.elapsed / 1e6:,.2f} MB/s")
+
+
+@contextmanager
+def _runner(workers: int, cluster: str | None) -> Iterator[Runner]:
+    """Where the files are analysed: Dask, a local pool, or this process; closed at the end."""
+    try:
+        runner = DaskRunner(cluster, workers if workers > 1 else None) if cluster else LocalPool(workers) if workers > 1 else InProcess()
+    except ClusterError as error:
+        fail(str(error))
+    try:
+        yield runner
+    finally:
+        runner.close()
 
 
 @app.command()

@@ -9,14 +9,27 @@
 A pure library: no I/O, no global state beyond rule files read once. Every offset is a ``str``
 index into ``text`` (end exclusive) and ``pledge.quote == text[pledge.start:pledge.end]``.
 Language rules live in ``rules/zh/*.yaml``.
+
+The part of the document each paragraph belongs to (a review of past years, a year's plan, a
+long-term plan with its period) is read by :func:`read_parts`; review parts state results, not
+pledges::
+
+    from taizhang.extract import read_parts, REVIEW
+
+    for part in read_parts(text, year=2026).of(REVIEW):
+        print(part.first_year, part.last_year, text[part.start:part.end])   # 过去一年 → 2025 2025
 """
 
 from __future__ import annotations
 
 from taizhang.extract.engine import Extraction, run
 from taizhang.extract.horizons import document_year
+from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, Part, Parts, read_parts
 
-__all__ = ["Extraction", "document_year", "extract"]
+__all__ = [
+    "LONG_TERM", "NOTES", "OTHER", "PLAN", "REVIEW", "Extraction", "Part", "Parts", "document_year", "extract",
+    "read_parts",
+]  # fmt: skip
 
 INTERNAL_ERROR = "extraction stopped on an internal error ({error!r}); no pledges from this text"
 

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from taizhang.document import Pledge
+from taizhang.document import Outcome, Pledge
 from taizhang.extract import rules
 from taizhang.extract.actors import CJK, Attribution, attribute
 from taizhang.extract.horizons import YEAR, Horizon, document_year, find_horizons
@@ -32,14 +32,7 @@ from taizhang.extract.numbers import (
     scale,
     split_multiplier,
 )
-from taizhang.extract.sections import (
-    NOTES,
-    PLAN,
-    REVIEW,
-    UNKNOWN,
-    Sections,
-    find_sections,
-)
+from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, Part, Parts, read_parts
 
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CJK = re.compile(rf"[{CJK}]")
@@ -53,6 +46,7 @@ METRIC_MAX = 24
 NOUN_AFTER_MAX = 14
 # How far around a unitless 万 to look for the people it counts (2300万省外劳动力).
 PEOPLE_NOUN_WINDOW = 10
+PART_SURE = 0.95  # a part its heading names: no doubt taken off a record's confidence
 RELATIVE_WARNING = "no document year: relative horizons (今年, 年内, 明年, 未来N年) got no deadline"
 
 
@@ -63,6 +57,7 @@ class Extraction:
     pledges: list[Pledge]
     year: int | None
     warnings: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)  # what the text says was reached
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +97,6 @@ class Patterns:
     list_joiners: tuple[str, ...]
     action_verbs: re.Pattern[str]
     people_nouns: re.Pattern[str]
-    review_openers: tuple[str, ...]
     looks_ahead: re.Pattern[str]
     base_phrase: re.Pattern[str]  # 比2010年, 与2020年相比: a base of comparison, no part of a metric
     origin_phrase: re.Pattern[str]  # 从人均8.7万元(提高到): where a change starts, no part of a metric
@@ -200,7 +194,6 @@ def patterns() -> Patterns:
         list_joiners=tuple(kinds["list_joiners"]),
         action_verbs=re.compile(rf"(?:{alt(markers['action_verbs'])})+"),
         people_nouns=re.compile(alt(markers["people_nouns"])),
-        review_openers=tuple(markers["review_openers"]),
         # What _Context.states_past lets through in a review: a future word, or a horizon that
         # can lie past the document's year (到2035年, 到二〇三五年, 未来五年, 三年内, 明年).
         # Every branch starts with a literal, so the regex engine skips in C to their first
@@ -263,7 +256,7 @@ class _Context:
         self.sentence_ends = list(map(re.Match.start, SENTENCE_END.finditer(text)))
         self._horizons: dict[int, list[Horizon]] = {}  # sentence start -> its horizons
         self._goals: dict[tuple[int, int], Horizon | None] = {}  # see goal_before
-        self.sections: Sections = find_sections(text, year)
+        self.parts: Parts = read_parts(text, year, title)
         self.attribution: Attribution = attribute(text, title)
         self.sentence_kind: dict[int, bool] = {}  # sentence start -> states the past
         self.used_relative_without_year = False
@@ -297,8 +290,8 @@ class _Context:
         parts."""
         if self.year is None:
             return None
-        i = bisect_right(self.sections.starts, pos) - 1
-        lo = self.sections.starts[i] if i >= 0 else paragraph
+        part = self.parts.at(pos)
+        lo = part.section_start if part.heading is not None else paragraph
         key = (lo, pos)
         if key not in self._goals:
             self._goals[key] = next(
@@ -332,7 +325,7 @@ class _Context:
                     for h in self.horizons(sentence)
                 )
                 past = not (ahead or self.p.future.search(s))
-            elif mode == PLAN:
+            elif mode in (PLAN, LONG_TERM):
                 past = False  # judged clause by clause: see _judge
             else:
                 past = bool(self.p.past.search(s)) and not self.p.target_cues.search(s)
@@ -621,9 +614,8 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     if paragraph in attribution.headers:
         return None
     sentence = ctx.sentence(start)
-    mode, section_horizon = ctx.sections.at(start)
-    if mode != REVIEW and text[paragraph : paragraph + 16].lstrip(BLANKS).startswith(p.review_openers):
-        mode = REVIEW  # 过去五年，… opens a review paragraph inside a plan part
+    part = ctx.parts.at(start)
+    mode = part.label
     if mode == NOTES or ctx.states_past(sentence, mode):
         return None
     after_bound = p.after.match(text, end)
@@ -642,7 +634,7 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     if p.context_openers.match(clause_prefix):
         return None
     clause_end = _next_mark(text, end, sentence[1], CLAUSE_MARKS)
-    if mode == PLAN and p.past_in_plan.search(text, clause_start, clause_end):
+    if mode in (PLAN, LONG_TERM) and p.past_in_plan.search(text, clause_start, clause_end):
         return None  # a plan's sentence may recall a fact: 优化已建成超1.6万个…，升级拓展2250家…
     if p.conditional.search(text, clause_start, clause_end):
         return None  # 有6.5%－7%的增速就能够实现比较充分的就业: a condition, not a commitment
@@ -679,9 +671,9 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
     if horizon is None and continued:
         found = find_horizons(text, ctx.year, _last_mark(text, continued[0], continued[1], "。！？"), continued[1])
         horizon = found[-1] if found else None
-    if horizon is None and mode == PLAN:
-        horizon = section_horizon
-    elif horizon is None and mode == UNKNOWN:
+    if horizon is None and mode in (PLAN, LONG_TERM):
+        horizon = _part_horizon(part)
+    if horizon is None:  # a part of no known year (a congress report's 目标): a goal year set before
         horizon = ctx.goal_before(sentence[0], paragraph)
     if horizon is not None and horizon.deadline is None:
         ctx.used_relative_without_year = True
@@ -693,6 +685,7 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         quote_start += 1
     actor, official = attribution.owner(start)
     confidence = q.confidence - (0.15 if horizon is None and hedge is None and before is None else 0.0)
+    confidence -= max(0.0, PART_SURE - part.confidence) / 2  # a part read from its words, or unclear
     return _Candidate(
         start=start, end=tail, sentence=sentence, clause_start=clause_start, item_start=item_start,
         quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=q.comparator, value=q.value,
@@ -700,6 +693,16 @@ def _judge(ctx: _Context, m: re.Match[str]) -> _Candidate | None:
         horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
         doubling=q.category == "ratio",
     )  # fmt: skip
+
+
+def _part_horizon(part: Part) -> Horizon | None:
+    """A plan part's own deadline for a pledge whose sentence names none: its heading's words
+    (2025年重点工作), or with no words the year its part plans for (a year's work, a period)."""
+    if part.horizon is not None:
+        return part.horizon
+    if part.deadline is None:
+        return None
+    return Horizon(part.start, part.start, "", part.deadline, False)
 
 
 def _distribute(ctx: _Context, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -818,7 +821,7 @@ def _merge(p: Patterns, source: str, text: str, candidates: list[_Candidate]) ->
             source=source, start=span[0], end=span[1], quote=text[span[0] : span[1]], metric=c.metric,
             kind=c.kind, comparator=c.comparator, value=c.value, unit=c.unit, norm_value=c.norm_value,
             norm_unit=c.norm_unit, actor=c.actor, official=c.official, value_high=c.value_high,
-            deadline=c.horizon.deadline if c.horizon else None, horizon=c.horizon.words if c.horizon else None,
+            deadline=c.horizon.deadline if c.horizon else None, horizon=c.horizon.words or None if c.horizon else None,
             hedge=c.hedge, confidence=round(c.confidence, 2),
         )  # fmt: skip
         same.append(pledge)
@@ -830,25 +833,26 @@ def _scan_spans(ctx: _Context) -> list[tuple[int, int]]:
     """The parts of the text worth scanning: all but glossaries and review parts, and of a review
     part only the sentences that look ahead (明年, 下一步, 到2035年, 未来五年): the rest of a
     review holds facts, so its numbers need not even be found."""
-    text, sections = ctx.text, ctx.sections
-    if not sections.starts:
-        return [(0, len(text))]
-    ends = [*sections.starts[1:], len(text)]
-    spans = [(0, sections.starts[0])]
-    for start, end, mode in zip(sections.starts, ends, sections.modes, strict=True):
-        if mode == REVIEW:
+    text = ctx.text
+    spans: list[tuple[int, int]] = []
+    lo = 0  # start of the run of scanned paragraphs not yet added
+    for part in ctx.parts:
+        if part.label not in (REVIEW, NOTES):
+            continue
+        spans.append((lo, part.start))
+        lo = part.end
+        if part.label == REVIEW:
             # dict.fromkeys: a sentence with two such words is scanned once.
-            spans.extend(dict.fromkeys(ctx.sentence(m.start()) for m in ctx.p.looks_ahead.finditer(text, start, end)))
-        elif mode != NOTES:
-            spans.append((start, end))
+            spans.extend(dict.fromkeys(ctx.sentence(m.start()) for m in ctx.p.looks_ahead.finditer(text, part.start, part.end)))
+    spans.append((lo, len(text)))
     # One span for sentences or parts that follow one another (one sentence end between, which no
     # quantity spans): a regex call per span costs more than scanning the span.
     merged = [spans[0]]
-    for lo, hi in spans[1:]:
-        if lo <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-        else:
-            merged.append((lo, hi))
+    for a, b in spans[1:]:
+        if a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        elif b > a:
+            merged.append((a, b))
     return merged
 
 

@@ -190,15 +190,15 @@ def document_year(text: str, title: str | None = None, date: str | None = None) 
 def _plan_opening_year(text: str) -> int | None:
     """A paragraph of a plan part opening ``2013年是…的开局之年`` names the year planned for (a
     review's ``2015年是…`` names the year reviewed, so review parts are left out)."""
-    # Imported here: sections builds on this module.
-    from taizhang.extract.sections import PLAN, find_sections
+    # Imported here: parts builds on this module.
+    from taizhang.extract.parts import PLAN, read_parts
 
-    sections = None
+    parts = None
     for m in _YEAR_IS.finditer(text):
         if text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip(" \t\u3000"):
             continue  # not where a paragraph opens
-        sections = sections or find_sections(text, None)
-        if sections.at(m.start())[0] == PLAN:
+        parts = parts or read_parts(text, None)
+        if parts.at(m.start()).label == PLAN:
             return parse_year(m["year"])
     return None
 

@@ -17,19 +17,21 @@ from taizhang.document import PLEDGE_FIELDS, Pledge
 from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
-from taizhang.ledger.merge import Entry, build_entries, place_key
-from taizhang.ledger.status import Result, Rules, Target, judge
+from taizhang.ledger.judging import Judged, OutcomeJudge
+from taizhang.ledger.merge import Entry, build_entries
+from taizhang.ledger.status import Rules
 from taizhang.ledger.tables import (
     CorrectionRow,
     EntryRow,
     LedgerStateRow,
     MentionIdRow,
     MentionRow,
+    OutcomeMatchRow,
     OutcomeRow,
     StatusChangeRow,
 )
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
-from taizhang.storage.tables import PledgeRow, SourceRow
+from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
@@ -71,10 +73,11 @@ class BuildStage(LedgerBase):
 
     def _fingerprint(self, session: Session) -> str:
         parts = [_rules_version(), date.today().isoformat(), repr(Rules())]
-        for table in (PledgeRow, CorrectionRow, OutcomeRow, SourceRow):
+        for table in (PledgeRow, OutcomeTextRow, CorrectionRow, OutcomeRow, SourceRow):
             parts.append(repr(session.execute(select(func.count(), func.max(table.id))).one()))
         # SQLite reuses the ids of deleted rows: replaced pledges can have the same count and ids.
         parts.append(repr(session.execute(select(func.sum(PledgeRow.start), func.sum(PledgeRow.norm_value))).one()))
+        parts.append(repr(session.execute(select(func.sum(OutcomeTextRow.start), func.sum(OutcomeTextRow.norm_value))).one()))
         parts.append(repr(session.execute(select(SourceRow.id, SourceRow.extractor).order_by(SourceRow.id)).all()))
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
@@ -118,12 +121,13 @@ class BuildStage(LedgerBase):
         """Store ``entries`` in place of the ledger's, in one transaction under the ledger's lock (two
         processes building at once take turns; the second finds the first's build and, unless
         ``again``, keeps it)."""
-        outcomes = self._outcomes_by_commitment()
+        index, texts = self._candidates()
+        judging = OutcomeJudge(index, texts, applied.outcome_links, entries)
         now = datetime.now(UTC)
         today = date.today()
         built = Built(
-            rebuilt=True, entries=len(entries), mentions=len(applied.mentions), unapplied=applied.unapplied,
-            invalid=applied.invalid,
+            rebuilt=True, entries=len(entries), mentions=len(applied.mentions),
+            unapplied=applied.unapplied + judging.unapplied, invalid=applied.invalid,
         )  # fmt: skip
         with self._session() as session, session.begin():
             connection = session.connection()
@@ -142,10 +146,11 @@ class BuildStage(LedgerBase):
             had = stored or _ids_of_built_mentions(session)  # a ledger built before the table: read once
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             connection.execute(delete(MentionRow))
+            connection.execute(delete(OutcomeMatchRow))
             connection.execute(delete(EntryRow))
-            batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], StatusChangeRow: []}
+            batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], OutcomeMatchRow: [], StatusChangeRow: []}
 
-            def flush() -> None:  # entries before their mentions: the foreign key
+            def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
                     if rows:
                         connection.execute(insert(table.__table__), rows)
@@ -160,11 +165,14 @@ class BuildStage(LedgerBase):
             ]
             for start in range(0, len(new_ids), _BATCH):
                 connection.execute(insert(MentionIdRow.__table__), new_ids[start : start + _BATCH])
-            mention_id = 0
-            for entry, entry_id in zip(entries, ids, strict=True):
-                found = outcomes.get((place_key(entry.place, entry.first.pledge.actor), entry.metric_key), [])
-                verdict = judge(_target(entry), found, today)
-                batch[EntryRow].append(_entry_row(entry_id, entry, verdict.status, verdict.reason, verdict.outcome))
+            mention_id = match_id = 0
+            for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
+                judged = judging.judge(position, entry, today)
+                verdict = judged.verdict
+                batch[EntryRow].append(_entry_row(entry_id, entry, judged))
+                for match_row in judged.match_rows(entry_id, match_id):
+                    batch[OutcomeMatchRow].append(match_row)
+                match_id += len(judged.matched.considered)
                 if last.get(entry.key) != verdict.status:
                     built.status_changes += 1
                     batch[StatusChangeRow].append({
@@ -266,19 +274,16 @@ def _stored_pledge(row: PledgeRow, source: str) -> Pledge:
     return Pledge(source=source, mentions=[tuple(m) for m in row.mentions], **values)
 
 
-def _target(entry: Entry) -> Target:
-    pledge = entry.first.pledge
-    return Target(pledge.comparator, pledge.norm_value, pledge.norm_unit, pledge.deadline, entry.norm_value_high)
-
-
 def _last_statuses(session: Session) -> dict[str, str]:
     latest = select(StatusChangeRow.entry_key, func.max(StatusChangeRow.id).label("id")).group_by(StatusChangeRow.entry_key).subquery()
     query = select(StatusChangeRow.entry_key, StatusChangeRow.status).join(latest, StatusChangeRow.id == latest.c.id)
     return {key: status for key, status in session.execute(query)}
 
 
-def _entry_row(entry_id: int, entry: Entry, status: str, reason: str, outcome: Result | None) -> dict[str, Any]:
+def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> dict[str, Any]:
     pledge = entry.first.pledge
+    verdict = judged.verdict
+    conflicts = entry.conflicts + ([judged.matched.conflict] if judged.matched.conflict else [])
     return {
         "id": entry_id, "key": entry.key, "actor": pledge.actor, "place_code": entry.place.code or None if entry.place else None,
         "place": entry.place.name if entry.place else None, "official": pledge.official, "metric": pledge.metric,
@@ -288,10 +293,9 @@ def _entry_row(entry_id: int, entry: Entry, status: str, reason: str, outcome: R
         "horizon": pledge.horizon, "hedge": pledge.hedge, "confidence": pledge.confidence, "source": pledge.source,
         "start": pledge.start, "end": pledge.end, "quote": pledge.quote, "mentions": [list(m) for m in pledge.mentions],
         "sources": entry.sources,
-        "mention_count": len(entry.mentions), "conflict": bool(entry.conflicts),
-        "conflict_reason": "; ".join(entry.conflicts) or None, "status": status, "status_reason": reason,
-        "outcome_id": outcome.id if outcome else None,
-    }  # fmt: skip
+        "mention_count": len(entry.mentions), "conflict": bool(conflicts),
+        "conflict_reason": "; ".join(conflicts) or None, "status": verdict.status, "status_reason": verdict.reason,
+    } | judged.outcome_columns()  # fmt: skip
 
 
 def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> dict[str, Any]:

@@ -1,5 +1,10 @@
 """Corrections: a person's fixes, applied to extracted pledges before they are merged into entries.
 
+A correction of an outcome's match (``unmatch``: this outcome does not answer this entry;
+``match``: this one does) names the entry by its first mention's anchor and the outcome by an
+anchor of the same kind (a text's outcome: its source, span and figure; a person's: its id), so it
+survives re-extraction as pledge corrections do.
+
 A correction never points at a pledge row (ingest replaces those when the extractor changes);
 it points at an :class:`Anchor`: the source's SHA-256, the span and quote, and the unit and value
 the record was extracted with. After a re-extraction it applies to the record that matches the
@@ -18,13 +23,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from taizhang.document import Pledge
+from taizhang.document import Outcome, Pledge
 from taizhang.ledger import errors
 from taizhang.ledger.errors import LedgerError
 from taizhang.ledger.status import YEARS
 from taizhang.ledger.units import normalise
 
-ACTIONS = ("set", "reject", "add", "merge", "split", "undo")
+ACTIONS = ("set", "reject", "add", "merge", "split", "match", "unmatch", "undo")
+OUTCOME_ACTIONS = ("match", "unmatch")
 KINDS = ("level", "growth", "annual_growth", "share")
 COMPARATORS = (">", ">=", "=", "~", "<=", "<", "range")
 # Fields a person may set, and how the text they type becomes a value.
@@ -53,30 +59,40 @@ class Anchor:
     norm_unit: str
     norm_value: float
     path: str | None = None  # the file whose versions the source is one of (None: recorded before 0.2)
+    outcome: int | None = None  # a person's outcome (ledger_outcomes.id): then no source or span
 
     @classmethod
-    def of(cls, sha256: str, pledge: Pledge, path: str | None = None) -> Anchor:
+    def of(cls, sha256: str, pledge: Pledge | Outcome, path: str | None = None) -> Anchor:
         return cls(sha256, pledge.start, pledge.end, pledge.quote, pledge.norm_unit, pledge.norm_value, path)
 
     def matches(self, mention: Mention) -> bool:
         """Whether ``mention`` is the record this anchor names: in the same source, a record over
         the same span with the same figure; in a later version of the same file, a record of the
         same words with the same figure, wherever an edit above it moved them."""
-        pledge = mention.original
-        if pledge.norm_unit != self.norm_unit or not _close(pledge.norm_value, self.norm_value):
+        return self.matches_record(mention.sha256, mention.path, mention.original)
+
+    def matches_record(self, sha256: str, path: str | None, record: Pledge | Outcome) -> bool:
+        """:meth:`matches` for any record read from a source (a pledge or an outcome)."""
+        if self.outcome is not None:
             return False
-        if mention.sha256 == self.sha256:
-            return pledge.start < self.end and self.start < pledge.end
-        return self.path is not None and mention.path == self.path and pledge.quote == self.quote
+        if record.norm_unit != self.norm_unit or not _close(record.norm_value, self.norm_value):
+            return False
+        if sha256 == self.sha256:
+            return record.start < self.end and self.start < record.end
+        return self.path is not None and path == self.path and record.quote == self.quote
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        record = {name: getattr(self, name) for name in self.__slots__}
+        if record["outcome"] is None:
+            del record["outcome"]  # a pledge's anchor reads as before outcomes could be anchored
+        return record
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Anchor:
         return cls(
             str(data["sha256"]), int(data["start"]), int(data["end"]), str(data["quote"]), str(data["norm_unit"]),
             float(data["norm_value"]), str(data["path"]) if data.get("path") is not None else None,
+            int(data["outcome"]) if data.get("outcome") is not None else None,
         )  # fmt: skip
 
 
@@ -133,8 +149,8 @@ class Correction:
                 raise CorrectionError(errors.NOT_A_CORRECTION.format(error="an added pledge needs its fields"))
             for name, value in self.after.items():
                 parse_field(name, _typed(value))
-        elif self.action == "merge" and self.other is None:
-            raise CorrectionError(errors.NOT_A_CORRECTION.format(error="a merge needs the other entry's record"))
+        elif self.action in ("merge", *OUTCOME_ACTIONS) and self.other is None:
+            raise CorrectionError(errors.NOT_A_CORRECTION.format(error=f"a {self.action} needs the other record"))
         elif self.action == "undo" and not isinstance(self.before, dict):
             raise CorrectionError(errors.NOT_A_CORRECTION.format(error="an undo needs the correction it undoes"))
 
@@ -230,6 +246,7 @@ class Applied:
     splits: list[Anchor]
     unapplied: list[Correction]  # whose record is gone (re-extraction no longer finds it)
     invalid: list[tuple[Correction, str]] = field(default_factory=list)  # stored before it was checked; undo them
+    outcome_links: list[Correction] = field(default_factory=list)  # match / unmatch, in force, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +265,7 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
     splits: list[Anchor] = []
     unapplied: list[Correction] = []
     invalid: list[tuple[Correction, str]] = []
+    links: list[Correction] = []
     taken_back = undone(corrections)
     for correction in corrections:
         if correction.action == "undo" or correction.trail_key() in taken_back:
@@ -268,8 +286,10 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
             kept.append(Mention(pledge, replace(pledge), sha256, source.order, source.year, ["added"], source.path))
             continue
         targets = [m for m in kept if correction.anchor.matches(m)]
-        if not targets or (correction.other and not any(correction.other.matches(m) for m in kept)):
+        if not targets or (correction.action == "merge" and not any(correction.other.matches(m) for m in kept)):
             unapplied.append(correction)
+        elif correction.action in OUTCOME_ACTIONS:
+            links.append(correction)  # applied when outcomes are matched (its outcome may be gone: see build)
         elif correction.action == "reject":
             kept = [m for m in kept if m not in targets]
         elif correction.action == "merge":
@@ -281,7 +301,7 @@ def apply(mentions: list[Mention], corrections: list[Correction], sources: dict[
         else:
             for mention in targets:
                 _set(mention, correction.field, correction.after)
-    return Applied(kept, merges, splits, unapplied, invalid)
+    return Applied(kept, merges, splits, unapplied, invalid, links)
 
 
 def _locate(anchor: Anchor, sources: dict[str, SourceRef]) -> tuple[str, SourceRef, int] | None:

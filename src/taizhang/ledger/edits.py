@@ -34,6 +34,8 @@ _NOT_EDITABLE = {
     "status": "status is computed — record a result with `taizhang outcome add`",
     "status_reason": "status_reason is computed — record a result with `taizhang outcome add`",
     "outcome": "outcome is computed from recorded results — use `taizhang outcome add`",
+    **{name: f"{name} is the outcome the status rests on — use `taizhang correct match|unmatch` or `taizhang outcome add`"
+       for name in export.OUTCOME_FIELDS},
     "entry_id": "entry_id identifies the entry", "key": "key identifies the entry",
 }  # fmt: skip
 

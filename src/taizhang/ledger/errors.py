@@ -67,6 +67,15 @@ AMBIGUOUS_PLACE = "ambiguous place {name!r}: {candidates} (give the code or the 
 NO_ACTOR = "unknown place {name!r} and no entry has that actor (see: taizhang place NAME)"
 NOT_ONE_OF = "{name} must be one of {allowed}, not {value!r}"
 BAD_SPAN = "span [{start}, {end}) is not inside the {chars:,}-character text"
+# Outcomes and their matches
+NO_OUTCOME = (
+    "no outcome {ref!r} (refs as `taizhang outcome list` and `taizhang entry ID` show them: t12 read from a text, "
+    "p3 recorded by a person)"
+)
+UNPLACED_OUTCOME = (
+    "outcome {ref} could not be placed ({reason}): it can answer no entry; record the result with `taizhang outcome add`"
+)
+NOT_A_CANDIDATE = "outcome {ref} is not among the outcomes of entry {entry} (see: taizhang entry {entry})"
 NEEDS_FIELD = "a pledge needs {name}"
 
 

@@ -32,19 +32,33 @@ from taizhang.spreadsheet import from_csv_cell, needs_quote, to_csv_cell
 
 ENTRY_FIELDS = ("entry_id", "status", "status_reason", "conflict", "conflict_reason", "sources", "mention_count")
 PLACE_FIELDS = ("place_code", "place", "metric_key", "outcome", "key")
-COLUMNS = ENTRY_FIELDS + PLEDGE_FIELDS + PLACE_FIELDS
+# The outcome the status rests on: its figure, period, and where it is stated (a person's outcome
+# has no quote or offsets; ``outcome_ref`` is what `taizhang correct unmatch` takes).
+OUTCOME_FIELDS = (
+    "outcome_ref", "outcome_value", "outcome_unit", "outcome_period", "outcome_source", "outcome_quote",
+    "outcome_start", "outcome_end",
+)  # fmt: skip
+COLUMNS = ENTRY_FIELDS + PLEDGE_FIELDS + PLACE_FIELDS + OUTCOME_FIELDS
 MENTION_COLUMNS = ("entry_id", "source", "start", "end", "quote", "actor", "metric", "comparator", "value", "value_high", "unit", "deadline", "corrected")  # fmt: skip
 FORMATS = ("csv", "xlsx", "json")
 
 # The workbook: what an analyst reads on the ledger sheet, in this order, and what only a program
 # needs (joined back by entry id on import).
 MENTION_QUOTES = "mention_quotes"  # every source and its quote: read, never imported
-LEDGER_SHEET_COLUMNS = (
+_READABLE = (
     "entry_id", "status", "status_reason", "conflict", "conflict_reason", "actor", "place", "official", "metric",
     "kind", "comparator", "value", "value_high", "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge",
-    "quote", "source", "mention_count", "sources", MENTION_QUOTES, "outcome",
+    "binding", "quote", "source", "mention_count", "sources", MENTION_QUOTES, "outcome", "outcome_value", "outcome_unit",
+    "outcome_period", "outcome_source", "outcome_quote",
 )  # fmt: skip
-MACHINE_SHEET_COLUMNS = ("entry_id", "key", "start", "end", "mentions", "confidence", "place_code", "metric_key")
+MACHINE_SHEET_COLUMNS = (
+    "entry_id", "key", "start", "end", "mentions", "confidence", "place_code", "metric_key", "outcome_ref",
+    "outcome_start", "outcome_end",
+)  # fmt: skip
+# A column added to the export later stands at the end of the ledger sheet until placed above.
+LEDGER_SHEET_COLUMNS = tuple(name for name in _READABLE if name in COLUMNS or name == MENTION_QUOTES) + tuple(
+    name for name in COLUMNS if name not in _READABLE and name not in MACHINE_SHEET_COLUMNS
+)
 LEDGER_SHEET, MACHINE_SHEET, MENTION_SHEET = "台账 ledger", "程序用 machine", "来源 sources"
 HEADINGS = {
     "entry_id": "编号", "status": "状态", "status_reason": "状态说明", "conflict": "来源不一", "conflict_reason": "不一之处",
@@ -53,9 +67,14 @@ HEADINGS = {
     "deadline": "期限", "horizon": "期限原文", "hedge": "措辞", "quote": "原文", "source": "来源文件",
     "mention_count": "提及次数", "sources": "全部来源", MENTION_QUOTES: "各来源原文", "outcome": "结果", "key": "键",
     "start": "起", "end": "止", "mentions": "同文其他位置", "confidence": "置信度", "place_code": "区划代码",
-    "metric_key": "指标键", "corrected": "已更正",
+    "metric_key": "指标键", "corrected": "已更正", "binding": "指标属性", "outcome_value": "结果数值",
+    "outcome_unit": "结果单位", "outcome_period": "结果年份", "outcome_source": "结果出处", "outcome_quote": "结果原文",
+    "outcome_ref": "结果编号", "outcome_start": "结果起", "outcome_end": "结果止",
 }  # fmt: skip
-_WIDTHS = {"quote": 48, "status_reason": 40, "conflict_reason": 40, "metric": 24, "sources": 32, "outcome": 32, "source": 30, MENTION_QUOTES: 60}  # fmt: skip
+_WIDTHS = {
+    "quote": 48, "status_reason": 40, "conflict_reason": 40, "metric": 24, "sources": 32, "outcome": 32, "source": 30,
+    "outcome_quote": 40, "outcome_source": 30, MENTION_QUOTES: 60,
+}  # fmt: skip
 _FIELD_IN_HEADING = re.compile(r"(?:^|\s)([a-z][a-z0-9_]*)$")
 
 

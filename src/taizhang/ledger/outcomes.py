@@ -1,5 +1,5 @@
-"""Outcomes: the results people record (one at a time or from a spreadsheet), checked, and grouped by
-the commitment they bear on."""
+"""Outcomes: the results people record (one at a time or from a spreadsheet), checked; and every
+outcome, a person's or read from a stored text, as a candidate for matching (``matching``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from taizhang.document import Outcome as TextOutcome
+
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.errors import (
@@ -25,19 +27,25 @@ from taizhang.ledger.errors import (
     BAD_YEAR,
     EMPTY_FIELD,
     MISSING_COLUMNS,
+    NO_OUTCOME,
     NOT_FINITE,
     NOTHING_IMPORTED,
     UNKNOWN_PLACE,
+    UNPLACED_OUTCOME,
     UNKNOWN_UNIT,
     BatchError,
     LedgerError,
     unknown_place,
 )
+from taizhang.ledger.corrections import Anchor
 from taizhang.ledger.export import cell_text
 from taizhang.ledger.merge import place_key
 from taizhang.ledger.metrics import metric_key
-from taizhang.ledger.status import YEARS, Result
+from taizhang.ledger.matching import Candidate, Index
+from taizhang.ledger.status import YEARS
 from taizhang.ledger.tables import OutcomeRow
+from taizhang.storage import MAX_ID, outcome_of
+from taizhang.storage.tables import OutcomeTextRow, SourceRow
 from taizhang.ledger.units import normalise
 from taizhang.places import lineage, resolve
 
@@ -112,15 +120,99 @@ class OutcomeStage(LedgerBase):
             ids += sorted(session.execute(statement, rows).scalars())
         return ids
 
-    def _outcomes_by_commitment(self) -> dict[tuple[str, str], list[Result]]:
-        found: dict[tuple[str, str], list[Result]] = {}
+    def recorded_outcomes(self) -> list[Outcome]:
+        """The outcomes people recorded, oldest first."""
         with self._session() as session:
-            for row in session.scalars(select(OutcomeRow).order_by(OutcomeRow.id)):
-                found.setdefault((row.place_key, row.metric_key), []).append(
-                    Result(row.id, row.year, row.norm_value, row.norm_unit)
-                )
-        return found
+            return [
+                Outcome(row.actor, row.metric, row.year, row.value, row.unit, row.source, row.note)
+                for row in session.scalars(select(OutcomeRow).order_by(OutcomeRow.id))
+            ]
 
+    def outcome_rows(self, *, source: str | None = None, actor: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+        """Every outcome: read from the latest version of each source (``t12``), then recorded by people
+        (``p3``), optionally of one source file, one place (any wording) or one year (the period's last)."""
+        index, texts = self._candidates()
+        placed = {c.ref: c for c in index.candidates}
+        wanted = place_key(resolve(actor), actor) if actor else None
+        rows = []
+        for ref, (_, _, outcome) in texts.items():
+            candidate = placed.get(ref)
+            if source and outcome.source != source:
+                continue
+            if (wanted and (candidate is None or candidate.place_key != wanted)) or (year and outcome.last_year != year):
+                continue
+            rows.append(outcome.to_dict() | {"ref": ref, "by": "text"})
+        for candidate in index.candidates:
+            if not candidate.by_person or source or (wanted and candidate.place_key != wanted) or (year and candidate.last_year != year):
+                continue
+            rows.append({
+                "ref": candidate.ref, "by": "person", "source": candidate.source, "actor": candidate.actor,
+                "metric": candidate.metric, "kind": None, "value": candidate.value, "unit": candidate.unit,
+                "norm_value": candidate.norm_value, "norm_unit": candidate.norm_unit, "period": candidate.period,
+                "basis": None, "quote": None, "start": None, "end": None, "unplaced": None,
+            })  # fmt: skip
+        return rows
+
+    def _outcome_anchor(self, ref: str) -> Anchor:
+        """What a match correction names an outcome by: a text's source, span and figure, or a
+        person's outcome id. Unknown refs and outcomes that could not be placed are refused."""
+        ref = ref.strip().lower()
+        number = ref[1:] if ref[:1] in ("t", "p") else ""
+        if not number.isdigit() or int(number) > MAX_ID:
+            raise LedgerError(NO_OUTCOME.format(ref=ref))
+        with self._session() as session:
+            if ref.startswith("p"):
+                row = session.get(OutcomeRow, int(number))
+                if row is None:
+                    raise LedgerError(NO_OUTCOME.format(ref=ref))
+                words = f"{row.actor} {row.metric} {row.year} {row.value:g}{row.unit} ({row.source})"
+                return Anchor("", 0, 0, words, row.norm_unit, row.norm_value, outcome=row.id)
+            found = session.get(OutcomeTextRow, int(number))
+            latest = {info.id: info for info in self.store.latest_sources()}
+            if found is None or found.source_id not in latest:
+                raise LedgerError(NO_OUTCOME.format(ref=ref))
+            info = latest[found.source_id]
+            outcome = outcome_of(found, info.name)
+        if outcome.unplaced:
+            raise LedgerError(UNPLACED_OUTCOME.format(ref=ref, reason=outcome.unplaced))
+        return Anchor.of(info.sha256, outcome, info.path)
+
+    def _candidates(self) -> tuple[Index, dict[str, tuple[str, str | None, TextOutcome]]]:
+        """Every outcome that can answer an entry: people's, and those read from the latest version of
+        each source that could be placed. Also, for anchoring corrections, each text outcome's
+        source SHA-256, file and record by its ref (``t12``)."""
+        candidates: list[Candidate] = []
+        texts: dict[str, tuple[str, str | None, TextOutcome]] = {}
+        places: dict[str | None, str] = {}
+        latest = {info.id: info for info in self.store.latest_sources()}
+        query = (
+            select(OutcomeTextRow).join(SourceRow, OutcomeTextRow.source_id == SourceRow.id)
+            .where(OutcomeTextRow.source_id.in_(list(latest)))
+            .order_by(OutcomeTextRow.source_id, OutcomeTextRow.start, OutcomeTextRow.id)
+        )  # fmt: skip
+        with self._session() as session:
+            for row in session.scalars(query):
+                info = latest[row.source_id]
+                outcome = outcome_of(row, info.name)
+                texts[f"t{row.id}"] = (info.sha256, info.path, outcome)
+                if outcome.unplaced or outcome.first_year is None or outcome.last_year is None:
+                    continue
+                if outcome.actor not in places:
+                    places[outcome.actor] = place_key(resolve(outcome.actor), outcome.actor)
+                candidates.append(Candidate(
+                    ref=f"t{row.id}", by_person=False, place_key=places[outcome.actor], metric_key=metric_key(outcome.metric),
+                    metric=outcome.metric, actor=outcome.actor, kind=outcome.kind, value=outcome.value, unit=outcome.unit,
+                    norm_value=outcome.norm_value, norm_unit=outcome.norm_unit, first_year=outcome.first_year,
+                    last_year=outcome.last_year, source=info.name, order=info.id, basis=outcome.basis,
+                    quote=outcome.quote, start=outcome.start, end=outcome.end, target=outcome.target,
+                ))  # fmt: skip
+            for row in session.scalars(select(OutcomeRow).order_by(OutcomeRow.id)):
+                candidates.append(Candidate(
+                    ref=f"p{row.id}", by_person=True, place_key=row.place_key, metric_key=row.metric_key, metric=row.metric,
+                    actor=row.actor, kind=None, value=row.value, unit=row.unit, norm_value=row.norm_value,
+                    norm_unit=row.norm_unit, first_year=row.year, last_year=row.year, source=row.source, order=row.id,
+                ))  # fmt: skip
+        return Index(candidates), texts
 
 def outcome_problems(outcome: Outcome) -> list[tuple[str, str]]:
     """What is wrong with an outcome, as (column, problem): empty fields, an unknown place or unit,

@@ -14,16 +14,18 @@ from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.coverage import Coverage, coverage
 from taizhang.ledger.errors import NO_ACTOR, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
-from taizhang.ledger.merge import place_key
+from taizhang.ledger.judging import JUDGED_STATES, rejudge
+from taizhang.ledger.matching import STATES
 from taizhang.ledger.metrics import metric_key
-from taizhang.ledger.status import STATUSES, Result, Target, Verdict, judge
-from taizhang.ledger.tables import EntryRow, MentionRow, OutcomeRow, StatusChangeRow
-from taizhang.places import lineage, resolve
+from taizhang.ledger.scorecard import scorecard_rows
+from taizhang.ledger.status import STATUSES, Verdict
+from taizhang.ledger.tables import EntryRow, MentionRow, OutcomeMatchRow, StatusChangeRow
+from taizhang.places import lineage
 
 # The columns an entry is judged on.
 _JUDGED = (
-    EntryRow.id, EntryRow.comparator, EntryRow.norm_value, EntryRow.norm_unit, EntryRow.deadline,
-    EntryRow.norm_value_high, EntryRow.place_code, EntryRow.place, EntryRow.actor, EntryRow.metric_key,
+    EntryRow.id, EntryRow.kind, EntryRow.comparator, EntryRow.value, EntryRow.value_high, EntryRow.unit,
+    EntryRow.norm_value, EntryRow.norm_unit, EntryRow.deadline, EntryRow.norm_value_high, EntryRow.metric,
 )  # fmt: skip
 
 
@@ -54,10 +56,10 @@ class QueryStage(LedgerBase):
                 query = self._select(session, filters).order_by(EntryRow.id).offset(offset)
                 if limit is not None:
                     query = query.limit(limit)
-                outcomes = self._outcomes_by_commitment() if self.what_if else {}
-                judged = [(row, self._judge(row, outcomes) if self.what_if else None) for row in session.scalars(query)]
-            evidence = self._evidence(session, [_outcome_id(row, verdict) for row, verdict in judged])
-            return [_export_row(row, evidence, verdict) for row, verdict in judged]
+                rows = list(session.scalars(query))
+                matches = self._judged_matches(session, [row.id for row in rows]) if self.what_if else {}
+                judged = [(row, self._judge(row, matches) if self.what_if else None) for row in rows]
+            return [_export_row(row, verdict) for row, verdict in judged]
 
     def count(self, filters: Filters = Filters()) -> int:
         with self._session() as session:
@@ -69,23 +71,33 @@ class QueryStage(LedgerBase):
         """The ids of the entries whose status judged in memory (as of ``as_of`` by ``rules``) is the
         filter's, in ledger order; the first ``stop`` of them when given, reading no further than needed."""
         _check_status(filters.status)
-        outcomes = self._outcomes_by_commitment()
+        matches = self._judged_matches(session)
         # Only what judging needs: whole rows would cost several times as much per entry.
         query = self._select(session, replace(filters, status=None)).with_only_columns(*_JUDGED).order_by(EntryRow.id)
         judged = []
         for row in session.execute(query.execution_options(yield_per=5000)):
-            verdict = self._judge(row, outcomes)
+            verdict = self._judge(row, matches)
             if verdict.status == filters.status:
                 judged.append((row.id, verdict))
                 if stop is not None and len(judged) >= stop:
                     break
         return judged
 
-    def _judge(self, row: Any, outcomes: dict[tuple[str, str], list[Result]]) -> Verdict:
-        """The status of a stored entry (an ``EntryRow`` or a row of ``_JUDGED``) as of ``as_of`` by ``rules``."""
-        target = Target(row.comparator, row.norm_value, row.norm_unit, row.deadline, row.norm_value_high)
-        key = row.place_code or f"name:{row.place or (row.actor or '').strip()}"  # merge.place_key of a stored entry
-        return judge(target, outcomes.get((key, row.metric_key), []), self.as_of, self.rules)
+    def _judge(self, row: Any, matches: dict[int, list[OutcomeMatchRow]]) -> Verdict:
+        """The status of a stored entry (an ``EntryRow`` or a row of ``_JUDGED``) as of ``as_of`` by
+        ``rules``: matching does not depend on either, so the stored matches are judged again."""
+        return rejudge(row, matches.get(row.id, []), self.as_of, self.rules)
+
+    @staticmethod
+    def _judged_matches(session: Session, ids: list[int] | None = None) -> dict[int, list[OutcomeMatchRow]]:
+        """The stored matches a status rests on, by entry id (of ``ids``, or of every entry)."""
+        query = select(OutcomeMatchRow).where(OutcomeMatchRow.state.in_(JUDGED_STATES)).order_by(OutcomeMatchRow.id)
+        if ids is not None:
+            query = query.where(OutcomeMatchRow.entry_id.in_(ids))
+        found: dict[int, list[OutcomeMatchRow]] = {}
+        for match in session.scalars(query):
+            found.setdefault(match.entry_id, []).append(match)
+        return found
 
     def ledger(self, **filters: Any):  # noqa: ANN201 - pandas is imported only when asked for
         """The ledger as a pandas DataFrame, one row per entry; keyword filters as :class:`Filters`."""
@@ -118,13 +130,6 @@ class QueryStage(LedgerBase):
             query = query.where(EntryRow.conflict.is_(True))
         return query
 
-    def _evidence(self, session: Session, ids: list[int | None]) -> dict[int, str]:
-        ids = [i for i in ids if i]
-        if not ids:
-            return {}
-        rows = session.scalars(select(OutcomeRow).where(OutcomeRow.id.in_(ids)))
-        return {o.id: f"{o.value:g} {o.unit} ({o.year}, {o.source})" for o in rows}
-
     def entry(self, entry_id: int) -> dict[str, Any]:
         """One entry with its mentions (every source's own figures), outcomes and status history."""
         with self._session() as session:
@@ -133,18 +138,16 @@ class QueryStage(LedgerBase):
                 raise self._no_entry(session, entry_id)
             mentions = session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id))
             outcomes = session.scalars(
-                select(OutcomeRow).where(OutcomeRow.place_key == place_key(resolve(row.actor), row.actor))
-                .where(OutcomeRow.metric_key == row.metric_key).order_by(OutcomeRow.year, OutcomeRow.id)
-            )  # fmt: skip
+                select(OutcomeMatchRow).where(OutcomeMatchRow.entry_id == entry_id).order_by(OutcomeMatchRow.rank)
+            )
             history = session.scalars(
                 select(StatusChangeRow).where(StatusChangeRow.entry_key == row.key).order_by(StatusChangeRow.id)
             )
-            verdict = self._judge(row, self._outcomes_by_commitment()) if self.what_if else None
-            evidence = self._evidence(session, [_outcome_id(row, verdict)])
+            verdict = self._judge(row, self._judged_matches(session, [entry_id])) if self.what_if else None
             return {
-                "entry": _export_row(row, evidence, verdict),
+                "entry": _export_row(row, verdict),
                 "mentions": [_mention_dict(m) for m in mentions],
-                "outcomes": [_outcome_dict(o) for o in outcomes],
+                "outcomes": [_match_dict(o) for o in outcomes],
                 "history": [
                     {"status": h.status, "reason": h.reason, "as_of": h.as_of, "recorded_at": h.recorded_at} for h in history
                 ],
@@ -160,6 +163,11 @@ class QueryStage(LedgerBase):
             query = select(MentionRow).where(MentionRow.entry_id.in_(ids)).order_by(MentionRow.entry_id, MentionRow.id)
             return [_mention_dict(m) for m in session.scalars(query)]
 
+    def scorecard(self, actor: str, year: int | None = None, *, everything: bool = False) -> list[dict[str, Any]]:
+        """One place's targets (of deadline ``year``, or every year) beside their results: see
+        ``scorecard.scorecard_rows``."""
+        return scorecard_rows(self.entries(Filters(actor=actor, year=year)), everything=everything)
+
     def coverage(self, source: str) -> list[Coverage]:
         """The headline indicators of one source: pledged with a number, mentioned, or not mentioned."""
         info = self.store.find_source(source)
@@ -174,33 +182,31 @@ def _check_status(status: str | None) -> None:
         raise LedgerError(UNKNOWN_STATUS.format(status=status, statuses=", ".join(STATUSES)))
 
 
-def _outcome_id(row: EntryRow, verdict: Verdict | None) -> int | None:
-    """The outcome an entry's status rests on: the stored one, or the what-if verdict's."""
-    if verdict is None:
-        return row.outcome_id
-    return verdict.outcome.id if verdict.outcome else None
-
-
-def _export_row(row: EntryRow, evidence: dict[int, str], verdict: Verdict | None = None) -> dict[str, Any]:
-    """An entry as an export row; with ``verdict``, judged as of another day than the stored status."""
+def _export_row(row: EntryRow, verdict: Verdict | None = None) -> dict[str, Any]:
+    """An entry as an export row; with ``verdict``, judged as of another day than the stored status
+    (on the same outcome: matching depends on neither the day nor the rules)."""
     record = {name: getattr(row, name, None) for name in PLEDGE_FIELDS}
     status, reason = (row.status, row.status_reason) if verdict is None else (verdict.status, verdict.reason)
-    outcome_id = _outcome_id(row, verdict)
+    evidence = None
+    if row.outcome_ref is not None:
+        evidence = f"{row.outcome_value:g} {row.outcome_unit} ({row.outcome_period}, {row.outcome_source})"
     return record | {
         "entry_id": row.id, "status": status, "status_reason": reason, "conflict": row.conflict,
         "conflict_reason": row.conflict_reason, "sources": row.sources, "mention_count": row.mention_count,
-        "place_code": row.place_code, "place": row.place, "metric_key": row.metric_key,
-        "outcome": evidence.get(outcome_id) if outcome_id else None, "key": row.key,
-    }  # fmt: skip
+        "place_code": row.place_code, "place": row.place, "metric_key": row.metric_key, "outcome": evidence,
+        "key": row.key,
+    } | {name: getattr(row, name) for name in export.OUTCOME_FIELDS}  # fmt: skip
 
 
 def _mention_dict(row: MentionRow) -> dict[str, Any]:
     return {name: getattr(row, name) for name in export.MENTION_COLUMNS if name != "entry_id"} | {"entry_id": row.entry_id}
 
 
-def _outcome_dict(row: OutcomeRow) -> dict[str, Any]:
+def _match_dict(row: OutcomeMatchRow) -> dict[str, Any]:
+    """An outcome bearing on an entry, with its state (``matching.STATES``) and the evidence."""
     return {
-        "id": row.id, "actor": row.actor, "metric": row.metric, "year": row.year, "value": row.value, "unit": row.unit,
-        "norm_value": row.norm_value, "norm_unit": row.norm_unit, "source": row.source, "note": row.note,
-        "added_by": row.added_by, "added_at": row.added_at,
+        "ref": row.ref, "state": row.state, "state_words": STATES[row.state], "source": row.source, "quote": row.quote,
+        "start": row.start, "end": row.end, "actor": row.actor, "metric": row.metric, "kind": row.kind,
+        "value": row.value, "unit": row.unit, "norm_value": row.norm_value, "norm_unit": row.norm_unit,
+        "period": row.period, "basis": row.basis, "reason": row.reason,
     }  # fmt: skip

@@ -1,23 +1,35 @@
-"""Statuses of an entry as of a date: the written rules, as a pure function.
+"""Statuses of an entry as of a date: the written rules of ``shared/spec/outcomes.md``, as a pure function.
 
 The rules, in order:
 
 1. An entry is **due** once ``as_of`` is after 31 December of its deadline year. An entry with no
    deadline is never due. A deadline outside ``YEARS`` (a misread 99999) cannot be judged: **无法核实**.
-2. The outcomes it is judged on are those for its deadline year (the latest recorded wins); with
-   no deadline, the latest year's. An outcome is **comparable** when its normalised unit is the
-   entry's (a growth target in % is not judged on an amount in CNY).
-3. With a comparable outcome, the comparator decides whether it is **met**:
-   ``>`` strictly above; ``>=`` at or above; ``=`` (a bare number, 新增就业7万人) reached, like
-   ``>=``; ``~`` (左右) within ``tolerance`` × |target| either side; ``<=``/``<`` (caps, 以内,
-   不超过) at or below / strictly below; ``range`` inside both ends. A negative target is a
-   decrease (下降13.5%): ``>``, ``>=``, ``=`` then mean a decrease at least that large and
-   ``<=``, ``<`` a decrease at most that large, i.e. the comparison is made on sign × value.
-4. Met → **已完成** (even before the deadline). Due and not met → **部分完成** when it is missed by
-   at most ``margin`` × |target| (|nearer end| for ranges; 1 when the target is 0), else
-   **未完成**. Not due and not met → **未到期**, with the outcome so far in the reason.
-5. Without a comparable outcome: not due → **未到期**; due with no outcome at all for the year →
-   **待核实**; due with outcomes for the year but none comparable → **无法核实**.
+2. The outcome it is judged on is chosen by matching (``matching``): the same place, indicator,
+   comparable kind and unit, for the deadline year. Several outcomes of equal standing that state
+   different figures are a conflict: each is judged, and when their verdicts differ the entry is
+   **无法核实** (no silent pick).
+3. The comparator decides whether the outcome **meets** the target:
+
+   - ``>`` strictly above, ``>=`` at or above; ``<=``/``<`` (caps: 以内, 不超过) at or below /
+     strictly below. A negative target is a decrease (下降13.5%): ``>``, ``>=`` then ask for a
+     decrease at least that large and ``<=``, ``<`` cap the decrease (the comparison is made on
+     sign × value).
+   - ``~`` (左右) and ``=`` (a bare number) by the metric's **direction** (``data/directions.yaml``):
+     for a quantity that should be high (output, income, jobs) the outcome is at least the target
+     less the **tolerance**; for one that should be low (prices, unemployment, energy use,
+     emissions, deficits) at most the target plus the tolerance. A metric the list does not name
+     goes the way its target does: a decrease (下降) should be low, anything else high.
+   - ``range`` inside both ends, widened by the tolerance.
+4. Met → **已完成** (even before the deadline). Due and not met → **部分完成** when the outcome is
+   within the **margin** of the target on the wrong side, else **未完成**. Not due and not met →
+   **未到期**, with the outcome so far in the reason.
+5. Without an outcome: not due → **未到期**; due, with outcomes for the year that are not
+   comparable (another unit or kind) → **无法核实**; due with none → **待核实**.
+
+Tolerance and margin are settings (:class:`Rules`). For targets in ``%`` or percentage points they
+are absolute, in percentage points (defaults: tolerance 0.2, margin 0.5); for every other unit
+they are shares of the target's size (defaults: tolerance 2 %, margin 10 %; a target of 0 is
+measured in its own unit).
 """
 
 from __future__ import annotations
@@ -33,44 +45,61 @@ MISSED = "未完成"
 UNVERIFIABLE = "无法核实"
 STATUSES = {
     NOT_DUE: "not due", TO_VERIFY: "due, no outcome yet", MET: "met", PARTLY_MET: "missed by less than the margin",
-    MISSED: "missed", UNVERIFIABLE: "no comparable outcome",
+    MISSED: "missed", UNVERIFIABLE: "no comparable outcome, or outcomes that disagree",
 }  # fmt: skip
 
 # The years a deadline or an outcome can be: a figure outside them is a misreading or a typo.
 YEARS = range(1900, 2101)
-DEFAULT_MARGIN = 0.1
-DEFAULT_TOLERANCE = 0.1
-# The miss of a strict comparator met with equality: not met, and as small as a miss can be.
-_STRICT = 1e-12
+# Judging defaults, agreed with the gold annotator: percentage points for % and pp targets,
+# shares of the target's size for every other unit.
+DEFAULT_TOLERANCE_PP = 0.2
+DEFAULT_MARGIN_PP = 0.5
+DEFAULT_TOLERANCE = 0.02
+DEFAULT_MARGIN = 0.10
+POINT_UNITS = ("%", "pp")
+UP, DOWN = "up", "down"
 # Decimal figures are not exact in binary (7.15 - 6.5 is a hair over 0.65): boundaries get this slack.
 _SLACK = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """An entry's commitment in normalised units."""
+    """An entry's commitment in normalised units; ``written`` is how the text put it (增长5.5%左右)."""
 
     comparator: str
     value: float
     unit: str
     deadline: int | None
     value_high: float | None = None
+    direction: str | None = None  # up | down | None: the metric's, from data/directions.yaml
+    written: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """A reported outcome in normalised units."""
+    """An outcome in normalised units; ``written`` and ``source`` say what it was and where (增长5.4%,
+    2026年政府工作报告)."""
 
-    id: int
+    id: int | str  # t12: read from a text, p3 or 3: a person's
     year: int
     value: float
     unit: str
+    written: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    margin: float = DEFAULT_MARGIN  # how far below target still counts as 部分完成, relative
-    tolerance: float = DEFAULT_TOLERANCE  # the width of 左右 either side, relative
+    """How close is close enough: shares of the target's size, and percentage points for % targets."""
+
+    margin: float = DEFAULT_MARGIN  # how far past the target still counts as 部分完成, share of the target
+    tolerance: float = DEFAULT_TOLERANCE  # what ~ and = forgive, share of the target
+    margin_pp: float = DEFAULT_MARGIN_PP  # the same for targets in % and pp, in percentage points
+    tolerance_pp: float = DEFAULT_TOLERANCE_PP
+
+    def of(self, unit: str) -> tuple[float, float]:
+        """(tolerance, margin) for a target in ``unit``."""
+        return (self.tolerance_pp, self.margin_pp) if unit in POINT_UNITS else (self.tolerance, self.margin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,70 +109,95 @@ class Verdict:
     outcome: Result | None = None
 
 
-def miss(target: Target, actual: float, tolerance: float) -> float:
-    """How far ``actual`` falls short of ``target``, relative to the target's size; 0 when met.
-
-    Returns a positive number for "reached exactly but the comparator is strict" too (``>``
-    at the target): the smallest miss, so that it reads as 部分完成, never as 已完成.
-    """
+def shortfall(target: Target, actual: float) -> float:
+    """How far ``actual`` lies on the wrong side of the target, in the target's own terms:
+    percentage points for % and pp targets, a share of the target's size otherwise (0 target:
+    its unit). Zero or below: at the target or on its right side."""
     value = target.value
-    if target.comparator == "range":
+    comparator = target.comparator
+    if comparator == "range":
         low, high = value, target.value_high if target.value_high is not None else value
-        if actual < low:
-            return (low - actual) / _scale(low)
-        if actual > high:
-            return (actual - high) / _scale(high)
-        return 0.0
+        gap, ref = (low - actual, low) if actual < low else (actual - high, high) if actual > high else (0.0, low)
+        return _scaled(target, gap, ref)
     sign = -1.0 if value < 0 else 1.0
-    scale = _scale(value)
-    if target.comparator == "~":
-        beyond = (abs(actual - value) - tolerance * scale) / scale
-        return beyond if beyond > _SLACK else 0.0
-    gap = (sign * value - sign * actual) / scale  # > 0: below a floor
-    if target.comparator in (">=", "="):
-        return max(0.0, gap)
-    if target.comparator == ">":
-        return gap if gap > 0 else (_STRICT if gap == 0 else 0.0)
-    if target.comparator == "<=":
-        return max(0.0, -gap)
-    if target.comparator == "<":
-        return -gap if gap < 0 else (_STRICT if gap == 0 else 0.0)
-    raise ValueError(f"unknown comparator {target.comparator!r}")
+    if comparator in (">", ">="):
+        gap = sign * (value - actual)
+    elif comparator in ("<", "<="):
+        gap = sign * (actual - value)
+    elif comparator in ("~", "="):
+        gap = value - actual if direction(target) == UP else actual - value
+    else:
+        raise ValueError(f"unknown comparator {comparator!r}")
+    return _scaled(target, gap, value)
 
 
+def direction(target: Target) -> str:
+    """The way the target's metric should move: the reviewed list's, else the target's own (a
+    decrease should be low)."""
+    if target.direction in (UP, DOWN):
+        return target.direction
+    return DOWN if target.value < 0 else UP
 
-def _scale(value: float) -> float:
-    return abs(value) or 1.0
+
+def _scaled(target: Target, gap: float, ref: float) -> float:
+    if target.unit in POINT_UNITS:
+        return gap
+    return gap / (abs(ref) or 1.0)
 
 
-def judge(target: Target, outcomes: list[Result], as_of: date, rules: Rules = Rules()) -> Verdict:
-    """The status of ``target`` on ``as_of`` given every outcome reported for its actor and metric."""
+def meets(target: Target, actual: float, rules: Rules = Rules()) -> bool:
+    tolerance, _ = rules.of(target.unit)
+    short = shortfall(target, actual)
+    if target.comparator in (">", "<"):
+        return short < -_SLACK  # reaching a strict bound exactly is the smallest of misses
+    if target.comparator in (">=", "<="):
+        return short <= _SLACK
+    return short <= tolerance + _SLACK  # ~, =, range
+
+
+def judge_one(target: Target, outcome: Result, due: bool, rules: Rules = Rules()) -> Verdict:
+    """The status ``outcome`` gives ``target``, with the reason in words."""
+    tolerance, margin = rules.of(target.unit)
+    short = shortfall(target, outcome.value)
+    said = f"目标 {_target_words(target)}，实际 {_result_words(outcome)}"
+    gap = _gap_words(target, outcome.value, short)
+    if meets(target, outcome.value, rules):
+        within = "在容差内" if short > _SLACK else "达到"
+        return Verdict(MET, f"{said}，{gap}，{within} → {MET} met", outcome)
+    if not due:
+        return Verdict(NOT_DUE, f"{said}，{gap}，尚未达到，未到期 → {NOT_DUE} not met so far, not due", outcome)
+    if short <= margin + _SLACK:
+        return Verdict(PARTLY_MET, f"{said}，{gap}，超出容差、在允许差距内 → {PARTLY_MET} partly met", outcome)
+    return Verdict(MISSED, f"{said}，{gap}，超出允许差距 → {MISSED} missed", outcome)
+
+
+def judge(
+    target: Target, outcomes: list[Result], as_of: date, rules: Rules = Rules(), *, incomparable: list[str] = ()
+) -> Verdict:
+    """The status of ``target`` on ``as_of``.
+
+    ``outcomes``: what matching chose it to be judged on, best first: one outcome, or several of
+    equal standing whose figures differ (a conflict). ``incomparable``: the units of outcomes for
+    its year that could not be compared with it (for the reason).
+    """
     if target.deadline is not None and target.deadline not in YEARS:
         return Verdict(UNVERIFIABLE, f"期限 {target.deadline} 不是可能的年份 deadline is not a plausible year ({YEARS.start}–{YEARS.stop - 1})")
     due = target.deadline is not None and as_of > date(target.deadline, 12, 31)
-    if target.deadline is not None:
-        relevant = [o for o in outcomes if o.year == target.deadline]
-    else:
-        latest = max((o.year for o in outcomes), default=None)
-        relevant = [o for o in outcomes if o.year == latest]
-    comparable = [o for o in relevant if o.unit == target.unit]
-    if not comparable:
+    if not outcomes:
         if not due:
             return Verdict(NOT_DUE, _not_due_reason(target))
-        if relevant:
-            units = ", ".join(sorted({o.unit for o in relevant}))
-            return Verdict(UNVERIFIABLE, f"{target.deadline}年结果单位 {units} 与目标单位 {target.unit} 不可比 outcome not comparable")
+        if incomparable:
+            units = ", ".join(sorted(set(incomparable)))
+            return Verdict(UNVERIFIABLE, f"{target.deadline}年结果 {units} 与目标 {_target_words(target)} 不可比 outcome not comparable")
         return Verdict(TO_VERIFY, f"{target.deadline}年底已到期，尚无结果 due, no outcome for {target.deadline} yet")
-    outcome = comparable[-1]
-    shortfall = miss(target, outcome.value, rules.tolerance)
-    said = f"结果 outcome {_number(outcome.value)} {outcome.unit} ({outcome.year}) vs 目标 target {_target(target)}"
-    if shortfall == 0:
-        return Verdict(MET, f"{said}: 达到 met", outcome)
-    if not due:
-        return Verdict(NOT_DUE, f"{said}: 尚未达到，未到期 not met so far, not due", outcome)
-    if shortfall <= rules.margin + _SLACK:
-        return Verdict(PARTLY_MET, f"{said}: 差 {shortfall:.1%}，在 {rules.margin:.0%} 以内 missed by {shortfall:.1%}", outcome)
-    return Verdict(MISSED, f"{said}: 差 {shortfall:.1%}，超过 {rules.margin:.0%} missed by {shortfall:.1%}", outcome)
+    verdicts = [judge_one(target, outcome, due, rules) for outcome in outcomes]
+    if len({v.status for v in verdicts}) == 1:
+        if len(verdicts) == 1:
+            return verdicts[0]
+        figures = " / ".join(_result_words(v.outcome) for v in verdicts if v.outcome)
+        return Verdict(verdicts[0].status, f"{verdicts[0].reason}（各来源数值不同，结论相同 figures differ, same verdict: {figures}）", verdicts[0].outcome)
+    stated = "；".join(f"{_result_words(v.outcome)} → {v.status}" for v in verdicts if v.outcome)
+    return Verdict(UNVERIFIABLE, f"结果冲突 outcomes disagree: 目标 {_target_words(target)}；{stated}", verdicts[0].outcome)
 
 
 def _not_due_reason(target: Target) -> str:
@@ -156,7 +210,35 @@ def _number(value: float) -> str:
     return f"{value:,.6g}"
 
 
-def _target(target: Target) -> str:
+def _target_words(target: Target) -> str:
+    if target.written:
+        return target.written
     if target.comparator == "range":
         return f"{_number(target.value)}–{_number(target.value_high or target.value)} {target.unit}"
     return f"{target.comparator} {_number(target.value)} {target.unit}"
+
+
+def _result_words(outcome: Result) -> str:
+    written = outcome.written or f"{_number(outcome.value)} {outcome.unit}"
+    where = f"{outcome.year}年" + (f"，{outcome.source}" if outcome.source else "")
+    return f"{written}（{where}）"
+
+
+def _gap_words(target: Target, actual: float, short: float) -> str:
+    """差0.1个百分点 / 高出目标0.3个百分点 / 差1.7% / 持平: how far the outcome is from the target
+    value (the nearer end of a range), and on which side."""
+    ref = target.value
+    if target.comparator == "range" and target.value_high is not None:
+        ref = min((target.value, target.value_high), key=lambda end: abs(end - actual))
+    difference = actual - ref
+    if abs(difference) <= _SLACK * max(1.0, abs(ref)):
+        return "与目标持平"
+    if target.unit in POINT_UNITS:
+        size = f"{abs(difference):.3g}个百分点"
+    elif ref:
+        size = f"{abs(difference) / abs(ref):.1%}"
+    else:
+        size = f"{_number(abs(difference))} {target.unit}"
+    if short > _SLACK:
+        return f"差{size}"
+    return f"{'高出' if difference > 0 else '低于'}目标{size}"

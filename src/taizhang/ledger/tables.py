@@ -60,7 +60,16 @@ class EntryRow(Base):
     conflict_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(8))
     status_reason: Mapped[str] = mapped_column(Text)
-    outcome_id: Mapped[int | None] = mapped_column(Integer)  # the outcome the status was judged on
+    outcome_id: Mapped[int | None] = mapped_column(Integer)  # a person's outcome the status was judged on
+    # The outcome the status was judged on, as shown and exported (see OutcomeMatchRow for all candidates).
+    outcome_ref: Mapped[str | None] = mapped_column(String(24))  # t12: read from a text; p3: a person's
+    outcome_value: Mapped[float | None] = mapped_column(Float)
+    outcome_unit: Mapped[str | None] = mapped_column(String(32))
+    outcome_period: Mapped[str | None] = mapped_column(String(16))
+    outcome_source: Mapped[str | None] = mapped_column(Text)
+    outcome_quote: Mapped[str | None] = mapped_column(Text)
+    outcome_start: Mapped[int | None] = mapped_column(Integer)
+    outcome_end: Mapped[int | None] = mapped_column(Integer)
 
 
 class MentionRow(Base):
@@ -117,6 +126,39 @@ class OutcomeRow(Base):
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fingerprint: Mapped[str] = mapped_column(String(40))
+
+
+class OutcomeMatchRow(Base):
+    """An outcome that answers an entry, with the evidence: derived, rebuilt with the entries.
+
+    ``state``: ``chosen`` (the status is judged on it), ``agrees`` (the same figure, another
+    source), ``conflict`` (a different figure of equal standing: judged too), ``outranked`` (a
+    preliminary figure beside a final one, a text's beside a person's), ``rejected`` (a person said
+    it does not answer the entry), ``incomparable`` (the same result in another kind or unit).
+    """
+
+    __tablename__ = "ledger_outcome_matches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(24))  # t12 / p3, as `taizhang correct match` takes it
+    source: Mapped[str] = mapped_column(Text)  # the source file, or where a person's outcome was published
+    quote: Mapped[str | None] = mapped_column(Text)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    metric: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    norm_value: Mapped[float] = mapped_column(Float)
+    norm_unit: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)  # the period's last year
+    basis: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
 
 
 class CorrectionRow(Base):

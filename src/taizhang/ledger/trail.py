@@ -12,6 +12,7 @@ from sqlalchemy import select
 from taizhang.document import Pledge
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import EDITABLE, Anchor, Correction, CorrectionError, new_pledge, parse_field, undone
+from taizhang.ledger.tables import OutcomeMatchRow
 from taizhang.ledger.errors import (
     ALREADY_UNDONE,
     BAD_CORRECTIONS,
@@ -20,6 +21,7 @@ from taizhang.ledger.errors import (
     NO_FILE,
     NO_MENTION,
     NO_SOURCE,
+    NOT_A_CANDIDATE,
     NOT_UNDOABLE,
     NOTHING_IMPORTED,
     ONE_MENTION,
@@ -113,6 +115,27 @@ class TrailStage(LedgerBase):
             raise LedgerError(ONE_MENTION.format(entry=entry_id))
         _, rows = self._targets(entry_id, mention)
         return self._record([Correction("split", self._anchor(rows[0]), author, datetime.now(UTC), note=note)])[0]
+
+    def match_outcome(self, entry_id: int, ref: str, *, author: str, note: str | None = None) -> int:
+        """Attach outcome ``ref`` (``t12``: read from a text; ``p3``: a person's) to an entry: its status
+        then rests on it, whatever matching would have chosen."""
+        return self._outcome_link("match", entry_id, ref, author, note)
+
+    def unmatch_outcome(self, entry_id: int, ref: str, *, author: str, note: str | None = None) -> int:
+        """Say outcome ``ref`` does not answer an entry: it stays as evidence, rejected, and the status
+        rests on the next best."""
+        self.refresh()
+        with self._session() as session:
+            refs = set(session.scalars(select(OutcomeMatchRow.ref).where(OutcomeMatchRow.entry_id == entry_id)))
+        if ref.strip().lower() not in refs:
+            raise LedgerError(NOT_A_CANDIDATE.format(ref=ref, entry=entry_id))
+        return self._outcome_link("unmatch", entry_id, ref, author, note)
+
+    def _outcome_link(self, action: str, entry_id: int, ref: str, author: str, note: str | None) -> int:
+        _, rows = self._targets(entry_id, 1)
+        other = self._outcome_anchor(ref)
+        before = ref.strip().lower()
+        return self._record([Correction(action, self._anchor(rows[0]), author, datetime.now(UTC), other=other, before=before, note=note)])[0]
 
     def add_pledge(self, source: str, start: int, end: int, fields: dict[str, Any], *, author: str, note: str | None = None) -> int:  # fmt: skip
         """Add a pledge the extractor missed, from ``[start, end)`` of a stored source's text."""

@@ -109,7 +109,7 @@ class _Repairer:
         self.later_copies = {i for group in self.exact for i in group[1:]}
         self.evidence: dict[int, Counter[str]] = {}
         self.reasons: dict[int, str] = {}  # why a paragraph was given to another speaker
-        self.counts: ngrams.Counts | None = None
+        self.counts: ngrams.TextCounts | None = None
 
     # -- fragments -------------------------------------------------------------------------
     def join_fragments(self) -> None:
@@ -305,10 +305,10 @@ class _Repairer:
         reading[copies[0].first] /= max(compared, 1)
         return {i: round(r / READING_STEP) for i, r in reading.items()}
 
-    def _counts(self) -> ngrams.Counts:
-        """This document's n-gram counts, counted once, when needed."""
+    def _counts(self) -> ngrams.TextCounts:
+        """This document's n-gram counts, each counted once, when needed."""
         if self.counts is None:
-            self.counts = ngrams.count(p.text for p in self.paras)
+            self.counts = ngrams.TextCounts(p.text for p in self.paras)
         return self.counts
 
     def deduplicate(self) -> None:

@@ -4,26 +4,29 @@ Exact duplicates share the hash of their comparison key (:func:`~taizhang.repair
 Near-duplicates are found two ways with rapidfuzz, as measured on the seed: ``fuzz.ratio`` catches
 copies with a word changed; ``partial_ratio`` catches a copy that lost a sentence (a quote opening
 dropped), which only containment can see. Candidate pairs come from shared character 4-grams so
-that long documents are not compared all against all.
+that long documents are not compared all against all (found with numpy, see ``_candidates``).
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-from collections import Counter, defaultdict
-from itertools import combinations
-from typing import TYPE_CHECKING
+from collections import defaultdict
+from collections.abc import Hashable
 
+import numpy as np
 from rapidfuzz import fuzz
 
+from taizhang.repair.grams import Grams
 from taizhang.repair.rules import Rules
 from taizhang.repair.text import cjk_count, normalise, words
 
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
 GRAM = 4
+NUM_PERM = 128  # MinHash values of a reprint signature (at most 256: see signature)
+REPRINT_THRESHOLD = 0.8  # estimated Jaccard similarity of character 4-grams that makes two texts one article
+# Odd 64-bit multipliers that mix a 4-gram's characters into one integer before hashing it.
+_MIX = tuple(np.uint64(m) for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93))
+_EMPTY = np.uint64(2**64 - 1)
 # A pair is compared only when it shares this share of the shorter key's 4-grams.
 MIN_SHARED = 0.3
 MAX_POSTING = 50
@@ -43,35 +46,16 @@ def exact_groups(texts: dict[int, str], rules: Rules) -> list[list[int]]:
     return [sorted(ids) for ids in by_hash.values() if len(ids) > 1]
 
 
-def _grams(key: str) -> set[str]:
-    return {key[i : i + GRAM] for i in range(len(key) - GRAM + 1)}
-
-
 def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]]:
     """Pairs ``(a, b, how)`` of different texts that are near-duplicates; ``how`` is ``ratio`` or
     ``containment``."""
     t = rules.text
     keys = {i: normalise(s) for i, s in texts.items()}
     keys = {i: k for i, k in keys.items() if cjk_count(k) >= t["duplicate_min_chars"]}
-    grams = {i: _grams(k) for i, k in keys.items()}
-    # Only a gram that 2 to MAX_POSTING paragraphs share can pair them (a stock phrase shared by
-    # many says nothing about a pair); finding those first with set operations and Counter, both
-    # in C, instead of indexing every gram, is most of the speed of this function.
-    df: Counter[str] = Counter()
-    for g in grams.values():
-        df.update(g)
-    useful = {gram for gram, n in df.items() if 1 < n <= MAX_POSTING}
-    index: dict[str, list[int]] = defaultdict(list)
-    for i in sorted(grams):  # posting lists in id order, so each pair comes out as (low, high)
-        for gram in grams[i] & useful:
-            index[gram].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
-    for ids in index.values():
-        shared.update(combinations(ids, 2))
     pairs = []
-    for (a, b), n in sorted(shared.items()):
+    for a, b in _candidates(keys):
         ka, kb = keys[a], keys[b]
-        if ka == kb or n < MIN_SHARED * min(len(grams[a]), len(grams[b])):
+        if ka == kb:
             continue
         short, long_ = sorted((ka, kb), key=len)
         # fuzz.ratio is at most 200·len(short)/(len(short)+len(long)): skip pairs too unequal in
@@ -87,6 +71,50 @@ def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]
         ):
             pairs.append((a, b, "containment"))
     return pairs
+
+
+def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
+    """Pairs of ids, in order, whose keys share at least MIN_SHARED of the shorter one's distinct
+    4-grams, counting only grams that 2 to MAX_POSTING keys hold (a stock phrase shared by many
+    says nothing about a pair).
+
+    Worked out with numpy over all keys at once (:class:`~taizhang.repair.grams.Grams`): each
+    (gram, key) pair is sorted once, and keys that share a gram are paired by comparing the
+    sorted list with itself shifted.
+    """
+    ids = sorted(keys)
+    n = len(ids)
+    grams = Grams([keys[i] for i in ids])
+    columns, key = grams.columns(GRAM)
+    if not len(key):
+        return []
+    order = np.lexsort((key, *reversed(columns)))
+    key, columns = key[order], [column[order] for column in columns]
+    same_gram = np.ones(len(key), bool)
+    same_gram[0] = False
+    for column in columns:
+        same_gram[1:] &= column[1:] == column[:-1]
+    distinct = ~same_gram
+    distinct[1:] |= key[1:] != key[:-1]
+    key, same_gram = key[distinct], same_gram[distinct]  # each gram once per key
+    grams_of = np.bincount(key, minlength=n)
+    run_start = np.flatnonzero(~same_gram)
+    holders = np.diff(np.append(run_start, len(key)))
+    run = np.repeat(np.arange(len(holders)), holders)
+    useful = (holders[run] > 1) & (holders[run] <= MAX_POSTING)
+    key, run = key[useful], run[useful]
+    found = []
+    for shift in range(1, MAX_POSTING):  # keys are in order within a gram's run: pairs come out (low, high)
+        both = run[:-shift] == run[shift:]
+        if not both.any():
+            break
+        found.append(key[:-shift][both] * n + key[shift:][both])
+    if not found:
+        return []
+    pair, shared = np.unique(np.concatenate(found), return_counts=True)
+    low, high = pair // n, pair % n
+    enough = shared >= MIN_SHARED * np.minimum(grams_of[low], grams_of[high])
+    return [(ids[a], ids[b]) for a, b in zip(low[enough].tolist(), high[enough].tolist())]
 
 
 def differs(a: str, b: str, posts: set[str]) -> list[tuple[str, str]]:
@@ -106,42 +134,92 @@ def differs(a: str, b: str, posts: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _minhash(text: str, num_perm: int) -> MinHash:
-    from datasketch import MinHash
+def signature(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
+    """A MinHash signature of ``text``'s character 4-grams (of its comparison key), one value per
+    permutation: two texts agree in a share of them close to their Jaccard similarity.
 
-    m = MinHash(num_perm=num_perm)
+    One-permutation hashing (Li, Owen and Zhang, 2012): each distinct 4-gram is hashed once, to
+    64 bits in numpy, and the hash picks its bin and its value; a bin keeps its smallest value,
+    and an empty bin (a text of few grams) borrows the next filled one's, shifted by how far it
+    reached (rotation densification, Shrivastava and Li, 2014). That is one pass over the grams
+    where ``num_perm`` passes, each a Python-level hash per gram (datasketch's ``MinHash``), cost
+    more than repair and extraction together on a corpus.
+    """
     key = normalise(text)
-    m.update_batch([g.encode("utf-8") for g in _grams(key)] or [key.encode("utf-8")])
-    return m
+    codes = np.frombuffer(key.encode("utf-32-le"), np.uint32).astype(np.uint64)
+    if len(codes) >= GRAM:
+        mixed = codes[: len(codes) - GRAM + 1] * _MIX[0]
+        for k in range(1, GRAM):
+            mixed ^= codes[k : len(codes) - GRAM + 1 + k] * _MIX[k]
+    else:  # too short for a 4-gram: the key itself is the one shingle
+        mixed = np.array([sum(int(c) * int(m) for c, m in zip(codes, _MIX, strict=False)) % 2**64], np.uint64)
+    hashes = _finalise(mixed)  # a gram met twice hashes alike: the minimum does not mind
+    # the low bits pick the bin, the top 56 are the value: a borrowed value, shifted by up to
+    # 255 bins' reach above 2⁵⁶, cannot meet a value of its own
+    bins, values = (hashes % np.uint64(num_perm)).astype(np.intp), hashes >> np.uint64(8)
+    filled = np.full(num_perm, _EMPTY, np.uint64)
+    np.minimum.at(filled, bins, values)
+    at = np.arange(num_perm)
+    full = np.flatnonzero(filled != _EMPTY)
+    reach = (full[np.searchsorted(full, at) % len(full)] - at) % num_perm
+    return filled[(at + reach) % num_perm] + (reach.astype(np.uint64) << np.uint64(56))
 
 
-def find_reprints(texts: dict[str, str], threshold: float = 0.8, num_perm: int = 128) -> list[set[str]]:
+def _finalise(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every bit of the result depends on every bit of ``x``."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def bands(threshold: float = REPRINT_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """How many bands of how many rows LSH cuts a signature into for ``threshold``: datasketch's
+    choice, which weighs false positives and false negatives alike."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def band_keys(sig: np.ndarray, threshold: float = REPRINT_THRESHOLD) -> list[int]:
+    """One 64-bit key per LSH band of ``sig``: two texts are reprint candidates when any band's
+    keys are equal (a band is equal when all its rows are; a key collision is a 2⁻⁶⁴ chance)."""
+    count, rows = bands(threshold, len(sig))
+    return [
+        int.from_bytes(hashlib.blake2b(sig[i * rows : (i + 1) * rows].tobytes(), digest_size=8).digest(), "big", signed=True)
+        for i in range(count)
+    ]
+
+
+def find_reprints(texts: dict[str, str], threshold: float = REPRINT_THRESHOLD, num_perm: int = NUM_PERM) -> list[set[str]]:
     """Groups of sources that reprint the same article: MinHash LSH over character 4-grams.
 
     ``threshold`` is the estimated Jaccard similarity above which two texts are one article.
     Returns only groups of two or more sources, in the order their first member was given.
     """
-    # Imported here: datasketch (numpy, scipy) costs about a second of start-up that only a corpus
-    # run needs, not every repair or CLI command.
-    from datasketch import MinHashLSH
+    keys = {name: band_keys(signature(text, num_perm), threshold) for name, text in texts.items()}
+    return [set(group) for group in reprint_groups(keys) if len(group) > 1]
 
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    hashes = {}
-    for name, text in texts.items():
-        hashes[name] = _minhash(text, num_perm)
-        lsh.insert(name, hashes[name])
-    parent = {name: name for name in texts}
 
-    def root(x: str) -> str:
+def reprint_groups(keys: dict[Hashable, list[int]]) -> list[list[Hashable]]:
+    """Everything linked by a shared band key, directly or through others: the groups of
+    ``keys`` (member → its band keys), in the order their first member was given."""
+    parent = {name: name for name in keys}
+
+    def root(x: Hashable) -> Hashable:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for name in texts:
-        for other in lsh.query(hashes[name]):
+    first: dict[tuple[int, int], Hashable] = {}
+    for name, found in keys.items():
+        for band, key in enumerate(found):
+            other = first.setdefault((band, key), name)
             parent[root(other)] = root(name)
-    groups: dict[str, set[str]] = defaultdict(set)
-    for name in texts:
-        groups[root(name)].add(name)
-    return [g for g in groups.values() if len(g) > 1]
+    groups: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for name in keys:
+        groups[root(name)].append(name)
+    return list(groups.values())

@@ -44,7 +44,7 @@ BARE_NOUN_CHARS = 4  # what is left of a cut list: one noun (经济,)
 _DIGIT_END = re.compile(r"[0-9０-９]$")
 _DIGIT_START = re.compile(r"[0-9０-９.．]")
 _NUMBER_TAGS = {"m", "eng"}  # jieba tags Arabic numbers eng, Chinese ones m
-_CJK_PAIR = re.compile(f"(?=([{CJK}]{{2}}))")  # every pair of Chinese characters, overlapping
+_CJK_RUN = re.compile(f"[{CJK}]{{2,}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,8 @@ def reads_on(head: str, tail: str, rules: Rules, model: Model) -> float:
 
 @lru_cache(maxsize=4096)  # a head is compared with every tail after it, a tail with every head before it
 def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(m.group(1) for m in _CJK_PAIR.finditer(text))
+    """Every pair of Chinese characters side by side in ``text``."""
+    return frozenset(run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1))
 
 
 def _shared(a: str, b: str) -> float:

@@ -19,6 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
+import numpy as np
+
+from taizhang.repair.grams import Grams
 from taizhang.repair.rules import RULES_DIR
 
 ORDER = 4  # characters in the longest n-gram: three of history, one predicted
@@ -27,6 +30,8 @@ ORDER = 4  # characters in the longest n-gram: three of history, one predicted
 OPEN_PRIOR = 20.0
 TABLE = "ngrams.tsv"
 HEADER = "# paragraphs"
+# Characters that frame paragraphs in TextCounts: the first that no paragraph holds.
+_FRAMES = "\n\x00\x01\x02\x03\ufffe\uffff"
 
 
 @dataclass
@@ -70,6 +75,17 @@ class Counts:
             return self.grams.get(history, 0) - self.ends.get(history, 0)
         return self._followed.get(history, 0)
 
+    def n(self, gram: str) -> int:
+        return self.grams.get(gram, 0)
+
+    def opened(self, prefix: str) -> int:
+        """How many paragraphs open on ``prefix``."""
+        return self.opens.get(prefix, 0)
+
+    def followers(self, history: str) -> int:
+        """How many different characters follow ``history``."""
+        return self.types.get(history, 0)
+
     def pruned(self, min_count: int) -> Counts:
         kept = Counter({g: n for g, n in self.grams.items() if n >= min_count})
         opens = Counter({g: n for g, n in self.opens.items() if n >= min_count})
@@ -83,6 +99,174 @@ class Counts:
             left.subtract(theirs)
             parts.append(+left)
         return Counts(*parts, max(self.paragraphs - other.paragraphs, 0), complete=self.complete)
+
+
+class TextCounts:
+    """The counts :func:`count` gives of some paragraphs, each found when first asked for.
+
+    A document's model is asked about a few hundred n-grams (the characters around its cuts,
+    where its copies differ); counting all of its n-grams in Python first cost more than the
+    rest of repair together. Here the n-grams of each order are numpy integers
+    (:class:`~taizhang.repair.grams.Grams`), sorted once when an n-gram of that order is first
+    asked for; a count is then two binary searches. (A document of more than 65,536 distinct
+    characters has 4-grams too wide for one integer: those are counted in its text.)
+    """
+
+    complete = True
+
+    def __init__(self, paragraphs: Iterable[str]) -> None:
+        self._texts = [text for text in paragraphs if text]
+        self.paragraphs = len(self._texts)
+        self.total = sum(map(len, self._texts))
+        self._grams = Grams(self._texts)
+        self._sorted: dict[int, np.ndarray] = {}
+        self._distinct: dict[int, np.ndarray] = {}
+        self._counted: dict[str, int] = {}  # the models of a document's copies ask again
+
+    @cached_property
+    def unigrams(self) -> frozenset[str]:
+        return frozenset(map(chr, self._grams.chars.tolist()))
+
+    @cached_property
+    def _unigram_counts(self) -> dict[str, int]:
+        counts = np.bincount(self._grams.rank.astype(np.int64), minlength=len(self._grams.chars))
+        return dict(zip(map(chr, self._grams.chars.tolist()), counts.tolist(), strict=True))
+
+    def _order(self, order: int) -> np.ndarray:
+        """The n-grams of ``order`` characters, as sorted integers."""
+        if order not in self._sorted:
+            (column,), _ = self._grams.columns(order)
+            self._sorted[order] = np.sort(column)
+        return self._sorted[order]
+
+    def _kinds(self, order: int) -> np.ndarray:
+        """The distinct n-grams of ``order`` characters, as sorted integers."""
+        if order not in self._distinct:
+            grams = self._order(order)
+            self._distinct[order] = grams[np.append(True, grams[1:] != grams[:-1])] if len(grams) else grams
+        return self._distinct[order]
+
+    @cached_property
+    def _framed(self) -> tuple[str, str]:
+        """The paragraphs as one string, each framed by a character none holds, and that
+        character (for 4-grams too wide for an integer)."""
+        frame = next(c for c in _FRAMES if not any(c in text for text in self._texts))
+        return frame + frame.join(self._texts) + frame, frame
+
+    def _found(self, gram: str) -> list[int]:
+        """Where ``gram`` stands in the framed text, overlapping places too."""
+        text, frame = self._framed
+        if frame in gram:
+            return []
+        found, at = [], text.find(gram)
+        while at >= 0:
+            found.append(at)
+            at = text.find(gram, at + 1)
+        return found
+
+    def n(self, gram: str) -> int:
+        found = self._counted.get(gram)
+        if found is None:
+            found = self._counted[gram] = self._count(gram)
+        return found
+
+    def _count(self, gram: str) -> int:
+        if len(gram) == 1:
+            return self._unigram_counts.get(gram, 0)
+        if not 0 < len(gram) <= ORDER:
+            return 0
+        if not self._grams.fits(len(gram)):
+            return len(self._found(gram))
+        key = self._grams.key(gram)
+        if key is None:
+            return 0
+        grams, key = self._order(len(gram)), np.uint64(key)  # a Python int would turn the array to floats
+        return int(grams.searchsorted(key, "right") - grams.searchsorted(key, "left"))
+
+    @cached_property
+    def _edges(self) -> tuple[Counter[str], Counter[str]]:
+        """The first and last 1 to ORDER-1 characters of each paragraph, counted."""
+        opens, ends = Counter(), Counter()
+        for text in self._texts:
+            opens.update(text[:k] for k in range(1, min(ORDER - 1, len(text)) + 1))
+            ends.update(text[-k:] for k in range(1, min(ORDER - 1, len(text)) + 1))
+        return opens, ends
+
+    def opened(self, prefix: str) -> int:
+        return self._edges[0].get(prefix, 0)
+
+    def ended(self, suffix: str) -> int:
+        return self._edges[1].get(suffix, 0)
+
+    def followed(self, history: str) -> int:
+        return self.n(history) - self.ended(history)
+
+    def followers(self, history: str) -> int:
+        """How many different characters follow ``history``: the distinct n-grams one longer
+        that start with it, a run of the sorted integers."""
+        if not 0 < len(history) < ORDER:
+            return 0
+        if not self._grams.fits(len(history) + 1):
+            text, frame = self._framed
+            return len({text[at + len(history)] for at in self._found(history)} - {frame})
+        key = self._grams.key(history)
+        if key is None:
+            return 0
+        kinds, low = self._kinds(len(history) + 1), key << self._grams.bits
+        high = low + (1 << self._grams.bits)
+        end = len(kinds) if high >= 2**64 else int(kinds.searchsorted(np.uint64(high)))
+        return end - int(kinds.searchsorted(np.uint64(low)))
+
+    def without(self, other: Counts) -> Without:
+        return Without(self, other)
+
+
+class Without:
+    """:class:`TextCounts` less some paragraphs' :class:`Counts`, as ``Counts.without`` would give
+    them (an n-gram the others hold more often than these is gone), found when asked for."""
+
+    complete = True
+
+    def __init__(self, mine: TextCounts, theirs: Counts) -> None:
+        self.mine, self.theirs = mine, theirs
+        self.paragraphs = max(mine.paragraphs - theirs.paragraphs, 0)
+
+    @cached_property
+    def _gone(self) -> frozenset[str]:
+        """Characters all of whose occurrences are in the others."""
+        return frozenset(c for c in self.theirs.unigrams if self.mine.n(c) <= self.theirs.grams[c])
+
+    @cached_property
+    def total(self) -> int:
+        return self.mine.total - sum(min(self.mine.n(c), self.theirs.grams[c]) for c in self.theirs.unigrams)
+
+    @cached_property
+    def unigrams(self) -> frozenset[str]:
+        return self.mine.unigrams - self._gone
+
+    @cached_property
+    def _theirs_following(self) -> dict[str, list[str]]:
+        following: dict[str, list[str]] = {}
+        for gram in self.theirs.grams:
+            if len(gram) > 1:
+                following.setdefault(gram[:-1], []).append(gram)
+        return following
+
+    def n(self, gram: str) -> int:
+        return max(self.mine.n(gram) - self.theirs.grams.get(gram, 0), 0)
+
+    def opened(self, prefix: str) -> int:
+        return max(self.mine.opened(prefix) - self.theirs.opens.get(prefix, 0), 0)
+
+    def followed(self, history: str) -> int:
+        return self.n(history) - max(self.mine.ended(history) - self.theirs.ends.get(history, 0), 0)
+
+    def followers(self, history: str) -> int:
+        mine = self.mine.followers(history)
+        if not mine:
+            return 0
+        grams = self.theirs.grams
+        return mine - sum(1 for gram in self._theirs_following.get(history, ()) if 0 < self.mine.n(gram) <= grams[gram])
 
 
 def count(paragraphs: Iterable[str]) -> Counts:
@@ -133,16 +317,44 @@ def background(lang: str) -> Counts:
 
 
 class Model:
-    """Background and document counts read as one model."""
+    """Background and document counts read as one model.
 
-    def __init__(self, parts: Iterable[Counts]) -> None:
+    Each probability is worked out once per model: the heads and tails of a document share
+    their characters, and every reading of a pair asks about the same few of them.
+    """
+
+    def __init__(self, parts: Iterable[Counts | TextCounts | Without]) -> None:
         self.parts = [p for p in parts if p.paragraphs]
-        self.total = sum(p.total for p in self.parts)
-        self.types = len(frozenset().union(*(p.unigrams for p in self.parts))) + 1
         self.paragraphs = sum(p.paragraphs for p in self.parts)
+        self._probs: dict[tuple[str, str], float] = {}
+        self._open_probs: dict[tuple[str, str], float] = {}
+        self._grams: dict[str, int] = {}
+        self._histories: dict[str, tuple[int, int]] = {}
+        self._readings: dict[tuple[str, str], float] = {}
+
+    @cached_property
+    def total(self) -> int:
+        return sum(p.total for p in self.parts)
+
+    @cached_property
+    def types(self) -> int:
+        return len(frozenset().union(*(p.unigrams for p in self.parts))) + 1
 
     def _n(self, gram: str) -> int:
-        return sum(p.grams.get(gram, 0) for p in self.parts)
+        found = self._grams.get(gram)
+        if found is None:
+            found = self._grams[gram] = sum(p.n(gram) for p in self.parts)
+        return found
+
+    def _history(self, history: str) -> tuple[int, int]:
+        """How often something follows ``history``, and how many different characters do."""
+        found = self._histories.get(history)
+        if found is None:
+            tokens = sum(part.followed(history) for part in self.parts)
+            # at least one: in a pruned table a history can outlive all of its followers
+            types = max(sum(part.followers(history) for part in self.parts), 1)
+            found = self._histories[history] = (tokens, types)
+        return found
 
     def _unigram(self, ch: str) -> float:
         return (self._n(ch) + 0.5) / (self.total + 0.5 * self.types)
@@ -151,29 +363,35 @@ class Model:
         """P(ch | history), Witten–Bell interpolated over the last ORDER-1 characters of history.
         (Followers are counted in each part apart, so a follower both know counts twice among
         the types: a slightly larger share for the shorter history.)"""
+        history = history[-(ORDER - 1) :]
+        found = self._probs.get((ch, history))
+        if found is not None:
+            return found
         p = self._unigram(ch)
-        for k in range(1, min(ORDER - 1, len(history)) + 1):
+        for k in range(1, len(history) + 1):
             h = history[-k:]
-            tokens = sum(part.followed(h) for part in self.parts)
+            tokens, types = self._history(h)
             if tokens <= 0:
                 break
-            # at least one: in a pruned table a history can outlive all of its followers
-            types = max(sum(part.types.get(h, 0) for part in self.parts), 1)
             p = (self._n(h + ch) + types * p) / (tokens + types)
+        self._probs[ch, history] = p
         return p
 
     def _opens(self, prefix: str) -> int:
         if not prefix:
             return self.paragraphs
-        return sum(p.opens.get(prefix, 0) for p in self.parts)
+        return sum(p.opened(prefix) for p in self.parts)
 
     def p_open(self, ch: str, prefix: str) -> float:
         """Chance that a paragraph opening on ``prefix`` goes on with ``ch``, leaving out the one
         paragraph being judged (which opens so by definition), drawn toward the running-text
         chance by OPEN_PRIOR paragraphs."""
-        opens = max(self._opens(prefix + ch) - 1, 0)
-        seen = max(self._opens(prefix) - 1, 0)
-        return (opens + OPEN_PRIOR * self.prob(ch, prefix)) / (seen + OPEN_PRIOR)
+        found = self._open_probs.get((ch, prefix))
+        if found is None:
+            opens = max(self._opens(prefix + ch) - 1, 0)
+            seen = max(self._opens(prefix) - 1, 0)
+            found = self._open_probs[ch, prefix] = (opens + OPEN_PRIOR * self.prob(ch, prefix)) / (seen + OPEN_PRIOR)
+        return found
 
     def reads(self, text: str, start: int, end: int) -> float:
         """Mean log-probability of ``text[start:end]`` and of the ORDER-1 characters after it,
@@ -190,6 +408,13 @@ class Model:
         tail = tail[:chars]
         if not head or not tail:
             return 0.0
-        after = sum(math.log(self.prob(tail[i], head[-(ORDER - 1) :] + tail[:i])) for i in range(len(tail)))
+        head = head[-(ORDER - 1) :]  # all the history its characters are read with
+        found = self._readings.get((head, tail))
+        if found is None:
+            found = self._readings[head, tail] = self._reads_on(head, tail)
+        return found
+
+    def _reads_on(self, head: str, tail: str) -> float:
+        after = sum(math.log(self.prob(tail[i], head + tail[:i])) for i in range(len(tail)))
         alone = sum(math.log(self.p_open(tail[i], tail[:i])) for i in range(len(tail)))
         return after - alone

@@ -2,7 +2,9 @@
 
 ``discover`` expands paths into files; ``load`` reads one file into a :class:`LoadedSource`
 (original bytes, SHA-256, decoded text, encoding, title, date). Both report a user's bad input as
-:class:`~taizhang.errors.SourceError` values instead of raising through a batch.
+:class:`~taizhang.errors.SourceError` values instead of raising through a batch. ``load`` is
+``parse(read(path))``: ``read`` touches the file system (bytes, hash, the manifest beside the file)
+and ``parse`` only the bytes, so that parsing can run on another machine.
 """
 
 from __future__ import annotations
@@ -99,29 +101,53 @@ def max_bytes_from_env() -> int:
 
 def load_discovered(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
     """:func:`load` for a file :func:`discover` found: if it is gone now, it vanished mid-batch."""
+    return parse(read_discovered(path, max_bytes))
+
+
+def read_discovered(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile:
+    """:func:`read` for a file :func:`discover` found: if it is gone now, it vanished mid-batch."""
     try:
-        return load(path, max_bytes)
+        return read(path, max_bytes)
     except SourceError as error:
         if error.reason == errors.NOT_FOUND:
             raise SourceError(error.path, errors.VANISHED) from None
         raise
 
 
+@dataclass(slots=True)
+class RawFile:
+    """A file's bytes as read, with what the file system and its folder's manifest say of it."""
+
+    path: Path
+    data: bytes
+    sha256: str
+    mtime_ns: int
+    stated: Stated
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
 def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
     """Read and decode one file; raise :class:`SourceError` for anything wrong with it."""
+    return parse(read(path, max_bytes))
+
+
+def read(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile:
+    """Read one file's bytes; raise :class:`SourceError` when it cannot be read or is empty."""
     where = str(path)
     if path.is_dir():
         raise SourceError(where, errors.IS_FOLDER)
     if path.exists() and not path.is_file():  # a pipe or device never ends: its size says nothing
         raise SourceError(where, errors.NOT_REGULAR)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+    if path.suffix.lower() not in READERS:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise SourceError(where, errors.UNSUPPORTED.format(suffix=path.suffix, supported=supported))
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SourceError(where, errors.TOO_LARGE.format(size=size, limit=max_bytes))
+        status = path.stat()
+        if status.st_size > max_bytes:
+            raise SourceError(where, errors.TOO_LARGE.format(size=status.st_size, limit=max_bytes))
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceError(where, errors.NOT_FOUND) from None
@@ -129,12 +155,17 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedSource:
         raise SourceError(where, errors.UNREADABLE.format(error=error.strerror or error)) from None
     if not data:
         raise SourceError(where, errors.EMPTY)
-    extracted = reader(data, where)
-    stated = manifest_entry(path)
+    return RawFile(path, data, hashlib.sha256(data).hexdigest(), status.st_mtime_ns, manifest_entry(path))
+
+
+def parse(raw: RawFile) -> LoadedSource:
+    """Decode a file's bytes into text, title and date; raise :class:`SourceError` when it cannot be."""
+    extracted = READERS[raw.path.suffix.lower()](raw.data, str(raw.path))
+    stated = raw.stated
     return LoadedSource(
-        path=path, data=data, sha256=hashlib.sha256(data).hexdigest(), format=path.suffix.lower().lstrip("."),
+        path=raw.path, data=raw.data, sha256=raw.sha256, format=raw.path.suffix.lower().lstrip("."),
         text=extracted.text, encoding=extracted.encoding, title=stated.title or extracted.title,
-        date=stated.date or extracted.date, warnings=stated.warnings,
+        date=stated.date or extracted.date, warnings=list(stated.warnings),
     )  # fmt: skip
 
 

@@ -15,20 +15,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, delete, event, func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from taizhang.document import Pledge
+from taizhang.document import Outcome, Pledge
 from taizhang.errors import DAMAGED, StoreError
 from taizhang.source import LoadedSource, path_text
 from taizhang.storage.schema import LEDGER_LOCK, MIGRATIONS, SOURCES_LOCK, open_schema, write_lock
-from taizhang.storage.tables import PledgeRow, ReprintRow, SourceBlob, SourceRow
+from taizhang.storage.tables import OutcomeTextRow, PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
 MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-__all__ = ["DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SourceInfo", "Store", "Stored", "resolve_url", "write_lock"]
+__all__ = [
+    "DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SOURCES_LOCK", "SourceInfo", "Store", "Stored", "info",
+    "record_values", "resolve_url", "write_lock",
+]  # fmt: skip
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -149,7 +152,7 @@ class Store:
             write_lock(session.connection(), SOURCES_LOCK)
             existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
             if existing is not None:
-                return Stored("unchanged", _info(existing))
+                return Stored("unchanged", info(existing))
             previous = session.scalar(select(func.max(SourceRow.version)).where(SourceRow.path == path))
             row = SourceRow(
                 name=loaded.name, path=path, sha256=loaded.sha256, size=len(loaded.data),
@@ -160,11 +163,11 @@ class Store:
             session.add(row)
             session.flush()
             session.add(SourceBlob(source_id=row.id, data=loaded.data))
-            return Stored("new version" if previous else "new", _info(row))
+            return Stored("new version" if previous else "new", info(row))
 
     def sources(self) -> list[SourceInfo]:
         with self._guard("read"), Session(self.engine) as session:
-            return [_info(row) for row in session.scalars(select(SourceRow).order_by(SourceRow.id))]
+            return [info(row) for row in session.scalars(select(SourceRow).order_by(SourceRow.id))]
 
     def pledge_counts(self) -> dict[int, int]:
         """Number of stored pledges per source id (sources without pledges are absent)."""
@@ -176,7 +179,7 @@ class Store:
         """The latest version of every document (one per path): older versions are superseded."""
         with self._guard("read"), Session(self.engine) as session:
             query = select(SourceRow).where(SourceRow.id.in_(_latest_ids())).order_by(SourceRow.id)
-            return [_info(row) for row in session.scalars(query)]
+            return [info(row) for row in session.scalars(query)]
 
     def find_source(self, ref: str | int) -> SourceInfo | None:
         """A source by id, or by file name (the latest stored), or by a SHA-256 prefix."""
@@ -189,7 +192,7 @@ class Store:
                 row = session.scalars(query).first()
             if row is None and len(str(ref)) >= 8:
                 row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
-            return _info(row) if row is not None else None
+            return info(row) if row is not None else None
 
     def source_text(self, source_id: int) -> str:
         with self._guard("read"), Session(self.engine) as session:
@@ -199,15 +202,19 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return session.scalar(select(SourceBlob.data).where(SourceBlob.source_id == source_id))
 
-    def replace_pledges(self, source_id: int, pledges: list[Pledge], extractor: str) -> None:
-        """Make ``pledges`` the source's pledges, as found by ``extractor``, in one transaction."""
+    def replace_pledges(
+        self, source_id: int, pledges: list[Pledge], extractor: str, outcomes: list[Outcome] = ()
+    ) -> None:
+        """Make ``pledges`` and ``outcomes`` the source's, as found by ``extractor``, in one transaction."""
         with self._guard("write to"), Session(self.engine) as session, session.begin():
             # Two processes that ingest one new file at once both extract it: the row lock makes the
             # second wait and then replace the first's pledges (PostgreSQL's DELETE would not see
             # them uncommitted, and both sets would stay); SQLite's one writer does so already.
             session.execute(select(SourceRow.id).where(SourceRow.id == source_id).with_for_update())
             session.execute(delete(PledgeRow).where(PledgeRow.source_id == source_id))
-            session.add_all(_pledge_row(source_id, pledge) for pledge in pledges)
+            session.execute(delete(OutcomeTextRow).where(OutcomeTextRow.source_id == source_id))
+            session.add_all(_row(source_id, pledge) for pledge in pledges)
+            session.add_all(_row(source_id, outcome) for outcome in outcomes)
             session.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=extractor))
 
     def pledges(self, source_id: int | None = None) -> list[Pledge]:
@@ -219,7 +226,18 @@ class Store:
         if source_id is not None:
             query = query.where(PledgeRow.source_id == source_id)
         with self._guard("read"), Session(self.engine) as session:
-            return [_pledge(row, name) for row, name in session.execute(query)]
+            return [_record(Pledge, row, name) for row, name in session.execute(query)]
+
+    def outcomes(self, source_id: int | None = None) -> list[Outcome]:
+        """Stored outcomes read from texts, in source and text order, each naming its source file."""
+        query = (
+            select(OutcomeTextRow, SourceRow.name).join(SourceRow, OutcomeTextRow.source_id == SourceRow.id)
+            .order_by(OutcomeTextRow.source_id, OutcomeTextRow.start, OutcomeTextRow.id)
+        )  # fmt: skip
+        if source_id is not None:
+            query = query.where(OutcomeTextRow.source_id == source_id)
+        with self._guard("read"), Session(self.engine) as session:
+            return [outcome_of(row, name) for row, name in session.execute(query)]
 
     def latest_texts(self) -> dict[int, str]:
         """The text of the latest version of every document, by source id."""
@@ -240,6 +258,12 @@ class Store:
         """Reprint source id → the id of the source it reprints."""
         with self._guard("read"), Session(self.engine) as session:
             return dict(session.execute(select(ReprintRow.source_id, ReprintRow.original_id)).all())
+
+    @contextmanager
+    def connect(self, action: str) -> Iterator[Connection]:
+        """A connection, its driver errors turned into a StoreError about ``action`` (read, write to)."""
+        with self._guard(action), self.engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def _guard(self, action: str) -> Iterator[None]:
@@ -265,7 +289,8 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
 
-def _info(row: SourceRow) -> SourceInfo:
+def info(row: SourceRow) -> SourceInfo:
+    """A source's description from its row (an ORM object or a result row with its columns)."""
     return SourceInfo(
         id=row.id, name=row.name, path=row.path, sha256=row.sha256, size=row.size, format=row.format,
         encoding=row.encoding, title=row.title, date=row.date, chars=row.chars, version=row.version,
@@ -273,17 +298,36 @@ def _info(row: SourceRow) -> SourceInfo:
     )  # fmt: skip
 
 
-_PLEDGE_COLUMNS = (
-    "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
-    "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
-)  # fmt: skip
+# The columns a record (a pledge or an outcome read from a source) is stored in, besides its
+# source and its mentions.
+_COLUMNS: dict[type, tuple[str, ...]] = {
+    Pledge: (
+        "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
+        "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
+    ),
+    Outcome: (
+        "start", "end", "quote", "actor", "metric", "kind", "comparator", "value", "unit", "norm_value", "norm_unit",
+        "first_year", "last_year", "basis", "target", "confidence", "unplaced",
+    ),
+}  # fmt: skip
+_TABLES: dict[type, type] = {Pledge: PledgeRow, Outcome: OutcomeTextRow}
 
 
-def _pledge_row(source_id: int, pledge: Pledge) -> PledgeRow:
-    values = {column: getattr(pledge, column) for column in _PLEDGE_COLUMNS}
-    return PledgeRow(source_id=source_id, mentions=[list(m) for m in pledge.mentions], **values)
+def _row(source_id: int, record: Pledge | Outcome) -> PledgeRow | OutcomeTextRow:
+    return _TABLES[type(record)](**record_values(source_id, record))
 
 
-def _pledge(row: PledgeRow, source_name: str) -> Pledge:
-    values = {column: getattr(row, column) for column in _PLEDGE_COLUMNS}
-    return Pledge(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)
+def record_values(source_id: int, record: Pledge | Outcome) -> dict:
+    """The column values of a record's row (a pledge's, an outcome's)."""
+    values = {column: getattr(record, column) for column in _COLUMNS[type(record)]}
+    return {"source_id": source_id, "mentions": [list(m) for m in record.mentions], **values}
+
+
+def _record(kind: type, row: PledgeRow | OutcomeTextRow, source_name: str) -> Pledge | Outcome:
+    values = {column: getattr(row, column) for column in _COLUMNS[kind]}
+    return kind(source=source_name, mentions=[tuple(m) for m in row.mentions], **values)
+
+
+def outcome_of(row: OutcomeTextRow, source_name: str) -> Outcome:
+    """A stored outcome row as the record extraction gave."""
+    return _record(Outcome, row, source_name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -70,6 +70,37 @@ class PledgeRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
 
 
+class OutcomeTextRow(Base):
+    """One outcome read from one source (what it says was reached), with the span of its clause.
+
+    Replaced with the source's pledges whenever the extractor changes; people's outcomes live in
+    the ledger (``ledger_outcomes``) and are never replaced.
+    """
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    metric: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    comparator: Mapped[str | None] = mapped_column(String(8))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    norm_value: Mapped[float] = mapped_column(Float)
+    norm_unit: Mapped[str] = mapped_column(String(16))
+    first_year: Mapped[int | None] = mapped_column(Integer)
+    last_year: Mapped[int | None] = mapped_column(Integer)
+    basis: Mapped[str | None] = mapped_column(String(16))
+    target: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    mentions: Mapped[list] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)
+    unplaced: Mapped[str | None] = mapped_column(Text)
+
+
 class ReprintRow(Base):
     """A source that reprints the article of another (the first stored of its group)."""
 
@@ -78,6 +109,30 @@ class ReprintRow(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
     original_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FileRow(Base):
+    """An input file as ingest last saw it: a later run skips a file whose size and modification
+    time are as recorded (and whose source's pledges are up to date) without reading it."""
+
+    __tablename__ = "source_files"
+
+    path: Mapped[str] = mapped_column(Text, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mtime_ns: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class ReprintBandRow(Base):
+    """One LSH band key of a source's reprint signature: sources sharing a key are reprint
+    candidates, so a new source is linked by looking its keys up, not by comparing it with all."""
+
+    __tablename__ = "reprint_bands"
+    __table_args__ = (Index("ix_reprint_bands_key", "key", "band"),)
+
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger)
 
 
 class InfoRow(Base):

@@ -33,11 +33,15 @@ SCHEMA: dict[str, dict[str, type]] = {
         "to_words": list, "base_markers": list, "base_after": list, "congress_years": dict,
     },
     "markers": {
-        "review_headings": list, "review_openers": list, "plan_headings": list, "notes_headings": list, "target_cues": list,
+        "target_cues": list,
         "enumeration_nouns": list, "capacity_categories": list, "past": list, "past_in_plan": list,
         "future": list, "past_in_plan_uncompared": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
         "upper_bound_then_noun": list, "action_verbs": list, "conditional": list,
         "context_openers": list, "metric_strip": list, "money_words": list, "people_nouns": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+    },
+    "parts": {
+        "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float, "plan_share": float,
+        "min_weight": int, "five_year_titles": list, "annual_titles": list,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,

@@ -95,6 +95,14 @@ class Rules:
         )
 
     @cached_property
+    def clause_mark_re(self) -> re.Pattern[str]:
+        return re.compile(f"[{re.escape(self.text['clause_separators'])}]")
+
+    @cached_property
+    def sentence_end_re(self) -> re.Pattern[str]:
+        return re.compile(f"[{re.escape(self.text['sentence_ends'])}]")
+
+    @cached_property
     def enumerator_re(self) -> re.Pattern[str]:
         return re.compile("^(?:" + "|".join(self.text["enumerators"]) + ")")
 

@@ -1,0 +1,304 @@
+"""Ingest's writes: many files' sources, bytes and records in one transaction per batch.
+
+Workers only compute; everything they made is written here, from the one ingesting process, so
+they never contend for the database, and a batch is all there or not at all (a killed run leaves
+whole files behind it, never half of one). Rows go in bulk: ``executemany`` inserts, or ``COPY``
+on PostgreSQL for the tables that take many rows per file.
+
+What a source carries besides its text and bytes is a list of :data:`RECORDS`, one per kind: the
+table and the rows one analysed file gives it (pledges, outcomes, reprint band keys). A new kind
+of record is one more entry there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Table, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from taizhang.repair.duplicates import reprint_groups
+from taizhang.source import path_text
+from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_values, write_lock
+from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
+
+if TYPE_CHECKING:
+    from taizhang.pipeline import Analysed
+    from taizhang.source import RawFile
+
+_CHUNK = 500  # values in one IN (...) list: well under every backend's limit on parameters
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A kind of record stored with each source: its table and the rows one analysed file gives it."""
+
+    table: Table
+    rows: Callable[[int, Analysed], list[dict[str, Any]]]
+
+
+RECORDS: list[Record] = [
+    Record(PledgeRow.__table__, lambda source_id, done: [record_values(source_id, p) for p in done.extraction.pledges]),
+    Record(OutcomeTextRow.__table__, lambda source_id, done: [record_values(source_id, o) for o in done.extraction.outcomes]),
+    Record(ReprintBandRow.__table__, lambda source_id, done: [
+        {"source_id": source_id, "band": band, "key": key} for band, key in enumerate(done.bands)
+    ]),  # fmt: skip
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """An input file as last ingested, and whether its source's records are up to date."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    source_id: int
+    extractor: str | None
+
+
+@dataclass(slots=True)
+class Item:
+    """One file of a batch: the bytes read (None when its size and time showed it unchanged), the
+    stored source that has those bytes already (if any), and what the pipeline made of it (None
+    when nothing needed redoing)."""
+
+    raw: RawFile | None
+    source_id: int | None
+    analysed: Analysed | None
+
+
+def file_states(store: Store) -> dict[str, FileState]:
+    """Every input file ingest has seen, by resolved path, with its source's extractor."""
+    query = (
+        select(FileRow.path, FileRow.size, FileRow.mtime_ns, FileRow.sha256, SourceRow.id, SourceRow.extractor)
+        .join(SourceRow, SourceRow.sha256 == FileRow.sha256)
+    )  # fmt: skip
+    with store.connect("read") as connection:
+        return {row[0]: FileState(*row[1:]) for row in connection.execute(query)}
+
+
+def sources_by_sha(store: Store, shas: Sequence[str]) -> dict[str, tuple[int, str | None]]:
+    """Stored sources among ``shas``: SHA-256 → (source id, extractor)."""
+    found = {}
+    with store.connect("read") as connection:
+        for chunk in _chunks(sorted(set(shas))):
+            query = select(SourceRow.sha256, SourceRow.id, SourceRow.extractor).where(SourceRow.sha256.in_(chunk))
+            found.update({sha: (source_id, extractor) for sha, source_id, extractor in connection.execute(query)})
+    return found
+
+
+def write(store: Store, items: Sequence[Item]) -> list[Stored]:
+    """Store a batch in one transaction; returns what became of each item, in order.
+
+    Bytes already stored are ``unchanged`` (their records replaced when ``analysed`` is given:
+    pledges made by another extractor); other bytes are a ``new`` source, or a ``new version`` of
+    the file at their path. Reprint links are brought up to date for the sources the batch adds
+    and the versions it supersedes.
+    """
+    now = datetime.now(UTC)
+    with store.connect("write to") as connection, connection.begin():
+        # One writer of sources at a time: what this batch reads (which bytes are stored, each
+        # path's last version) stays true until it commits, though other processes ingest too.
+        write_lock(connection, SOURCES_LOCK)
+        known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
+        ids: list[int | None] = []
+        new: list[tuple[int, Item]] = []  # rows to insert, by position in the batch
+        for k, item in enumerate(items):
+            source_id = item.source_id or (known.get(item.raw.sha256) if item.raw else None)
+            if source_id is None and item.raw is not None:
+                first = next((j for j, other in new if other.raw.sha256 == item.raw.sha256), None)
+                if first is None:  # the same bytes twice in one batch: stored once
+                    new.append((k, item))
+            ids.append(source_id)
+        statuses = ["unchanged"] * len(items)
+        added = _insert_sources(connection, [item for _, item in new], now)
+        superseded = _superseded(connection, [item for _, item in new], added)
+        for (k, _), (source_id, status) in zip(new, added, strict=True):
+            ids[k], statuses[k] = source_id, status
+        for k, item in enumerate(items):  # later copies of bytes first stored in this batch
+            if ids[k] is None and item.raw is not None:
+                ids[k] = next(ids[j] for j, other in new if other.raw.sha256 == item.raw.sha256)
+        fresh = {source_id for source_id, _ in added}
+        redone = [(ids[k], item.analysed) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
+        _replace_records(connection, redone)
+        _insert_records(connection, [(source_id, item.analysed) for (_, item), (source_id, _) in zip(new, added)])
+        _insert_blobs(connection, [(source_id, item.raw.data) for (_, item), (source_id, _) in zip(new, added)])
+        _record_files(connection, [(item.raw, ids[k]) for k, item in enumerate(items) if item.raw is not None])
+        _link_reprints(connection, [i for i, _ in added] + [i for i, done in redone], superseded, now)
+        infos = _infos(connection, [i for i in ids if i is not None])
+    return [Stored(status, infos[source_id]) for status, source_id in zip(statuses, ids, strict=True)]
+
+
+def _known(connection: Connection, shas: list[str]) -> dict[str, int]:
+    found = {}
+    for chunk in _chunks(sorted(set(shas))):
+        found.update(connection.execute(select(SourceRow.sha256, SourceRow.id).where(SourceRow.sha256.in_(chunk))).all())
+    return found
+
+
+def _insert_sources(connection: Connection, items: list[Item], now: datetime) -> list[tuple[int, str]]:
+    """Insert new sources, each the next version of its path; returns (id, status) in order."""
+    if not items:
+        return []
+    paths = [path_text(item.raw.path.resolve()) for item in items]
+    versions: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(paths))):
+        query = select(SourceRow.path, func.max(SourceRow.version)).where(SourceRow.path.in_(chunk)).group_by(SourceRow.path)
+        versions.update(connection.execute(query).all())
+    rows, statuses = [], []
+    for path, item in zip(paths, items, strict=True):
+        previous = versions.get(path, 0)
+        versions[path] = previous + 1
+        statuses.append("new version" if previous else "new")
+        source = item.analysed.source
+        rows.append({
+            "name": path_text(item.raw.path.name), "path": path, "sha256": item.raw.sha256, "size": item.raw.size,
+            "format": source.format, "encoding": source.encoding, "title": source.title, "date": source.date,
+            "chars": len(source.text), "version": previous + 1, "ingested_at": now, "text": source.text,
+            "extractor": item.analysed.extractor,
+        })  # fmt: skip
+    table = SourceRow.__table__
+    result = connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+    return list(zip(result.scalars().all(), statuses, strict=True))
+
+
+def _superseded(connection: Connection, items: list[Item], added: list[tuple[int, str]]) -> list[int]:
+    """Sources that were the latest version of a path a new version was just added for."""
+    paths = sorted({path_text(item.raw.path.resolve()) for item, (_, status) in zip(items, added) if status == "new version"})
+    fresh = {source_id for source_id, _ in added}
+    found = []
+    for chunk in _chunks(paths):
+        found += connection.execute(select(SourceRow.id).where(SourceRow.path.in_(chunk))).scalars().all()
+    return sorted(set(found) - fresh)
+
+
+def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]]) -> None:
+    """Records of stored sources analysed again (another extractor): the old ones go."""
+    if not redone:
+        return
+    ids = [source_id for source_id, _ in redone]
+    for record in RECORDS:
+        for chunk in _chunks(ids):
+            connection.execute(delete(record.table).where(record.table.c.source_id.in_(chunk)))
+    for source_id, done in redone:
+        connection.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=done.extractor))
+    _insert_records(connection, redone)
+
+
+def _insert_records(connection: Connection, analysed: list[tuple[int, Analysed]]) -> None:
+    for record in RECORDS:
+        _insert(connection, record.table, [row for source_id, done in analysed for row in record.rows(source_id, done)])
+
+
+def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> None:
+    _insert(connection, SourceBlob.__table__, [{"source_id": source_id, "data": data} for source_id, data in blobs])
+
+
+def _record_files(connection: Connection, files: list[tuple[RawFile, int]]) -> None:
+    """What each file read looked like, so that the next run can skip it unread."""
+    rows = {path_text(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw, _ in files}
+    table = FileRow.__table__
+    for chunk in _chunks(sorted(rows)):
+        connection.execute(delete(table).where(table.c.path.in_(chunk)))
+    _insert(connection, table, [{"path": path, **row} for path, row in rows.items()])
+
+
+def _link_reprints(connection: Connection, added: list[int], superseded: list[int], now: datetime) -> None:
+    """Bring reprint links up to date for sources just added (or analysed again) and versions
+    just superseded, without comparing every source with every other.
+
+    Links are the groups of the latest versions that share an LSH band key, each member linked to
+    the group's first source. Only the groups these sources touch can change: those of the
+    sources sharing a key with an added one, and those the superseded were in. They are worked
+    out again from their members' keys; every other group stays as it is.
+    """
+    if not added and not superseded:
+        return
+    bands = ReprintBandRow.__table__
+    for chunk in _chunks(superseded):  # an older version is no reprint and links nothing
+        connection.execute(delete(bands).where(bands.c.source_id.in_(chunk)))
+    touched = set(added) | set(superseded)
+    keys = {(band, key) for _, band, key in _band_rows(connection, added)}
+    for chunk in _chunks(sorted({key for _, key in keys})):
+        query = select(bands.c.source_id, bands.c.band, bands.c.key).where(bands.c.key.in_(chunk))
+        touched |= {source_id for source_id, band, key in connection.execute(query) if (band, key) in keys}
+    originals = set(touched)
+    for chunk in _chunks(sorted(touched)):
+        originals |= set(connection.execute(select(ReprintRow.original_id).where(ReprintRow.source_id.in_(chunk))).scalars())
+    members = set(originals)
+    for chunk in _chunks(sorted(originals)):
+        members |= set(connection.execute(select(ReprintRow.source_id).where(ReprintRow.original_id.in_(chunk))).scalars())
+    members -= set(superseded)
+    found: dict[int, list[int]] = {source_id: [] for source_id in sorted(members)}
+    for source_id, band, key in sorted(_band_rows(connection, sorted(members))):
+        found[source_id].append(key)
+    for chunk in _chunks(sorted(members | set(superseded))):
+        connection.execute(delete(ReprintRow).where(ReprintRow.source_id.in_(chunk)))
+    links = [
+        {"source_id": member, "original_id": group[0], "found_at": now}
+        for group in reprint_groups({i: keys for i, keys in found.items() if keys})
+        for member in group[1:]
+    ]
+    _insert(connection, ReprintRow.__table__, links)
+
+
+def _band_rows(connection: Connection, source_ids: Iterable[int]) -> list[tuple[int, int, int]]:
+    bands = ReprintBandRow.__table__
+    rows = []
+    for chunk in _chunks(sorted(source_ids)):
+        rows += connection.execute(select(bands.c.source_id, bands.c.band, bands.c.key).where(bands.c.source_id.in_(chunk))).all()
+    return [tuple(row) for row in rows]
+
+
+def _infos(connection: Connection, ids: list[int]) -> dict[int, SourceInfo]:
+    found = {}
+    columns = [c for c in SourceRow.__table__.c if c.name != "text"]
+    for chunk in _chunks(sorted(set(ids))):
+        for row in connection.execute(select(*columns).where(SourceRow.id.in_(chunk))):
+            found[row.id] = info(row)
+    return found
+
+
+def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows``: with COPY on PostgreSQL, which takes them in one stream, else in bulk."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    from psycopg.types.json import Json
+
+    columns = list(rows[0])
+    wrap = [isinstance(table.c[name].type, JSON) for name in columns]
+    cursor = connection.connection.driver_connection.cursor()
+    names = ", ".join(f'"{name}"' for name in columns)
+    with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([Json(row[n]) if w else row[n] for n, w in zip(columns, wrap, strict=True)])
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def latest_bands(store: Store) -> dict[int, list[int]]:
+    """The stored band keys of the latest version of every file, by source id ([] when none are)."""
+    bands = ReprintBandRow.__table__
+    with store.connect("read") as connection:
+        latest = select(func.max(SourceRow.id)).group_by(SourceRow.path)
+        found: dict[int, list[int]] = {source_id: [] for source_id in connection.execute(latest).scalars()}
+        query = select(bands.c.source_id, bands.c.key).where(bands.c.source_id.in_(latest)).order_by(bands.c.source_id, bands.c.band)
+        for source_id, key in connection.execute(query):
+            found[source_id].append(key)
+    return found
+
+
+def add_bands(store: Store, source_id: int, keys: list[int]) -> None:
+    """Keep a source's band keys (one stored before ingest kept them)."""
+    with store.connect("write to") as connection, connection.begin():
+        _insert(connection, ReprintBandRow.__table__, [{"source_id": source_id, "band": b, "key": k} for b, k in enumerate(keys)])

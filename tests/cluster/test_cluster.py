@@ -1,0 +1,92 @@
+"""The cluster path on a real Dask LocalCluster of two worker processes: the same ledger as one
+process makes, on SQLite and PostgreSQL, and a run killed midway that resumes to that ledger."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from taizhang.cluster import DaskRunner
+from taizhang.ingest import ingest
+from taizhang.ledger import Ledger
+from taizhang.storage import Store
+from taizhang.storage.tables import FileRow, ReprintBandRow, SourceBlob, SourceRow
+from tests.helpers import ROOT
+from tests.test_ingest_scale import contents, corpus
+
+
+def ledger_of(url: str) -> tuple[list, list]:
+    with Ledger(url) as ledger:
+        ledger.refresh()
+        return ledger.entries(), ledger.mentions()
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, tuple[list, list]]:
+    """A corpus, and what one process stores of it and the ledger it makes."""
+    folder = tmp_path_factory.mktemp("cluster")
+    corpus(folder / "corpus", 30)
+    url = f"sqlite:///{folder / 'single.db'}"
+    with Store(url) as store:
+        ingest(store, [folder / "corpus"])
+        stored = contents(store)
+    return folder / "corpus", stored, ledger_of(url)
+
+
+def test_a_cluster_run_makes_the_ledger_one_process_makes(db_url: str, reference) -> None:
+    folder, expected, ledger = reference
+    runner = DaskRunner("local", 2)
+    try:
+        assert runner.dashboard and runner.slots == 4
+        with Store(db_url) as store:
+            report = ingest(store, [folder], runner=runner, batch_files=3)
+            assert report.ok and contents(store) == expected
+    finally:
+        runner.close()
+    assert ledger_of(db_url) == ledger and ledger[0]
+
+
+def sources_in(url: str) -> int:
+    with Store(url) as store, store.connect("read") as connection:
+        return connection.execute(select(func.count()).select_from(SourceRow)).scalar()
+
+
+def test_a_killed_cluster_run_resumes_to_the_same_ledger(db_url: str, reference) -> None:
+    folder, expected, ledger = reference
+    files = sorted(folder.iterdir())
+    Store(db_url).close()  # the schema first, so that polling never races its creation
+    run = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "cluster" / "cluster_run.py"), db_url, str(folder)],
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300
+        while sources_in(db_url) < 4 and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert run.poll() is None, "the run ended before it could be killed"
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)  # the client, its scheduler and its workers at once
+        run.wait()
+    stored = sources_in(db_url)
+    assert 4 <= stored < len(files)
+    with Store(db_url) as store, store.connect("read") as connection:
+        # whole files only: every source stored has its bytes, its reprint keys and its file's state
+        for table in (SourceBlob, FileRow):
+            assert connection.execute(select(func.count()).select_from(table)).scalar() == stored
+        assert connection.execute(select(func.count(func.distinct(ReprintBandRow.source_id)))).scalar() == stored
+    runner = DaskRunner("local", 2)
+    try:
+        with Store(db_url) as store:
+            resumed = ingest(store, [folder], runner=runner)
+            assert resumed.count("unchanged") == stored and sum(d.read > 0 for d in resumed.done) == len(files) - stored
+            assert contents(store) == expected
+    finally:
+        runner.close()
+    assert ledger_of(db_url) == ledger
