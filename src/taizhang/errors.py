@@ -46,6 +46,7 @@ UNDECODABLE = "cannot decode: not text in a supported encoding (UTF-8, UTF-16, G
 UNSUPPORTED = "unsupported file type {suffix!r} (supported: {supported})"
 NO_TEXT = "no text found in the {kind}"
 BAD_DOCX = "not a valid .docx file ({error})"
+DOCX_TOO_BIG = "unpacks to {size:,} bytes, over the {limit:,} a Word document may hold (a zip bomb?)"
 BAD_PDF = "not a readable PDF ({error})"
 ENCRYPTED_PDF = "encrypted PDF: the text cannot be read without its password"
 IMAGE_PDF = "PDF has no text layer (scanned or image-only; OCR it first)"
@@ -82,3 +83,17 @@ OUTPUT_IS_DATABASE = "cannot write {path}: it is the database this command reads
 OUTPUT_NOT_FILE = "cannot write {path}: it is a folder or a device, not a file"
 OUTPUT_NO_FOLDER = "cannot write {path}: no folder {folder}"
 OUTPUT_FAILED = "cannot write {path}: {reason}"
+# Backups.
+BACKUP_UNSUPPORTED = "{db}: taizhang backs up SQLite and PostgreSQL databases only"
+NO_BACKUP = "{path}: no such file"
+NOT_A_BACKUP = "{path} is not {what}, the kind of backup {db} restores from"
+NOT_A_BACKUP_FILE = "{path} cannot be restored: {reason}"
+RESTORE_OVER_DATA = (
+    "{db} holds {sources} source(s): restoring replaces everything in it; give --force to do so "
+    "(back it up first: taizhang backup FILE)"
+)
+NO_PG_TOOL = (
+    "{tool} is not installed: PostgreSQL databases are backed up with PostgreSQL's own tools "
+    "(Debian: apt-get install postgresql-client)"
+)
+PG_TOOL_FAILED = "{tool} failed: {reason}"

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
-from taizhang.ledger.corrections import EDITABLE, Correction, CorrectionError, parse_field, undone
+from taizhang.ledger.corrections import EDITABLE, Correction, CorrectionError, amount_check, parse_field, undone
 from taizhang.ledger.errors import (
     BAD_CELL,
     MISSING_COLUMNS,
@@ -91,6 +91,7 @@ class EditStage(LedgerBase):
                     continue
                 try:
                     value = parse_field(name, None if cell is None else cell_text(cell))
+                    amount_check(name, value, entry)
                 except CorrectionError as error:
                     problems.append(BAD_CELL.format(path=path, row=number, column=name, problem=error))
                     bad.add(number)

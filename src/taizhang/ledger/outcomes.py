@@ -22,6 +22,7 @@ from taizhang.document import Outcome as TextOutcome
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.errors import (
+    AMOUNT_TOO_LARGE,
     BAD_CELL,
     BAD_TYPE,
     BAD_YEAR,
@@ -224,8 +225,10 @@ def outcome_problems(outcome: Outcome) -> list[tuple[str, str]]:
         found.append(("year", BAD_YEAR.format(name="year", value=outcome.year, low=YEARS.start, high=YEARS.stop - 1)))
     if not math.isfinite(outcome.value):
         found.append(("value", NOT_FINITE.format(name="value", text=str(outcome.value))))
-    elif normalise(outcome.value, outcome.unit) is None:
+    elif (normal := normalise(outcome.value, outcome.unit)) is None:
         found.append(("unit", UNKNOWN_UNIT.format(unit=outcome.unit)))
+    elif not math.isfinite(normal[0]):
+        found.append(("value", AMOUNT_TOO_LARGE.format(value=outcome.value, unit=outcome.unit, norm=normal[1])))
     return found
 
 

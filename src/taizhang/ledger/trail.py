@@ -11,7 +11,16 @@ from sqlalchemy import select
 
 from taizhang.document import Pledge
 from taizhang.ledger.base import LedgerBase
-from taizhang.ledger.corrections import EDITABLE, Anchor, Correction, CorrectionError, new_pledge, parse_field, undone
+from taizhang.ledger.corrections import (
+    EDITABLE,
+    Anchor,
+    Correction,
+    CorrectionError,
+    amount_check,
+    new_pledge,
+    parse_field,
+    undone,
+)
 from taizhang.ledger.tables import OutcomeMatchRow
 from taizhang.ledger.errors import (
     ALREADY_UNDONE,
@@ -87,6 +96,8 @@ class TrailStage(LedgerBase):
         """Set one field of an entry (every mention, or mention number ``mention`` counted from 1)."""
         value = parse_field(name, text)
         entry, rows = self._targets(entry_id, mention)
+        for row in rows:
+            amount_check(name, value, {field: current_value(entry, row, field) for field in ("value", "value_high", "unit")})
         now = datetime.now(UTC)
         return self._record([
             Correction("set", self._anchor(row), author, now, field=name, before=current_value(entry, row, name), after=value, note=note)
