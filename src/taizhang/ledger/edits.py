@@ -147,9 +147,10 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _unchanged(cell: Any, current: Any) -> bool:
-    """Whether a spreadsheet cell still holds the exported value, however the file typed it."""
+    """Whether a spreadsheet cell still holds the exported value, however the file typed it (a
+    spreadsheet program saves False as FALSE, 100.0 as 100)."""
     written, exported = cell_text(export.cell(cell)), cell_text(export.cell(current))
-    if written == exported:
+    if written == exported or (isinstance(current, bool) and written.lower() == exported.lower()):
         return True
     try:
         return _same(float(written), float(exported))
