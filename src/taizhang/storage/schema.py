@@ -39,6 +39,11 @@ SCHEMA_LOCK = 0x7461_697A_6861_6E67  # "taizhang"
 LEDGER_LOCK = SCHEMA_LOCK + 1
 SOURCES_LOCK = SCHEMA_LOCK + 2
 _MIGRATION_WAIT_MS = 120_000  # an upgrade of a big database may hold the lock this long
+# The tables taizhang 0.1.0 made (revisions 0001-0006), whose creation was not atomic on SQLite.
+LEGACY_TABLES = frozenset({
+    "sources", "source_blobs", "pledges", "reprints", "ledger_entries", "ledger_mentions", "ledger_outcomes",
+    "ledger_corrections", "ledger_status_changes", "ledger_state", "ledger_mention_ids",
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +117,22 @@ def _check(connection: Connection, found: Found, db: str) -> None:
         if found.made_by is not None:
             raise StoreError(errors.NEWER_SCHEMA.format(db=db, revision=revision, version=found.made_by, ours=_version()))
         raise StoreError(errors.NOT_OURS.format(db=db, tables=_listed(found.tables - {"alembic_version"}) or "no tables"))
-    if not found.revisions and found.tables - _ours():
-        raise StoreError(errors.NOT_OURS.format(db=db, tables=_listed(found.tables - _ours())))
-    for table in _leftovers(found) if not found.revisions else ():
+    if found.revisions:
+        return
+    # No revision: a new database, or what an interrupted creation by taizhang 0.1.0 left: only
+    # tables of its schema, with columns of ours. Anything else is another program's.
+    foreign = found.tables - LEGACY_TABLES | {t.name for t in _leftovers(found) if not _columns_fit(connection, t)}
+    if foreign:
+        raise StoreError(errors.NOT_OURS.format(db=db, tables=_listed(frozenset(foreign))))
+    for table in _leftovers(found):
         if connection.scalar(select(text("1")).select_from(table).limit(1)) is not None:
             raise StoreError(errors.HALF_MADE.format(db=db, table=table.name))
+
+
+def _columns_fit(connection: Connection, table: Table) -> bool:
+    """Whether a table found in the database has only columns of taizhang's table of that name."""
+    found = {column["name"] for column in inspect(connection).get_columns(table.name)}
+    return found <= set(table.columns.keys())
 
 
 @cache
@@ -127,15 +143,11 @@ def _tables() -> tuple[Table, ...]:
     return tuple(Base.metadata.sorted_tables)
 
 
-def _ours() -> frozenset[str]:
-    return frozenset(table.name for table in _tables()) | {"alembic_version"}
-
-
 def _leftovers(found: Found) -> list[Table]:
     """The tables an interrupted creation by taizhang 0.1.0 left with no revision (its migrations were
     not atomic on SQLite), dependents first. Nothing can have been stored in them: they are made
     anew, and a file where they hold rows is refused (``_check``)."""
-    return [table for table in reversed(_tables()) if table.name in found.tables]
+    return [table for table in reversed(_tables()) if table.name in found.tables & LEGACY_TABLES]
 
 
 def _use_wal(engine: Engine) -> None:
