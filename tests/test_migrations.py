@@ -253,7 +253,7 @@ def test_outcomes_recorded_twice_before_0008_keep_their_rows(tmp_path: Path) -> 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.attributes["connection"] = connection
-        command.downgrade(config, "0010")
+        command.downgrade(config, "0011")
         columns = "actor, place_key, metric, metric_key, year, value, unit, norm_value, norm_unit, source, note, added_by, added_at"
         connection.execute(text(f"INSERT INTO ledger_outcomes ({columns}) SELECT {columns} FROM ledger_outcomes"))
     engine.dispose()

@@ -7,8 +7,7 @@ and horizon parsing, repair and the whole pipeline never raise, and what they gi
 - doubling the input about doubles the time (linear, not quadratic).
 
 The default run tries a few hundred examples of each; the slow run (``pytest -m slow``) thousands.
-Inputs found failing are kept as ``@example``s. (A document dated year 0 or 1 and a 301-digit
-number, #11 item 9, are #12's fixes, with their own tests in tests/extract/test_robust.py.)
+Inputs found failing are kept as ``@example``s (a document dated year 0, a 301-digit number).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import math
 import time
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from taizhang.document import Document
@@ -142,6 +141,8 @@ def test_horizons_lie_inside_the_text_and_fall_in_plausible_years(text: str, yea
 
 @FAST
 @given(TEXT, st.one_of(st.none(), st.text(max_size=30)), st.one_of(st.none(), st.text(max_size=12)))
+@example("", None, "0000-01-01")
+@example("", None, "0001-03-05")
 def test_a_documents_year_is_plausible_or_none(text: str, title: str | None, date: str | None) -> None:
     year = document_year(text, title=title, date=date)
     assert year is None or year in PLAUSIBLE
@@ -162,6 +163,8 @@ def test_repair_maps_every_offset_back_into_the_original(text: str) -> None:
 
 @FAST
 @given(TEXT, YEAR)
+@example("到2026年，全区生产总值突破" + "9" * 301 + "亿元。", 2025)
+@example("今年城镇新增就业1万人，未来5年新增10万人。", 0)
 def test_extraction_records_hold_their_invariants(text: str, year: int | None) -> None:
     # run() is extract() without its safety net, so an internal error fails the test.
     result = run(text, "fuzz.txt", year, None, None)

@@ -5,8 +5,8 @@ each after a million); the index answers at once, and makes two processes record
 outcome at once record it once. Duplicates recorded before (by such a race) keep their rows and get
 a fingerprint of their own.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import hashlib
@@ -14,8 +14,8 @@ import hashlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
