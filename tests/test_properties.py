@@ -199,7 +199,8 @@ def _cpu(text: str) -> float:
     return best
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow  # timings: kept out of the default run, where other work may share the machine
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(PIECES, min_size=3, max_size=12).map("".join), st.booleans())
 def test_doubling_a_paragraph_about_doubles_the_time(piece: str, one_paragraph: bool) -> None:
     unit = piece.replace("\n", "") if one_paragraph else piece + "\n"
