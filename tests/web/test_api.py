@@ -107,6 +107,12 @@ def test_bad_parameters_are_422(client, path: str) -> None:  # noqa: ANN001
     assert response.status_code != 500
 
 
+def test_a_source_found_by_its_file_name(client) -> None:  # noqa: ANN001
+    found = client.get(f"/sources/find?name={SEED.name}&at=1158", follow_redirects=False)
+    assert found.status_code == 303 and found.headers["location"] == "/sources/1#o1158"
+    assert client.get("/sources/find?name=nothing.txt").status_code == 400
+
+
 def test_unknown_things_are_400_or_404_with_a_reason(client) -> None:  # noqa: ANN001
     assert client.get("/entries/99999.json").json()["detail"].startswith("no ledger entry 99999")
     assert client.get("/sources/99.json").status_code == 400

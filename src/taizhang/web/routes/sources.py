@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
 
-from taizhang.ledger import Ledger
+from taizhang.ledger import Ledger, LedgerError
+from taizhang.ledger.errors import NO_SOURCE
 from taizhang.ledger.corrections import COMPARATORS, KINDS
 from taizhang.repair import repair
 from taizhang.storage import MAX_ID
@@ -56,6 +57,16 @@ def sources_json(ledger: LedgerDep) -> list[SourceListItem]:
 @router.get("/sources", response_class=HTMLResponse, include_in_schema=False)
 def sources_page(request: Request, ledger: LedgerDep) -> HTMLResponse:
     return page(request, "sources.html", {"sources": sources_json(ledger)})
+
+
+@router.get("/sources/find", include_in_schema=False)
+def find_source(ledger: LedgerDep, name: Annotated[str, Query(min_length=1, max_length=512)], at: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> RedirectResponse:  # fmt: skip
+    """A source by file name (its latest version), at an offset: where the review queue sends an
+    editor to add what the extractor missed."""
+    info = ledger.store.find_source(name)
+    if info is None:
+        raise LedgerError(NO_SOURCE.format(ref=name))
+    return RedirectResponse(f"/sources/{info.id}#o{at}", status_code=303)
 
 
 @router.get("/sources/{source_id}.json", response_model=SourceOut, summary="A source's text, its pledges' spans, and its repairs")
