@@ -96,7 +96,8 @@ BAD = [
     "/ledger.json?conflicts=maybe", "/ledger/facets.json?facet=colour", "/entries/0.json", "/entries/-1.json",
     "/entries/1000000000000000000000.json", "/entries/abc.json", "/places/12345.json", "/places/abcdef.json",
     "/places/370212.json?year=x", "/sources/0.json", "/sources/x.json", "/export.xml", "/export.csv?year=x",
-    "/charts.json?status=x", "/upload/short.json",
+    "/charts.json?status=x", "/upload/short.json", "/ledger.json?actor=%00", "/ledger.json?q=a%00b",
+    "/places/370212.json?metric=%00",
 ]  # fmt: skip
 
 
