@@ -75,15 +75,21 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # ...、崂山区委书记张元升表示 / ...书记张元升:
         "inline": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:{verbs})"),
         "header": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}})\s*[:：]\s*$"),
+        # 省长 王正谱 / 省长\n王正谱 / 省长 王 正 谱 (a name printed letter-spaced)
         "report_post": re.compile(
             rf"(?:{alt(data['report_posts'])})[\s\u3000]*"
-            rf"(?P<name>[{CJK}]{{2,3}}?)(?:(?![{CJK}])|(?=所?作))"
+            rf"(?P<name>[{CJK}](?:[ \u3000]?[{CJK}]){{1,2}}?)(?:(?![ \u3000]?[{CJK}])|(?=所?作))"
         ),
+        # 在河北省第十四届人民代表大会, also broken across lines by the page (在河北省第十四届\n人民代表大会)
         "congress": re.compile(
-            rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届人民代表大会"
+            rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届\s*人民代表大会"
         ),
+        # Only the State Council's report, a national congress's or the CPC's speaks for 全国.
+        "national": re.compile(alt(data["national_heads"])),
+        # 2025年崂山区政府工作报告; a year however written is no part of the place (not 年某区).
         "title_region": re.compile(
-            rf"(?:[0-9]{{4}}年)?(?P<region>[{CJK}]{{2,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
+            rf"(?:[0-9０-９〇零○一二三四五六七八九]{{4}}[ ]?年)?"
+            rf"(?P<region>(?![年度])[{CJK}]{{1,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
         ),
         "represent": re.compile(rf"我代表(?P<region>[{CJK}]{{2,12}}?)人民政府"),
         "subject_region": re.compile(
@@ -103,15 +109,26 @@ def report_owner(text: str, title: str | None) -> tuple[str | None, str | None]:
     m = (
         (title and p["title_region"].search(title)) or p["congress"].search(head) or p["represent"].search(head)
     )
-    if m:
+    if m or (m := p["title_region"].search(head[:200])):
         actor = m["region"]
-    elif any(marker in head[:NATIONAL_HEAD_CHARS] or (title and marker in title) for marker in data["national_markers"]):
+    elif p["national"].search(head[:NATIONAL_HEAD_CHARS]) or (title and p["national"].search(title)):
         actor = data["national_actor"]
-    if actor is None and (m := p["title_region"].search(head[:200])):
-        actor = m["region"]
+    if actor is None and title:
+        actor = _leading_place(title)  # 湖南大力实施产业育新培强攻坚: a news piece about 湖南
     if actor is not None and (m := p["report_post"].search(head)):
-        official = m["name"]
+        official = re.sub(r"[ \u3000]", "", m["name"])
     return actor, official
+
+
+def _leading_place(title: str) -> str | None:
+    """A province or prefecture a title opens with, as written (湖南, 江苏省), if the gazetteer knows
+    it as one place."""
+    for length in range(min(6, len(title)), 1, -1):
+        name = title[:length]
+        found = places.candidates(name)
+        if len(found) == 1 and found[0].level in (1, 2):
+            return name
+    return None
 
 
 def _speaker_of_post(line: str, name: str) -> Speaker | None:
@@ -165,8 +182,13 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         if start in header_of:
             current = header_of[start]
             result.headers.add(start)
-        elif speakers:
+        elif speakers and header_of:
             current = _owner_of_paragraph(line, current, speakers)
+        elif speakers:
+            # A news piece quotes people inline, with no headers: a speaker owns the paragraph that
+            # names them, not the ones after (沈晓明 speaking in the last paragraph pledges nothing
+            # the reporter states before).
+            current = _named_in(line, speakers)
         result.starts.append(start)
         if current is None and actor is None:
             named = next(
@@ -194,15 +216,20 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     return result
 
 
-def _owner_of_paragraph(line: str, current: Speaker | None, speakers: dict[str, Speaker]) -> Speaker | None:
-    # A named speaker wins: the first one the paragraph names.
+def _named_in(line: str, speakers: dict[str, Speaker]) -> Speaker | None:
+    """The first speaker ``line`` names, if any."""
     first: tuple[int, Speaker] | None = None
     for name, speaker in speakers.items():
         i = line.find(name)
         if i >= 0 and (first is None or i < first[0]):
             first = (i, speaker)
-    if first is not None:
-        return first[1]
+    return first[1] if first else None
+
+
+def _owner_of_paragraph(line: str, current: Speaker | None, speakers: dict[str, Speaker]) -> Speaker | None:
+    # A named speaker wins: the first one the paragraph names.
+    if (named := _named_in(line, speakers)) is not None:
+        return named
     # Otherwise a region: keep the current speaker if theirs is named, switch if exactly one
     # other speaker's is.
     if current is not None and any(a in line for a in current.aliases):
