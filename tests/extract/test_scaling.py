@@ -12,6 +12,7 @@ import pytest
 
 from taizhang.extract.engine import run
 
+NAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎"
 SHAPES: dict[str, Callable[[int], str]] = {
     # one sentence of many clauses, and one run with no punctuation at all
     "clauses": lambda n: "全区生产总值突破1500亿元，" * n,
@@ -24,6 +25,10 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "分别 list": lambda n: "、".join(f"指标{i}" for i in range(n)) + "分别增长" + "、".join("5%" for _ in range(n)) + "。",
     # many horizons in one sentence
     "horizons": lambda n: "".join(f"到{2026 + i % 9}年新增{i % 90 + 10}家，" for i in range(n)),
+    # a news piece quoting ever more people, each introduced inline
+    "speakers": lambda n: "".join(
+        f"崂山区委书记{NAMES[i % len(NAMES)]}{NAMES[i // len(NAMES) % len(NAMES)]}表示，新建学校10所。\n" for i in range(n)
+    ),
     # many headed parts
     "parts": lambda n: "".join(f"{'一二三'[i % 3]}、2025年重点工作\n新建学校{i % 90 + 10}所。\n" for i in range(n)),
 }

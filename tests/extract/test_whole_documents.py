@@ -91,3 +91,19 @@ HEBEI_HEAD = corpus_file("provincial_hebei_2025_gwr.txt").read_text(encoding="ut
 )
 def test_a_provincial_header_as_scraped_gives_the_province_and_its_governor(head: str) -> None:
     assert report_owner(head, None) == ("河北省", "王正谱")
+
+
+def test_news_speakers_own_the_paragraphs_that_name_them() -> None:
+    path = SHARED / "news_2025-03-07_jiangsu-roundup.md"
+    if not path.is_file():
+        pytest.skip("no ../shared/corpus")
+    from taizhang.extract.actors import attribute
+
+    source = load(path)
+    attribution = attribute(source.text, source.title)
+    # 江苏省工业和信息化厅厅长朱爱勋表示 (a provincial department: the province), 盐城市市长张明康说
+    for quote, owner in (("朱爱勋表示", ("江苏省", "朱爱勋")), ("张明康说", ("盐城市", "张明康"))):
+        assert attribution.owner(source.text.index(quote)) == owner
+    # a paragraph naming nobody belongs to no one of them
+    plain = source.text.index("曾是茅山革命老区贫困村")
+    assert attribution.owner(plain)[1] is None

@@ -99,16 +99,20 @@ def test_west_coast_new_area_and_huangdao_are_one_place() -> None:
     assert len(built) == len(records) and all(e.place.code == "370211" for e in built)
 
 
+_EMISSIONS = {"actor": "全国", "official": None, "kind": "growth", "comparator": "=", "value_high": None, "unit": "%",
+              "norm_unit": "%", "deadline": 2019, "horizon": "今年", "hedge": None, "metric": "排放量"}  # fmt: skip
+# national_china_2019_gwr.txt line 162, as an extractor that does not split its lists reads it: both
+# records named 排放量, so one metric key.
+UNSPLIT_LISTS = [
+    {**_EMISSIONS, "quote": "二氧化硫、氮氧化物排放量要下降3%", "value": -3, "norm_value": -3},
+    {**_EMISSIONS, "quote": "化学需氧量、氨氮排放量要下降2%", "value": -2, "norm_value": -2},
+]
+
+
 def test_two_records_of_one_source_are_never_one_entry() -> None:
-    # national_china_2019_gwr.txt line 162, as an extractor that does not split the lists reads it:
-    # both records named 排放量, so one metric key. Before #12 they made one entry with a conflict.
+    # Before #12 the two made one entry with a conflict.
     text = corpus_file("national_china_2019_gwr.txt").read_text(encoding="utf-8")
-    base = {"actor": "全国", "official": None, "kind": "growth", "comparator": "=", "value_high": None, "unit": "%",
-            "norm_unit": "%", "deadline": 2019, "horizon": "今年", "hedge": None, "metric": "排放量"}  # fmt: skip
-    records = [
-        {**base, "quote": "二氧化硫、氮氧化物排放量要下降3%", "value": -3, "norm_value": -3},
-        {**base, "quote": "化学需氧量、氨氮排放量要下降2%", "value": -2, "norm_value": -2},
-    ]
+    records = UNSPLIT_LISTS
     entries = build_entries(mentions(pledges_in(text, "national_china_2019_gwr.txt", records), 1, year=2019))
     assert [e.first.pledge.value for e in entries] == [-3, -2]
     assert not any(e.conflicts for e in entries)
@@ -130,12 +134,7 @@ def test_one_sources_year_and_period_targets_of_the_same_words_are_two_entries()
 
 def test_a_reprint_joins_the_record_it_repeats_when_its_source_has_two_in_one_key() -> None:
     text = corpus_file("national_china_2019_gwr.txt").read_text(encoding="utf-8")
-    base = {"actor": "全国", "official": None, "kind": "growth", "comparator": "=", "value_high": None, "unit": "%",
-            "norm_unit": "%", "deadline": 2019, "horizon": "今年", "hedge": None, "metric": "排放量"}  # fmt: skip
-    records = [
-        {**base, "quote": "二氧化硫、氮氧化物排放量要下降3%", "value": -3, "norm_value": -3},
-        {**base, "quote": "化学需氧量、氨氮排放量要下降2%", "value": -2, "norm_value": -2},
-    ]
+    records = UNSPLIT_LISTS
     reprint = "来源：人民网\n" + text
     both = mentions(pledges_in(text, "a.txt", records), 1, year=2019)
     both += mentions(pledges_in(reprint, "b.txt", records[1:]), 2, year=2019)

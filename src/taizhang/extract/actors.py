@@ -72,8 +72,16 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     )
     return {
         "region_post": re.compile(region_post),
-        # ...、崂山区委书记张元升表示 / ...书记张元升:
-        "inline": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:{verbs})"),
+        # ...、崂山区委书记张元升表示 / 董事长薛济萍代表说 / 省委书记刘宁在…大会上表示
+        "inline": re.compile(
+            rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:代表|委员)?(?:{verbs}|在[^。\n]{{0,40}}?(?:{verbs}))"
+        ),
+        # A news piece's speaker by the organ they hold a post in (#12): 江苏省工业和信息化厅厅长朱爱勋 →
+        # 江苏省; a national organ (国家发展改革委主任, 工业和信息化部部长) → 全国.
+        "organ_post": re.compile(
+            rf"(?:(?<![{CJK}])(?P<region>[{CJK}]{{2,7}}?(?:{suffixes}))|(?P<national>{alt(data['national_organs'])}))"
+            rf"[{CJK}（）()]{{0,16}}?(?:{posts})$"
+        ),
         "header": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}})\s*[:：]\s*$"),
         # 省长 王正谱 / 省长\n王正谱 / 省长 王 正 谱 (a name printed letter-spaced)
         "report_post": re.compile(
@@ -139,6 +147,15 @@ def _speaker_of_post(line: str, name: str) -> Speaker | None:
     return Speaker(name, region, places.forms(region))
 
 
+def _speaker_of_organ(head: str, name: str) -> Speaker | None:
+    """An inline speaker by the organ of their post (``head`` ends with the post, before the name)."""
+    m = _patterns()["organ_post"].search(head)
+    if not m:
+        return None
+    region = rules.load()["actors"]["national_actor"] if m["national"] else m["region"]
+    return Speaker(name, region, places.forms(region))
+
+
 def attribute(text: str, title: str | None = None) -> Attribution:
     """Owners of every paragraph (a line) of ``text``."""
     p = _patterns()
@@ -168,10 +185,12 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         if m["name"] not in speakers:
             line_start = text.rfind("\n", 0, m.start()) + 1
             head = text[max(line_start, m.start() - 30) : m.end()]
-            if speaker := _speaker_of_post(head, m["name"]):
+            posted = text[max(line_start, m.start() - 30) : m.start("name")]
+            if speaker := _speaker_of_post(head, m["name"]) or _speaker_of_organ(posted, m["name"]):
                 speakers[speaker.name] = speaker
 
     # Pass 2: owners, region switches and fragment links.
+    known = _Speakers(speakers)
     stop_prefixes = tuple(rules.load()["actors"]["region_stop_prefixes"])
     stop_suffixes = tuple(rules.load()["actors"]["region_stop_suffixes"])
     named_region: str | None = None  # the last place named as a subject, for texts with no owner
@@ -183,12 +202,12 @@ def attribute(text: str, title: str | None = None) -> Attribution:
             current = header_of[start]
             result.headers.add(start)
         elif speakers and header_of:
-            current = _owner_of_paragraph(line, current, speakers)
+            current = _owner_of_paragraph(line, current, known)
         elif speakers:
             # A news piece quotes people inline, with no headers: a speaker owns the paragraph that
             # names them, not the ones after (沈晓明 speaking in the last paragraph pledges nothing
             # the reporter states before).
-            current = _named_in(line, speakers)
+            current = known.named_in(line)
         result.starts.append(start)
         if current is None and actor is None:
             named = next(
@@ -216,25 +235,43 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     return result
 
 
-def _named_in(line: str, speakers: dict[str, Speaker]) -> Speaker | None:
-    """The first speaker ``line`` names, if any."""
-    first: tuple[int, Speaker] | None = None
-    for name, speaker in speakers.items():
-        i = line.find(name)
-        if i >= 0 and (first is None or i < first[0]):
-            first = (i, speaker)
-    return first[1] if first else None
+class _Speakers:
+    """The speakers a text introduces, found in a line by one regex over their names and one over
+    their regions' forms (a line's cost does not grow with how many speakers the text has)."""
+
+    def __init__(self, speakers: dict[str, Speaker]) -> None:
+        self.by_name = speakers
+        self.by_alias: dict[str, list[Speaker]] = {}
+        for speaker in speakers.values():
+            for alias in speaker.aliases:
+                self.by_alias.setdefault(alias, []).append(speaker)
+        self.names = re.compile(rules.alternation(speakers)) if speakers else None
+        self.aliases = re.compile(rules.alternation(self.by_alias)) if self.by_alias else None
+
+    def named_in(self, line: str) -> Speaker | None:
+        """The first speaker ``line`` names, if any."""
+        m = self.names.search(line) if self.names else None
+        return self.by_name[m.group()] if m else None
+
+    def regions_in(self, line: str) -> set[str]:
+        """The names of the speakers whose region ``line`` names (in any of its forms)."""
+        if self.aliases is None:
+            return set()
+        found: set[str] = set()
+        for m in self.aliases.finditer(line):
+            found.update(s.name for s in self.by_alias[m.group()])
+        return found
 
 
-def _owner_of_paragraph(line: str, current: Speaker | None, speakers: dict[str, Speaker]) -> Speaker | None:
+def _owner_of_paragraph(line: str, current: Speaker | None, speakers: _Speakers) -> Speaker | None:
     # A named speaker wins: the first one the paragraph names.
-    if (named := _named_in(line, speakers)) is not None:
+    if (named := speakers.named_in(line)) is not None:
         return named
     # Otherwise a region: keep the current speaker if theirs is named, switch if exactly one
     # other speaker's is.
-    if current is not None and any(a in line for a in current.aliases):
+    regions = speakers.regions_in(line)
+    if current is not None and current.name in regions:
         return current
-    named = {s.name: s for s in speakers.values() if any(a in line for a in s.aliases)}
-    if len(named) == 1:
-        return next(iter(named.values()))
+    if len(regions) == 1:
+        return speakers.by_name[next(iter(regions))]
     return current

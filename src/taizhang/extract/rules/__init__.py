@@ -56,7 +56,7 @@ SCHEMA: dict[str, dict[str, type]] = {
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,
-        "report_posts": list, "national_heads": list, "national_actor": str,
+        "report_posts": list, "national_heads": list, "national_actor": str, "national_organs": list,
         "region_followers": list, "region_stop_prefixes": list, "region_stop_suffixes": list,
     },
 }  # fmt: skip
