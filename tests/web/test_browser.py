@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import openpyxl
 import pytest
 
-from taizhang.ledger import Filters, Ledger
+from taizhang.ledger import Filters, Ledger, export
 from tests.web.conftest import ADMIN, EDITOR, PASSWORD, shot
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -176,7 +176,7 @@ def test_excel_export_of_the_filtered_ledger(page, demo_db: str, tmp_path) -> No
     sheet = openpyxl.load_workbook(saved).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
-    actors = {row[header.index("place")] for row in rows[1:]}
+    actors = {row[header.index(export.heading("place"))] for row in rows[1:]}  # 地区 place
     with Ledger(demo_db) as ledger:
         expected = ledger.count(Filters(actor="崂山区"))
     assert len(rows) - 1 == expected and actors == {"崂山区"}
