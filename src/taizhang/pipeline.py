@@ -28,8 +28,12 @@ from taizhang.versioning import code_digest
 
 _STAGE_PACKAGES = [Path(__file__).parent / "extract", Path(__file__).parent / "repair"]
 Record = TypeVar("Record", Pledge, Outcome)
-# A cut sentence with its tail, a duplicate and a pledge: every stage loads what it reads.
-_WARM_UP = "省党代表、崂山区委书记张元升:\n到2026年,全区生产总值突\n破1500亿元。\n到2026年,全区生产总值突破1500亿元。\n"
+# A cut sentence with its tail, a duplicate, what is left of a cut list and a pledge: every stage
+# loads what it reads.
+_WARM_UP = (
+    "省党代表、崂山区委书记张元升:\n到2026年,全区生产总值突\n破1500亿元。\n到2026年,全区生产总值突破1500亿元。\n"
+    "经济,加快建设先进制造业集聚区。\n"
+)
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 

@@ -211,11 +211,6 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return [outcome_of(row, name) for row, name in session.execute(query)]
 
-    def latest_texts(self) -> dict[int, str]:
-        """The text of the latest version of every document, by source id."""
-        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(_latest_ids())).order_by(SourceRow.id)
-        with self._guard("read"), Session(self.engine) as session:
-            return {source_id: text for source_id, text in session.execute(query)}
 
     def replace_reprints(self, groups: list[set[int]]) -> dict[int, int]:
         """Record each group's later sources as reprints of its first; returns reprint → original."""
