@@ -211,7 +211,6 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return [outcome_of(row, name) for row, name in session.execute(query)]
 
-
     def replace_reprints(self, groups: list[set[int]]) -> dict[int, int]:
         """Record each group's later sources as reprints of its first; returns reprint → original."""
         links = {member: min(group) for group in groups for member in group if member != min(group)}
