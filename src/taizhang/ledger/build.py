@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from taizhang.document import PLEDGE_FIELDS, Pledge
@@ -31,10 +31,13 @@ from taizhang.ledger.tables import (
     StatusChangeRow,
 )
 from taizhang.storage import SourceInfo
+from taizhang.storage.bulk import insert_rows
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
+_FEW = 500  # sources whose pledges are picked by id in the query
+_STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
 
 
 @dataclass(slots=True)
@@ -87,21 +90,26 @@ class BuildStage(LedgerBase):
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
     def _mentions(self, sources: list[SourceInfo]) -> list[Mention]:
-        """Every pledge of ``sources``, read in one query rather than one per source."""
+        """Every pledge of ``sources``, read in one streamed query of plain columns (no ORM objects
+        held by a session). A mention's pledge is its record as extracted until a correction
+        changes it (see ``corrections._set``): one copy of each, not two."""
         by_id = {info.id: info for info in sources}
-        pledges: dict[int, list[Pledge]] = {}
-        query = select(PledgeRow).where(PledgeRow.source_id.in_(list(by_id))).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)  # fmt: skip
-        with self._session() as session:
-            for row in session.scalars(query):
-                pledges.setdefault(row.source_id, []).append(_stored_pledge(row, by_id[row.source_id].name))
+        years: dict[int, int | None] = {}
+        columns = [PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)]
+        query = select(*columns).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)
+        if len(by_id) <= _FEW:  # a few sources: read theirs alone (else all, skipping older versions)
+            query = query.where(PledgeRow.source_id.in_(list(by_id)))
         mentions = []
-        for source_id, found in pledges.items():
-            info = by_id[source_id]
-            year = self._year(info)
-            for pledge in found:
-                mentions.append(Mention(
-                    replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, info.id, year, path=info.path,
-                ))
+        with self._session() as session:
+            for source_id, *values in session.execute(query.execution_options(yield_per=_BATCH)):
+                info = by_id.get(source_id)
+                if info is None:  # an older version of a file
+                    continue
+                if source_id not in years:
+                    years[source_id] = self._year(info)
+                record = dict(zip(_STORED_FIELDS, values, strict=True))
+                pledge = Pledge(source=info.name, **{**record, "mentions": [tuple(m) for m in record["mentions"]]})
+                mentions.append(Mention(pledge, pledge, info.sha256, info.id, years[source_id], path=info.path))
         return mentions
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
@@ -141,23 +149,27 @@ class BuildStage(LedgerBase):
             connection.execute(delete(MentionRow))
             connection.execute(delete(OutcomeMatchRow))
             connection.execute(delete(EntryRow))
+            # Indexes built once over the new rows, by a sort, rather than grown row by row.
+            indexes = [index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes]
+            for index in indexes:
+                index.drop(connection)
             batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], OutcomeMatchRow: [], StatusChangeRow: []}
 
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
-                    if rows:
-                        connection.execute(insert(table.__table__), rows)
-                        rows.clear()
+                    insert_rows(connection, table.__table__, rows)
+                    rows.clear()
 
             ids, given = _entry_ids(entries, had, given, applied)
-            new_ids = [
-                {"key": key, "entry_id": entry_id}
-                for entry, entry_id in zip(entries, ids, strict=True)
-                for key in {_key_of(m) for m in entry.mentions}
-                if entry_id not in stored.get(key, ())
-            ]
+            new_ids = sorted(  # in the order of their index: each row lands after the one before
+                ({"key": key, "entry_id": entry_id}
+                 for entry, entry_id in zip(entries, ids, strict=True)
+                 for key in {_key_of(m) for m in entry.mentions}
+                 if entry_id not in stored.get(key, ())),
+                key=lambda row: (row["key"], row["entry_id"]),
+            )  # fmt: skip
             for start in range(0, len(new_ids), _BATCH):
-                connection.execute(insert(MentionIdRow.__table__), new_ids[start : start + _BATCH])
+                insert_rows(connection, MentionIdRow.__table__, new_ids[start : start + _BATCH])
             mention_id = match_id = 0
             for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
                 judged = judging.judge(position, entry, today)
@@ -178,6 +190,8 @@ class BuildStage(LedgerBase):
                 if len(batch[EntryRow]) >= _BATCH:
                     flush()
             flush()
+            for index in indexes:
+                index.create(connection)
             unapplied = sorted(({c.id for c in applied.unapplied} | {c.id for c, _ in applied.invalid}) - {None})
             if state is None:
                 state = LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now)
@@ -252,11 +266,6 @@ def _rules_version() -> str:
 
 def _year(iso: str | None) -> int | None:
     return int(iso[:4]) if iso and iso[:4].isdigit() else None
-
-
-def _stored_pledge(row: PledgeRow, source: str) -> Pledge:
-    values = {name: getattr(row, name) for name in PLEDGE_FIELDS if name not in ("source", "mentions")}
-    return Pledge(source=source, mentions=[tuple(m) for m in row.mentions], **values)
 
 
 def _last_statuses(session: Session) -> dict[str, str]:

@@ -7,6 +7,7 @@ changed file under a known name becomes that name's next version.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,7 +95,8 @@ class Store:
         if must_exist and self.url.startswith("sqlite") and not Path(_sqlite_file(self.url)).is_file():
             raise StoreError(f"no database at {_sqlite_file(self.url)} (ingest something first, or give --db)")
         try:
-            self.engine = create_engine(self.url)
+            # JSON as it reads, not \u-escaped: a third of the size for Chinese, and faster to write
+            self.engine = create_engine(self.url, json_serializer=_json)
         except (SQLAlchemyError, ImportError, ValueError) as error:
             raise StoreError(f"cannot use database {self.url!r}: {error}") from None
         self.display = self.engine.url.render_as_string(hide_password=True)
@@ -246,6 +248,10 @@ class Store:
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise StoreError(f"cannot {action} database {self.display}: {reason}") from None
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _latest_ids():  # noqa: ANN202 - a SQLAlchemy subquery

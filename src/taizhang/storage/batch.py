@@ -2,8 +2,8 @@
 
 Workers only compute; everything they made is written here, from the one ingesting process, so
 they never contend for the database, and a batch is all there or not at all (a killed run leaves
-whole files behind it, never half of one). Rows go in bulk: ``executemany`` inserts, or ``COPY``
-on PostgreSQL for the tables that take many rows per file.
+whole files behind it, never half of one). Rows go in bulk (:mod:`taizhang.storage.bulk`):
+one ``executemany`` per table, or ``COPY`` on PostgreSQL.
 
 What a source carries besides its text and bytes is a list of :data:`RECORDS`, one per kind: the
 table and the rows one analysed file gives it (pledges, outcomes, reprint band keys). A new kind
@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from taizhang.repair.duplicates import reprint_groups
 from taizhang.storage import SourceInfo, Store, Stored, info, record_values
+from taizhang.storage.bulk import insert_rows
 from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
 
 if TYPE_CHECKING:
@@ -187,11 +188,11 @@ def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]])
 
 def _insert_records(connection: Connection, analysed: list[tuple[int, Analysed]]) -> None:
     for record in RECORDS:
-        _insert(connection, record.table, [row for source_id, done in analysed for row in record.rows(source_id, done)])
+        insert_rows(connection, record.table, [row for source_id, done in analysed for row in record.rows(source_id, done)])
 
 
 def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> None:
-    _insert(connection, SourceBlob.__table__, [{"source_id": source_id, "data": data} for source_id, data in blobs])
+    insert_rows(connection, SourceBlob.__table__, [{"source_id": source_id, "data": data} for source_id, data in blobs])
 
 
 def _record_files(connection: Connection, files: list[tuple[RawFile, int]]) -> None:
@@ -200,7 +201,7 @@ def _record_files(connection: Connection, files: list[tuple[RawFile, int]]) -> N
     table = FileRow.__table__
     for chunk in _chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))
-    _insert(connection, table, [{"path": path, **row} for path, row in rows.items()])
+    insert_rows(connection, table, [{"path": path, **row} for path, row in rows.items()])
 
 
 def _link_reprints(connection: Connection, added: list[int], superseded: list[int], now: datetime) -> None:
@@ -239,7 +240,7 @@ def _link_reprints(connection: Connection, added: list[int], superseded: list[in
         for group in reprint_groups({i: keys for i, keys in found.items() if keys})
         for member in group[1:]
     ]
-    _insert(connection, ReprintRow.__table__, links)
+    insert_rows(connection, ReprintRow.__table__, links)
 
 
 def _band_rows(connection: Connection, source_ids: Iterable[int]) -> list[tuple[int, int, int]]:
@@ -257,24 +258,6 @@ def _infos(connection: Connection, ids: list[int]) -> dict[int, SourceInfo]:
         for row in connection.execute(select(*columns).where(SourceRow.id.in_(chunk))):
             found[row.id] = info(row)
     return found
-
-
-def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows``: with COPY on PostgreSQL, which takes them in one stream, else in bulk."""
-    if not rows:
-        return
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
-    from psycopg.types.json import Json
-
-    columns = list(rows[0])
-    wrap = [isinstance(table.c[name].type, JSON) for name in columns]
-    cursor = connection.connection.driver_connection.cursor()
-    names = ", ".join(f'"{name}"' for name in columns)
-    with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([Json(row[n]) if w else row[n] for n, w in zip(columns, wrap, strict=True)])
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -297,4 +280,4 @@ def latest_bands(store: Store) -> dict[int, list[int]]:
 def add_bands(store: Store, source_id: int, keys: list[int]) -> None:
     """Keep a source's band keys (one stored before ingest kept them)."""
     with store.connect("write to") as connection, connection.begin():
-        _insert(connection, ReprintBandRow.__table__, [{"source_id": source_id, "band": b, "key": k} for b, k in enumerate(keys)])
+        insert_rows(connection, ReprintBandRow.__table__, [{"source_id": source_id, "band": b, "key": k} for b, k in enumerate(keys)])
