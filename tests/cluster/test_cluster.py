@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from taizhang.cluster import DaskRunner
+from taizhang.cluster import ClusterError, DaskRunner
 from taizhang.ingest import ingest
 from taizhang.ledger import Ledger
 from taizhang.storage import Store
@@ -90,3 +90,18 @@ def test_a_killed_cluster_run_resumes_to_the_same_ledger(db_url: str, reference)
     finally:
         runner.close()
     assert ledger_of(db_url) == ledger
+
+
+def test_workers_running_another_taizhang_are_refused(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    preload = tmp_path / "other_version.py"
+    preload.write_text("import taizhang.pipeline\ntaizhang.pipeline.EXTRACTOR = '0.0.1+other'\n", encoding="utf-8")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0", preload=[str(preload)]) as cluster:
+        with pytest.raises(ClusterError, match="run another taizhang"):
+            DaskRunner(cluster.scheduler_address)
+
+
+def test_a_scheduler_that_is_not_there_is_a_clear_error() -> None:
+    with pytest.raises(ClusterError, match="cannot reach a Dask scheduler at tcp://127.0.0.1:9"):
+        DaskRunner("tcp://127.0.0.1:9", timeout=2)
