@@ -17,6 +17,7 @@ demo: $(STAMP)
 	$(BIN)/taizhang ingest examples/corpus
 	$(BIN)/taizhang sources
 	$(BIN)/taizhang ledger
+	@echo "Dashboard: $(BIN)/taizhang user add NAME --role editor   (to edit), then $(BIN)/taizhang serve   → http://127.0.0.1:8000/ledger"
 
 ## test: the whole test suite, on SQLite and on a throwaway PostgreSQL server when one is installed
 test: $(STAMP)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from taizhang.cli import extract, repair, sources  # noqa: F401 - importing registers their commands
-from taizhang.cli import ledger, outcomes  # noqa: F401
+from taizhang.cli import ledger, outcomes, web  # noqa: F401
 from taizhang.cli.common import app, err
 from taizhang.errors import TaizhangError
 

@@ -12,20 +12,21 @@ writes nothing of its own.
 
 from __future__ import annotations
 
+from taizhang.ledger.browse import BrowseStage, Page
 from taizhang.ledger.build import BuildStage, Built
 from taizhang.ledger.edits import EditStage, Imported
 from taizhang.ledger.outcomes import OUTCOME_COLUMNS, Outcome, OutcomeStage, outcome_problems
-from taizhang.ledger.query import Filters, QueryStage
+from taizhang.ledger.query import Filters
 from taizhang.ledger.trail import TrailStage
 
 # The stages' public names, importable from here as before the split.
-__all__ = ["OUTCOME_COLUMNS", "Built", "Filters", "Imported", "Ledger", "Outcome", "outcome_problems"]
+__all__ = ["OUTCOME_COLUMNS", "Built", "Filters", "Imported", "Ledger", "Outcome", "Page", "outcome_problems"]
 
 
-class Ledger(BuildStage, QueryStage, OutcomeStage, TrailStage, EditStage):
+class Ledger(BuildStage, BrowseStage, OutcomeStage, TrailStage, EditStage):
     """The ledger of one database. ``taizhang.open(db)`` returns one; use it as a context manager.
 
-    Composed by stage: building (``build``), reading (``query``), outcomes (``outcomes``),
+    Composed by stage: building (``build``), reading (``query``, and ``browse`` for the dashboard), outcomes (``outcomes``),
     corrections (``trail``) and edited exports (``edits``), over the store and sessions of ``base``.
     """
 

@@ -77,6 +77,7 @@ UNPLACED_OUTCOME = (
 )
 NOT_A_CANDIDATE = "outcome {ref} is not among the outcomes of entry {entry} (see: taizhang entry {entry})"
 NEEDS_FIELD = "a pledge needs {name}"
+BAD_PAGE = "page token {token!r} is not one this ledger gave (follow the next link of a page)"
 
 
 def unknown_place(name: str, unknown: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from taizhang.document import PLEDGE_FIELDS
@@ -20,7 +20,7 @@ from taizhang.ledger.metrics import metric_key
 from taizhang.ledger.scorecard import scorecard_rows
 from taizhang.ledger.status import STATUSES, Verdict
 from taizhang.ledger.tables import EntryRow, MentionRow, OutcomeMatchRow, StatusChangeRow
-from taizhang.places import lineage
+from taizhang.places import Place, code_prefix, lineage
 
 # The columns an entry is judged on.
 _JUDGED = (
@@ -35,11 +35,15 @@ class Filters:
 
     actor: str | None = None  # a place name (resolved, so 青岛市崂山区 = 崂山区) or an actor as written
     with_parents: bool = False  # also the entries of the places above the actor (city, province, country)
+    with_children: bool = False  # also the entries of the places under the actor (a province's cities and counties)
     year: int | None = None  # the deadline year
     status: str | None = None
     metric: str | None = None  # any wording: 地区生产总值, GDP and 全区生产总值 select the same entries
     source: str | None = None  # a source file name
     conflicts: bool = False  # only entries whose sources disagree
+    official: str | None = None  # the official as written (张元升)
+    kind: str | None = None  # level, growth, annual_growth or share
+    search: str | None = None  # words anywhere in the quote, metric or actor
 
 
 class QueryStage(LedgerBase):
@@ -59,7 +63,7 @@ class QueryStage(LedgerBase):
                 rows = list(session.scalars(query))
                 matches = self._judged_matches(session, [row.id for row in rows]) if self.what_if else {}
                 judged = [(row, self._judge(row, matches) if self.what_if else None) for row in rows]
-            return [_export_row(row, verdict) for row, verdict in judged]
+            return [export_row(row, verdict) for row, verdict in judged]
 
     def count(self, filters: Filters = Filters()) -> int:
         with self._session() as session:
@@ -112,7 +116,10 @@ class QueryStage(LedgerBase):
             places = lineage(filters.actor)
             if places and places[0].code:
                 codes = [p.code for p in (places if filters.with_parents else places[:1])]
-                query = query.where(EntryRow.place_code.in_(codes) if len(codes) > 1 else EntryRow.place_code == codes[0])
+                chosen = EntryRow.place_code.in_(codes) if len(codes) > 1 else EntryRow.place_code == codes[0]
+                if filters.with_children:
+                    chosen = or_(chosen, _under(places[0]))
+                query = query.where(chosen)
             else:
                 query = query.where(EntryRow.actor == filters.actor)
                 if not places and session.scalar(select(EntryRow.id).where(EntryRow.actor == filters.actor).limit(1)) is None:
@@ -128,6 +135,13 @@ class QueryStage(LedgerBase):
             query = query.where(EntryRow.id.in_(select(MentionRow.entry_id).where(MentionRow.source == filters.source)))
         if filters.conflicts:
             query = query.where(EntryRow.conflict.is_(True))
+        if filters.official:
+            query = query.where(EntryRow.official == filters.official)
+        if filters.kind:
+            query = query.where(EntryRow.kind == filters.kind)
+        if filters.search and filters.search.strip():
+            words = filters.search.strip()
+            query = query.where(or_(*(column.contains(words, autoescape=True) for column in (EntryRow.quote, EntryRow.metric, EntryRow.actor))))
         return query
 
     def entry(self, entry_id: int) -> dict[str, Any]:
@@ -145,8 +159,8 @@ class QueryStage(LedgerBase):
             )
             verdict = self._judge(row, self._judged_matches(session, [entry_id])) if self.what_if else None
             return {
-                "entry": _export_row(row, verdict),
-                "mentions": [_mention_dict(m) for m in mentions],
+                "entry": export_row(row, verdict),
+                "mentions": [mention_dict(m) | {"sha256": m.sha256} for m in mentions],
                 "outcomes": [_match_dict(o) for o in outcomes],
                 "history": [
                     {"status": h.status, "reason": h.reason, "as_of": h.as_of, "recorded_at": h.recorded_at} for h in history
@@ -161,7 +175,7 @@ class QueryStage(LedgerBase):
             else:
                 ids = self._select(session, filters).with_only_columns(EntryRow.id)
             query = select(MentionRow).where(MentionRow.entry_id.in_(ids)).order_by(MentionRow.entry_id, MentionRow.id)
-            return [_mention_dict(m) for m in session.scalars(query)]
+            return [mention_dict(m) for m in session.scalars(query)]
 
     def scorecard(self, actor: str, year: int | None = None, *, everything: bool = False) -> list[dict[str, Any]]:
         """One place's targets (of deadline ``year``, or every year) beside their results: see
@@ -177,12 +191,21 @@ class QueryStage(LedgerBase):
         return coverage(self.store.source_text(info.id), [m.pledge for m in applied.mentions])
 
 
+def _under(place: Place):  # noqa: ANN202 - a SQLAlchemy condition
+    """The entries of the places under ``place`` (and its own): division codes share the parent's
+    leading digits (37 Shandong, 3702 Qingdao), read as a range so the place index serves it."""
+    prefix = code_prefix(place)
+    if not prefix:  # the country: every place with a code
+        return EntryRow.place_code.is_not(None)
+    return and_(EntryRow.place_code >= prefix, EntryRow.place_code < prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
 def _check_status(status: str | None) -> None:
     if status and status not in STATUSES:
         raise LedgerError(UNKNOWN_STATUS.format(status=status, statuses=", ".join(STATUSES)))
 
 
-def _export_row(row: EntryRow, verdict: Verdict | None = None) -> dict[str, Any]:
+def export_row(row: EntryRow, verdict: Verdict | None = None) -> dict[str, Any]:
     """An entry as an export row; with ``verdict``, judged as of another day than the stored status
     (on the same outcome: matching depends on neither the day nor the rules)."""
     record = {name: getattr(row, name, None) for name in PLEDGE_FIELDS}
@@ -198,7 +221,7 @@ def _export_row(row: EntryRow, verdict: Verdict | None = None) -> dict[str, Any]
     } | {name: getattr(row, name) for name in export.OUTCOME_FIELDS}  # fmt: skip
 
 
-def _mention_dict(row: MentionRow) -> dict[str, Any]:
+def mention_dict(row: MentionRow) -> dict[str, Any]:
     return {name: getattr(row, name) for name in export.MENTION_COLUMNS if name != "entry_id"} | {"entry_id": row.entry_id}
 
 

@@ -178,6 +178,22 @@ def describe(place: Place) -> str:
     return "".join(dict.fromkeys(names))  # a municipality is its own province and prefecture: 北京市 once
 
 
+def code_prefix(place: Place) -> str:
+    """The leading digits every place under ``place`` shares: 37 for 山东省, 3702 for 青岛市, the
+    whole code for a county; empty for the country."""
+    if place.level == 0 or not place.code:
+        return ""
+    return place.code[: {1: 2, 2: 4}.get(place.level, 6)]
+
+
+def children(place: Place) -> list[Place]:
+    """The divisions directly under ``place``, in code order (a province's prefectures, a
+    prefecture's counties); empty for a county or a place without a code."""
+    if not place.code:
+        return []
+    return sorted((p for p in _table().by_code.values() if p.parent == place.code), key=lambda p: p.code)
+
+
 def ancestors(place: Place) -> list[str]:
     """The codes of the places enclosing ``place``, nearest first, ending with the country."""
     chain = []

@@ -133,3 +133,15 @@ class ReprintBandRow(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True)
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     key: Mapped[int] = mapped_column(BigInteger)
+
+
+class UserRow(Base):
+    """A person who may edit in the web dashboard: a name, an Argon2 password hash and a role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))  # editor | admin
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,141 @@
+"""What every route shares: the ledger and the visitor as dependencies, the filters as validated
+query parameters, rendering a page or its JSON twin, and URLs that keep the current filters."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator, Field
+
+from taizhang.ledger import Filters, Ledger
+from taizhang.ledger.browse import SORTS
+from taizhang.ledger.corrections import KINDS
+from taizhang.ledger.status import STATUSES, YEARS
+from taizhang.storage import MAX_ID
+from taizhang.web import i18n
+from taizhang.web.auth import CSRF_COOKIE, Visitor
+from taizhang.web.render import normalised, number, written
+
+STATIC = Path(__file__).parent / "static"
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters.update(number=number, written=written, normalised=normalised)
+
+
+def _blank_is_none(value: Any) -> Any:
+    """An empty form field means no filter (a filter form sends ``year=`` when left empty)."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Blank = BeforeValidator(_blank_is_none)
+def words(most: int) -> type:
+    """Optional text of at most ``most`` characters, an empty field read as none."""
+    return Annotated[str, Field(max_length=most)] | None  # type: ignore[return-value]
+
+
+Text = Annotated[words(200), Blank, Query()]
+YearNumber = Annotated[int, Field(ge=YEARS.start, le=YEARS.stop - 1)]
+Year = Annotated[YearNumber | None, Blank, Query(description="期限年份 deadline year")]
+Status = Annotated[Literal[tuple(STATUSES)] | None, Blank, Query(description="状态 status")]  # type: ignore[valid-type]
+Kind = Annotated[Literal[KINDS] | None, Blank, Query(description="level, growth, annual_growth or share")]  # type: ignore[valid-type]
+Sort = Annotated[Literal[tuple(SORTS)], Query(description="the column to sort by")]  # type: ignore[valid-type]
+EntryId = Annotated[int, Query(ge=1, le=MAX_ID)]
+
+
+def filter_params(
+    actor: Annotated[words(64), Blank, Query(description="地区 a place (崂山区, 370212) or an actor as written")] = None,
+    children: Annotated[bool, Query(description="also the places under the actor")] = False,
+    parents: Annotated[bool, Query(description="also the places above the actor")] = False,
+    official: Text = None,
+    metric: Text = None,
+    year: Year = None,
+    status: Status = None,
+    kind: Kind = None,
+    source: Annotated[words(512), Blank, Query(description="来源 a source file name")] = None,
+    conflicts: Annotated[bool, Query(description="only entries whose sources disagree")] = False,
+    q: Annotated[words(200), Blank, Query(description="words in the quote, metric or actor")] = None,
+) -> Filters:
+    return Filters(
+        actor=actor, with_children=children, with_parents=parents, official=official, metric=metric, year=year,
+        status=status, kind=kind, source=source, conflicts=conflicts, search=q,
+    )  # fmt: skip
+
+
+FilterParams = Annotated[Filters, Depends(filter_params)]
+# Filters as the query string names them.
+_PARAMS = {
+    "actor": "actor", "with_children": "children", "with_parents": "parents", "official": "official",
+    "metric": "metric", "year": "year", "status": "status", "kind": "kind", "source": "source",
+    "conflicts": "conflicts", "search": "q",
+}  # fmt: skip
+
+
+def query_of(filters: Filters, **extra: Any) -> dict[str, Any]:
+    """The query-string parameters that select ``filters`` (and ``extra``), leaving out defaults."""
+    found = {param: value for name, param in _PARAMS.items() if (value := getattr(filters, name)) not in (None, False, "")}
+    found = {name: ("1" if value is True else value) for name, value in found.items()}
+    return found | {name: value for name, value in extra.items() if value not in (None, False, "")}
+
+
+def url(path: str, params: dict[str, Any]) -> str:
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def get_ledger(request: Request) -> Iterator[Ledger]:
+    """A ledger per request over the app's one store: statuses as of the day of the request."""
+    yield Ledger(request.app.state.store)
+
+
+def get_visitor(request: Request) -> Visitor:
+    if not hasattr(request.state, "visitor"):
+        request.state.visitor = request.app.state.sessions.visitor(request)
+    return request.state.visitor
+
+
+LedgerDep = Annotated[Ledger, Depends(get_ledger)]
+VisitorDep = Annotated[Visitor, Depends(get_visitor)]
+
+
+def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """A page in the visitor's language, with the CSRF token its forms carry."""
+    visitor = get_visitor(request)
+    lang = i18n.language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    other = "en" if lang == "zh" else "zh"
+    switch = url(request.url.path, dict(request.query_params) | {"lang": other})
+    response = TEMPLATES.TemplateResponse(
+        request, template,
+        {"t": i18n.translator(lang), "lang": lang, "visitor": visitor, "csrf": visitor.csrf, "switch_url": switch,
+         "statuses": STATUSES, "kinds": KINDS, **context},
+        status_code=status_code,
+    )  # fmt: skip
+    remember(request, response)
+    return response
+
+
+def remember(request: Request, response: Any) -> None:
+    """Set the cookies a response owes the visitor: a new CSRF token, a chosen language."""
+    visitor = get_visitor(request)
+    secure = request.url.scheme == "https"
+    if visitor.new_csrf:
+        value = request.app.state.sessions.csrf_cookie(visitor.csrf)
+        response.set_cookie(CSRF_COOKIE, value, httponly=True, samesite="strict", secure=secure)
+    chosen = request.query_params.get("lang")
+    if chosen in i18n.LANGUAGES and chosen != request.cookies.get(i18n.COOKIE):
+        response.set_cookie(i18n.COOKIE, chosen, samesite="lax", max_age=365 * 86400, secure=secure)
+
+
+class Timer:
+    """Milliseconds since the request began reading: the ``query_ms`` of every JSON answer."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    @property
+    def ms(self) -> float:
+        return round((time.perf_counter() - self.start) * 1000, 2)

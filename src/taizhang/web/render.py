@@ -1,0 +1,91 @@
+"""Pure helpers the pages share: numbers as people write them, and a source's text cut into runs
+at every pledge and repair boundary so each run can be marked and carries its offset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from taizhang.ledger.browse import Mark
+from taizhang.repair import Change
+
+_COMPARATORS = {">": "超过 ", ">=": "不低于 ", "<=": "不超过 ", "<": "低于 ", "~": "约 "}
+
+
+def number(value: float | None) -> str:
+    """A figure as written: 1500, 6.5, 0.25 (no trailing .0, no exponent below 10¹⁵)."""
+    if value is None:
+        return ""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.10g}"
+
+
+def written(row: dict[str, Any]) -> str:
+    """A target as a text writes it: 1500亿元, 6–6.5%, 不低于 5%."""
+    high = f"–{number(row['value_high'])}" if row.get("value_high") is not None else ""
+    prefix = _COMPARATORS.get(row.get("comparator") or "", "")
+    return f"{prefix}{number(row['value'])}{high}{row['unit']}"
+
+
+def normalised(row: Any) -> str:
+    """The value the ledger compares, for a hover: = 150,000,000,000 CNY (``row``: a dict or a model)."""
+    row = row if isinstance(row, dict) else row.model_dump()
+    value = row.get("norm_value")
+    if value is None:
+        return ""
+    shown = f"{value:,.0f}" if float(value).is_integer() and abs(value) < 1e18 else f"{value:,.6g}"
+    return f"{row.get('comparator') or '='} {shown} {row.get('norm_unit') or ''}".strip()
+
+
+@dataclass(slots=True)
+class Run:
+    start: int
+    text: str
+    entries: tuple[int, ...] = ()  # the ledger entries whose mention covers this run
+    titles: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Line:
+    """One line (paragraph) of a source with its runs and what repair did to or found in it."""
+
+    start: int
+    end: int
+    runs: list[Run]
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (change kind, why)
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({kind for kind, _ in self.notes})
+
+
+def lines(text: str, marks: list[Mark], notes: list[Change], kept: frozenset[int] = frozenset()) -> list[Line]:
+    """``text`` as its non-empty lines, each cut into runs at the marks' boundaries; a repair
+    change or problem is noted on every line one of its spans touches. Of a group of duplicates,
+    the copy the repaired article kept (a line holding an offset of ``kept``) is noted ``kept``, the others
+    with the change's kind."""
+    found: list[Line] = []
+    position = 0
+    for raw in text.split("\n"):
+        start, end = position, position + len(raw)
+        position = end + 1
+        if not raw.strip():
+            continue
+        inside = [m for m in marks if m.start < end and start < m.end]
+        cuts = sorted({start, end, *(max(start, m.start) for m in inside), *(min(end, m.end) for m in inside)})
+        runs = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            covering = [m for m in inside if m.start <= a and b <= m.end]
+            runs.append(Run(
+                a, text[a:b], tuple(dict.fromkeys(m.entry_id for m in covering)),
+                tuple(f"#{m.entry_id} {m.metric} {number(m.value)}{m.unit}" for m in covering),
+            ))  # fmt: skip
+        line = Line(start, end, runs)
+        kept_here = any(start <= at < end for at in kept)
+        for change in notes:
+            if any(a < end and start < b for a, b in change.spans):
+                kind = "kept" if change.kind.startswith("remove_") and kept_here else change.kind
+                line.notes.append((kind, change.detail))
+        found.append(line)
+    return found

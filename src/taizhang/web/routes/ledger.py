@@ -1,0 +1,112 @@
+"""The ledger: filters, facet counts, sort, keyset pages, and exports of what is selected."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import AfterValidator, Field
+
+from taizhang.ledger import Filters, Ledger, export
+from taizhang.ledger import LedgerError
+from taizhang.ledger.browse import FACETS, read_token
+from taizhang.web.common import FilterParams, LedgerDep, Sort, Timer, page, query_of, url
+from taizhang.web.models import EntryOut, FacetsOut, FacetValue, LedgerOut
+
+router = APIRouter(tags=["ledger"])
+def _token(value: str | None) -> str | None:
+    """A page token this ledger could have given (ValueError → 422 otherwise)."""
+    if value is not None:
+        try:
+            read_token(value)
+        except LedgerError as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+Next = Annotated[
+    Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] | None, AfterValidator(_token),
+    Query(alias="_next", description="the next page's token (a page's `next`)"),
+]
+Limit = Annotated[int, Query(ge=1, le=500)]
+FacetNames = Annotated[list[Literal[tuple(FACETS)]] | None, Query(alias="facet")]  # type: ignore[valid-type]
+_EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def entry_out(row: dict[str, Any]) -> EntryOut:
+    from taizhang.web.render import written
+
+    return EntryOut(**{name: row[name] for name in export.COLUMNS}, written=written(row), url=f"/entries/{row['entry_id']}")
+
+
+def facet_values(filters: Filters, counted: dict[str, list[tuple[Any, int]]]) -> dict[str, list[FacetValue]]:
+    """Each facet value with the ledger URL that chooses it (the other filters kept)."""
+    shown: dict[str, list[FacetValue]] = {}
+    for name, values in counted.items():
+        field = FACETS[name][1]
+        own = getattr(filters, field)
+        shown[name] = [
+            FacetValue(
+                value=value, count=count, selected=own == value or (field == "conflicts" and own and value is True),
+                url=url("/ledger", query_of(replace(filters, **{field: value if field != "conflicts" else bool(value)}))),
+            )  # fmt: skip
+            for value, count in values
+        ]
+    return shown
+
+
+def ledger_data(ledger: Ledger, filters: Filters, sort: str, desc: bool, after: str | None, limit: int, facets: tuple[str, ...] = tuple(FACETS)) -> LedgerOut:  # fmt: skip
+    timer = Timer()
+    found = ledger.page(filters, sort=sort, descending=desc, after=after, limit=limit)
+    extra = {"sort": sort if sort != "id" else None, "desc": "1" if desc else None, "limit": limit if limit != 50 else None}
+    next_url = url("/ledger", query_of(filters, **extra, _next=found.next)) if found.next else None
+    return LedgerOut(
+        filters=query_of(filters), count=ledger.total(filters), rows=[entry_out(r) for r in found.rows], next=found.next,
+        next_url=next_url, facets=facet_values(filters, ledger.facets(filters, facets)) if facets else {}, query_ms=timer.ms,
+    )  # fmt: skip
+
+
+@router.get("/ledger.json", response_model=LedgerOut, summary="The ledger: one page of entries, the count, and the facets asked for")
+def ledger_json(ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50, facet: FacetNames = None) -> LedgerOut:  # fmt: skip
+    """As the ledger page shows it; facet counts only for the facets named (``facet=status&facet=kind``)."""
+    return ledger_data(ledger, filters, sort, desc, after, limit, tuple(facet or ()))
+
+
+@router.get("/ledger", response_class=HTMLResponse, include_in_schema=False)
+def ledger_page(request: Request, ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50) -> HTMLResponse:  # fmt: skip
+    data = ledger_data(ledger, filters, sort, desc, after, limit)
+    template = "ledger_results.html" if request.headers.get("hx-request") and request.headers.get("hx-target") == "results" else "ledger.html"
+    query = query_of(filters)
+    exports = {kind: url(f"/export.{kind}", query) for kind in _EXPORT_TYPES}
+    sorts = {name: url("/ledger", query_of(filters, sort=name if name != "id" else None, desc="1" if sort == name and not desc else None)) for name in ("id", "deadline", "actor", "metric", "status", "value")}  # fmt: skip
+    return page(request, template, {"data": data, "filters": filters, "sort": sort, "desc": desc, "exports": exports, "sorts": sorts, "first_url": url("/ledger", query)})  # fmt: skip
+
+
+@router.get("/ledger/facets.json", response_model=FacetsOut, summary="Facet counts under the current filters")
+def facets_json(ledger: LedgerDep, filters: FilterParams, facet: FacetNames = None) -> FacetsOut:
+    timer = Timer()
+    counted = ledger.facets(filters, tuple(facet) if facet else tuple(FACETS))
+    return FacetsOut(filters=query_of(filters), facets=facet_values(filters, counted), query_ms=timer.ms)
+
+
+@router.get("/export.{format}", summary="Export the selected entries (CSV, XLSX or JSON, as `taizhang export`)")
+def export_file(ledger: LedgerDep, filters: FilterParams, format: Literal["csv", "xlsx", "json"]) -> Response:  # noqa: A002 - the URL's word
+    kind = format
+    rows = ledger.entries(filters)
+    if kind == "csv":
+        body = ("\ufeff" + export.to_csv(rows)).encode("utf-8")  # a BOM: Excel on Chinese Windows reads UTF-8
+    elif kind == "json":
+        body = export.to_json(rows).encode("utf-8")
+    else:
+        buffer = io.BytesIO()
+        export.to_xlsx(rows, ledger.mentions(filters), buffer)
+        body = buffer.getvalue()
+    headers = {"Content-Disposition": f"attachment; filename=\"taizhang.{kind}\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6.{kind}"}
+    return Response(body, media_type=_EXPORT_TYPES[kind], headers=headers)
