@@ -20,7 +20,7 @@ from typing import TypeVar
 from taizhang import __version__
 from taizhang.document import Document, Outcome, Pledge
 from taizhang.errors import SourceError
-from taizhang.extract import Extraction, extract
+from taizhang.extract import Extraction, document_year, extract
 from taizhang.repair import Repair, repair
 from taizhang.repair.duplicates import band_keys, signature
 from taizhang.source import LoadedSource, RawFile, Stated, parse
@@ -58,6 +58,7 @@ class Analysed:
     source: LoadedSource
     extraction: Extraction
     bands: list[int]
+    year: int | None  # the year it speaks from (:func:`source_year`)
     extractor: str = EXTRACTOR
 
     @property
@@ -73,8 +74,15 @@ def process(raw: RawFile, year: int | None = None) -> Analysed | SourceError:
         loaded = parse(raw)
     except SourceError as error:
         return error
-    extraction = analyse(loaded.document(), year)
-    return Analysed(replace(loaded, data=b""), extraction, band_keys(signature(loaded.text)))
+    document = loaded.document()
+    extraction = analyse(document, year)
+    return Analysed(replace(loaded, data=b""), extraction, band_keys(signature(loaded.text)), source_year(document))
+
+
+def source_year(document: Document) -> int | None:
+    """The year a document speaks from, as the ledger dates its pledges: its stated date's, else
+    the one its text gives (a report's date line, its title)."""
+    return document.year or document_year(document.text, document.title)
 
 
 def warm_up() -> None:

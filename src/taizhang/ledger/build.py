@@ -85,8 +85,11 @@ class BuildStage(LedgerBase):
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     def _year(self, info: SourceInfo) -> int | None:
-        """The year a source speaks from: its date, else what the extractor reads from its text
-        (only then is the text loaded: a dated source's year costs no read)."""
+        """The year a source speaks from (:func:`taizhang.pipeline.source_year`): as ingest
+        stored it, else its date's, else what the extractor reads from its text (only then is
+        the text loaded)."""
+        if info.year is not None:
+            return info.year or None
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
     def _mentions(self, sources: list[SourceInfo]) -> list[Mention]:
@@ -187,7 +190,7 @@ class BuildStage(LedgerBase):
                 for mention in entry.mentions:
                     mention_id += 1
                     batch[MentionRow].append(_mention_row(mention_id, entry_id, mention))
-                if len(batch[EntryRow]) >= _BATCH:
+                if len(batch[EntryRow]) >= _BATCH or len(batch[MentionRow]) >= _BATCH:
                     flush()
             flush()
             for index in indexes:

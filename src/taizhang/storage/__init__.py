@@ -71,6 +71,7 @@ class SourceInfo:
     version: int
     ingested_at: datetime
     extractor: str | None
+    year: int | None = None  # the year it speaks from, as worked out at ingest (0: none; None: not worked out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +276,7 @@ def info(row: SourceRow) -> SourceInfo:
     return SourceInfo(
         id=row.id, name=row.name, path=row.path, sha256=row.sha256, size=row.size, format=row.format,
         encoding=row.encoding, title=row.title, date=row.date, chars=row.chars, version=row.version,
-        ingested_at=row.ingested_at, extractor=row.extractor,
+        ingested_at=row.ingested_at, extractor=row.extractor, year=row.year,
     )  # fmt: skip
 
 

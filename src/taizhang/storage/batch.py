@@ -156,7 +156,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
             "name": item.raw.path.name, "path": path, "sha256": item.raw.sha256, "size": item.raw.size,
             "format": source.format, "encoding": source.encoding, "title": source.title, "date": source.date,
             "chars": len(source.text), "version": previous + 1, "ingested_at": now, "text": source.text,
-            "extractor": item.analysed.extractor,
+            "extractor": item.analysed.extractor, "year": item.analysed.year or 0,  # 0: worked out, none
         })  # fmt: skip
     table = SourceRow.__table__
     result = connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
@@ -182,7 +182,7 @@ def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]])
         for chunk in _chunks(ids):
             connection.execute(delete(record.table).where(record.table.c.source_id.in_(chunk)))
     for source_id, done in redone:
-        connection.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=done.extractor))
+        connection.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=done.extractor, year=done.year or 0))
     _insert_records(connection, redone)
 
 
