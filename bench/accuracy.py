@@ -34,7 +34,7 @@ from taizhang.source import load
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold"
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
-FIELDS = ("actor", "official", "kind", "comparator", "deadline", "metric")
+FIELDS = ("actor", "official", "kind", "comparator", "deadline", "metric", "binding")
 
 
 @dataclass(slots=True)
@@ -81,6 +81,8 @@ def figures(s) -> dict:  # noqa: ANN001 -- a taizhang.evaluate.Score of whicheve
 
 
 def row(name: str, f: dict) -> str:
+    if not (f["tp"] or f["fp"] or f["fn"]):
+        return f"  {name:<48} no required gold and no prediction (optional records only, or none)"
     fields = "  ".join(f"{k[:5]} {'-' if v is None else f'{v:.2f}'}" for k, v in f["fields"].items())
     return (
         f"  {name:<48} value F1 {f['value_f1']:.3f}  full F1 {f['full_f1']:.3f}  P {f['precision']:.3f}"
@@ -99,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"taizhang {taizhang.__version__} from {Path(taizhang.__file__).parent}")
     report: dict[str, dict] = {}
     for gold_set in gold_sets():
-        sources = sorted({g["source"] for g in gold_set.gold})
+        # Every document in scope: those with gold records and those whose paragraphs were read and
+        # hold none (a prediction there is a false positive).
+        sources = sorted({g["source"] for g in gold_set.gold} | set(gold_set.regions or ()))
         texts, predictions = predict(gold_set.folder, sources)
         overall = score(predictions, gold_set.gold, texts, gold_set.regions)
         report[gold_set.name] = {"overall": figures(overall), "documents": {}}

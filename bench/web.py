@@ -77,6 +77,7 @@ def served(url: str, workers: int) -> Iterator[int]:
 def load(port: int, paths: Callable[[random.Random], str], clients: int, requests: int, max_seconds: float) -> list[float]:
     """Latencies (ms) of ``requests`` GETs spread over ``clients`` threads, each on one keep-alive connection."""
     latencies: list[float] = []
+    errors: list[str] = []
     lock = threading.Lock()
     stop = time.monotonic() + max_seconds
     share = [requests // clients + (1 if i < requests % clients else 0) for i in range(clients)]
@@ -95,7 +96,9 @@ def load(port: int, paths: Callable[[random.Random], str], clients: int, request
             response.read()
             mine.append((time.perf_counter() - start) * 1000)
             if response.status != 200:
-                raise SystemExit(f"GET {path}: {response.status}")
+                with lock:
+                    errors.append(f"GET {path}: {response.status}")
+                break
         connection.close()
         with lock:
             latencies.extend(mine)
@@ -105,6 +108,8 @@ def load(port: int, paths: Callable[[random.Random], str], clients: int, request
         thread.start()
     for thread in threads:
         thread.join()
+    if errors or not latencies:
+        raise SystemExit(f"{len(errors)} requests failed: {errors[:3]}")
     return latencies
 
 

@@ -52,6 +52,26 @@ def test_markdown_keeps_its_text_and_takes_the_heading_as_title() -> None:
     assert source.title == "2023年政府工作报告"
 
 
+def test_markdown_front_matter_gives_the_sources_title_and_date(tmp_path: Path) -> None:
+    # As People's Daily pages are stored: the front matter is the site's record of the page (#12).
+    page = tmp_path / "news.md"
+    page.write_text(
+        '---\ntitle: "河南积极融入服务全国统一大市场"\ndate: 2025-03-14\nsection: "第01版"\n---\n\n'
+        "# 河南积极融入服务全国统一大市场（坚定信心）\n\n> 本报记者《人民日报》（2025年03月15日第 01 版）\n\n正文。\n",
+        encoding="utf-8",
+    )
+    source = load(page)
+    assert (source.title, source.date) == ("河南积极融入服务全国统一大市场", "2025-03-14")
+    assert source.text.startswith("---\ntitle:")  # offsets stay in the file's own text
+
+
+@pytest.mark.parametrize("front", ["---\ntitle: [unclosed\n---\n# 标题\n正文", "---\n- a list\n---\n# 标题\n正文", "---\ntitle:\n---\n# 标题\n正文"])
+def test_markdown_with_a_broken_or_empty_front_matter_falls_back_to_its_heading(tmp_path: Path, front: str) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(front, encoding="utf-8")
+    assert load(page).title == "标题"
+
+
 def test_plain_text_title_and_date_line() -> None:
     source = load(FIXTURES.parent.parent / "examples" / "corpus" / "district_hailar_2019_gwr.txt")
     assert source.title == "政府工作报告"  # letter-spaced in the file: "政 府 工 作 报 告"
@@ -101,6 +121,14 @@ def test_pdfs_without_readable_text(fixture: str, reason: str) -> None:
         ("\n\n牢记嘱托走在前 勇担使命开新局 聚焦省第十二次党代会\n正文", "牢记嘱托走在前 勇担使命开新局 聚焦省第十二次党代会"),
         ("各位代表：\n现在，我代表国务院，向大会报告政府工作。", None),
         ("现在，我代表国务院，向大会报告政府工作，请予审议，并请全国政协委员提出意见。", None),
+        # page chrome and photo captions before the report's own title (#12): the report's title wins
+        ("下载\n打印\n2025年河北省政府工作报告\n2025年1月13日在河北省第十四届人民代表大会第三次会议上", "2025年河北省政府工作报告"),
+        ("河北省第十四届人民代表大会第三次会议开幕。记者 赵杰 摄\n2025年河北省政府工作报告\n各位代表：", "2025年河北省政府工作报告"),
+        ("【字体：大 中 小】\n分享到：\n政 府 工 作 报 告\n——2019年3月4日在呼伦贝尔市海拉尔区第十五届人民代表大会第三次会议上", "政府工作报告"),
+        # no title: a date line and who speaks are none (海拉尔区 2017 opens so)
+        ("　—2017年2月11日在海拉尔区第十四届人民代表大会第六次会议上\n海拉尔区人民政府代区长 杨国宏\n各位代表:", None),
+        # a subtitle does not win over the title above it (the 19th congress report)
+        ("决胜全面建成小康社会\n夺取新时代中国特色社会主义伟大胜利\n——在中国共产党第十九次全国代表大会上的报告", "决胜全面建成小康社会"),
     ],
 )
 def test_title_of_plain_text(text: str, title: str | None) -> None:

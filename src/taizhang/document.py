@@ -48,7 +48,7 @@ class Document:
 
 PLEDGE_FIELDS = (
     "source", "start", "end", "quote", "actor", "official", "metric", "kind", "comparator",
-    "value", "value_high", "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge",
+    "value", "value_high", "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "binding",
     "mentions", "confidence",
 )  # fmt: skip
 
@@ -74,6 +74,7 @@ class Pledge:
     deadline: int | None = None
     horizon: str | None = None
     hedge: str | None = None
+    binding: str | None = None  # 约束性 / 预期性 when the text says which the indicator is
     mentions: list[tuple[int, int]] = field(default_factory=list)
     confidence: float = 1.0
 

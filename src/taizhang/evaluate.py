@@ -61,7 +61,7 @@ __all__ = [
 REL_TOL = 1e-6
 METRIC_THRESHOLD = 0.5
 # Fields reported as per-field accuracy over matched pairs, in report order.
-FIELDS = ("actor", "official", "kind", "comparator", "deadline", "metric")
+FIELDS = ("actor", "official", "kind", "comparator", "deadline", "metric", "binding")
 # Fields that must agree (besides the value) for a match to count towards full F1.
 FULL_FIELDS = ("actor", "kind", "comparator", "deadline")
 
@@ -244,6 +244,8 @@ def _field_agreement(prediction: Mapping[str, Any], gold: Mapping[str, Any]) -> 
         "comparator": prediction.get("comparator") == gold.get("comparator"),
         "deadline": _deadline(prediction.get("deadline")) == _deadline(gold.get("deadline")),
         "metric": metric_overlap(prediction.get("metric"), gold.get("metric")) >= METRIC_THRESHOLD,
+        # Gold written before the field existed has none: null, as a record that says nothing.
+        "binding": _clean(prediction.get("binding")) == _clean(gold.get("binding")),
     }
 
 

@@ -17,6 +17,10 @@ from taizhang.extract.actors import report_owner
         ("2025年山东省政府工作报告\n2025年1月20日在山东省第十四届人民代表大会第三次会议上", None, "山东省"),
         ("政 府 工 作 报 告\n----2012年2月29日在海拉尔区第十三届人民代表大会第六次会议上", None, "海拉尔区"),
         ("牢记嘱托走在前 勇担使命开新局", None, None),
+        # a title's year, however written, is no part of the place (#11: not 年某区)
+        ("各位代表：", "2025年某区政府工作报告", "某区"),
+        ("各位代表：", "二〇二五年某区政府工作报告", "某区"),
+        ("各位代表：", "2019年度海拉尔区人民政府工作报告", "海拉尔区"),
     ],
 )
 def test_report_owner(head: str, title: str | None, actor: str | None) -> None:

@@ -19,7 +19,11 @@ from taizhang.extract.horizons import find_horizons, parse_year
         ("明年实现", 2022, 2023, "明年"),
         ("未来5年，", 2022, 2027, "未来5年"),
         ("未来三年，", 2022, 2025, "未来三年"),
-        ("今后五年，", 2016, 2021, "今后五年"),
+        # five years from a five-year plan's first year are its period (#12): the 2016 report's
+        # 今后五年 is "十三五" (2016–2020), as is its "十三五"时期; from another year, year + 5
+        ("今后五年，", 2016, 2020, "今后五年"),
+        ("今后五年，", 2023, 2028, "今后五年"),
+        ("未来5年，", 2026, 2030, "未来5年"),
         ("三年内建成", 2020, 2023, "三年内"),
         ("“十四五”时期", 2021, 2025, "“十四五”时期"),
         ("十五五末", 2026, 2030, "十五五末"),
@@ -37,7 +41,14 @@ def test_horizon(phrase: str, year: int | None, deadline: int | None, words: str
     assert [(h.deadline, h.words) for h in found] == [(deadline, words)]
 
 
-@pytest.mark.parametrize("phrase", ["比2020年增长1倍", "在2020年基础上翻一番", "与2019年相比", "12026年", "三年攻坚行动", "0年", "建党100年", "五年来"])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "比2020年增长1倍", "在2020年基础上翻一番", "与2019年相比", "12026年", "三年攻坚行动", "0年", "建党100年", "五年来",
+        # a year looked towards is no deadline (#12): 展望2035年, 面向2035年 (四川 2025), 2035年远景目标
+        "展望2035年", "以县为单元编制面向2035年基本实现现代化公共服务发展规划", "锚定2035年远景目标",
+    ],
+)  # fmt: skip
 def test_not_a_horizon(phrase: str) -> None:
     assert find_horizons(phrase, 2022) == []
 

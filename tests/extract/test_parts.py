@@ -7,9 +7,7 @@ import pytest
 
 from taizhang.extract import extract
 from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, read_parts
-from tests.helpers import ROOT, corpus_file
-
-SHARED = ROOT.parent / "shared" / "corpus"
+from tests.helpers import corpus_file
 
 REPORT = """2025年某省政府工作报告
 ——2025年1月20日在某省第十四届人民代表大会第三次会议上
@@ -97,19 +95,6 @@ def test_slogan_headed_review_gives_no_pledges_and_plan_items_get_the_year() -> 
     assert max(p.confidence for p in got) < max(p.confidence for p in headed)
 
 
-def test_five_year_and_one_year_reviews_of_a_national_report() -> None:
-    # 一、过去一年和五年工作回顾: 过去一年 is 2022, 过去五年 2018–2022, and the paragraphs after an
-    # opener speak of its years until the next.
-    text = corpus_file("national_china_2023_gwr.txt").read_text(encoding="utf-8")
-    parts = read_parts(text, 2023)
-    year = parts.at(text.index("过去一年，我国经济发展遇到"))
-    five = parts.at(text.index("——经济发展再上新台阶"))
-    plan = parts.at(text.index("今年发展主要预期目标是"))
-    assert (year.label, year.first_year, year.last_year) == (REVIEW, 2022, 2022)
-    assert (five.label, five.first_year, five.last_year) == (REVIEW, 2018, 2022)
-    assert (plan.label, plan.deadline) == (PLAN, 2023)
-
-
 def test_review_years_from_the_reports_point_of_view() -> None:
     # A 2026 report's 过去一年 is 2025 and its 五年来 / "十四五"以来 2021–2025.
     text = "2026年政府工作报告\n过去一年，地区生产总值增长5%。\n五年来，新增就业50万人。\n“十四五”以来，年均增长4.4%。\n"
@@ -118,31 +103,32 @@ def test_review_years_from_the_reports_point_of_view() -> None:
     assert [p.quote for p in extract(text, "r.txt").pledges] == []
 
 
-@pytest.mark.skipif(not (SHARED / "district_hailar_2016_gwr.txt").is_file(), reason="no ../shared/corpus")
-def test_a_period_review_and_a_long_term_plan() -> None:
-    text = (SHARED / "district_hailar_2016_gwr.txt").read_text(encoding="utf-8")
-    parts = read_parts(text, 2016)
-    review = parts.at(text.index("一、“十二五”时期和2015年工作回顾"))
-    long_term = parts.at(text.index("二、“十三五”经济社会发展的主要目标和任务"))
-    plan = parts.at(text.index("三、2016年工作安排"))
-    assert (review.label, review.first_year, review.last_year) == (REVIEW, 2011, 2015)
-    assert (long_term.label, long_term.first_year, long_term.last_year) == (LONG_TERM, 2016, 2020)
-    assert (plan.label, plan.deadline) == (PLAN, 2016)
-
-
-OUTLINE = SHARED / "national_china_2026_15th-fyp-outline.md"
-
-
-@pytest.mark.skipif(not OUTLINE.is_file(), reason="no ../shared/corpus")
-def test_a_five_year_plan_plans_its_period_except_where_it_reviews() -> None:
-    text = OUTLINE.read_text(encoding="utf-8")
-    parts = read_parts(text, 2026, "中华人民共和国国民经济和社会发展第十五个五年规划纲要")
-    achieved = parts.at(text.index("国内生产总值突破140万亿元"))
-    targets = parts.at(text.index("全社会研发经费投入年均增长7%以上"))
-    chapter = parts.at(text.index("实施产业基础再造工程"))
-    assert (achieved.label, achieved.first_year, achieved.last_year) == (REVIEW, 2021, 2025)
-    assert (targets.label, targets.first_year, targets.deadline) == (LONG_TERM, 2026, 2030)
-    assert (chapter.label, chapter.deadline) == (LONG_TERM, 2030)
+@pytest.mark.parametrize(
+    ("name", "year", "title", "expected"),
+    [
+        # 一、过去一年和五年工作回顾: 过去一年 is 2022, 过去五年 2018–2022, and the paragraphs after an
+        # opener speak of its years until the next
+        ("national_china_2023_gwr.txt", 2023, None, {
+            "过去一年，我国经济发展遇到": (REVIEW, 2022, 2022), "——经济发展再上新台阶": (REVIEW, 2018, 2022),
+            "今年发展主要预期目标是": (PLAN, 2023, 2023),
+        }),
+        # a period's review, the next period's plan (long-term), the year's plan
+        ("district_hailar_2016_gwr.txt", 2016, None, {
+            "一、“十二五”时期和2015年工作回顾": (REVIEW, 2011, 2015),
+            "二、“十三五”经济社会发展的主要目标和任务": (LONG_TERM, 2016, 2020), "三、2016年工作安排": (PLAN, 2016, 2016),
+        }),
+        # a five-year plan plans its period except where it reviews the last one
+        ("national_china_2026_15th-fyp-outline.md", 2026, "中华人民共和国国民经济和社会发展第十五个五年规划纲要", {
+            "国内生产总值突破140万亿元": (REVIEW, 2021, 2025), "全社会研发经费投入年均增长7%以上": (LONG_TERM, 2026, 2030),
+            "实施产业基础再造工程": (LONG_TERM, 2026, 2030),
+        }),
+    ],
+)  # fmt: skip
+def test_parts_of_real_reports_and_their_years(name: str, year: int, title: str | None, expected: dict) -> None:
+    text = corpus_file(name).read_text(encoding="utf-8")
+    parts = read_parts(text, year, title)
+    got = {quote: (parts.at(text.index(quote)).label, parts.at(text.index(quote)).first_year, parts.at(text.index(quote)).last_year) for quote in expected}
+    assert got == expected
 
 
 def test_a_congress_reports_parts() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,6 +96,29 @@ def test_regressions() -> None:
         for p in result.pledges:
             assert p.quote == text[p.start : p.end]
         assert extract(text, "r.txt").warnings is not None
+
+
+def test_a_number_too_large_for_a_float_is_left_out_with_a_warning() -> None:
+    # 301 digits with 亿: 10^309 overflows to inf; it is never stored (#11).
+    text = "2025年工作安排\n到2026年，全区生产总值突破" + "9" * 301 + "亿元，城镇新增就业1万人。"
+    result = extract(text, "huge.txt", 2025)
+    assert [p.quote for p in result.pledges] == ["城镇新增就业1万人"]
+    assert all(math.isfinite(p.norm_value) for p in result.pledges)
+    assert any("too large" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("date", ["0000-01-01", "0001-03-05"])
+def test_a_document_dated_year_0_or_1_gives_no_deadlines_from_it(date: str) -> None:
+    text = "今年城镇新增就业1万人，明年新增2万人，未来5年新增10万人。"
+    result = extract(text, "dated.txt", date=date)
+    assert result.year is None and {p.deadline for p in result.pledges} == {None}
+
+
+@pytest.mark.parametrize("year", [0, 1, 99_999])
+def test_an_implausible_year_given_is_refused_with_a_warning(year: int) -> None:
+    result = extract("今年城镇新增就业1万人，未来5年新增10万人。", "dated.txt", year)
+    assert {p.deadline for p in result.pledges} == {None}
+    assert any("not a plausible year" in w for w in result.warnings)
 
 
 def test_long_text_is_linear_enough() -> None:

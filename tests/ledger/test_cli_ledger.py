@@ -45,6 +45,24 @@ def test_ledger_table_and_filters(seeded: str) -> None:
     assert "孙永红" not in result.stdout
 
 
+def test_the_target_column_says_what_kind_of_target_it_is(seeded: str) -> None:
+    # 崂山区: 全区生产总值突破1500亿元 (a level) beside 分别增长50% (a growth of the same metric, #12)
+    result = run("ledger", "--db", seeded, "--actor", "崂山区", "--metric", "GDP", "--as-of", "2024-01-01")
+    assert "超过1500亿元" in result.stdout and "增长50%" in result.stdout
+    shares = run("ledger", "--db", seeded, "--actor", "平度市", "--as-of", "2024-01-01")
+    assert "占比43%以上" in shares.stdout  # 工业增加值占GDP比重达到43%以上
+
+
+def test_coverage_reads_one_actors_pledges_and_names_the_source(seeded: str) -> None:
+    # The seed quotes three districts' secretaries: coverage reads one place's (the one most of its
+    # pledges belong to) for the article's year, not all three pooled (#12); the heading names the file.
+    result = run("coverage", "1", "--db", seeded)
+    assert result.exit_code == 0, result.output
+    assert f"{SEED.name} (崂山区, 2022年)" in result.stdout
+    other = run("coverage", SEED.name, "--actor", "平度市", "--db", seeded)
+    assert f"{SEED.name} (平度市, 2022年)" in other.stdout
+
+
 def test_entry_outcome_and_status(seeded: str) -> None:
     listing = run("export", "--db", seeded, "--format", "json", "--actor", "崂山区", "--metric", "GDP")
     [entry] = [r for r in json.loads(listing.stdout) if r["kind"] == "level"]

@@ -200,6 +200,30 @@ def test_coverage_of_headline_indicators(seeded: str) -> None:
     assert verdicts["registered_unemployment"] == "未提及 not mentioned"
 
 
+def test_coverage_counts_the_years_targets_not_last_years_results(db_url: str) -> None:
+    # 山东 2025: the review's 城镇新增就业124.5万人 is 2024's result; the plan's 110万人以上 the target.
+    from taizhang.document import Pledge
+    from tests.helpers import corpus_file
+
+    path = corpus_file("provincial_shandong_2025_gwr.txt")
+    text = path.read_text(encoding="utf-8")
+
+    def record(quote: str, value: float, deadline: int) -> Pledge:
+        start = text.index(quote)
+        return Pledge(
+            source=path.name, start=start, end=start + len(quote), quote=quote, metric="城镇新增就业", kind="level",
+            comparator=">=", value=value, unit="万人", norm_value=value * 1e4, norm_unit="人", actor="山东省", deadline=deadline,
+        )  # fmt: skip
+
+    with Store(db_url) as store:
+        store_source(store, path, [record("城镇新增就业124.5万人", 124.5, 2024), record("城镇新增就业110万人以上", 110, 2025)])
+    with Ledger(db_url) as ledger:
+        report = ledger.coverage_report(path.name)
+    jobs = next(c for c in report.items if c.indicator.key == "new_urban_jobs")
+    assert (report.actor, report.year) == ("山东省", 2025)
+    assert [p.value for p in jobs.pledges] == [110]
+
+
 def test_deliberately_unquantified_income_target(db_url: str) -> None:
     # 四川 2025: 居民收入增长和经济增长基本同步 — the income indicator named, with no figure.
     from tests.helpers import corpus_file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from taizhang.document import Pledge
+from taizhang.extract import extract
 from taizhang.ledger.merge import build_entries
 from tests.helpers import corpus_file
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, mentions, pledges_in
@@ -96,3 +97,46 @@ def test_west_coast_new_area_and_huangdao_are_one_place() -> None:
         mentions(pledges_in(SEED_TEXT, SEED_NAME, records), 1) + mentions(pledges_in(REPRINT, "r.txt", as_huangdao), 2)
     )
     assert len(built) == len(records) and all(e.place.code == "370211" for e in built)
+
+
+_EMISSIONS = {"actor": "全国", "official": None, "kind": "growth", "comparator": "=", "value_high": None, "unit": "%",
+              "norm_unit": "%", "deadline": 2019, "horizon": "今年", "hedge": None, "metric": "排放量"}  # fmt: skip
+# national_china_2019_gwr.txt line 162, as an extractor that does not split its lists reads it: both
+# records named 排放量, so one metric key.
+UNSPLIT_LISTS = [
+    {**_EMISSIONS, "quote": "二氧化硫、氮氧化物排放量要下降3%", "value": -3, "norm_value": -3},
+    {**_EMISSIONS, "quote": "化学需氧量、氨氮排放量要下降2%", "value": -2, "norm_value": -2},
+]
+
+
+def test_two_records_of_one_source_are_never_one_entry() -> None:
+    # Before #12 the two made one entry with a conflict.
+    text = corpus_file("national_china_2019_gwr.txt").read_text(encoding="utf-8")
+    records = UNSPLIT_LISTS
+    entries = build_entries(mentions(pledges_in(text, "national_china_2019_gwr.txt", records), 1, year=2019))
+    assert [e.first.pledge.value for e in entries] == [-3, -2]
+    assert not any(e.conflicts for e in entries)
+    assert len({e.key for e in entries}) == 2
+
+
+def test_one_sources_year_and_period_targets_of_the_same_words_are_two_entries() -> None:
+    # national_china_2021_gwr.txt line 99's words under the 十四五 part and again under the year's plan:
+    # two pledges (2021, 2025), never one entry with a moved deadline.
+    text = (
+        "二、“十三五”时期发展成就和“十四五”时期主要目标任务\n城镇调查失业率控制在5.5%以内。\n"
+        "三、2021年重点工作\n城镇调查失业率控制在5.5%以内。\n"
+    )
+    pledges = extract(text, "r.txt", 2021).pledges
+    entries = build_entries(mentions(pledges, 1, year=2021))
+    assert sorted(e.first.pledge.deadline for e in entries) == [2021, 2025]
+    assert not any(e.conflicts for e in entries)
+
+
+def test_a_reprint_joins_the_record_it_repeats_when_its_source_has_two_in_one_key() -> None:
+    text = corpus_file("national_china_2019_gwr.txt").read_text(encoding="utf-8")
+    records = UNSPLIT_LISTS
+    reprint = "来源：人民网\n" + text
+    both = mentions(pledges_in(text, "a.txt", records), 1, year=2019)
+    both += mentions(pledges_in(reprint, "b.txt", records[1:]), 2, year=2019)
+    entries = build_entries(both)
+    assert [(e.first.pledge.value, e.sources) for e in entries] == [(-3, ["a.txt"]), (-2, ["a.txt", "b.txt"])]

@@ -77,6 +77,8 @@ def test_facets_count_what_the_other_filters_select(client) -> None:  # noqa: AN
     narrowed = client.get(chosen["url"].replace("/ledger?", "/ledger.json?")).json()
     assert narrowed["count"] == chosen["count"] and narrowed["filters"]["year"] == chosen["value"]
     assert client.get("/ledger/facets.json?facet=status&facet=kind").json()["facets"].keys() == {"status", "kind"}
+    html = client.get("/ledger/facets?actor=崂山区").text  # the page without JavaScript links here
+    assert 'data-facet="status"' in html and f'>{chosen["count"]}</span>' in html
 
 
 def test_a_place_with_the_places_under_it(client) -> None:  # noqa: ANN001

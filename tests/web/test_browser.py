@@ -26,6 +26,7 @@ def login(page, name: str = EDITOR) -> None:  # noqa: ANN001
 
 def test_ledger_filtered_by_a_place_with_its_children(page, demo_db: str) -> None:  # noqa: ANN001
     page.goto("/ledger")
+    page.wait_for_selector("details#facets .facet")  # the facet counts come beside the rows
     shot(page, "ledger")
     page.fill("input[name=actor]", "青岛市")
     page.check("input[name=children]")  # htmx swaps the results and puts the filters in the URL
@@ -38,6 +39,9 @@ def test_ledger_filtered_by_a_place_with_its_children(page, demo_db: str) -> Non
     assert expected > 0 and len(actors) == expected
     assert set(actors) <= QINGDAO_DISTRICTS, set(actors) - QINGDAO_DISTRICTS
     assert f"{expected} 条" in page.inner_text("#count")
+    page.wait_for_selector("details#facets .facet")
+    statuses = page.locator('.facet[data-facet="status"] li .n').all_inner_texts()
+    assert sum(map(int, statuses)) == expected  # counted under the place filter (the place facet offers the others)
     shot(page, "ledger-qingdao")
     page.reload()  # the filtered view is a link: it comes back from the URL alone
     assert page.input_value("input[name=actor]") == "青岛市" and page.is_checked("input[name=children]")

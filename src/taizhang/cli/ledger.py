@@ -313,18 +313,22 @@ def import_command(
 @app.command("coverage")
 def coverage_command(
     source: Annotated[str, typer.Argument(help="Source id, file name or SHA-256 prefix")],
+    actor: Annotated[str | None, typer.Option("--actor", help="Whose pledges to read (default: the report's own place)")] = None,
     db: DbOption = None,
 ) -> None:
     """覆盖 Which headline indicators a report pledges with a number, mentions without one, or leaves out.
 
+    Reads one actor's pledges for the report's year: the reporting government's by default.
+
     Example: taizhang coverage national_china_2023_gwr.txt
     """
     with opened_ledger(db) as ledger:
-        found = ledger.coverage(source)
-    table = Table(title=f"主要指标覆盖 Headline indicators: {source}")
+        report = ledger.coverage_report(source, actor)
+    whose = f"{report.actor or '—'}, {report.year or '—'}年"
+    table = Table(title=f"主要指标覆盖 Headline indicators: {report.source} ({whose})")
     for column in ("indicator 指标", "verdict 结论", "pledged 承诺", "at 位置"):
         table.add_column(column, overflow="fold")
-    for item in found:
+    for item in report.items:
         pledged = "; ".join(f"{p.metric} {p.comparator} {p.value:g}{p.unit}" for p in item.pledges)
         table.add_row(item.indicator.name, item.verdict, pledged, "" if item.at is None else str(item.at))
     out.print(table)

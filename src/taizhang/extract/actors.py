@@ -72,18 +72,32 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     )
     return {
         "region_post": re.compile(region_post),
-        # ...、崂山区委书记张元升表示 / ...书记张元升:
-        "inline": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:{verbs})"),
+        # ...、崂山区委书记张元升表示 / 董事长薛济萍代表说 / 省委书记刘宁在…大会上表示
+        "inline": re.compile(
+            rf"(?:{posts})(?P<name>[{CJK}]{{2,3}}?)(?:代表|委员)?(?:{verbs}|在[^。\n]{{0,40}}?(?:{verbs}))"
+        ),
+        # A news piece's speaker by the organ they hold a post in (#12): 江苏省工业和信息化厅厅长朱爱勋 →
+        # 江苏省; a national organ (国家发展改革委主任, 工业和信息化部部长) → 全国.
+        "organ_post": re.compile(
+            rf"(?:(?<![{CJK}])(?P<region>[{CJK}]{{2,7}}?(?:{suffixes}))|(?P<national>{alt(data['national_organs'])}))"
+            rf"[{CJK}（）()]{{0,16}}?(?:{posts})$"
+        ),
         "header": re.compile(rf"(?:{posts})(?P<name>[{CJK}]{{2,3}})\s*[:：]\s*$"),
+        # 省长 王正谱 / 省长\n王正谱 / 省长 王 正 谱 (a name printed letter-spaced)
         "report_post": re.compile(
             rf"(?:{alt(data['report_posts'])})[\s\u3000]*"
-            rf"(?P<name>[{CJK}]{{2,3}}?)(?:(?![{CJK}])|(?=所?作))"
+            rf"(?P<name>[{CJK}](?:[ \u3000]?[{CJK}]){{1,2}}?)(?:(?![ \u3000]?[{CJK}])|(?=所?作))"
         ),
+        # 在河北省第十四届人民代表大会, also broken across lines by the page (在河北省第十四届\n人民代表大会)
         "congress": re.compile(
-            rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届人民代表大会"
+            rf"在(?P<region>[{CJK}]{{2,14}}?)第[一二三四五六七八九十]+届\s*人民代表大会"
         ),
+        # Only the State Council's report, a national congress's or the CPC's speaks for 全国.
+        "national": re.compile(alt(data["national_heads"])),
+        # 2025年崂山区政府工作报告; a year however written is no part of the place (not 年某区).
         "title_region": re.compile(
-            rf"(?:[0-9]{{4}}年)?(?P<region>[{CJK}]{{2,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
+            rf"(?:[0-9０-９〇零○一二三四五六七八九]{{4}}[ ]?年)?"
+            rf"(?P<region>(?![年度])[{CJK}]{{1,12}}?(?:省|市|区|县|自治区|旗))(?:人民)?政府工作报告"
         ),
         "represent": re.compile(rf"我代表(?P<region>[{CJK}]{{2,12}}?)人民政府"),
         "subject_region": re.compile(
@@ -103,15 +117,26 @@ def report_owner(text: str, title: str | None) -> tuple[str | None, str | None]:
     m = (
         (title and p["title_region"].search(title)) or p["congress"].search(head) or p["represent"].search(head)
     )
-    if m:
+    if m or (m := p["title_region"].search(head[:200])):
         actor = m["region"]
-    elif any(marker in head[:NATIONAL_HEAD_CHARS] or (title and marker in title) for marker in data["national_markers"]):
+    elif p["national"].search(head[:NATIONAL_HEAD_CHARS]) or (title and p["national"].search(title)):
         actor = data["national_actor"]
-    if actor is None and (m := p["title_region"].search(head[:200])):
-        actor = m["region"]
+    if actor is None and title:
+        actor = _leading_place(title)  # 湖南大力实施产业育新培强攻坚: a news piece about 湖南
     if actor is not None and (m := p["report_post"].search(head)):
-        official = m["name"]
+        official = re.sub(r"[ \u3000]", "", m["name"])
     return actor, official
+
+
+def _leading_place(title: str) -> str | None:
+    """A province or prefecture a title opens with, as written (湖南, 江苏省), if the gazetteer knows
+    it as one place."""
+    for length in range(min(6, len(title)), 1, -1):
+        name = title[:length]
+        found = places.candidates(name)
+        if len(found) == 1 and found[0].level in (1, 2):
+            return name
+    return None
 
 
 def _speaker_of_post(line: str, name: str) -> Speaker | None:
@@ -119,6 +144,15 @@ def _speaker_of_post(line: str, name: str) -> Speaker | None:
     if not m:
         return None
     region = m["region"]
+    return Speaker(name, region, places.forms(region))
+
+
+def _speaker_of_organ(head: str, name: str) -> Speaker | None:
+    """An inline speaker by the organ of their post (``head`` ends with the post, before the name)."""
+    m = _patterns()["organ_post"].search(head)
+    if not m:
+        return None
+    region = rules.load()["actors"]["national_actor"] if m["national"] else m["region"]
     return Speaker(name, region, places.forms(region))
 
 
@@ -151,10 +185,12 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         if m["name"] not in speakers:
             line_start = text.rfind("\n", 0, m.start()) + 1
             head = text[max(line_start, m.start() - 30) : m.end()]
-            if speaker := _speaker_of_post(head, m["name"]):
+            posted = text[max(line_start, m.start() - 30) : m.start("name")]
+            if speaker := _speaker_of_post(head, m["name"]) or _speaker_of_organ(posted, m["name"]):
                 speakers[speaker.name] = speaker
 
     # Pass 2: owners, region switches and fragment links.
+    known = _Speakers(speakers)
     stop_prefixes = tuple(rules.load()["actors"]["region_stop_prefixes"])
     stop_suffixes = tuple(rules.load()["actors"]["region_stop_suffixes"])
     named_region: str | None = None  # the last place named as a subject, for texts with no owner
@@ -165,8 +201,13 @@ def attribute(text: str, title: str | None = None) -> Attribution:
         if start in header_of:
             current = header_of[start]
             result.headers.add(start)
+        elif speakers and header_of:
+            current = _owner_of_paragraph(line, current, known)
         elif speakers:
-            current = _owner_of_paragraph(line, current, speakers)
+            # A news piece quotes people inline, with no headers: a speaker owns the paragraph that
+            # names them, not the ones after (沈晓明 speaking in the last paragraph pledges nothing
+            # the reporter states before).
+            current = known.named_in(line)
         result.starts.append(start)
         if current is None and actor is None:
             named = next(
@@ -194,20 +235,43 @@ def attribute(text: str, title: str | None = None) -> Attribution:
     return result
 
 
-def _owner_of_paragraph(line: str, current: Speaker | None, speakers: dict[str, Speaker]) -> Speaker | None:
+class _Speakers:
+    """The speakers a text introduces, found in a line by one regex over their names and one over
+    their regions' forms (a line's cost does not grow with how many speakers the text has)."""
+
+    def __init__(self, speakers: dict[str, Speaker]) -> None:
+        self.by_name = speakers
+        self.by_alias: dict[str, list[Speaker]] = {}
+        for speaker in speakers.values():
+            for alias in speaker.aliases:
+                self.by_alias.setdefault(alias, []).append(speaker)
+        self.names = re.compile(rules.alternation(speakers)) if speakers else None
+        self.aliases = re.compile(rules.alternation(self.by_alias)) if self.by_alias else None
+
+    def named_in(self, line: str) -> Speaker | None:
+        """The first speaker ``line`` names, if any."""
+        m = self.names.search(line) if self.names else None
+        return self.by_name[m.group()] if m else None
+
+    def regions_in(self, line: str) -> set[str]:
+        """The names of the speakers whose region ``line`` names (in any of its forms)."""
+        if self.aliases is None:
+            return set()
+        found: set[str] = set()
+        for m in self.aliases.finditer(line):
+            found.update(s.name for s in self.by_alias[m.group()])
+        return found
+
+
+def _owner_of_paragraph(line: str, current: Speaker | None, speakers: _Speakers) -> Speaker | None:
     # A named speaker wins: the first one the paragraph names.
-    first: tuple[int, Speaker] | None = None
-    for name, speaker in speakers.items():
-        i = line.find(name)
-        if i >= 0 and (first is None or i < first[0]):
-            first = (i, speaker)
-    if first is not None:
-        return first[1]
+    if (named := speakers.named_in(line)) is not None:
+        return named
     # Otherwise a region: keep the current speaker if theirs is named, switch if exactly one
     # other speaker's is.
-    if current is not None and any(a in line for a in current.aliases):
+    regions = speakers.regions_in(line)
+    if current is not None and current.name in regions:
         return current
-    named = {s.name: s for s in speakers.values() if any(a in line for a in s.aliases)}
-    if len(named) == 1:
-        return next(iter(named.values()))
+    if len(regions) == 1:
+        return speakers.by_name[next(iter(regions))]
     return current

@@ -1,7 +1,7 @@
 """Horizons: the words that give a pledge its deadline, and the year a document speaks from.
 
 ``到2026年`` → 2026; ``年内``/``今年`` → the document's year; ``明年`` → year + 1; ``未来5年`` /
-``今后三年`` / ``三年内`` → year + N; ``"十四五"`` → 2025; ``到本世纪中叶`` → 2050. A year right
+``今后三年`` / ``三年内`` → year + N (five years from a plan period's first year: its last); ``"十四五"`` → 2025; ``到本世纪中叶`` → 2050. A year right
 after 比/较 (``比2020年增长``) is a base of comparison and gives no deadline.
 """
 
@@ -36,11 +36,19 @@ class Horizon:
     relative: bool  # counted from the document's year
 
 
+# The years a document may speak from or a pledge fall due in: a date outside them is a typo or junk.
+YEARS = (1900, 2200)
+
+
+def plausible_year(year: int) -> bool:
+    return YEARS[0] <= year <= YEARS[1]
+
+
 def parse_year(span: str) -> int | None:
     """``2026`` / ``2 0 2 6`` / ``二〇二六`` → 2026; None for anything else."""
     span = span.replace(" ", "").translate(_CN_YEAR_DIGITS)
     value = parse_arabic(span)
-    if value is None or not 1900 <= value <= 2200:
+    if value is None or not plausible_year(int(value)):
         return None
     return int(value)
 
@@ -50,6 +58,8 @@ def _small(span: str) -> int | None:
     return int(value) if value is not None and 0 < value < 100 else None
 
 
+# What follows N年 after 用 for a span of time (用三年时间, 用3年左右时间, 用五年的时间).
+_TIME = ("时间", "左右时间", "左右的时间", "的时间")
 _YEAR_SUFFIXES = ("底前", "年底", "底", "末", "前", "以前", "之前", "内", "度")
 _NUM_CHARS = "0-9０-９〇零○一二两三四五六七八九十"
 
@@ -88,10 +98,36 @@ def _context() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], tuple
     )
 
 
+@cache
+def _references() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    data = rules.load()["horizons"]
+    return re.compile(rf"(?:{rules.alternation(data['reference_before'])})[ ]?$"), tuple(data["reference_after"])
+
+
+def _span_end(year: int | None, n: int) -> int | None:
+    """The year a span of ``n`` years from the document's year ends: year + n (未来5年, as the spec
+    and the seed's gold read it), except five years from the first year of a five-year plan, which
+    are that plan's period: a 2026 report's 今后五年 ends in 2030, with its "十五五"时期."""
+    if year is None:
+        return None
+    if n == PERIOD_YEARS and year + PERIOD_YEARS - 1 in _period_ends():
+        return year + PERIOD_YEARS - 1
+    return year + n
+
+
+PERIOD_YEARS = 5
+
+
+@cache
+def _period_ends() -> frozenset[int]:
+    return frozenset(int(end) for end in rules.load()["horizons"]["periods"].values())
+
+
 def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = None) -> list[Horizon]:
     """Every horizon phrase in ``text[lo:hi]``, in order; base years (比2020年) are left out."""
     data = rules.load()["horizons"]
     base_before, to_words, span_before, base_after, span_after = _context()
+    reference_before, reference_after = _references()
     hi = len(text) if hi is None else hi
     numbers, words = patterns()
     matches = sorted([*numbers.finditer(text, lo, hi), *words.finditer(text, lo, hi)], key=lambda m: m.start())
@@ -112,6 +148,8 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
                 deadline = parse_year(digits)
                 if deadline is None or base_before.search(before) or text.startswith(base_after, end):
                     continue
+                if reference_before.search(before) or text.startswith(reference_after, end):
+                    continue  # 展望2035年, 2035年远景目标: a year looked towards, not a deadline
                 if suffix and suffix not in _YEAR_SUFFIXES:
                     end -= len(suffix)
                 if to := to_words.search(before):
@@ -119,12 +157,14 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
                 horizon = Horizon(start, end, text[start:end].strip(), deadline, False)
             elif (n := _small(digits)) is not None:
                 if lead := span_before.search(before):
+                    if lead.group().endswith("用") and not text.startswith(_TIME, m.end("num") + 1):
+                        continue  # 再生水利用三年行动: 用 of 利用, a programme's length; 用三年时间 is a span
                     start -= len(lead.group())
                     if suffix not in span_after:
                         end -= len(suffix)
                 elif suffix not in span_after or not suffix:
                     continue  # 三年攻坚行动, 五年来: a length, not a horizon
-                horizon = Horizon(start, end, text[start:end], None if year is None else year + n, True)
+                horizon = Horizon(start, end, text[start:end], _span_end(year, n), True)
         elif m["relative"]:
             offset = data["relative"][m["relative"]]
             horizon = Horizon(start, end, m.group(), None if year is None else year + offset, True)
@@ -167,7 +207,7 @@ def document_year(text: str, title: str | None = None, date: str | None = None) 
     a party congress (``迎接党的二十大胜利召开`` → 2022), or a congress report's first lines naming
     its congress (``中国共产党第十八次全国代表大会`` → 2012).
     """
-    if date and (m := _ISO.match(date)):
+    if date and (m := _ISO.match(date)) and plausible_year(int(m["year"])):
         return int(m["year"])
     head = text[:HEAD_CHARS]
     if m := _DATE_LINE.search(head):

@@ -287,7 +287,7 @@ def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> dict[str, Any]:
         "metric_key": entry.metric_key, "kind": pledge.kind, "comparator": pledge.comparator, "value": pledge.value,
         "value_high": pledge.value_high, "unit": pledge.unit, "norm_value": pledge.norm_value,
         "norm_value_high": entry.norm_value_high, "norm_unit": pledge.norm_unit, "deadline": pledge.deadline,
-        "horizon": pledge.horizon, "hedge": pledge.hedge, "confidence": pledge.confidence, "source": pledge.source,
+        "horizon": pledge.horizon, "hedge": pledge.hedge, "binding": pledge.binding, "confidence": pledge.confidence, "source": pledge.source,
         "start": pledge.start, "end": pledge.end, "quote": pledge.quote, "mentions": [list(m) for m in pledge.mentions],
         "sources": entry.sources,
         "mention_count": len(entry.mentions), "conflict": bool(conflicts),

@@ -6,6 +6,8 @@ from __future__ import annotations
 _AFTER = {"~": "左右", ">=": "以上", "<=": "以内"}
 _BEFORE = {">": "超过", "<": "低于"}
 _CHANGE = {"growth": ("增长", "下降"), "annual_growth": ("年均增长", "年均下降")}
+# A share says so too (#12: 工业增加值占GDP比重 43%以上 is a proportion, not an amount).
+_KIND = {"share": "占比"}
 
 
 def figure_words(kind: str | None, comparator: str | None, value: float, value_high: float | None, unit: str) -> str:
@@ -16,4 +18,5 @@ def figure_words(kind: str | None, comparator: str | None, value: float, value_h
     if decrease and high is not None:
         low, high = high, low  # 下降3%-5%: stored as [-5, -3]
     number = f"{low:g}" + (f"–{high:g}" if high is not None else "")
-    return f"{down if decrease else up}{_BEFORE.get(comparator or '', '')}{number}{unit}{_AFTER.get(comparator or '', '')}"
+    kind_word = down if decrease else up or _KIND.get(kind or "", "")
+    return f"{kind_word}{_BEFORE.get(comparator or '', '')}{number}{unit}{_AFTER.get(comparator or '', '')}"

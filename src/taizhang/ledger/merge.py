@@ -10,6 +10,10 @@ The rules:
 - Mentions with the same figures but different deadlines are one entry with a **deadline
   conflict** (the target was moved), unless each is an annual target (deadline = its source's
   year): a 5% growth target in 2023's report and in 2024's are two commitments.
+- Two records of one source are never one commitment (#12): extraction already made a pledge
+  stated twice in a source one record, so different deadlines, figures or metrics of one source
+  (a 2026 and a 2030 target of one metric, a 分别 list of three systems whose names the metric key
+  makes one) are different entries; a reprint's record joins the entry of the record it repeats.
 - A person's merge joins two entries; a split takes one mention out into an entry of its own.
 """
 
@@ -106,6 +110,7 @@ def build_entries(
             key = (*key, f"split:{mention.sha256}:{pledge.start}:{pledge.end}:{_round(mention.original.norm_value)}")
         groups.setdefault(key, []).append(index)
         group_place.setdefault(key, place)
+    groups = _one_record_per_source(groups, mentions, group_place)
     keys = list(groups)
     union = _Union(len(keys))
     _join_moved_deadlines(keys, groups, mentions, union)
@@ -131,13 +136,44 @@ def build_entries(
     return entries
 
 
+def _one_record_per_source(
+    groups: dict[tuple, list[int]], mentions: list[Mention], group_place: dict[tuple, Place | None]
+) -> dict[tuple, list[int]]:
+    """Each group split so that no two of its records come from one source: a record joins the
+    first part holding no record of its source, one with its figures first; parts after the first
+    are keyed by their first record's metric and figures, so their keys stay put across builds."""
+    out: dict[tuple, list[int]] = {}
+    for key, indices in groups.items():
+        parts: list[list[int]] = []
+        sources: list[set[str]] = []
+        for i in indices:
+            mention = mentions[i]
+            free = [k for k in range(len(parts)) if mention.sha256 not in sources[k]]
+            same = [k for k in free if _figures(mentions[parts[k][0]]) == _figures(mention)]
+            k = (same or free or [len(parts)])[0]
+            if k == len(parts):
+                parts.append([])
+                sources.append(set())
+            parts[k].append(i)
+            sources[k].add(mention.sha256)
+        out[key] = parts[0]
+        for part in parts[1:]:
+            first = mentions[part[0]]
+            sub = (*key, f"record:{first.pledge.metric}:{_figures(first)}")
+            out[sub] = part
+            group_place[sub] = group_place[key]
+    return out
+
+
 def _join_moved_deadlines(keys: list[tuple], groups: dict[tuple, list[int]], mentions: list[Mention], union: _Union) -> None:
     by_commitment: dict[tuple, list[int]] = {}
     for g, key in enumerate(keys):
-        if len(key) == 5:  # split-off mentions stay alone
+        if len(key) == 5:  # split-off mentions and a source's further records stay alone
             by_commitment.setdefault(key[:4], []).append(g)
     for same in by_commitment.values():
         for a, b in combinations(same, 2):
+            if {mentions[i].sha256 for i in groups[keys[a]]} & {mentions[i].sha256 for i in groups[keys[b]]}:
+                continue  # one source's 2026 and 2030 targets: two commitments, not a moved deadline
             first, second = mentions[groups[keys[a]][0]], mentions[groups[keys[b]][0]]
             annual = all(
                 mentions[i].source_year is not None and mentions[i].pledge.deadline == mentions[i].source_year

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from taizhang.document import PLEDGE_FIELDS
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
-from taizhang.ledger.coverage import Coverage, coverage
+from taizhang.extract.actors import report_owner
+from taizhang.ledger.coverage import Coverage, CoverageReport, coverage, main_actor, own_pledges
 from taizhang.ledger.errors import NO_ACTOR, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
 from taizhang.ledger.judging import JUDGED_STATES, rejudge
 from taizhang.ledger.matching import STATES
@@ -184,11 +185,21 @@ class QueryStage(LedgerBase):
 
     def coverage(self, source: str) -> list[Coverage]:
         """The headline indicators of one source: pledged with a number, mentioned, or not mentioned."""
+        return self.coverage_report(source).items
+
+    def coverage_report(self, source: str, actor: str | None = None) -> CoverageReport:
+        """:meth:`coverage` with whose pledges for which year it read: ``actor``'s, by default the
+        source's reporting government's (or the actor most of its pledges belong to), due in the
+        source's year."""
         info = self.store.find_source(source)
         if info is None:
             raise LedgerError(NO_SOURCE.format(ref=source))
         applied, _ = self._entries(only=info)
-        return coverage(self.store.source_text(info.id), [m.pledge for m in applied.mentions])
+        text = self.store.source_text(info.id)
+        pledges = [m.pledge for m in applied.mentions]
+        actor = actor or main_actor(report_owner(text, info.title)[0], pledges)
+        year = self._year(info)
+        return CoverageReport(info.name, actor, year, coverage(text, own_pledges(pledges, actor, year)))
 
 
 def _under(place: Place):  # noqa: ANN202 - a SQLAlchemy condition

@@ -48,6 +48,7 @@ class EntryRow(Base):
     deadline: Mapped[int | None] = mapped_column(Integer)
     horizon: Mapped[str | None] = mapped_column(String(64))
     hedge: Mapped[str | None] = mapped_column(String(16))
+    binding: Mapped[str | None] = mapped_column(String(8))  # 约束性 / 预期性 (migration 0010)
     confidence: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(512))
     start: Mapped[int] = mapped_column(Integer)

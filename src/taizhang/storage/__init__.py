@@ -285,7 +285,7 @@ def info(row: SourceRow) -> SourceInfo:
 _COLUMNS: dict[type, tuple[str, ...]] = {
     Pledge: (
         "start", "end", "quote", "actor", "official", "metric", "kind", "comparator", "value", "value_high",
-        "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "confidence",
+        "unit", "norm_value", "norm_unit", "deadline", "horizon", "hedge", "binding", "confidence",
     ),
     Outcome: (
         "start", "end", "quote", "actor", "metric", "kind", "comparator", "value", "unit", "norm_value", "norm_unit",

@@ -70,6 +70,7 @@ class PledgeRow(Base):
     deadline: Mapped[int | None] = mapped_column(Integer)
     horizon: Mapped[str | None] = mapped_column(String(64))
     hedge: Mapped[str | None] = mapped_column(String(16))
+    binding: Mapped[str | None] = mapped_column(String(8))  # 约束性 / 预期性 (migration 0010)
     mentions: Mapped[list] = mapped_column(JSON)
     confidence: Mapped[float] = mapped_column(Float)
 

@@ -30,12 +30,12 @@ def written(row: dict[str, Any]) -> str:
 
 def normalised(row: Any) -> str:
     """The value the ledger compares, for a hover: = 150,000,000,000 CNY (``row``: a dict or a model)."""
-    row = row if isinstance(row, dict) else row.model_dump()
-    value = row.get("norm_value")
+    field = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
+    value = field("norm_value")
     if value is None:
         return ""
     shown = f"{value:,.0f}" if float(value).is_integer() and abs(value) < 1e18 else f"{value:,.6g}"
-    return f"{row.get('comparator') or '='} {shown} {row.get('norm_unit') or ''}".strip()
+    return f"{field('comparator') or '='} {shown} {field('norm_unit') or ''}".strip()
 
 
 @dataclass(slots=True)

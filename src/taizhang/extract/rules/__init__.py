@@ -24,28 +24,39 @@ SCHEMA: dict[str, dict[str, type]] = {
     "comparators": {"before": dict, "after": dict, "more": list, "range": list},
     "kinds": {
         "growth": list, "decline": list, "annual": list, "share": list, "not_change": list, "reach": list,
-        "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict, "level_verbs": list,
-        "same_measure": list,
+        "level_verbs": list, "binding": list,
     },
+    "lists": {
+        "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict,
+        "parallel_heads": list, "task_verbs": list, "shared_item_max": int,
+    },
+    "merge": {"same_measure": list, "scope_words": list, "target_words": list},
     "hedges": {"hedges": list, "not_hedges": list},
     "horizons": {
         "relative": dict, "span_before": list, "span_after": list, "periods": dict, "fixed": dict,
         "to_words": list, "base_markers": list, "base_after": list, "congress_years": dict,
+        "reference_before": list, "reference_after": list,
     },
-    "markers": {
-        "target_cues": list,
-        "enumeration_nouns": list, "capacity_categories": list, "past": list, "past_in_plan": list,
-        "future": list, "past_in_plan_uncompared": list, "qualifier_after": list, "qualifier_before": list, "bound_then_noun": list,
-        "upper_bound_then_noun": list, "action_verbs": list, "conditional": list,
-        "context_openers": list, "metric_strip": list, "money_words": list, "people_nouns": list, "qualifying_before": list, "from_words": list, "to_words": list, "quote_open": list, "quote_close": list, "quote_max_chars": int,
+    "tense": {
+        "past": list, "target_cues": list, "past_in_plan": list, "past_in_plan_uncompared": list, "past_in_plan_patterns": list,
+        "conditional": list, "future": list, "context_openers": list, "forward_cues": list, "plan_verbs": list, "present_state": list,
     },
+    "quantities": {
+        "enumeration_nouns": list, "capacity_categories": list, "qualifier_after": list, "qualifier_before": list,
+        "qualifying_before": list, "qualifying_before_of": list, "bound_then_noun": list, "upper_bound_then_noun": list, "from_words": list,
+        "to_words": list, "people_nouns": list, "people_verbs": list, "quote_open": list, "quote_close": list,
+        "quote_max_chars": int, "structure_nouns": list, "unit_context": dict, "per_capita": list,
+        "rate_marks": list, "duration_bounds": list, "unitless_nouns": list,
+    },
+    "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list, "noun_goes_on_after": list,
+                "milestones": list, "generic_nouns": list},
     "parts": {
-        "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float, "plan_share": float,
-        "min_weight": int, "five_year_titles": list, "annual_titles": list,
+        "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
+        "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,
-        "report_posts": list, "national_markers": list, "national_actor": str,
+        "report_posts": list, "national_heads": list, "national_actor": str, "national_organs": list,
         "region_followers": list, "region_stop_prefixes": list, "region_stop_suffixes": list,
     },
 }  # fmt: skip
@@ -53,7 +64,7 @@ SCHEMA: dict[str, dict[str, type]] = {
 COMPARATORS = {">", ">=", "=", "~", "<=", "<", "range"}
 UNIT_CATEGORIES = {
     "money", "area", "length", "volume", "mass", "power", "energy", "people", "count", "percent",
-    "points", "ratio", "duration",
+    "points", "ratio", "duration", "concentration", "computing", "proportion",
 }  # fmt: skip
 
 

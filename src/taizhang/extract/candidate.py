@@ -1,0 +1,42 @@
+"""A quantity accepted as a pledge, as the stages after judging (lists, merging) pass it on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from taizhang.extract.horizons import Horizon
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One pledge before its list is spread (分别) and its repeats merged."""
+
+    start: int  # of the number
+    end: int  # of the unit and any bound word
+    sentence: tuple[int, int]
+    clause_start: int
+    item_start: int
+    quote: tuple[int, int]
+    metric: str
+    kind: str
+    comparator: str
+    value: float
+    value_high: float | None
+    unit: str
+    norm_value: float
+    norm_unit: str
+    horizon: Horizon | None
+    hedge: str | None
+    actor: str | None
+    official: str | None
+    confidence: float
+    doubling: bool  # 翻一番, 增长1倍: said of every metric listed before it (A和B翻一番)
+    binding: str | None = None  # 约束性 / 预期性 when the text says which the indicator is
+
+    @property
+    def deadline(self) -> int | None:
+        return self.horizon.deadline if self.horizon else None
+
+    def but(self, **changes: object) -> Candidate:
+        """A copy with ``changes``."""
+        return replace(self, **changes)
