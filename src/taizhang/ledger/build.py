@@ -103,6 +103,8 @@ class BuildStage(LedgerBase):
         if len(by_id) <= _FEW:  # a few sources: read theirs alone (else all, skipping older versions)
             query = query.where(PledgeRow.source_id.in_(list(by_id)))
         mentions = []
+        # The words of a million records repeat (a metric, a unit, a quote reprinted): each kept once.
+        words: dict[str, str] = {}
         with self._session() as session:
             for source_id, *values in session.execute(query.execution_options(yield_per=_BATCH)):
                 info = by_id.get(source_id)
@@ -110,8 +112,12 @@ class BuildStage(LedgerBase):
                     continue
                 if source_id not in years:
                     years[source_id] = self._year(info)
-                record = dict(zip(_STORED_FIELDS, values, strict=True))
-                pledge = Pledge(source=info.name, **{**record, "mentions": [tuple(m) for m in record["mentions"]]})
+                record = {
+                    name: words.setdefault(value, value) if type(value) is str else value
+                    for name, value in zip(_STORED_FIELDS, values, strict=True)
+                }  # fmt: skip
+                record["mentions"] = [tuple(m) for m in record["mentions"]]
+                pledge = Pledge(source=info.name, **record)
                 mentions.append(Mention(pledge, pledge, info.sha256, info.id, years[source_id], path=info.path))
         return mentions
 
