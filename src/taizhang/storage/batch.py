@@ -103,29 +103,28 @@ def write(store: Store, items: Sequence[Item]) -> list[Stored]:
     with store.connect("write to") as connection, connection.begin():
         known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
         ids: list[int | None] = []
-        new: list[tuple[int, Item]] = []  # rows to insert, by position in the batch
+        first: dict[str, int] = {}  # new bytes → the position of their first item (the same bytes twice: stored once)
         for k, item in enumerate(items):
             source_id = item.source_id or (known.get(item.raw.sha256) if item.raw else None)
             if source_id is None and item.raw is not None:
-                first = next((j for j, other in new if other.raw.sha256 == item.raw.sha256), None)
-                if first is None:  # the same bytes twice in one batch: stored once
-                    new.append((k, item))
+                first.setdefault(item.raw.sha256, k)
             ids.append(source_id)
+        new = [items[k] for k in first.values()]
         statuses = ["unchanged"] * len(items)
-        added = _insert_sources(connection, [item for _, item in new], now)
-        superseded = _superseded(connection, [item for _, item in new], added)
-        for (k, _), (source_id, status) in zip(new, added, strict=True):
+        added = _insert_sources(connection, new, now)
+        superseded = _superseded(connection, new, added)
+        for k, (source_id, status) in zip(first.values(), added, strict=True):
             ids[k], statuses[k] = source_id, status
         for k, item in enumerate(items):  # later copies of bytes first stored in this batch
             if ids[k] is None and item.raw is not None:
-                ids[k] = next(ids[j] for j, other in new if other.raw.sha256 == item.raw.sha256)
+                ids[k] = ids[first[item.raw.sha256]]
         fresh = {source_id for source_id, _ in added}
         redone = [(ids[k], item.analysed) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
         _replace_records(connection, redone)
-        _insert_records(connection, [(source_id, item.analysed) for (_, item), (source_id, _) in zip(new, added)])
-        _insert_blobs(connection, [(source_id, item.raw.data) for (_, item), (source_id, _) in zip(new, added)])
-        _record_files(connection, [(item.raw, ids[k]) for k, item in enumerate(items) if item.raw is not None])
-        _link_reprints(connection, [i for i, _ in added] + [i for i, done in redone], superseded, now)
+        _insert_records(connection, [(source_id, item.analysed) for item, (source_id, _) in zip(new, added, strict=True)])
+        _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
+        _record_files(connection, [item.raw for item in items if item.raw is not None])
+        _link_reprints(connection, [i for i, _ in added] + [i for i, _ in redone], superseded, now)
         infos = _infos(connection, [i for i in ids if i is not None])
     return [Stored(status, infos[source_id]) for status, source_id in zip(statuses, ids, strict=True)]
 
@@ -195,9 +194,9 @@ def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> Non
     insert_rows(connection, SourceBlob.__table__, [{"source_id": source_id, "data": data} for source_id, data in blobs])
 
 
-def _record_files(connection: Connection, files: list[tuple[RawFile, int]]) -> None:
+def _record_files(connection: Connection, files: list[RawFile]) -> None:
     """What each file read looked like, so that the next run can skip it unread."""
-    rows = {str(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw, _ in files}
+    rows = {str(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw in files}
     table = FileRow.__table__
     for chunk in _chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))
