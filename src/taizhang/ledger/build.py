@@ -4,7 +4,8 @@ outcomes, and written in batches with entry ids that stay put."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -247,12 +248,13 @@ def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, appl
     merges = applied.merges
     targets = [a for k, (a, _) in reversed(list(enumerate(merges))) if all(b != a for _, b in merges[k + 1 :])]
 
-    def candidates(entry: Entry) -> list[int]:
+    def candidates(entry: Entry) -> Iterator[int]:
         # The mention merged into: the id a person saw it under when merging, its latest. Any
-        # other mention: the first id it had.
+        # other mention: the first id it had. Looked up lazily: an entry of a thousand mentions
+        # usually takes its first's.
         into = [m for a in targets for m in entry.mentions if a.matches(m)]
-        rest = [m for m in entry.mentions if m not in into]
-        return [i for m in into for i in reversed(had.get(_key_of(m), ()))] + [i for m in rest for i in had.get(_key_of(m), ())]
+        yield from (i for m in into for i in reversed(had.get(_key_of(m), ())))
+        yield from (i for m in entry.mentions if m not in into for i in had.get(_key_of(m), ()))
 
     split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
     ids: list[int] = [0] * len(entries)
