@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import importlib
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from taizhang import errors
 from taizhang.errors import SourceError
@@ -76,12 +73,3 @@ def test_random_bytes_are_refused_not_stored_as_mojibake() -> None:
         data = bytes(generator.randrange(256) for _ in range(4096))
         with pytest.raises(SourceError):
             decode(data, "random.txt")
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.characters(codec=None), max_size=40) | st.sampled_from(["\ue000" * 3, "\x85\x00", "\udc80", "，。１２ｱ"]))
-def test_junk_is_counted_as_each_character_would_be(text):
-    """Characters of the usual ranges are passed over in C; the count is the plain one."""
-    decode_module = importlib.import_module("taizhang.source.decode")
-    fast = sum(1 for char in decode_module._unusual().findall(text) if decode_module._is_junk(char))
-    assert fast == sum(1 for char in text if decode_module._is_junk(char))

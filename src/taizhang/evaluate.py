@@ -1,4 +1,4 @@
-"""The official scorer: predicted pledges against hand-made gold, as ``spec/pledges.md`` says.
+"""The official scorer: predicted pledges (or outcomes) against hand-made gold, as ``spec/pledges.md`` says.
 
 A pure module (no I/O except :func:`load_gold` / :func:`load_regions`, no global state)::
 
@@ -29,6 +29,9 @@ Metric agreement ("character overlap >= 0.5") is the Dice coefficient over the l
 subsequence: ``2 * LCS(pred, gold) / (len(pred) + len(gold))``. It rewards neither a metric that is
 the whole sentence nor one cut to a single character (全区生产总值 / 生产总值 → 0.8; GDP / 地区生产总值 → 0).
 
+Outcomes (``spec/outcomes.md``) are scored the same way with ``scoring=OUTCOMES``: value F1 on span
+overlap and normalised value; full F1 adding kind, period (``2025`` or ``2021-2025``) and actor.
+
 ``regions`` restricts precision to annotated paragraphs: for a source that has regions, a
 prediction whose span and mentions all lie outside every region is ignored (counted in
 ``Score.ignored``, neither TP nor FP). Sources without regions are scored in full.
@@ -43,12 +46,17 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from taizhang.document import parse_period
+
 __all__ = [
     "FIELDS",
     "METRIC_THRESHOLD",
+    "OUTCOMES",
+    "PLEDGES",
     "REL_TOL",
     "Match",
     "Score",
+    "Scoring",
     "actor_matches",
     "format_report",
     "load_gold",
@@ -66,17 +74,30 @@ FIELDS = ("actor", "official", "kind", "comparator", "deadline", "metric", "bind
 FULL_FIELDS = ("actor", "kind", "comparator", "deadline")
 
 
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """What is scored: the fields reported per match, and those full F1 needs."""
+
+    fields: tuple[str, ...]
+    full: tuple[str, ...]
+
+
+PLEDGES = Scoring(FIELDS, FULL_FIELDS)
+OUTCOMES = Scoring(("actor", "kind", "period", "basis", "metric"), ("actor", "kind", "period"))
+
+
 @dataclass(slots=True)
 class Match:
     """A prediction paired with the gold record it matched, and which fields agree."""
 
     gold: dict[str, Any]
     prediction: dict[str, Any]
-    fields: dict[str, bool]  # field name -> agrees (see FIELDS)
+    fields: dict[str, bool]  # field name -> agrees (see Scoring.fields)
+    full_fields: tuple[str, ...] = FULL_FIELDS
 
     @property
     def full(self) -> bool:
-        return all(self.fields[name] for name in FULL_FIELDS)
+        return all(self.fields[name] for name in self.full_fields)
 
 
 @dataclass(slots=True)
@@ -104,6 +125,7 @@ class Score:
     misses: list[dict[str, Any]] = field(default_factory=list)  # required gold, unmatched
     extras: list[dict[str, Any]] = field(default_factory=list)  # predictions with "quote" set
     by_source: dict[str, dict[str, int]] = field(default_factory=dict)  # source -> tp/fp/fn
+    scoring: Scoring = PLEDGES
 
     @property
     def n_pred(self) -> int:
@@ -236,17 +258,20 @@ def _deadline(x: Any) -> int | None:
     return int(n) if n is not None else None
 
 
-def _field_agreement(prediction: Mapping[str, Any], gold: Mapping[str, Any]) -> dict[str, bool]:
-    return {
-        "actor": actor_matches(prediction.get("actor"), gold.get("actor"), gold.get("aliases") or ()),
-        "official": _clean(prediction.get("official")) == _clean(gold.get("official")),
-        "kind": prediction.get("kind") == gold.get("kind"),
-        "comparator": prediction.get("comparator") == gold.get("comparator"),
-        "deadline": _deadline(prediction.get("deadline")) == _deadline(gold.get("deadline")),
-        "metric": metric_overlap(prediction.get("metric"), gold.get("metric")) >= METRIC_THRESHOLD,
+def _field_agreement(prediction: Mapping[str, Any], gold: Mapping[str, Any], scoring: Scoring = PLEDGES) -> dict[str, bool]:
+    agrees = {
+        "actor": lambda: actor_matches(prediction.get("actor"), gold.get("actor"), gold.get("aliases") or ()),
+        "official": lambda: _clean(prediction.get("official")) == _clean(gold.get("official")),
+        "kind": lambda: prediction.get("kind") == gold.get("kind"),
+        "comparator": lambda: prediction.get("comparator") == gold.get("comparator"),
+        "deadline": lambda: _deadline(prediction.get("deadline")) == _deadline(gold.get("deadline")),
+        "metric": lambda: metric_overlap(prediction.get("metric"), gold.get("metric")) >= METRIC_THRESHOLD,
         # Gold written before the field existed has none: null, as a record that says nothing.
-        "binding": _clean(prediction.get("binding")) == _clean(gold.get("binding")),
+        "binding": lambda: _clean(prediction.get("binding")) == _clean(gold.get("binding")),
+        "period": lambda: parse_period(prediction.get("period")) == parse_period(gold.get("period")),
+        "basis": lambda: (prediction.get("basis") or None) == (gold.get("basis") or None),
     }
+    return {name: agrees[name]() for name in scoring.fields}
 
 
 # --------------------------------------------------------------------------- spans
@@ -350,8 +375,10 @@ def score(
     gold: Iterable[Mapping[str, Any]],
     texts: Mapping[str, str],
     regions: Mapping[str, list[tuple[int, int]]] | None = None,
+    scoring: Scoring = PLEDGES,
 ) -> Score:
-    """Score predicted pledges against gold records; see the module docstring for the rules.
+    """Score predicted pledges (or outcomes, with ``scoring=OUTCOMES``) against gold records; see the
+    module docstring for the rules.
 
     ``predictions``: pledge dicts (or :class:`~taizhang.document.Pledge` objects) with ``source``,
     ``start``, ``end`` and optionally ``mentions``; ``gold``: records as in the gold files (``quote``
@@ -359,7 +386,7 @@ def score(
     """
     preds = [_as_dict(p) for p in predictions]
     golds = [dict(g) for g in gold]
-    result = Score()
+    result = Score(scoring=scoring)
 
     # Gold quote occurrences; a quote that is not in its text is a broken gold file, not a miss.
     gold_spans: list[list[tuple[int, int]]] = []
@@ -397,7 +424,7 @@ def score(
                 continue
             overlap = _overlap(pred_spans[pi], gold_spans[gi])
             if overlap:
-                candidates[(gi, pi)] = (bool(g.get("optional")), _field_agreement(preds[pi], g), overlap)
+                candidates[(gi, pi)] = (bool(g.get("optional")), _field_agreement(preds[pi], g, scoring), overlap)
 
     assigned: dict[int, int] = {}  # gold index -> prediction index
     for g_idx, p_idx in _components(candidates):
@@ -412,7 +439,7 @@ def score(
                 if (gi, pi) not in candidates:
                     continue
                 optional, agree, overlap = candidates[(gi, pi)]
-                full = all(agree[f] for f in FULL_FIELDS)
+                full = all(agree[f] for f in scoring.full)
                 quality = (0.5 * full + 0.4 * sum(agree.values()) / len(agree)
                            + 0.09 * overlap / (overlap + 1))  # fmt: skip
                 weights[(r, c)] = (tier_opt if optional else tier_req) + quality
@@ -429,7 +456,7 @@ def score(
             result.n_gold += 1
         if gi in assigned:
             pi = assigned[gi]
-            match = Match(gold=g, prediction=preds[pi], fields=candidates[(gi, pi)][1])
+            match = Match(gold=g, prediction=preds[pi], fields=candidates[(gi, pi)][1], full_fields=scoring.full)
             if optional:
                 result.optional_matched += 1
                 result.optional_matches.append(match)
@@ -457,7 +484,7 @@ def score(
     result.full_f1 = _f1(result.full_precision, result.full_recall)
     result.field_accuracy = {
         name: (sum(m.fields[name] for m in result.matches) / len(result.matches) if result.matches else None)
-        for name in FIELDS
+        for name in scoring.fields
     }
     return result
 
@@ -477,12 +504,12 @@ def format_report(result: Score) -> str:
         f"value  P {result.value_precision:.3f}  R {result.value_recall:.3f}  F1 {result.value_f1:.3f}"
         f"   (TP {result.tp}  FP {result.fp}  FN {result.fn})",
         f"full   P {result.full_precision:.3f}  R {result.full_recall:.3f}  F1 {result.full_f1:.3f}"
-        f"   (full TP {result.full_tp})",
+        f"   (full TP {result.full_tp}: value and {', '.join(result.scoring.full)})",
         f"gold: {result.n_gold} required, {result.n_optional} optional ({result.optional_matched} matched);"
         f" predictions outside annotated regions ignored: {result.ignored}",
         "per-field accuracy over matched pairs:",
     ]
-    for name in FIELDS:
+    for name in result.scoring.fields:
         acc = result.field_accuracy.get(name)
         lines.append(f"  {name:<10} {'-' if acc is None else f'{acc:.3f}'}")
     if result.by_source:

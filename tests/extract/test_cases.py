@@ -5,27 +5,9 @@ from __future__ import annotations
 import pytest
 
 from taizhang.extract import extract
-from tests.extract.extract_support import load_cases
+from tests.extract.extract_support import load_cases, matches
 
 CASES = load_cases("extract_pledges.yaml")
-
-
-def _matches(pledge, text: str, want: dict) -> bool:
-    quote = want["quote"]
-    at = text.find(quote)
-    assert at >= 0, f"case quote {quote!r} is not in the text"
-    if not (pledge.start < at + len(quote) and at < pledge.end):
-        return False
-    for name, value in want.items():
-        if name == "quote":
-            continue
-        got = getattr(pledge, name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and got is not None:
-            if got != pytest.approx(value, rel=1e-6):
-                return False
-        elif got != value:
-            return False
-    return True
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:24] for c in CASES])
@@ -36,7 +18,7 @@ def test_case(case: dict) -> None:
     for pledge in pledges:
         assert pledge.quote == text[pledge.start : pledge.end]
     for want in case["expect"]:
-        found = next((p for p in pledges if _matches(p, text, want)), None)
+        found = next((p for p in pledges if matches(p, text, want)), None)
         assert found is not None, f"no pledge like {want} in {[p.to_dict() for p in pledges]}"
         pledges.remove(found)
     assert pledges == [], f"unexpected pledges: {[(p.quote, p.value, p.unit) for p in pledges]}"

@@ -42,3 +42,25 @@ def test_each_required_seed_pledge_is_one_rightly_attributed_entry(db_url: str) 
         assert actor_matches(entry["actor"], record["actor"], record["aliases"]), (record["id"], entry["actor"])
         assert entry["official"] == record["official"], record["id"]
         assert entry["deadline"] == record["deadline"], (record["id"], entry["deadline"])
+
+
+def test_the_demo_judges_a_districts_targets_by_its_next_report(db_url: str) -> None:
+    """海拉尔区's 2017 targets, judged by what its 2018 report says 2017 reached, with the evidence."""
+    with Store(db_url) as store:
+        assert ingest(store, [DEMO_CORPUS]).ok
+        text = store.source_text(store.find_source("district_hailar_2018_gwr.txt").id)
+    with Ledger(db_url) as ledger:
+        ledger.refresh()
+        rows = {(r["metric"], r["target"]): r for r in ledger.scorecard("海拉尔区", 2017)}
+        entries = {r["entry_id"]: r for r in ledger.entries(limit=None)}
+    retail = rows[("社会消费品零售总额", "增长10%")]
+    assert (retail["actual"], retail["status"]) == ("增长6.9%", "未完成")
+    assert "「同比增长6.9%」" in retail["evidence"]
+    assert rows[("社会消费品零售总额", "164.1亿元以上")]["status"] == "部分完成"  # 159.5亿元: 2.8% short
+    assert rows[("城镇常住居民人均可支配收入", "增长8%")]["status"] == "已完成"  # 7.8%: within 0.2 points
+    assert rows[("农村牧区常住居民人均可支配收入", "25617元以上")]["actual"] == "25689元"
+    assert sum(1 for r in rows.values() if r["actual"]) >= 6  # a filled table
+    for row in rows.values():  # every outcome shown is the report's own words
+        entry = entries[row["entry_id"]]
+        if entry["outcome_quote"]:
+            assert text[entry["outcome_start"] : entry["outcome_end"]] == entry["outcome_quote"]

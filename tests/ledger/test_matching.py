@@ -54,6 +54,30 @@ def test_periods_of_targets_set_for_several_years() -> None:
     this_year = Wanted("000000", "new_urban_jobs", "level", "人", 2025, 2025)  # 城镇新增就业1200万人以上
     cumulative = outcome("t1", 6e7, first=2021, last=2025, kind="level", unit="人", place="000000", metric="new_urban_jobs")
     assert states(this_year, cumulative) == []  # five years' jobs do not answer one year's target
+    # a target adding up a flow over its years (实现城镇新增就业5000万人以上, "十三五"): that period's figure
+    five_years = Wanted("000000", "new_urban_jobs", "level", "人", 2020, 2016, "城镇新增就业 实现城镇新增就业5000万人以上")
+    last_year = outcome("t2", 1.186e7, first=2020, last=2020, kind="level", unit="人", place="000000", metric="new_urban_jobs")
+    period = outcome("t3", 6e7, first=2016, last=2020, kind="level", unit="人", place="000000", metric="new_urban_jobs")
+    assert states(five_years, last_year, period) == [("t3", CHOSEN)]
+    stock = Wanted("000000", "new_urban_jobs", "level", "人", 2020, 2016, "农业转移人口 1亿左右农业转移人口")
+    assert states(stock, last_year, period) == [("t2", CHOSEN)]  # the figure where its years end
+    assert states(stock, period) == [("t3", CHOSEN)]  # …or, with none, the one there is
+
+
+def test_a_wording_too_short_to_name_one_measure_matches_nothing() -> None:
+    investment = Wanted("150702", "投资", "level", "CNY", 2017, 2017)  # 投资6.6亿元 for one project
+    assert states(investment, outcome("t1", 9.007e9, first=2017, last=2017, kind="level", unit="CNY", metric="投资")) == []
+    from taizhang.ledger.metrics import metric_key
+
+    assert metric_key("失业人员再就业") == metric_key("再就业")  # a scope word changes no measure
+
+
+def test_a_wording_that_ends_the_other_answers_when_no_outcome_has_its_key() -> None:
+    wanted = Wanted("150702", "实现再就业", "level", "人", 2014, 2014)  # 城镇失业人员实现再就业2000人
+    reemployed = outcome("t1", 1687, first=2014, last=2014, kind="level", unit="人", metric="再就业")
+    assert states(wanted, reemployed) == [("t1", CHOSEN)]
+    elsewhere = outcome("t2", 1700, first=2014, last=2014, kind="level", unit="人", metric="再就业培训")
+    assert states(wanted, elsewhere) == []  # 再就业培训 ends in neither
 
 
 def test_a_persons_outcome_comes_first_then_final_then_unstated_then_preliminary() -> None:

@@ -220,3 +220,22 @@ def test_the_commands(hailar: str, tmp_path: Path) -> None:
     again = run("entry", str(gdp["entry_id"]))
     assert "已被人工否决 rejected by a person" in again.stdout
     assert run("correct", "match", str(gdp["entry_id"]), "p77").stderr.count("no outcome 'p77'") == 1
+
+
+def test_ingesting_the_same_texts_again_changes_nothing(db_url: str) -> None:
+    from taizhang.ingest import ingest
+
+    def state() -> tuple:
+        with Ledger(db_url) as ledger:
+            ledger.refresh()
+            return ledger.entries(), ledger.outcome_rows()
+
+    with Store(db_url) as s:
+        assert ingest(s, [PLAN, REVIEW]).ok
+    first = state()
+    with Store(db_url) as s:
+        again = ingest(s, [PLAN, REVIEW])
+        assert again.ok and again.count("unchanged") == 2
+    assert state() == first
+    entries, outcomes = first
+    assert any(r["outcome_quote"] == "同比增长7.2%" for r in entries) and len(outcomes) > 40

@@ -1,29 +1,33 @@
-"""Commands that work on files directly, no database: extract pledges, score them against gold."""
+"""Commands that work on files directly, no database: extract pledges or outcomes, score them against gold."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from taizhang.cli.common import app, err, fail, out
-from taizhang.document import PLEDGE_FIELDS, Document
+from taizhang.cli.common import PathsArgument, app, err, fail, out, shown, within
+from taizhang.document import OUTCOME_FIELDS, PLEDGE_FIELDS, Document, Outcome, Pledge
 from taizhang.errors import SourceError
-from taizhang.evaluate import format_report, load_gold, load_regions, score
+from taizhang.evaluate import OUTCOMES, PLEDGES, format_report, load_gold, load_regions, score
+from taizhang.extract import Extraction
 from taizhang.pipeline import analyse
 from taizhang.source import discover, load_discovered, max_bytes_from_env
+from taizhang.spreadsheet import to_csv_cell
 
-PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")]
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", min=1900, max=2100, help="The documents' year (default: found in the text: date line, title, metadata)"),
+    typer.Option(
+        "--year", metavar="YEAR", callback=within(1900, 2100, "a year"),
+        help="The documents' year, 1900–2100 (default: found in the text: date line, title, metadata)",
+    ),
 ]
 
 
@@ -33,21 +37,21 @@ class Format(str, Enum):
     table = "table"
 
 
-def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Document]:
+def _documents(paths: list[str], failures: list[SourceError]) -> Iterator[Document]:
     """Readable documents under ``paths``; each bad file is reported on stderr and counted."""
     files, problems = discover(paths)
     for problem in problems:
         failures.append(problem)
-        err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+        err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
     for path in files:
         try:
             loaded = load_discovered(path, max_bytes_from_env())
         except SourceError as problem:
             failures.append(problem)
-            err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+            err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
             continue
         for warning in loaded.warnings:
-            err.print(f"[yellow]警告 warning[/yellow] {path}: {warning}", highlight=False)
+            err.print(f"[yellow]警告 warning[/yellow] {shown(path)}: {shown(warning)}", highlight=False)
         yield loaded.document()
 
 
@@ -55,7 +59,7 @@ def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Docum
 def extract_command(
     paths: PathsArgument,
     year: YearOption = None,
-    output: Annotated[Format, typer.Option("--format", help="jsonl (one record a line), csv or table")] = Format.jsonl,
+    output: Annotated[Format, typer.Option("--format", metavar="[jsonl|csv|table]", help="jsonl: one record a line")] = Format.jsonl,
 ) -> None:
     """提取 Extract every quantified pledge from files, with character offsets into each file's text.
 
@@ -63,27 +67,68 @@ def extract_command(
 
     Example: taizhang extract --year 2023 examples/corpus/national_china_2023_gwr.txt
     """
+    columns = ("source", "quote", "actor", "metric", "comparator", "value", "unit", "deadline", "hedge")
+
+    def row(pledge: Pledge) -> tuple[str, ...]:
+        value = f"{pledge.value:g}" + (f"–{pledge.value_high:g}" if pledge.value_high is not None else "")
+        return (
+            pledge.source, pledge.quote, pledge.actor or "", pledge.metric, pledge.comparator, value, pledge.unit,
+            str(pledge.deadline or ""), pledge.hedge or "",
+        )  # fmt: skip
+
+    _print_records(paths, year, output, PLEDGE_FIELDS, lambda extraction: extraction.pledges, columns, row)
+
+
+@app.command("outcomes")
+def outcomes_command(
+    paths: PathsArgument,
+    year: YearOption = None,
+    output: Annotated[Format, typer.Option("--format", metavar="[jsonl|csv|table]", help="jsonl: one record a line")] = Format.jsonl,
+) -> None:
+    """结果 Read what files say was reached: every outcome, with the period it is for and its offsets.
+
+    Reads the review parts of work reports (过去一年…增长5.4%), statistical communiqués and
+    plan-execution reports. An outcome that cannot be placed (no actor, no year) is printed with the
+    reason in `unplaced`. Records go to stdout, warnings (two figures for one result) to stderr.
+
+    Example: taizhang outcomes --format table examples/corpus/district_hailar_2017_gwr.txt
+    """
+    columns = ("source", "quote", "actor", "metric", "kind", "value", "unit", "period", "basis", "unplaced")
+
+    def row(outcome: Outcome) -> tuple[str, ...]:
+        return (
+            outcome.source, outcome.quote, outcome.actor or "", outcome.metric, outcome.kind, f"{outcome.value:g}",
+            outcome.unit, outcome.period or "", outcome.basis or "", outcome.unplaced or "",
+        )  # fmt: skip
+
+    _print_records(paths, year, output, OUTCOME_FIELDS, lambda extraction: extraction.outcomes, columns, row)
+
+
+def _print_records(
+    paths: list[Path], year: int | None, output: Format, fields: tuple[str, ...],
+    records_of: Callable[[Extraction], list], columns: tuple[str, ...], row: Callable[[Any], tuple[str, ...]],
+) -> None:  # fmt: skip
+    """The records of every readable file under ``paths`` (pledges or outcomes) to stdout as JSON
+    lines, CSV (nested values as JSON) or a table; warnings and bad files to stderr, exit 1 if any."""
     failures: list[SourceError] = []
-    writer = csv.DictWriter(sys.stdout, fieldnames=PLEDGE_FIELDS) if output is Format.csv else None
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields) if output is Format.csv else None
     if writer:
         writer.writeheader()
-    table = Table(*("source", "quote", "actor", "metric", "comparator", "value", "unit", "deadline", "hedge"))
+    table = Table(*columns)
     for document in _documents(paths, failures):
         extraction = analyse(document, year)
         for warning in extraction.warnings:
-            err.print(f"[yellow]警告 warning[/yellow] {document.name}: {warning}", highlight=False)
-        for pledge in extraction.pledges:
-            record = pledge.to_dict()
+            err.print(f"[yellow]警告 warning[/yellow] {shown(document.name)}: {shown(warning)}", highlight=False)
+        for record in records_of(extraction):
+            values = record.to_dict()
             if writer:
-                writer.writerow({**record, "mentions": json.dumps(record["mentions"])})
+                writer.writerow({
+                    k: to_csv_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v) for k, v in values.items()
+                })  # fmt: skip
             elif output is Format.jsonl:
-                sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(values, ensure_ascii=False) + "\n")
             else:
-                value = f"{pledge.value:g}" + (f"–{pledge.value_high:g}" if pledge.value_high is not None else "")
-                table.add_row(
-                    pledge.source, pledge.quote, pledge.actor or "", pledge.metric, pledge.comparator, value,
-                    pledge.unit, str(pledge.deadline or ""), pledge.hedge or "",
-                )  # fmt: skip
+                table.add_row(*(shown(cell) for cell in row(record)))
     if output is Format.table:
         out.print(table)
     if failures:
@@ -93,15 +138,18 @@ def extract_command(
 @app.command("eval")
 def eval_command(
     paths: PathsArgument,
-    gold: Annotated[Path, typer.Option("--gold", help="Gold pledges, JSONL in the schema of shared/spec/pledges.md")],
+    gold: Annotated[Path, typer.Option("--gold", metavar="FILE", help="Gold pledges, JSONL in the schema of shared/spec/pledges.md")],
     regions: Annotated[
-        Path | None, typer.Option("--regions", help="JSONL of annotated paragraphs {source,start,end}: precision is scored only there")
+        Path | None,
+        typer.Option("--regions", metavar="FILE", help="JSONL of annotated paragraphs {source,start,end}: precision is scored only there"),
     ] = None,
     year: YearOption = None,
+    outcomes: Annotated[bool, typer.Option("--outcomes", help="Score outcomes (spec/outcomes.md) instead of pledges: full F1 adds kind, period and actor")] = False,  # fmt: skip
 ) -> None:
     """评测 Score extraction against gold: value F1, full F1, per-field accuracy, every miss and extra.
 
-    Gold records of files not given are left out of the score.
+    Gold records of files not given are left out of the score. With --outcomes the gold holds
+    outcome records and the outcomes read from the files are scored.
 
     Example: taizhang eval --gold tests/gold/pledges.jsonl --regions tests/gold/annotated.jsonl tests/gold/docs
     """
@@ -117,13 +165,14 @@ def eval_command(
     predictions = []
     for document in _documents(paths, failures):
         texts[document.name] = document.text
-        predictions.extend(analyse(document, year).pledges)
+        extraction = analyse(document, year)
+        predictions.extend(extraction.outcomes if outcomes else extraction.pledges)
     scored_gold = [record for record in gold_records if record.get("source") in texts]
     left_out = sorted({record.get("source") for record in gold_records} - texts.keys())
     if left_out:
         err.print(f"[yellow]警告 warning[/yellow] gold for files not given is left out: {', '.join(left_out)}", highlight=False)
     try:
-        result = score(predictions, scored_gold, texts, annotated)
+        result = score(predictions, scored_gold, texts, annotated, OUTCOMES if outcomes else PLEDGES)
     except (KeyError, ValueError) as error:
         fail(f"gold does not fit the texts: {error}")
     out.print(format_report(result), highlight=False, markup=False)

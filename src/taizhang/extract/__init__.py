@@ -35,7 +35,8 @@ INTERNAL_ERROR = "extraction stopped on an internal error ({error!r}); no pledge
 
 
 def extract(
-    text: str, source: str, year: int | None = None, *, title: str | None = None, date: str | None = None
+    text: str, source: str, year: int | None = None, *, title: str | None = None, date: str | None = None,
+    outcomes: bool = True,
 ) -> Extraction:
     """Every pledge in ``text``, the year it speaks from and any warnings.
 
@@ -46,6 +47,6 @@ def extract(
     Never raises on any text: an internal error gives no pledges and a warning saying so.
     """
     try:
-        return run(text, source, year, title, date)
+        return run(text, source, year, title, date, outcomes)
     except Exception as error:  # noqa: BLE001 -- the contract: any text in, an Extraction out
         return Extraction([], year, [INTERNAL_ERROR.format(error=error)])

@@ -23,16 +23,15 @@ import re
 from dataclasses import dataclass, field
 
 from taizhang.document import Outcome, Pledge
-from taizhang.extract import lists, merge, metrics, quantities, rules
+from taizhang.extract import lists, merge, quantities, reading
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
 from taizhang.extract.horizons import YEARS, Horizon, document_year, find_horizons, plausible_year
-from taizhang.extract.marks import CLAUSE_MARKS, TRIM, clause_end, clause_start, last_mark, next_mark
+from taizhang.extract.marks import clause_end, last_mark
+from taizhang.extract.outcomes import read_outcomes
 from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, Part
 
-PART_SURE = 0.95  # a part its heading names: no doubt taken off a record's confidence
 RELATIVE_WARNING = "no document year: relative horizons (今年, 年内, 明年, 未来N年) got no deadline"
-NOT_FINITE = "a number too large to record was left out (offset {at}: {quote!r}…)"
 IMPLAUSIBLE_YEAR = "the document's year {year} is not a plausible year ({low}–{high}): it was not used"
 
 
@@ -47,121 +46,33 @@ class Extraction:
 
 
 def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | None:
-    """A pledge from one quantity match, or None when it is not one. ``previous_end``: where the
-    quantity found before it ends."""
-    text, q_rules = ctx.text, quantities.patterns()
-    start, end = m.start(), m.end()
-    if m.re is q_rules.quantity[1] and not quantities.chinese_numeral_may_pledge(text, m):
+    """A pledge from one quantity match, or None when it is not one: a quantity (``reading``) in a
+    sentence that does not state the past, in a clause that does not recall a fact, looking to a
+    deadline not past. ``previous_end``: where the quantity found before it ends."""
+    r = reading.read(ctx, m, lambda sentence, part: not ctx.states_past(sentence, part.label), previous_end)
+    if r is None:
         return None
-    attribution = ctx.attribution
-    paragraph = attribution.paragraph_start(start)
-    if paragraph in attribution.headers:
-        return None
-    sentence = ctx.sentence(start)
-    part = ctx.parts.at(start)
-    mode = part.label
-    if mode == NOTES or ctx.states_past(sentence, mode):
-        return None
-    after_bound = q_rules.after.match(text, end)
-    tail = after_bound.end() if after_bound else end
-    if quantities.is_code_or_name(text, start, end, tail, sentence):
-        return None
-
-    clause_lo = clause_start(text, sentence[0], start)
-    item_lo = last_mark(text, clause_lo, start, "、")
-    continued = attribution.continues.get(paragraph)
-    if continued and clause_lo == paragraph:
-        clause_lo = item_lo = paragraph
-    else:
-        continued = None if sentence[0] > paragraph else continued
-    clause_prefix = text[clause_lo:start]
-    if ctx.opens_with_context(clause_prefix):
-        return None
-    clause_hi = clause_end(text, end, sentence[1])
-    if mode in (PLAN, LONG_TERM) and ctx.clause_states_past(clause_lo, clause_hi):
+    mode, part, sentence = r.part.label, r.part, r.sentence
+    if mode in (PLAN, LONG_TERM) and ctx.clause_states_past(r.clause_start, r.clause_end):
         return None  # a plan's sentence may recall a fact: 优化已建成超1.6万个…，升级拓展2250家…
-    if ctx.conditional(clause_lo, clause_hi):
-        return None  # 有6.5%－7%的增速就能够实现比较充分的就业: a condition, not a commitment
-    origin = last_mark(text, clause_lo, start, q_rules.from_words)
-    if (
-        origin > clause_lo
-        and last_mark(text, origin, start, q_rules.to_words) == origin
-        and next_mark(text, end, clause_hi, q_rules.to_words) < clause_hi
-    ):
-        return None  # 从17%降至13%: 17% is where the change starts
-    before = q_rules.before.search(text, max(clause_lo, start - 5), start)
-    before_word = before.group().strip() if before else ""
-    comparator = q_rules.comparators_before[before_word] if before else "="
-    if before_word in q_rules.qualifying_before and text[tail : tail + 1] not in ("", *CLAUSE_MARKS, *"。！？!?\n)）"):
-        return None  # 过 + a quantity the clause goes on from: 过百万元农村社区
-    if before_word in q_rules.qualifying_before_of and text.startswith("的", tail):
-        return None  # 培育10个产值超100亿元的产业集群: 超100亿元 says which clusters
-    if after_bound:
-        comparator = q_rules.comparators_after[after_bound.group().strip()]
-    q = quantities.read(text, m, comparator, clause_prefix, before_word)
-    if q is None:
-        return None
-    if not q.finite:
-        ctx.warnings.append(NOT_FINITE.format(at=start, quote=text[start:tail][:40]))
-        return None
-    bound = after_bound.group().strip() if after_bound else ""
-    if bound in q_rules.upper_bound_then_noun or (bound in q_rules.bound_then_noun and q.category not in ("people", "count")):
-        following = text[tail : tail + 1]
-        if quantities.CJK.match(following) and following not in "和及与并或且":
-            return None  # a bound then a noun qualifies the noun: 10亿元以上项目 (not 1500万人次以上的培训)
-    if q.category in ("count", "people") and _subject_of_next(text, tail, clause_hi):
-        return None  # 关岭等8个重点县人均地区生产总值增长10%: the 8 counties are whose figure it is
-    # The change words since the quantity before it decide its kind (年均增长6%左右、迈上3万亿元
-    # 台阶: a level), unless only a joiner stands between (分别增长3.5%、6%: both growths).
-    gap = text[previous_end:start] if previous_end > clause_lo else ""
-    kind_prefix = gap if gap.strip() and not lists.patterns().joiners.fullmatch(gap.strip()) else clause_prefix
-    kind = quantities.kind_and_sign(kind_prefix, q, text.startswith("的", tail))
-
-    horizon = _deadline(ctx, part, sentence, start, paragraph, continued)
+    horizon = _deadline(ctx, part, sentence, r.start, r.paragraph, r.continued)
     due = horizon.deadline if horizon is not None else None
     if horizon is not None and not horizon.relative and horizon.words and ctx.year and due and due < ctx.year:
         return None  # 其中2024年首次突破1.4万亿斤 in the 2025 plan: a past year's fact
-    if mode == OTHER and not (ctx.year and due and due > ctx.year) and not ctx.looks_forward((clause_lo, clause_hi), sentence):
+    if mode == OTHER and not (ctx.year and due and due > ctx.year) and not ctx.looks_forward((r.clause_start, r.clause_end), sentence):
         return None  # 目前已有9家“晋创谷”挂牌运营, 每年接待游客近500万人次: what is, not what is to be
-    hedge = ctx.hedge(clause_lo, start)
-    following = q_rules.quantity[0].match(text, tail + 1) if text.startswith("的", tail) else None
-    metric, quote_end = metrics.name(
-        text, ctx.year, start, tail, item_lo, clause_end(text, tail, sentence[1]),
-        ctx.horizons(sentence, item_lo, start), q.named_after, q.category == "money", continued, following,
-        sentence[0],
-    )  # fmt: skip
-    quote_start = item_lo
-    while quote_start < start and text[quote_start] in TRIM:
-        quote_start += 1
-    actor, official = attribution.owner(start)
-    binding = ctx.binding((clause_lo, clause_end(text, tail, sentence[1])), sentence)
-    confidence = q.confidence - (0.15 if horizon is None and hedge is None and before is None else 0.0)
-    confidence -= max(0.0, PART_SURE - part.confidence) / 2  # a part read from its words, or unclear
+    hedge = ctx.hedge(r.clause_start, r.start)
+    binding = ctx.binding((r.clause_start, clause_end(ctx.text, r.tail, sentence[1])), sentence)
+    q = r.quantity
+    confidence = q.confidence - (0.15 if horizon is None and hedge is None and not r.bound_before else 0.0)
+    confidence -= max(0.0, reading.PART_SURE - part.confidence) / 2  # a part read from its words, or unclear
     return Candidate(
-        start=start, end=tail, sentence=sentence, clause_start=clause_lo, item_start=item_lo,
-        quote=(quote_start, quote_end), metric=metric, kind=kind, comparator=q.comparator, value=q.value,
+        start=r.start, end=r.tail, sentence=sentence, clause_start=r.clause_start, item_start=r.item_start,
+        quote=r.quote, metric=r.metric, kind=r.kind, comparator=q.comparator, value=q.value,
         value_high=q.value_high, unit=q.unit, norm_value=q.norm_value, norm_unit=q.norm_unit,
-        horizon=horizon, hedge=hedge, actor=actor, official=official, confidence=confidence,
+        horizon=horizon, hedge=hedge, actor=r.actor, official=r.official, confidence=confidence,
         doubling=q.category == "ratio", binding=binding,
     )  # fmt: skip
-
-
-def _subject_of_next(text: str, tail: int, clause_hi: int) -> bool:
-    """Whether another quantity ends the item this count opens: the count names whose figure the
-    other is (22个自贸试验区进出口额达到8.45万亿元), not a target of its own. A quantity that goes
-    on to 的 qualifies the noun instead (10个产值超100亿元的产业集群: 10个 is the target)."""
-    item_end = next_mark(text, tail, clause_hi, "、和及与")
-    units = rules.units()
-    found = [m for m in quantities.find(text, [(tail, item_end)]) if not (m["unit"] and units[m["unit"]].category == "duration")]
-    if not found:
-        return False  # (65岁及以上老年人: an age says which people, it is no figure of theirs)
-    q_rules = quantities.patterns()
-    before = q_rules.before.search(text, max(tail, found[0].start() - 5), found[0].start())
-    if before and before.group().strip() in q_rules.qualifying_before:
-        return False  # 64个预增产值过10亿元: 过… qualifies the 64
-    after = q_rules.after.match(text, found[0].end())
-    rest = text[after.end() if after else found[0].end() : item_end]
-    return not rest.strip(" \u3000")
 
 
 def _deadline(
@@ -219,7 +130,7 @@ def scan_spans(ctx: Context) -> list[tuple[int, int]]:
     return merged
 
 
-def run(text: str, source: str, year: int | None, title: str | None, date: str | None) -> Extraction:
+def run(text: str, source: str, year: int | None, title: str | None, date: str | None, outcomes: bool = True) -> Extraction:
     """:func:`taizhang.extract.extract` without its safety net (the fuzz tests call this)."""
     warnings: list[str] = []
     if year is None:
@@ -236,7 +147,8 @@ def run(text: str, source: str, year: int | None, title: str | None, date: str |
         previous = m.end()
     candidates = lists.inherit_metrics(lists.distribute(text, year, candidates))
     pledges = merge.merge(source, text, candidates)
+    results, two_figures = read_outcomes(ctx, source, title) if outcomes else ([], [])
     if ctx.used_relative_without_year:
         warnings.append(RELATIVE_WARNING)
-    return Extraction(pledges, year, warnings + ctx.warnings)
+    return Extraction(pledges, year, warnings + ctx.warnings + two_figures, results)
 

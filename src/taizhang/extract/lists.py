@@ -37,7 +37,7 @@ def patterns() -> Rules:
     return Rules(
         distribute=re.compile(
             rf"(?<![{''.join(lists['distribute_not_after'])}])(?:{alt(lists['distribute'])})"
-            rf"(?=(?:{verbs}|{alt(data['comparators']['before'])}|{alt(data['quantities']['from_words'])}|为))"
+            rf"(?=(?:{alt(lists['distribute_through'])})?(?:{verbs}|{alt(lists['distribute_verbs'])}|{alt(data['comparators']['before'])}|{alt(data['quantities']['from_words'])}|为))"
         ),
         joiners=re.compile(alt(lists["list_joiners"])),
         compounds={k: list(lists["compounds"][k]) for k in sorted(lists["compounds"], key=len, reverse=True)},

@@ -50,12 +50,13 @@ def patterns() -> Rules:
     return Rules(
         # Two regexes: one alternation of literals first (not ``(?:…)+$``) lets the regex engine
         # skip in C to the characters a word can start with.
-        strip_head=re.compile(rf"(?:{alt(strip)})+"),
+        strip_head=re.compile(rf"(?:(?!{alt(metrics['kept_terms'])})(?:{alt(strip)}))+"),
         strip_tail=re.compile(rf"(?:{alt(strip)})(?:{alt(strip)})*$"),
         base_phrase=re.compile(
             rf"(?:{alt(horizons['base_markers'])})[ ]?{YEAR}[ ]?年(?:{alt(horizons['base_after'])})?"
         ),
-        origin_phrase=re.compile(rf"(?:{from_words})[^0-9０-９，,；;]{{0,8}}[0-9０-９][0-9０-９., ]*[^0-9０-９，,；;的]{{0,4}}$"),
+        # 由2010年的162.4亿元增加到(2015年的): what is left of an origin once its years are taken out.
+        origin_phrase=re.compile(rf"(?:{from_words})[^0-9０-９，,；;]{{0,8}}[0-9０-９][0-9０-９., ]*[^0-9０-９，,；;的]{{0,4}}的?$"),
         action_verbs=re.compile(rf"(?:{alt(metrics['action_verbs'])})+"),
         money_words=tuple(metrics["money_words"]),
         list_joiners=tuple(data["lists"]["list_joiners"]),

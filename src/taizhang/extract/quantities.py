@@ -91,8 +91,8 @@ def patterns() -> Rules:
     def rest(unit_words: Iterable[str]) -> str:
         return (
             rf"(?:(?P<u1>[%％])?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{NUMERAL}))?"
-            rf"[ ]?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{alt(unit_words)}){per}"
-        )
+            rf"[ ]?(?P<lead>(?:{more})(?=(?:{mults})))?(?P<mult>{mults})?(?P<more>{more})?(?P<unit>{alt(unit_words)}){per}"
+        )  # <lead>: 1200多万人, 7500多亿元 (more than, before the magnitude)
 
     # Chinese numerals never count with a measure word (一项任务, 五个方面): see
     # chinese_numeral_may_pledge; leaving those units out spares the regex most of its matches.
@@ -111,14 +111,15 @@ def patterns() -> Rules:
             # 保持2300万省外劳动力, 农村贫困人口减少1000万以上: 万/亿 with no unit, people if the
             # words around say so. The never-matching groups keep the numeral regexes' group names.
             re.compile(
-                rf"(?P<n1>{ARABIC_LEAD})[ ]?(?P<mult>[万亿])(?P<more>{more})?(?![ ]?(?:{mults})?(?:{units}))"
-                r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?(?P<per_mult>(?!))?(?P<per>(?!))?"
+                rf"(?P<n1>{ARABIC_LEAD})[ ]?(?P<lead>(?:{more})(?=[万亿]))?(?P<mult>[万亿])(?P<more>{more})?"
+                rf"(?![ ]?(?:{mults})?(?:{units}))(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
+                r"(?P<per_mult>(?!))?(?P<per>(?!))?"
             ),
         ),
         unitless=re.compile(rf"(?:{alt(q['unitless_nouns'])})(?:{alt(comp['before'])})[ ]?"),
         bare=re.compile(
             rf"(?P<n1>{ARABIC_LEAD})(?![0-9０-９.．%％‰])"
-            r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<mult>(?!))?(?P<more>(?!))?(?P<unit>(?!))?"
+            r"(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<lead>(?!))?(?P<mult>(?!))?(?P<more>(?!))?(?P<unit>(?!))?"
             r"(?P<per_mult>(?!))?(?P<per>(?!))?"
         ),
         before=re.compile(rf"(?:{alt(comp['before'])})[ ]?$"),
@@ -130,10 +131,12 @@ def patterns() -> Rules:
             rf"|(?P<decline>{alt(kinds['decline'])})|(?P<growth>{alt(kinds['growth'])})"
         ),
         growth=re.compile(alt(kinds["growth"])),
-        annual=re.compile(rf"(?:{alt(kinds['annual'])})(?:{verbs})"),
+        annual=re.compile(rf"(?:{alt(kinds['annual'])})(?:分别|均)?(?:{verbs})"),  # 年均分别增长8.8%
         # 城镇化率提高到65%; 增加到全国人口的72% (the share of a whole); 从202元、270元提高到209元、
         # 280元 (the second of two levels reached).
-        reach=re.compile(rf"(?:{verbs})(?:{alt(kinds['reach'])})(?:[^，,；;：:]{{1,12}}[的、和])?[ ]?$"),
+        reach=re.compile(
+            rf"(?:{verbs})(?:{alt(kinds['reach'])})(?:[^，,；;：:]{{1,12}}[的、和]|{alt(comp['before'])})?[ ]?$"
+        ),  # 城镇化率提高到65%, 增加到超过100万亿元
         level_verbs=re.compile(alt(kinds["level_verbs"])),
         qualifier_after=tuple(q["qualifier_after"]),
         qualifier_before=tuple(q["qualifier_before"]),
@@ -199,9 +202,11 @@ class Quantity:
 
 
 def changes(text: str, start: int) -> bool:
-    """A change verb ends right before ``start`` (增长7万人, 再提高1岁)."""
+    """A change verb ends right before ``start`` (增长7万人, 再提高1岁), in its clause (综合实力显著提高。
+    2011年，… is no change of 2011 years)."""
     p = patterns()
-    return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, max(0, start - 3), start))
+    lo = last_mark(text, max(0, start - 3), start, CLAUSE_MARKS + "。！？!?\n")
+    return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, lo, start))
 
 
 def chinese_numeral_may_pledge(text: str, m: re.Match[str]) -> bool:
@@ -276,9 +281,13 @@ def names_people(text: str, clause_prefix: str, end: int) -> bool:
     return bool(p.people_verbs.search(metric)) or any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(metric))
 
 
-def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str, before_word: str = "") -> Quantity | None:
+def read(
+    text: str, m: re.Match[str], comparator: str, clause_prefix: str, before_word: str = "", facts: bool = False
+) -> Quantity | None:
     """A numeral (or range) with its unit, or None when the unit shows it is no target.
-    ``before_word``: the comparator word right before the number (达到), if any."""
+    ``before_word``: the comparator word right before the number (达到), if any. ``facts``: read
+    for what a text reports (outcomes), so a population that opens its clause counts too
+    (5575万农村贫困人口实现脱贫)."""
     p = patterns()
     if "n1" not in m.re.groupindex:
         return read_ratio(text, m, comparator)
@@ -288,7 +297,7 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str, befor
         value = parse_arabic(n1)
         return None if value is None else Quantity(value, None, "ratio", "ratio", 1.0, "coefficient", comparator, 0.9)
     if m["unit"] is None:
-        if not clause_prefix.strip(TRIM) or not names_people(text, clause_prefix, end):
+        if not (facts or clause_prefix.strip(TRIM)) or not names_people(text, clause_prefix, end):
             return None  # 9亿多劳动力、1亿多…人才: a population opening its clause is a fact
         unit_word = "人"
     else:
@@ -332,7 +341,7 @@ def read(text: str, m: re.Match[str], comparator: str, clause_prefix: str, befor
         return None  # 2025年, 0-6岁儿童: a date, a qualifier
     if category == "duration" and CJK.match(text, end) and not p.after.match(text, end):
         return None  # 实施生产性服务业创新提升三年行动: the length of a programme it names
-    if m["more"] and comparator == "=":
+    if (m["more"] or m["lead"]) and comparator == "=":
         comparator = ">"  # 1000多家
     if value_high is not None:
         if value_high <= value:

@@ -31,7 +31,7 @@ from taizhang.ledger.tables import (
     OutcomeRow,
     StatusChangeRow,
 )
-from taizhang.storage import SourceInfo
+from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
 from taizhang.storage.bulk import insert_rows
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
@@ -64,7 +64,7 @@ class BuildStage(LedgerBase):
             if not force and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
         applied, entries = self._entries()
-        return self._write(entries, applied, fingerprint)
+        return self._write(entries, applied, fingerprint, again=force)
 
     def build(self, mentions: list[Mention]) -> Built:
         """Store entries made from ``mentions`` as they are (no stored pledges, no corrections).
@@ -93,10 +93,11 @@ class BuildStage(LedgerBase):
             return info.year or None
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
-    def _mentions(self, sources: list[SourceInfo]) -> list[Mention]:
+    def _mentions(self, sources: list[SourceInfo], ranks: dict[int, int]) -> list[Mention]:
         """Every pledge of ``sources``, read in one streamed query of plain columns (no ORM objects
-        held by a session). A mention's pledge is its record as extracted until a correction
-        changes it (see ``corrections._set``): one copy of each, not two."""
+        held by a session), in the ledger's order of sources (``ranks``). A mention's pledge is its
+        record as extracted until a correction changes it (see ``corrections._set``): one copy of
+        each, not two."""
         by_id = {info.id: info for info in sources}
         years: dict[int, int | None] = {}
         columns = [PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)]
@@ -119,22 +120,26 @@ class BuildStage(LedgerBase):
                 }  # fmt: skip
                 record["mentions"] = [tuple(m) for m in record["mentions"]]
                 pledge = Pledge(source=info.name, **record)
-                mentions.append(Mention(pledge, pledge, info.sha256, info.id, years[source_id], path=info.path))
+                mentions.append(Mention(pledge, pledge, info.sha256, ranks[info.id], years[source_id], path=info.path))
         return mentions
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
         sources = self.store.latest_sources() if only is None else [only]
+        ranks = source_ranks(sources)
         corrections = self.corrections()
         added = {key for c in corrections if c.action == "add" for key in (c.anchor.sha256, c.anchor.path)}
         refs = {
-            s.sha256: SourceRef(s.name, s.id, self._year(s), self.store.source_text(s.id), s.path)
+            s.sha256: SourceRef(s.name, ranks[s.id], self._year(s), self.store.source_text(s.id), s.path)
             for s in sources
             if added & {s.sha256, s.path}
         }
-        applied = apply(self._mentions(sources), corrections, refs)
+        applied = apply(self._mentions(sources, ranks), corrections, refs)
         return applied, build_entries(applied.mentions, applied.merges, applied.splits)
 
-    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str) -> Built:
+    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True) -> Built:
+        """Store ``entries`` in place of the ledger's, in one transaction under the ledger's lock (two
+        processes building at once take turns; the second finds the first's build and, unless
+        ``again``, keeps it)."""
         index, texts = self._candidates()
         judging = OutcomeJudge(index, texts, applied.outcome_links, entries)
         now = datetime.now(UTC)
@@ -145,6 +150,10 @@ class BuildStage(LedgerBase):
         )  # fmt: skip
         with self._session() as session, session.begin():
             connection = session.connection()
+            write_lock(connection, LEDGER_LOCK)
+            state = session.get(LedgerStateRow, 1)
+            if not again and state is not None and state.fingerprint == fingerprint:
+                return Built(rebuilt=False)
             last = _last_statuses(session)
             # An entry keeps its id across rebuilds, corrections and new versions of its files (a
             # person may have noted it): it takes an id one of its mentions had, found by file,
@@ -154,13 +163,16 @@ class BuildStage(LedgerBase):
             for key, entry_id in session.execute(select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)):
                 stored.setdefault(key, []).append(entry_id)
             had = stored or _ids_of_built_mentions(session)  # a ledger built before the table: read once
-            state = session.get(LedgerStateRow, 1)
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             connection.execute(delete(MentionRow))
             connection.execute(delete(OutcomeMatchRow))
             connection.execute(delete(EntryRow))
-            # Indexes built once over the new rows, by a sort, rather than grown row by row.
-            indexes = [index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes]
+            # Indexes built once over the new rows, by a sort, rather than grown row by row: on
+            # SQLite, whose readers go on reading the last build meanwhile (PostgreSQL would lock
+            # them out of the tables until this one commits).
+            indexes = [
+                index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes
+            ] if connection.dialect.name == "sqlite" else []  # fmt: skip
             for index in indexes:
                 index.drop(connection)
             batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], OutcomeMatchRow: [], StatusChangeRow: []}
@@ -214,6 +226,14 @@ class BuildStage(LedgerBase):
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_entries")
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_mentions")
         return built
+
+
+def source_ranks(sources: list[SourceInfo]) -> dict[int, int]:
+    """Each source's place in the ledger's order, by source id: the earliest dated first (undated
+    last), then by file name and path. An entry's first mention, and so its export row, is then the
+    same whatever order the files were ingested in."""
+    ordered = sorted(sources, key=lambda s: (s.date is None, s.date or "", s.name, s.path, s.sha256))
+    return {source.id: rank for rank, source in enumerate(ordered)}
 
 
 def _mention_key(file: str, quote: str, metric: str) -> str:

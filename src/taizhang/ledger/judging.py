@@ -102,7 +102,7 @@ class OutcomeJudge:
         pledge = entry.first.pledge
         wanted = Wanted(
             place_key(entry.place, pledge.actor), entry.metric_key, pledge.kind, pledge.norm_unit, pledge.deadline,
-            entry.first.source_year,
+            entry.first.source_year, f"{pledge.metric} {pledge.quote}",
         )  # fmt: skip
         attached = self._attached.get(position, [])
         matched = Matched()

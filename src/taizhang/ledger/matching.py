@@ -4,11 +4,17 @@ status rests on — a pure function over plain records (``shared/spec/outcomes.m
 An outcome answers an entry when:
 
 - the **place** is the same (actors resolved to GB/T 2260 codes, as entries are grouped);
-- the **metric** is the same indicator (the synonyms of ``data/metrics.yaml``);
+- the **metric** is the same indicator (the synonyms and scope words of ``data/metrics.yaml``:
+  失业人员再就业 = 再就业), worded in at least ``SPECIFIC_KEY`` characters unless it is a listed
+  indicator (投资 names nothing in particular: a project's investment is not the year's); with no
+  outcome of its key, one whose wording ends the other's (城镇失业人员实现再就业 / 再就业: a Chinese
+  noun phrase names its measure last);
 - the **period** is the entry's deadline year: a one-year result for a target of its source's own
   year (今年…增长6%左右); for a target set years ahead (到2020年…, "十三五"期间年均增长…) a result
   whose period ends in the deadline year — a one-year level or share, or a multi-year figure
-  (五年来年均增长…, 累计…); a growth over several years never meets a one-year growth;
+  (五年来年均增长…, 累计…); a growth over several years never meets a one-year growth, and a level
+  target that adds up a flow over its years (五年城镇新增就业5000万人以上) takes a figure for those
+  years over one for the last year, a stock (到2020年…突破100万亿元) the other way round;
 - the **kind** is the same (a growth against a growth, a level against a level) and the **unit**
   normalises alike. A person's outcome states no kind: it answers any kind of its unit. The same
   result in another kind or unit is kept as *incomparable* evidence.
@@ -17,15 +23,18 @@ Of the outcomes that answer an entry, the status rests on the best: one a person
 (``correct match``), then a person's own outcome (the latest recorded), then a final figure, then one
 with no basis stated, then a preliminary one (初步核算, 预计). Outcomes of equal standing that state
 the same figure agree; ones that state different figures are a **conflict**: each is judged (see
-``status.judge``) and the entry is flagged, as conflicting pledges are. A person's rejection
+``status.judge``) and the entry is flagged, as conflicting pledges are — unless one of them is
+stated as the whole year's or the whole place's (全年新增就业5650人 beside a sector's 新增就业3000人). A person's rejection
 (``correct unmatch``) keeps the outcome as evidence but takes it out of the judging.
 An entry without a deadline is judged on the latest year that has an answer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from taizhang.document import FINAL, PRELIMINARY, format_period
 
@@ -37,6 +46,9 @@ STATES = {
     REJECTED: "已被人工否决 rejected by a person", INCOMPARABLE: "不可比 not comparable",
 }  # fmt: skip
 _BASIS_RANK = {FINAL: 2, None: 1, PRELIMINARY: 0}  # a text's standing by its basis
+SPECIFIC_KEY = 3  # a wording shorter than this names no measure of its own (投资, 就业)
+# Words that state a figure as the whole year's or the whole place's: it outranks a part of it.
+WHOLE = re.compile("全年|全区|全市|全县|全省|全国|全旗")
 _PERSON, _ATTACHED = 3, 4  # a person's own outcome, and one a person attached to the entry
 BASIS_WORDS = {FINAL: "最终数 final", PRELIMINARY: "初步数 preliminary", None: ""}
 
@@ -85,6 +97,7 @@ class Wanted:
     norm_unit: str
     deadline: int | None
     source_year: int | None  # the year of the source that set it: a deadline past it spans years
+    words: str = ""  # its metric and quote: a flow it adds up (新增就业, 在城镇落户) asks for a figure of its years
 
 
 @dataclass(slots=True)
@@ -125,11 +138,28 @@ class Index:
     def __init__(self, candidates: Iterable[Candidate]) -> None:
         self.candidates = list(candidates)
         self.by_key: dict[tuple[str, str], list[Candidate]] = {}
+        self.by_place: dict[str, list[Candidate]] = {}
         for candidate in self.candidates:
             self.by_key.setdefault((candidate.place_key, candidate.metric_key), []).append(candidate)
+            self.by_place.setdefault(candidate.place_key, []).append(candidate)
 
-    def __bool__(self) -> bool:
-        return bool(self.candidates)
+    def of(self, wanted: Wanted) -> list[Candidate]:
+        """The candidates of its place and indicator for its period, else those of a wording that
+        ends its or that its ends; none for a wording too short to name one measure (投资, 就业)."""
+        key = wanted.metric_key
+        if _worded(key) and len(key) < SPECIFIC_KEY:
+            return []
+        found = [c for c in self.by_key.get((wanted.place_key, key), []) if _same_period(wanted, c)]
+        if not found and _worded(key):
+            found = [
+                c for c in self.by_place.get(wanted.place_key, ())
+                if _worded(c.metric_key) and len(c.metric_key) >= SPECIFIC_KEY
+                and (key.endswith(c.metric_key) or c.metric_key.endswith(key)) and _same_period(wanted, c)
+            ]  # fmt: skip
+        if wanted.kind == "level" and _spans_years(wanted):
+            flow = bool(_flow().search(wanted.words))
+            return [c for c in found if c.multi_year == flow] or found
+        return found
 
 
 def match(
@@ -150,8 +180,8 @@ def match(
     seen = {c.ref for c, _ in person_attached}
     for candidate, why in person_attached:
         eligible.append(((_ATTACHED, candidate.order), candidate, why))
-    for candidate in index.by_key.get((wanted.place_key, wanted.metric_key), ()):
-        if candidate.ref in seen or not _same_period(wanted, candidate):
+    for candidate in index.of(wanted):
+        if candidate.ref in seen:
             continue
         if not _comparable(wanted, candidate):
             considered.append(Considered(candidate, INCOMPARABLE, _incomparable_reason(wanted, candidate)))
@@ -159,7 +189,8 @@ def match(
         if (why := rejected(candidate)) is not None:
             considered.append(Considered(candidate, REJECTED, why))
             continue
-        standing = (_PERSON, candidate.order) if candidate.by_person else (_BASIS_RANK.get(candidate.basis, 1), 0)
+        whole = int(bool(candidate.quote and WHOLE.search(candidate.quote)))
+        standing = (_PERSON, candidate.order) if candidate.by_person else (_BASIS_RANK.get(candidate.basis, 1), whole)
         eligible.append((standing, candidate, _match_reason(wanted, candidate)))
     if wanted.deadline is None and eligible:
         # No deadline: the latest year that has an answer.
@@ -189,12 +220,29 @@ def _same_period(wanted: Wanted, candidate: Candidate) -> bool:
         return not candidate.multi_year
     if candidate.last_year != wanted.deadline:
         return False
-    spans_years = wanted.source_year is not None and wanted.deadline > wanted.source_year
-    if not spans_years:
+    if not _spans_years(wanted):
         return not candidate.multi_year  # this year's target: this year's result
     if wanted.kind == "growth":
         return candidate.multi_year  # 比2010年翻一番 is no one year's growth
     return True
+
+
+def _spans_years(wanted: Wanted) -> bool:
+    """A target set years before its deadline (到2020年…, "十三五"期间…)."""
+    return wanted.source_year is not None and wanted.deadline is not None and wanted.deadline > wanted.source_year
+
+
+def _worded(key: str) -> bool:
+    """A metric key that is a wording (Chinese), not an indicator's id (gdp)."""
+    return not key.isascii()
+
+
+@cache
+def _flow() -> re.Pattern[str]:
+    """Words of a metric that adds up a flow over a period (新增, 累计…): the extractor's list."""
+    from taizhang.extract import rules
+
+    return re.compile(rules.alternation(rules.load()["outcomes"]["cumulative"]))
 
 
 def _comparable(wanted: Wanted, candidate: Candidate) -> bool:
@@ -224,6 +272,8 @@ def _outranked(best: Candidate, candidate: Candidate) -> str:
         return "已有人工录入结果 a person's outcome comes first"
     if best.by_person:
         return "已有更新的人工录入 a later person's outcome comes first"
+    if best.basis == candidate.basis:
+        return "全年或全域的数字优先 the figure of the whole year or place comes first"
     return f"{BASIS_WORDS[best.basis] or '更优'}优先 {best.basis or 'better'} figure comes first"
 
 

@@ -27,7 +27,7 @@ SCHEMA: dict[str, dict[str, type]] = {
         "level_verbs": list, "binding": list,
     },
     "lists": {
-        "distribute": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict,
+        "distribute": list, "distribute_through": list, "distribute_verbs": list, "distribute_not_after": list, "list_joiners": list, "compounds": dict,
         "parallel_heads": list, "task_verbs": list, "shared_item_max": int,
     },
     "merge": {"same_measure": list, "scope_words": list, "target_words": list},
@@ -48,11 +48,18 @@ SCHEMA: dict[str, dict[str, type]] = {
         "quote_max_chars": int, "structure_nouns": list, "unit_context": dict, "per_capita": list,
         "rate_marks": list, "duration_bounds": list, "unitless_nouns": list,
     },
-    "metrics": {"metric_strip": list, "action_verbs": list, "money_words": list, "noun_goes_on_after": list,
+    "metrics": {"metric_strip": list, "kept_terms": list, "action_verbs": list, "money_words": list, "noun_goes_on_after": list,
                 "milestones": list, "generic_nouns": list},
     "parts": {
         "headings": dict, "review_openers": dict, "past": dict, "future": dict, "review_share": float,
         "plan_share": float, "min_weight": int, "five_year_titles": list, "annual_titles": list,
+    },
+    "outcomes": {
+        "communique_titles": list, "national_names": list, "basis": dict, "not_bounds": list, "target_before": list, "target_after": list,
+        "target_gap": dict, "of_target": list, "stock_openers": list, "cumulative": list, "one_year": list, "cumulative_sentence": list, "base_before": list, "span_words": dict, "metric_time_words": list,
+        "plan_names": list, "comparison_openers": list, "metric_tail_words": list, "per_change": list, "spend_verbs": list,
+        "year_openers": list,
+        "since": list, "past_years": dict,
     },
     "actors": {
         "region_suffixes": list, "party_bodies": list, "posts": list, "speech_verbs": list,

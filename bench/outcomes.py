@@ -1,0 +1,198 @@
+"""Outcome reading and matching on the development gold, and what outcome reading costs extraction.
+
+    .venv/bin/python bench/outcomes.py [--misses] [--speed-only] [--repeat N]
+
+(a) **Extraction**: the outcomes ``taizhang.pipeline.analyse`` reads from the documents of
+    ``tests/gold/outcomes.jsonl``, scored within the paragraphs of ``outcomes.annotated.jsonl`` by the
+    official scorer (``taizhang.evaluate.score`` with ``OUTCOMES``): value F1 (span overlap and
+    normalised value), full F1 (adding kind, period and actor), precision, per-field accuracy.
+(b) **Matching**: every document of ``tests/gold/matches.jsonl`` (the targets' and the outcomes')
+    is ingested into a fresh SQLite ledger — real extraction, real matching; for each gold target
+    the entry whose mention overlaps its quote with its figure is looked up, and the outcome its
+    status rests on is compared with the gold's: the share of targets with a stated result matched
+    to the right outcome, the share of all targets matched to a wrong one (a result where none is
+    stated counts as wrong), and among the rightly matched the share whose status is the gold verdict.
+    A target the extractor did not find as an entry counts as not matched.
+(c) **Speed**: ``taizhang.extract.extract`` over every document of ``../shared/corpus`` with and
+    without outcome reading, interleaved, best of ``--repeat``: the share outcome reading adds.
+
+Targets (issue #9): value F1 ≥ 0.95, full F1 ≥ 0.90; right ≥ 0.95, wrong ≤ 0.03, verdicts ≥ 0.95
+of the matched; outcome reading adds ≤ 30 % to extraction. Timings are only worth reporting from
+a quiet machine.
+
+First contact — the outcome reading and matching as first written from the spec and the corpus,
+before their author read the gold — measured 2026-12-06 on the shared 2-core development machine (main
+at 7468011 with #12's extraction branch at 84da0ec beneath this issue's reading, as it was to land):
+
+    extraction (12 documents): value F1 0.951  full F1 0.909  P 0.937  R 0.966  (TP 313 FP 21 FN 11)
+      per field: actor 1.000  kind 0.984  period 0.968  basis 0.987  metric 0.933
+    matching (105 targets, 70 with a stated result): right 0.700  wrong 0.048  verdicts right 1.000 of
+      the matched  (right 49, wrong 5, none 48, target not an entry 3)
+    speed (26 documents, best of 3, machine under load): outcome reading adds 118%
+
+The figures after tuning on the gold's misses are in README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from taizhang.evaluate import OUTCOMES, format_report, load_gold, load_regions, metric_overlap, score, values_match
+from taizhang.pipeline import analyse
+from taizhang.source import load
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "gold"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+# Where the gold's documents are kept in the repository (each once, the first folder that has it).
+FOLDERS = [ROOT / "examples" / "corpus", GOLD / "docs", GOLD / "outcome_docs", ROOT / "tests" / "corpus"]
+
+
+def document(name: str) -> Path:
+    for folder in [*FOLDERS, SHARED_CORPUS]:
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"{name}: in none of {', '.join(str(f) for f in FOLDERS)} nor ../shared/corpus")
+
+
+def extraction(show_misses: bool) -> dict:
+    gold = load_gold(GOLD / "outcomes.jsonl")
+    regions = load_regions(GOLD / "outcomes.annotated.jsonl")
+    texts, predictions = {}, []
+    for name in sorted({g["source"] for g in gold}):
+        doc = load(document(name)).document()
+        texts[name] = doc.text
+        predictions.extend(analyse(doc).outcomes)
+    result = score(predictions, gold, texts, regions, OUTCOMES)
+    if show_misses:
+        print(format_report(result))
+    return {
+        "value_f1": result.value_f1, "full_f1": result.full_f1, "precision": result.value_precision,
+        "recall": result.value_recall, "tp": result.tp, "fp": result.fp, "fn": result.fn,
+        "fields": result.field_accuracy, "documents": len(texts),
+    }  # fmt: skip
+
+
+def _overlaps(text: str, quote: str, start: int | None, end: int | None) -> bool:
+    if start is None or end is None:
+        return False
+    at = text.find(quote)
+    while at >= 0:
+        if start < at + len(quote) and at < end:
+            return True
+        at = text.find(quote, at + 1)
+    return False
+
+
+def matching(show_misses: bool) -> dict:
+    from taizhang.ingest import ingest
+    from taizhang.ledger import Ledger
+    from taizhang.storage import Store
+
+    gold = [json.loads(line) for line in (GOLD / "matches.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    names = {m["pledge"]["source"] for m in gold} | {m["outcome"]["source"] for m in gold if m["outcome"]}
+    counts = {"targets": len(gold), "stated": 0, "right": 0, "wrong": 0, "none": 0, "no_entry": 0, "verdict_right": 0}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "bench.db")
+        with Store(db) as store:
+            report = ingest(store, [document(name) for name in sorted(names)])
+            if not report.ok:
+                raise SystemExit(f"ingest failed: {[str(e) for e in report.failed]}")
+            texts = {info.name: store.source_text(info.id) for info in store.sources()}
+        ledger = Ledger(db)
+        ledger.refresh()
+        entries = {row["entry_id"]: row for row in ledger.entries()}
+        mentions = ledger.mentions()
+        for m in gold:
+            p, o = m["pledge"], m["outcome"]
+            counts["stated"] += o is not None
+            text = texts[p["source"]]
+            found = [
+                entries[x["entry_id"]] for x in mentions
+                if x["source"] == p["source"] and _overlaps(text, p["quote"], x["start"], x["end"])
+                and values_match(entries[x["entry_id"]], p)
+            ]  # fmt: skip
+            if not found:
+                counts["no_entry"] += 1
+                if show_misses:
+                    print(f"  no entry   {m['id']} 「{p['quote']}」")
+                continue
+            entry = max(found, key=lambda e: metric_overlap(e["metric"], p["metric"]))
+            chosen = entry["outcome_ref"] is not None
+            stated = [
+                x for x in ledger.entry(entry["entry_id"])["outcomes"] if x["state"] in ("chosen", "agrees")
+            ] if chosen and o is not None else []  # fmt: skip
+            right = any(
+                x["source"] == o["source"] and _overlaps(texts[o["source"]], o["quote"], x["start"], x["end"])
+                and values_match(x, o)
+                for x in stated
+            )  # fmt: skip
+            if right:
+                counts["right"] += 1
+                counts["verdict_right"] += entry["status"] == m["verdict"]
+                if show_misses and entry["status"] != m["verdict"]:
+                    print(f"  verdict    {m['id']} {entry['status']} ≠ {m['verdict']}: {entry['status_reason']}")
+            elif chosen:
+                counts["wrong"] += 1
+                if show_misses:
+                    print(f"  wrong      {m['id']} 「{p['quote']}」 → 「{entry['outcome_quote']}」 ({entry['outcome_source']}); gold {o and o['quote']}")
+            else:
+                counts["none"] += 1
+                if show_misses and o is not None:
+                    print(f"  unmatched  {m['id']} 「{p['quote']}」; gold 「{o['quote']}」 ({o['source']})")
+        ledger.close()
+    stated = counts["stated"] or 1
+    return counts | {
+        "right_share": counts["right"] / stated,
+        "wrong_share": counts["wrong"] / (counts["targets"] or 1),
+        "verdict_share": counts["verdict_right"] / (counts["right"] or 1),
+    }
+
+
+def speed(repeat: int) -> dict:
+    from taizhang.extract import extract
+
+    paths = sorted(p for p in SHARED_CORPUS.glob("*") if p.suffix in (".txt", ".md")) if SHARED_CORPUS.is_dir() else []
+    if not paths:
+        paths = sorted(p for folder in FOLDERS for p in folder.glob("*.txt"))
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in paths]
+    for name, text in texts:  # warm: rule files read, regexes compiled
+        extract(text, name)
+    best = {False: float("inf"), True: float("inf")}
+    for _ in range(repeat):
+        for with_outcomes in (False, True):
+            started = time.perf_counter()
+            for name, text in texts:
+                extract(text, name, outcomes=with_outcomes)
+            best[with_outcomes] = min(best[with_outcomes], time.perf_counter() - started)
+    return {"documents": len(texts), "without_s": best[False], "with_s": best[True], "added": best[True] / best[False] - 1}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="print every miss, extra and wrong match")
+    parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not args.speed_only:
+        e = extraction(args.misses)
+        print(f"extraction ({e['documents']} documents): value F1 {e['value_f1']:.3f}  full F1 {e['full_f1']:.3f}  "
+              f"P {e['precision']:.3f}  R {e['recall']:.3f}  (TP {e['tp']} FP {e['fp']} FN {e['fn']})")  # fmt: skip
+        print("  per field: " + "  ".join(f"{k} {v:.3f}" for k, v in e["fields"].items() if v is not None))
+        m = matching(args.misses)
+        print(f"matching ({m['targets']} targets, {m['stated']} with a stated result): right {m['right_share']:.3f}  "
+              f"wrong {m['wrong_share']:.3f}  verdicts right {m['verdict_share']:.3f} of the matched  "
+              f"(right {m['right']}, wrong {m['wrong']}, none {m['none']}, target not an entry {m['no_entry']})")  # fmt: skip
+    s = speed(args.repeat)
+    print(f"speed ({s['documents']} documents, best of {args.repeat}): extract {s['without_s']:.3f}s without outcomes, "
+          f"{s['with_s']:.3f}s with: outcome reading adds {s['added']:.0%}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
