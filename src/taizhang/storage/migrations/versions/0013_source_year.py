@@ -14,10 +14,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sources") as batch:
+    with op.batch_alter_table("sources", recreate="never") as batch:
         batch.add_column(sa.Column("year", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("sources") as batch:
+    # ALTER TABLE … DROP COLUMN in place: SQLite's copy-and-swap of the table would drop the old
+    # one, and with it (foreign keys on, ON DELETE CASCADE) every pledge and byte it holds.
+    with op.batch_alter_table("sources", recreate="never") as batch:
         batch.drop_column("year")
