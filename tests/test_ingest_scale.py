@@ -153,3 +153,14 @@ def test_the_ledger_of_a_pooled_run_is_the_ledger_of_a_serial_run(tmp_path: Path
             if runner:
                 runner.close()
     assert ledgers[0] == ledgers[1] and ledgers[0][0]
+
+
+def test_the_year_stored_at_ingest_is_the_one_the_ledger_reads_from_the_text(tmp_path: Path) -> None:
+    from taizhang.extract import document_year
+
+    with Store(str(tmp_path / "t.db")) as store:
+        ingest(store, [DEMO_CORPUS, *corpus(tmp_path / "corpus", 4)])
+        for info in store.sources():
+            stated = int(info.date[:4]) if info.date else None
+            assert (info.year or None) == (stated or document_year(store.source_text(info.id), info.title)), info.name
+        assert {info.year for info in store.sources()} > {0} and None not in {info.year for info in store.sources()}

@@ -20,7 +20,7 @@ from typing import TypeVar
 from taizhang import __version__
 from taizhang.document import Document, Outcome, Pledge
 from taizhang.errors import SourceError
-from taizhang.extract import Extraction, extract
+from taizhang.extract import Extraction, document_year, extract
 from taizhang.repair import Repair, repair
 from taizhang.repair.duplicates import band_keys, signature
 from taizhang.source import LoadedSource, RawFile, Stated, parse
@@ -28,8 +28,12 @@ from taizhang.versioning import code_digest
 
 _STAGE_PACKAGES = [Path(__file__).parent / "extract", Path(__file__).parent / "repair"]
 Record = TypeVar("Record", Pledge, Outcome)
-# A cut sentence with its tail, a duplicate and a pledge: every stage loads what it reads.
-_WARM_UP = "省党代表、崂山区委书记张元升:\n到2026年,全区生产总值突\n破1500亿元。\n到2026年,全区生产总值突破1500亿元。\n"
+# A cut sentence with its tail, a duplicate, what is left of a cut list and a pledge: every stage
+# loads what it reads.
+_WARM_UP = (
+    "省党代表、崂山区委书记张元升:\n到2026年,全区生产总值突\n破1500亿元。\n到2026年,全区生产总值突破1500亿元。\n"
+    "经济,加快建设先进制造业集聚区。\n"
+)
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 
 
@@ -54,6 +58,7 @@ class Analysed:
     source: LoadedSource
     extraction: Extraction
     bands: list[int]
+    year: int | None  # the year it speaks from (:func:`source_year`)
     extractor: str = EXTRACTOR
 
     @property
@@ -69,8 +74,15 @@ def process(raw: RawFile, year: int | None = None) -> Analysed | SourceError:
         loaded = parse(raw)
     except SourceError as error:
         return error
-    extraction = analyse(loaded.document(), year)
-    return Analysed(replace(loaded, data=b""), extraction, band_keys(signature(loaded.text)))
+    document = loaded.document()
+    extraction = analyse(document, year)
+    return Analysed(replace(loaded, data=b""), extraction, band_keys(signature(loaded.text)), source_year(document))
+
+
+def source_year(document: Document) -> int | None:
+    """The year a document speaks from, as the ledger dates its pledges: its stated date's, else
+    the one its text gives (a report's date line, its title)."""
+    return document.year or document_year(document.text, document.title)
 
 
 def warm_up() -> None:

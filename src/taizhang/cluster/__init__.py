@@ -19,6 +19,10 @@ from taizhang.errors import TaizhangError
 
 NO_DASK = "the cluster runner needs Dask: pip install 'taizhang[cluster]' ({error})"
 NO_SCHEDULER = "cannot reach a Dask scheduler at {address} ({error})"
+OTHER_VERSION = (
+    "Dask workers at {address} run another taizhang ({theirs}; here {ours}): install this one on them, or the "
+    "records they make would be redone by every later run"
+)
 
 
 class ClusterError(TaizhangError):
@@ -47,6 +51,11 @@ class DaskRunner:
         except (OSError, TimeoutError) as error:
             self.close()
             raise ClusterError(NO_SCHEDULER.format(address=address, error=error)) from None
+        ours = _extractor()
+        theirs = sorted({v for v in self._client.run(_extractor).values() if v != ours})
+        if theirs:
+            self.close()
+            raise ClusterError(OTHER_VERSION.format(address=address, theirs=", ".join(theirs), ours=ours))
         threads = sum(self._client.nthreads().values()) or 1
         self.slots = 2 * threads
         self.where = f"Dask at {self._client.scheduler.address} ({threads} worker threads)"
@@ -67,3 +76,10 @@ class DaskRunner:
             client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _extractor() -> str:
+    """The version of the pipeline's code and rules this process runs (on a worker: the worker's)."""
+    from taizhang.pipeline import EXTRACTOR
+
+    return EXTRACTOR

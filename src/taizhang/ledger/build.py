@@ -4,13 +4,14 @@ outcomes, and written in batches with entry ids that stay put."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from taizhang.document import PLEDGE_FIELDS, Pledge
@@ -31,10 +32,13 @@ from taizhang.ledger.tables import (
     StatusChangeRow,
 )
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
+from taizhang.storage.bulk import insert_rows
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
+_FEW = 500  # sources whose pledges are picked by id in the query
+_STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
 
 
 @dataclass(slots=True)
@@ -82,26 +86,41 @@ class BuildStage(LedgerBase):
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
     def _year(self, info: SourceInfo) -> int | None:
-        """The year a source speaks from: its date, else what the extractor reads from its text
-        (only then is the text loaded: a dated source's year costs no read)."""
+        """The year a source speaks from (:func:`taizhang.pipeline.source_year`): as ingest
+        stored it, else its date's, else what the extractor reads from its text (only then is
+        the text loaded)."""
+        if info.year is not None:
+            return info.year or None
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
     def _mentions(self, sources: list[SourceInfo], ranks: dict[int, int]) -> list[Mention]:
-        """Every pledge of ``sources``, read in one query rather than one per source."""
+        """Every pledge of ``sources``, read in one streamed query of plain columns (no ORM objects
+        held by a session), in the ledger's order of sources (``ranks``). A mention's pledge is its
+        record as extracted until a correction changes it (see ``corrections._set``): one copy of
+        each, not two."""
         by_id = {info.id: info for info in sources}
-        pledges: dict[int, list[Pledge]] = {}
-        query = select(PledgeRow).where(PledgeRow.source_id.in_(list(by_id))).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)  # fmt: skip
-        with self._session() as session:
-            for row in session.scalars(query):
-                pledges.setdefault(row.source_id, []).append(_stored_pledge(row, by_id[row.source_id].name))
+        years: dict[int, int | None] = {}
+        columns = [PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)]
+        query = select(*columns).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)
+        if len(by_id) <= _FEW:  # a few sources: read theirs alone (else all, skipping older versions)
+            query = query.where(PledgeRow.source_id.in_(list(by_id)))
         mentions = []
-        for source_id, found in pledges.items():
-            info = by_id[source_id]
-            year = self._year(info)
-            for pledge in found:
-                mentions.append(Mention(
-                    replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, ranks[info.id], year, path=info.path,
-                ))
+        # The words of a million records repeat (a metric, a unit, a quote reprinted): each kept once.
+        words: dict[str, str] = {}
+        with self._session() as session:
+            for source_id, *values in session.execute(query.execution_options(yield_per=_BATCH)):
+                info = by_id.get(source_id)
+                if info is None:  # an older version of a file
+                    continue
+                if source_id not in years:
+                    years[source_id] = self._year(info)
+                record = {
+                    name: words.setdefault(value, value) if type(value) is str else value
+                    for name, value in zip(_STORED_FIELDS, values, strict=True)
+                }  # fmt: skip
+                record["mentions"] = [tuple(m) for m in record["mentions"]]
+                pledge = Pledge(source=info.name, **record)
+                mentions.append(Mention(pledge, pledge, info.sha256, ranks[info.id], years[source_id], path=info.path))
         return mentions
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
@@ -148,23 +167,31 @@ class BuildStage(LedgerBase):
             connection.execute(delete(MentionRow))
             connection.execute(delete(OutcomeMatchRow))
             connection.execute(delete(EntryRow))
+            # Indexes built once over the new rows, by a sort, rather than grown row by row: on
+            # SQLite, whose readers go on reading the last build meanwhile (PostgreSQL would lock
+            # them out of the tables until this one commits).
+            indexes = [
+                index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes
+            ] if connection.dialect.name == "sqlite" else []  # fmt: skip
+            for index in indexes:
+                index.drop(connection)
             batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], OutcomeMatchRow: [], StatusChangeRow: []}
 
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
-                    if rows:
-                        connection.execute(insert(table.__table__), rows)
-                        rows.clear()
+                    insert_rows(connection, table.__table__, rows)
+                    rows.clear()
 
             ids, given = _entry_ids(entries, had, given, applied)
-            new_ids = [
-                {"key": key, "entry_id": entry_id}
-                for entry, entry_id in zip(entries, ids, strict=True)
-                for key in {_key_of(m) for m in entry.mentions}
-                if entry_id not in stored.get(key, ())
-            ]
+            new_ids = sorted(  # in the order of their index: each row lands after the one before
+                ({"key": key, "entry_id": entry_id}
+                 for entry, entry_id in zip(entries, ids, strict=True)
+                 for key in {_key_of(m) for m in entry.mentions}
+                 if entry_id not in stored.get(key, ())),
+                key=lambda row: (row["key"], row["entry_id"]),
+            )  # fmt: skip
             for start in range(0, len(new_ids), _BATCH):
-                connection.execute(insert(MentionIdRow.__table__), new_ids[start : start + _BATCH])
+                insert_rows(connection, MentionIdRow.__table__, new_ids[start : start + _BATCH])
             mention_id = match_id = 0
             for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
                 judged = judging.judge(position, entry, today)
@@ -182,9 +209,11 @@ class BuildStage(LedgerBase):
                 for mention in entry.mentions:
                     mention_id += 1
                     batch[MentionRow].append(_mention_row(mention_id, entry_id, mention))
-                if len(batch[EntryRow]) >= _BATCH:
+                if len(batch[EntryRow]) >= _BATCH or len(batch[MentionRow]) >= _BATCH:
                     flush()
             flush()
+            for index in indexes:
+                index.create(connection)
             unapplied = sorted(({c.id for c in applied.unapplied} | {c.id for c, _ in applied.invalid}) - {None})
             if state is None:
                 state = LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now)
@@ -239,12 +268,13 @@ def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, appl
     merges = applied.merges
     targets = [a for k, (a, _) in reversed(list(enumerate(merges))) if all(b != a for _, b in merges[k + 1 :])]
 
-    def candidates(entry: Entry) -> list[int]:
+    def candidates(entry: Entry) -> Iterator[int]:
         # The mention merged into: the id a person saw it under when merging, its latest. Any
-        # other mention: the first id it had.
+        # other mention: the first id it had. Looked up lazily: an entry of a thousand mentions
+        # usually takes its first's.
         into = [m for a in targets for m in entry.mentions if a.matches(m)]
-        rest = [m for m in entry.mentions if m not in into]
-        return [i for m in into for i in reversed(had.get(_key_of(m), ()))] + [i for m in rest for i in had.get(_key_of(m), ())]
+        yield from (i for m in into for i in reversed(had.get(_key_of(m), ())))
+        yield from (i for m in entry.mentions if m not in into for i in had.get(_key_of(m), ()))
 
     split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
     ids: list[int] = [0] * len(entries)
@@ -267,11 +297,6 @@ def _rules_version() -> str:
 
 def _year(iso: str | None) -> int | None:
     return int(iso[:4]) if iso and iso[:4].isdigit() else None
-
-
-def _stored_pledge(row: PledgeRow, source: str) -> Pledge:
-    values = {name: getattr(row, name) for name in PLEDGE_FIELDS if name not in ("source", "mentions")}
-    return Pledge(source=source, mentions=[tuple(m) for m in row.mentions], **values)
 
 
 def _last_statuses(session: Session) -> dict[str, str]:

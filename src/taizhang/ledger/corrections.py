@@ -337,6 +337,8 @@ def _locate(anchor: Anchor, sources: dict[str, SourceRef]) -> tuple[str, SourceR
 
 
 def _set(mention: Mention, name: str, value: Any) -> None:
+    if mention.pledge is mention.original:  # the record as extracted stays as it was
+        mention.pledge = replace(mention.original, mentions=list(mention.original.mentions))
     setattr(mention.pledge, name, value)
     if name not in mention.corrected:
         mention.corrected.append(name)

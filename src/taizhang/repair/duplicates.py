@@ -13,6 +13,7 @@ import difflib
 import hashlib
 from collections import defaultdict
 from collections.abc import Hashable
+from functools import cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -174,6 +175,7 @@ def _finalise(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+@cache  # datasketch integrates the error probabilities of every choice: 40 ms
 def bands(threshold: float = REPRINT_THRESHOLD, num_perm: int = NUM_PERM) -> tuple[int, int]:
     """How many bands of how many rows LSH cuts a signature into for ``threshold``: datasketch's
     choice, which weighs false positives and false negatives alike."""

@@ -19,8 +19,11 @@ class Grams:
     def __init__(self, texts: Sequence[str]) -> None:
         self.lengths = np.fromiter(map(len, texts), np.int64, len(texts))
         codes = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-        self.chars, rank = np.unique(codes, return_inverse=True)
-        self.rank = rank.astype(np.uint64)
+        # ranks by table look-up over the code points present: no sort of every position
+        present = np.zeros(int(codes.max()) + 1 if len(codes) else 0, bool)
+        present[codes] = True
+        self.chars = np.flatnonzero(present)
+        self.rank = (np.cumsum(present, dtype=np.uint64) - np.uint64(1))[codes] if len(codes) else np.zeros(0, np.uint64)
         self.bits = max(int(len(self.chars) - 1).bit_length(), 1)
         self._ranks: dict[str, int] | None = None
 

@@ -122,6 +122,7 @@ class TextCounts:
         self._sorted: dict[int, np.ndarray] = {}
         self._distinct: dict[int, np.ndarray] = {}
         self._counted: dict[str, int] = {}  # the models of a document's copies ask again
+        self._followers: dict[str, int] = {}
 
     @cached_property
     def unigrams(self) -> frozenset[str]:
@@ -204,6 +205,12 @@ class TextCounts:
     def followers(self, history: str) -> int:
         """How many different characters follow ``history``: the distinct n-grams one longer
         that start with it, a run of the sorted integers."""
+        found = self._followers.get(history)
+        if found is None:
+            found = self._followers[history] = self._count_followers(history)
+        return found
+
+    def _count_followers(self, history: str) -> int:
         if not 0 < len(history) < ORDER:
             return 0
         if not self._grams.fits(len(history) + 1):

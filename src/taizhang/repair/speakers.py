@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from taizhang import places
 from taizhang.repair.model import Paragraph
@@ -44,14 +44,15 @@ class TitleMention:
     paragraph: int
 
 
-def _word_bounds(text: str) -> set[int]:
+@lru_cache(maxsize=1024)  # a paragraph's evidence, level words and sign all ask
+def _word_bounds(text: str) -> frozenset[int]:
     """Offsets no dictionary word spans. Without HMM guessing, characters jieba does not know
     stand alone, so only a real word (推广 in 推广东营) can hide a place name."""
     bounds, at = {0}, 0
     for w in words(text):
         at += len(w)
         bounds.add(at)
-    return bounds
+    return frozenset(bounds)
 
 
 def _cue_near(text: str, cues: list[str], reach: int, before: bool) -> bool:

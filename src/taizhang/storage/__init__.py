@@ -7,6 +7,7 @@ changed file under a known name becomes that name's next version.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,6 +73,7 @@ class SourceInfo:
     version: int
     ingested_at: datetime
     extractor: str | None
+    year: int | None = None  # the year it speaks from, as worked out at ingest (0: none; None: not worked out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,8 @@ class Store:
         if must_exist and self.url.startswith("sqlite") and not Path(_sqlite_file(self.url)).is_file():
             raise StoreError(f"no database at {_sqlite_file(self.url)} (ingest something first, or give --db)")
         try:
-            self.engine = create_engine(self.url)
+            # JSON as it reads, not \u-escaped: a third of the size for Chinese, and faster to write
+            self.engine = create_engine(self.url, json_serializer=_json)
         except (SQLAlchemyError, ImportError, ValueError) as error:
             raise StoreError(f"cannot use database {self.url!r}: {error}") from None
         self.display = self.engine.url.render_as_string(hide_password=True)
@@ -239,12 +242,6 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return [outcome_of(row, name) for row, name in session.execute(query)]
 
-    def latest_texts(self) -> dict[int, str]:
-        """The text of the latest version of every document, by source id."""
-        query = select(SourceRow.id, SourceRow.text).where(SourceRow.id.in_(_latest_ids())).order_by(SourceRow.id)
-        with self._guard("read"), Session(self.engine) as session:
-            return {source_id: text for source_id, text in session.execute(query)}
-
     def replace_reprints(self, groups: list[set[int]]) -> dict[int, int]:
         """Record each group's later sources as reprints of its first; returns reprint → original."""
         links = {member: min(group) for group in groups for member in group if member != min(group)}
@@ -275,6 +272,10 @@ class Store:
             raise StoreError(f"cannot {action} database {self.display}: {reason}") from None
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _latest_ids():  # noqa: ANN202 - a SQLAlchemy subquery
     """Ids of the newest version of each document: versions of one path only ever grow."""
     return select(func.max(SourceRow.id)).group_by(SourceRow.path)
@@ -294,7 +295,7 @@ def info(row: SourceRow) -> SourceInfo:
     return SourceInfo(
         id=row.id, name=row.name, path=row.path, sha256=row.sha256, size=row.size, format=row.format,
         encoding=row.encoding, title=row.title, date=row.date, chars=row.chars, version=row.version,
-        ingested_at=row.ingested_at, extractor=row.extractor,
+        ingested_at=row.ingested_at, extractor=row.extractor, year=row.year,
     )  # fmt: skip
 
 

@@ -2,8 +2,8 @@
 
 Workers only compute; everything they made is written here, from the one ingesting process, so
 they never contend for the database, and a batch is all there or not at all (a killed run leaves
-whole files behind it, never half of one). Rows go in bulk: ``executemany`` inserts, or ``COPY``
-on PostgreSQL for the tables that take many rows per file.
+whole files behind it, never half of one). Rows go in bulk (:mod:`taizhang.storage.bulk`):
+one ``executemany`` per table, or ``COPY`` on PostgreSQL.
 
 What a source carries besides its text and bytes is a list of :data:`RECORDS`, one per kind: the
 table and the rows one analysed file gives it (pledges, outcomes, reprint band keys). A new kind
@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from taizhang.repair.duplicates import reprint_groups
 from taizhang.source import path_text
 from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_values, write_lock
+from taizhang.storage.bulk import insert_rows
 from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
 
 if TYPE_CHECKING:
@@ -106,29 +107,28 @@ def write(store: Store, items: Sequence[Item]) -> list[Stored]:
         write_lock(connection, SOURCES_LOCK)
         known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
         ids: list[int | None] = []
-        new: list[tuple[int, Item]] = []  # rows to insert, by position in the batch
+        first: dict[str, int] = {}  # new bytes → the position of their first item (the same bytes twice: stored once)
         for k, item in enumerate(items):
             source_id = item.source_id or (known.get(item.raw.sha256) if item.raw else None)
             if source_id is None and item.raw is not None:
-                first = next((j for j, other in new if other.raw.sha256 == item.raw.sha256), None)
-                if first is None:  # the same bytes twice in one batch: stored once
-                    new.append((k, item))
+                first.setdefault(item.raw.sha256, k)
             ids.append(source_id)
+        new = [items[k] for k in first.values()]
         statuses = ["unchanged"] * len(items)
-        added = _insert_sources(connection, [item for _, item in new], now)
-        superseded = _superseded(connection, [item for _, item in new], added)
-        for (k, _), (source_id, status) in zip(new, added, strict=True):
+        added = _insert_sources(connection, new, now)
+        superseded = _superseded(connection, new, added)
+        for k, (source_id, status) in zip(first.values(), added, strict=True):
             ids[k], statuses[k] = source_id, status
         for k, item in enumerate(items):  # later copies of bytes first stored in this batch
             if ids[k] is None and item.raw is not None:
-                ids[k] = next(ids[j] for j, other in new if other.raw.sha256 == item.raw.sha256)
+                ids[k] = ids[first[item.raw.sha256]]
         fresh = {source_id for source_id, _ in added}
         redone = [(ids[k], item.analysed) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
         _replace_records(connection, redone)
-        _insert_records(connection, [(source_id, item.analysed) for (_, item), (source_id, _) in zip(new, added)])
-        _insert_blobs(connection, [(source_id, item.raw.data) for (_, item), (source_id, _) in zip(new, added)])
-        _record_files(connection, [(item.raw, ids[k]) for k, item in enumerate(items) if item.raw is not None])
-        _link_reprints(connection, [i for i, _ in added] + [i for i, done in redone], superseded, now)
+        _insert_records(connection, [(source_id, item.analysed) for item, (source_id, _) in zip(new, added, strict=True)])
+        _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
+        _record_files(connection, [item.raw for item in items if item.raw is not None])
+        _link_reprints(connection, [i for i, _ in added] + [i for i, _ in redone], superseded, now)
         infos = _infos(connection, [i for i in ids if i is not None])
     return [Stored(status, infos[source_id]) for status, source_id in zip(statuses, ids, strict=True)]
 
@@ -159,7 +159,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
             "name": path_text(item.raw.path.name), "path": path, "sha256": item.raw.sha256, "size": item.raw.size,
             "format": source.format, "encoding": source.encoding, "title": source.title, "date": source.date,
             "chars": len(source.text), "version": previous + 1, "ingested_at": now, "text": source.text,
-            "extractor": item.analysed.extractor,
+            "extractor": item.analysed.extractor, "year": item.analysed.year or 0,  # 0: worked out, none
         })  # fmt: skip
     table = SourceRow.__table__
     result = connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
@@ -185,26 +185,26 @@ def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]])
         for chunk in _chunks(ids):
             connection.execute(delete(record.table).where(record.table.c.source_id.in_(chunk)))
     for source_id, done in redone:
-        connection.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=done.extractor))
+        connection.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=done.extractor, year=done.year or 0))
     _insert_records(connection, redone)
 
 
 def _insert_records(connection: Connection, analysed: list[tuple[int, Analysed]]) -> None:
     for record in RECORDS:
-        _insert(connection, record.table, [row for source_id, done in analysed for row in record.rows(source_id, done)])
+        insert_rows(connection, record.table, [row for source_id, done in analysed for row in record.rows(source_id, done)])
 
 
 def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> None:
-    _insert(connection, SourceBlob.__table__, [{"source_id": source_id, "data": data} for source_id, data in blobs])
+    insert_rows(connection, SourceBlob.__table__, [{"source_id": source_id, "data": data} for source_id, data in blobs])
 
 
-def _record_files(connection: Connection, files: list[tuple[RawFile, int]]) -> None:
+def _record_files(connection: Connection, files: list[RawFile]) -> None:
     """What each file read looked like, so that the next run can skip it unread."""
-    rows = {path_text(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw, _ in files}
+    rows = {path_text(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw in files}
     table = FileRow.__table__
     for chunk in _chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))
-    _insert(connection, table, [{"path": path, **row} for path, row in rows.items()])
+    insert_rows(connection, table, [{"path": path, **row} for path, row in rows.items()])
 
 
 def _link_reprints(connection: Connection, added: list[int], superseded: list[int], now: datetime) -> None:
@@ -243,7 +243,7 @@ def _link_reprints(connection: Connection, added: list[int], superseded: list[in
         for group in reprint_groups({i: keys for i, keys in found.items() if keys})
         for member in group[1:]
     ]
-    _insert(connection, ReprintRow.__table__, links)
+    insert_rows(connection, ReprintRow.__table__, links)
 
 
 def _band_rows(connection: Connection, source_ids: Iterable[int]) -> list[tuple[int, int, int]]:
@@ -261,24 +261,6 @@ def _infos(connection: Connection, ids: list[int]) -> dict[int, SourceInfo]:
         for row in connection.execute(select(*columns).where(SourceRow.id.in_(chunk))):
             found[row.id] = info(row)
     return found
-
-
-def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows``: with COPY on PostgreSQL, which takes them in one stream, else in bulk."""
-    if not rows:
-        return
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
-    from psycopg.types.json import Json
-
-    columns = list(rows[0])
-    wrap = [isinstance(table.c[name].type, JSON) for name in columns]
-    cursor = connection.connection.driver_connection.cursor()
-    names = ", ".join(f'"{name}"' for name in columns)
-    with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([Json(row[n]) if w else row[n] for n, w in zip(columns, wrap, strict=True)])
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -301,4 +283,4 @@ def latest_bands(store: Store) -> dict[int, list[int]]:
 def add_bands(store: Store, source_id: int, keys: list[int]) -> None:
     """Keep a source's band keys (one stored before ingest kept them)."""
     with store.connect("write to") as connection, connection.begin():
-        _insert(connection, ReprintBandRow.__table__, [{"source_id": source_id, "band": b, "key": k} for b, k in enumerate(keys)])
+        insert_rows(connection, ReprintBandRow.__table__, [{"source_id": source_id, "band": b, "key": k} for b, k in enumerate(keys)])

@@ -32,6 +32,10 @@ class SourceRow(Base):
     text: Mapped[str] = mapped_column(Text, deferred=True)
     # Version of the extraction rules its pledges came from; None until extracted.
     extractor: Mapped[str | None] = mapped_column(String(32))
+    # The year the source speaks from (its date, else what its text says), worked out where it
+    # was analysed, so that building the ledger reads no text; 0 when it says none, None when it
+    # was stored before years were kept.
+    year: Mapped[int | None] = mapped_column(Integer)
 
 
 class SourceBlob(Base):
