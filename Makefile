@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-slow bench clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: $(STAMP)
 ## test: the whole test suite, on SQLite and on a throwaway PostgreSQL server when one is installed
 test: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python -m pytest -q
+
+## test-slow: the long checks (SIGKILLs, concurrent writers, deep fuzzing, atheris): a few minutes
+test-slow: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	scripts/with-postgres.sh $(BIN)/python -m pytest -q -m slow
 
 clean:
 	rm -rf $(VENV) taizhang.db taizhang.db-wal taizhang.db-shm

@@ -14,6 +14,7 @@ from taizhang.cli import app
 from tests.helpers import DEMO_CORPUS, ROOT
 
 runner = CliRunner()
+TAIZHANG = Path(sys.executable).parent / "taizhang"
 COMMANDS = sorted(typer.main.get_command(app).commands)
 
 
@@ -186,3 +187,38 @@ def test_a_full_disk_is_one_error_line(tmp_path: Path) -> None:
         result = subprocess.run([str(taizhang), "show", "1", "--db", db], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "cannot write output" in result.stderr
+
+
+def test_a_database_that_is_not_taizhangs_is_one_error_line_and_unchanged(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE users (id INTEGER PRIMARY KEY)")
+    before = db.read_bytes()
+    for command in (["sources"], ["ingest", str(DEMO_CORPUS)], ["ledger"]):
+        result = subprocess.run([str(TAIZHANG), *command, "--db", str(db)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 1, command
+        assert "is not a taizhang database (it holds users)" in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_an_empty_path_is_an_error_not_this_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 10 of #11: `ingest ''` ingested the current directory."""
+    monkeypatch.chdir(DEMO_CORPUS)  # a folder full of files the command must not take
+    db = str(tmp_path / "t.db")
+    result = run("ingest", "", str(DEMO_CORPUS / "district_hailar_2019_gwr.txt"), "--db", db)
+    assert result.exit_code == 1
+    assert "失败 failed '': an empty path names no file" in result.stderr
+    assert "新增 new 1 · 新版本 new version 0 · 未变 unchanged 0 · 失败 failed 1" in result.stderr
+    assert run("extract", " ").exit_code == 1
+
+
+@pytest.mark.parametrize("by", ["", "   ", "x" * 65, "a\x1bb"])
+def test_an_empty_or_unprintable_author_is_refused(tmp_path: Path, by: str) -> None:
+    """Finding 10 of #11: `--by ''` recorded an empty author."""
+    db = str(tmp_path / "t.db")
+    assert run("ingest", str(DEMO_CORPUS / "district_hailar_2019_gwr.txt"), "--db", db).exit_code == 0
+    result = run("correct", "reject", "1", "--by", by, "--db", db)
+    assert result.exit_code == 1 and "--by must name who makes the change" in result.stderr
+    assert "更正 Corrections (0)" in run("correct", "list", "--db", db).stdout

@@ -287,3 +287,29 @@ def test_reprints_of_one_article_are_linked_to_the_first_stored(db_url: str, tmp
         assert links == {ids["reprint.txt"]: ids["000_352e13108ae5b528.txt"]}
         assert store.reprints() == links
         assert link_reprints(store) == links  # recomputed over the whole store, not added again
+
+
+def damage(db: Path, index: str = "ix_pledges_source_id") -> None:
+    """Overwrite the cells of one b-tree page (an index of pledges) with garbage, as a failing disk might."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root, page_size = connection.execute(
+            "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_master WHERE name = ?", (index,)
+        ).fetchone()
+    data = bytearray(db.read_bytes())
+    at = (root - 1) * page_size
+    data[at + 8 : at + page_size] = bytes((i * 37) % 256 for i in range(page_size - 8))
+    db.write_bytes(bytes(data))
+
+
+def test_a_database_with_damaged_pages_is_not_written_to(tmp_path: Path) -> None:
+    """Finding 4 of #11: ingest wrote into a file with damaged pages."""
+    db = tmp_path / "damaged.db"
+    with Store(str(db)) as store:
+        ingest(store, [DEMO_CORPUS])
+    damage(db)
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    with Store(str(db)) as store, pytest.raises(StoreError) as raised:
+        ingest(store, [FIXTURES / "hailar2019.utf8.txt"])
+    assert "is damaged (On tree page" in str(raised.value) and "taizhang restore" in str(raised.value)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest

@@ -29,7 +29,7 @@ from taizhang import errors
 from taizhang.errors import SourceError
 from taizhang.pipeline import EXTRACTOR, Analysed, process
 from taizhang.runners import InProcess, Runner
-from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, read_discovered
+from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, path_text, read_discovered
 from taizhang.storage import Store, Stored
 from taizhang.storage.batch import FileState, Item, file_states, sources_by_sha, write
 
@@ -97,7 +97,7 @@ class _Job:
 
 def ingest(
     store: Store,
-    paths: list[Path],
+    paths: list[Path | str],
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     year: int | None = None,
@@ -106,13 +106,15 @@ def ingest(
     on_start: Callable[[int, int], None] | None = None,
     on_file: Callable[[Path, Ingested | SourceError], None] | None = None,
 ) -> IngestReport:
-    """Store every readable file under ``paths`` and extract its pledges and outcomes.
+    """Store every readable file under ``paths`` and extract its pledges and outcomes (into a database
+    whose pages are sound: a damaged SQLite file is refused before anything is written).
 
     Pledges and outcomes are extracted for new sources and for stored ones whose pledges came from
     another version of the extractor. ``runner`` runs the per-file work (default: this process).
     ``on_start`` gets the number of files and their bytes, ``on_file`` each file's result, in the
     order the files were found, once its batch is written.
     """
+    store.check()
     started = time.perf_counter()
     files, problems = discover(paths)
     report = IngestReport(failed=list(problems))
@@ -163,7 +165,7 @@ class _Run:
         """A file settled unread when its size and time are as recorded and its pledges up to
         date; else its bytes."""
         job = _Job(path)
-        state = self.states.get(str(path.resolve()))
+        state = self.states.get(path_text(path.resolve()))
         seen = self.stats.get(path) or _stat(path)
         if state and seen == (state.size, state.mtime_ns) and state.extractor == EXTRACTOR:
             job.source_id = state.source_id

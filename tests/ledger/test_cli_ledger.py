@@ -10,7 +10,8 @@ import typer
 from typer.testing import CliRunner
 
 from taizhang.cli import app
-from taizhang.cli.ledger import correct_app, outcome_app
+from taizhang.cli.corrections import correct_app
+from taizhang.cli.outcomes import outcome_app
 from taizhang.storage import Store
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source, write
 
@@ -263,3 +264,17 @@ def test_places_by_code_and_ambiguous_names(seeded: str) -> None:
     unknown = run("ledger", "--actor", "火星", "--db", seeded)
     assert unknown.exit_code == 1 and "unknown place '火星'" in unknown.stderr
     assert run("ledger", "--actor", "370212", "--db", seeded).stdout.count("崂山区") > 1
+
+
+def test_an_amount_too_large_for_its_unit_is_refused_not_stored_as_infinity(seeded: str) -> None:
+    """Finding 9 of #11, on the ledger side: 1e305 亿元 is 1e313 CNY, no finite number."""
+    rows = json.loads(run("export", "--db", seeded, "--format", "json").stdout)
+    money = next(r for r in rows if r["unit"] == "亿元")
+    for args in (
+        ["outcome", "add", "全国", "国内生产总值", "2023", "1e305", "万亿元", "--source", "x"],
+        ["correct", "set", str(money["entry_id"]), "value", "1e305"],
+        ["correct", "set", str(money["entry_id"]), "value_high", "1e301"],
+    ):
+        result = run(*args, "--db", seeded)
+        assert result.exit_code == 1 and "is too large: it is no finite number of CNY" in result.stderr, (args, result.output)
+    assert "Infinity" not in run("export", "--db", seeded, "--format", "json").stdout

@@ -68,7 +68,7 @@ def test_an_edited_spreadsheet_comes_back_as_corrections(seeded: str, tmp_path: 
         book = load_workbook(path)
         sheet = book["台账 ledger"]
         header = [c.value for c in sheet[1]]
-        quote_col, value_col, deadline_col = (header.index(n) + 1 for n in ("quote", "value", "deadline"))
+        quote_col, value_col, deadline_col = (header.index(f"{zh} {n}") + 1 for zh, n in (("原文", "quote"), ("数值", "value"), ("期限", "deadline")))
         target = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, quote_col).value == "全区生产总值突破1500亿元")
         sheet.cell(target, value_col).value = 1300
         sheet.cell(target, deadline_col).value = 2027
@@ -90,14 +90,23 @@ def test_the_excel_file_is_ready_to_hand_over(seeded: str, tmp_path: Path) -> No
         ledger.refresh()
         export.to_xlsx(ledger.entries(), ledger.mentions(), path)
     book = load_workbook(path)
-    assert book.sheetnames == ["台账 ledger", "来源 sources"]
+    assert book.sheetnames == ["台账 ledger", "程序用 machine", "来源 sources"]
     sheet = book["台账 ledger"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref
     assert sheet.column_dimensions["A"].width >= 10
-    quote = [c.value for c in sheet[1]].index("quote")
-    assert sheet.column_dimensions[chr(ord("A") + quote)].width == 48
+    header = [c.value for c in sheet[1]]
+    # Chinese headers with the field name beside them; nothing only a program reads.
+    assert header[:3] == ["编号 entry_id", "状态 status", "状态说明 status_reason"] and "指标 metric" in header
+    assert not {"key", "键 key", "mentions", "metric_key", "place_code", "start"} & {*header, *(h.split()[-1] for h in header)}
+    assert sheet.column_dimensions[chr(ord("A") + header.index("原文 quote"))].width == 48
+    # Each entry's mentions readable: the source and the quote, one a line.
+    quotes = header.index("各来源原文 mention_quotes")
+    row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[header.index("原文 quote")] == "全区生产总值突破1500亿元")
+    assert row[quotes] == f"{SEED.name}：全区生产总值突破1500亿元"
+    machine = book["程序用 machine"]
+    assert [c.value for c in machine[1]][:2] == ["编号 entry_id", "键 key"] and machine.max_row == sheet.max_row
     sources = book["来源 sources"]
-    assert [c.value for c in sources[1]][:5] == ["entry_id", "source", "start", "end", "quote"]
+    assert [c.value for c in sources[1]][:5] == ["编号 entry_id", "来源文件 source", "起 start", "止 end", "原文 quote"]
     assert sources.max_row == len(gold(SEED_GOLD)) + 1
 
 

@@ -275,3 +275,30 @@ def test_files_of_one_name_in_two_folders_are_two_sources(db_url: str, tmp_path:
         ledger.refresh()
         [row] = [r for r in ledger.entries(Filters(actor="崂山区", metric="GDP")) if r["kind"] == "level"]
         assert row["mention_count"] == 2
+
+
+def test_which_mention_stands_first_does_not_depend_on_ingest_order(tmp_path: Path) -> None:
+    """Finding 10 of #11: an entry's first mention (its export row) followed the order of ingest.
+    Now the earliest dated source stands first, then by file name."""
+    early = write(tmp_path / "z_early.txt", "2022年6月21日\n到2026年，全区生产总值突破1500亿元。\n")
+    late = write(tmp_path / "a_late.txt", "2022年7月1日\n到2026年，地区生产总值突破1500亿元。\n")
+    undated = write(tmp_path / "0_undated.txt", "到2026年，国内生产总值突破1500亿元。\n")
+    exports = []
+    for order in ((early, late, undated), (undated, late, early)):
+        db = tmp_path / f"{order[0].stem}.db"
+        with Store(str(db)) as store:
+            for path in order:
+                text = path.read_text(encoding="utf-8")
+                start = text.index("到2026年")
+                quote = text[start:].strip().rstrip("。")
+                store_source(store, path, [pledges_in(text, path.name, [{
+                    "quote": quote, "actor": "崂山区", "official": None, "metric": "地区生产总值", "kind": "level",
+                    "comparator": ">", "value": 1500.0, "value_high": None, "unit": "亿元", "norm_value": 1.5e11,
+                    "norm_unit": "CNY", "deadline": 2026, "horizon": "到2026年", "hedge": None,
+                }])[0]])  # fmt: skip
+        with Ledger(str(db), as_of=date(2024, 1, 1)) as ledger:
+            ledger.refresh()
+            exports.append(ledger.entries())
+    assert exports[0] == exports[1]
+    [row] = exports[0]
+    assert (row["source"], row["sources"]) == ("z_early.txt", ["z_early.txt", "a_late.txt", "0_undated.txt"])

@@ -96,7 +96,8 @@ BAD = [
     "/ledger.json?conflicts=maybe", "/ledger/facets.json?facet=colour", "/entries/0.json", "/entries/-1.json",
     "/entries/1000000000000000000000.json", "/entries/abc.json", "/places/12345.json", "/places/abcdef.json",
     "/places/370212.json?year=x", "/sources/0.json", "/sources/x.json", "/export.xml", "/export.csv?year=x",
-    "/charts.json?status=x", "/upload/short.json",
+    "/charts.json?status=x", "/upload/short.json", "/ledger.json?actor=%00", "/ledger.json?q=a%00b",
+    "/places/370212.json?metric=%00",
 ]  # fmt: skip
 
 
@@ -105,6 +106,12 @@ def test_bad_parameters_are_422(client, path: str) -> None:  # noqa: ANN001
     response = client.get(path)
     assert response.status_code in (404, 422) if path.startswith("/export.xml") else response.status_code == 422, response.text
     assert response.status_code != 500
+
+
+def test_a_source_found_by_its_file_name(client) -> None:  # noqa: ANN001
+    found = client.get(f"/sources/find?name={SEED.name}&at=1158", follow_redirects=False)
+    assert found.status_code == 303 and found.headers["location"] == "/sources/1#o1158"
+    assert client.get("/sources/find?name=nothing.txt").status_code == 400
 
 
 def test_unknown_things_are_400_or_404_with_a_reason(client) -> None:  # noqa: ANN001

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import openpyxl
 import pytest
 
-from taizhang.ledger import Filters, Ledger
+from taizhang.ledger import Filters, Ledger, export
 from tests.web.conftest import ADMIN, EDITOR, PASSWORD, shot
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -31,8 +31,8 @@ def test_ledger_filtered_by_a_place_with_its_children(page, demo_db: str) -> Non
     page.fill("input[name=actor]", "青岛市")
     page.check("input[name=children]")  # htmx swaps the results and puts the filters in the URL
     page.wait_for_url(re.compile(r"children=1"))
-    query = parse_qs(urlparse(page.url).query)
-    assert query["actor"] == ["青岛市"] and query["children"] == ["1"]
+    query = parse_qs(urlparse(page.url).query, keep_blank_values=True)
+    assert query == {"actor": ["青岛市"], "children": ["1"]}  # empty fields leave no trace in the link
     actors = page.locator("#ledger-table tbody tr td:nth-child(2)").all_inner_texts()
     with Ledger(demo_db) as ledger:
         expected = ledger.count(Filters(actor="青岛市", with_children=True))
@@ -153,8 +153,10 @@ def test_editor_corrects_adds_a_missed_pledge_and_reviews(page, demo_db: str) ->
     assert added and added[-1].author == EDITOR and added[-1].anchor.quote == words
     assert page.locator(f'a.pledge[data-o="{found}"]').count() == 1
 
-    # The review queue shrinks when an entry in it is rejected.
+    # The review queue shrinks when an entry in it is rejected; each row leads to its source to add what was missed.
     page.goto("/review")
+    link = page.locator("#queue-low_confidence tbody tr:first-child a.add-missed-link")
+    assert re.search(r"/sources/find\?name=.+&at=\d+$", link.get_attribute("href"))
     queue = page.locator("#queue-low_confidence")
     before = int(queue.locator(".count").get_attribute("data-count"))
     assert before > 0
@@ -174,7 +176,7 @@ def test_excel_export_of_the_filtered_ledger(page, demo_db: str, tmp_path) -> No
     sheet = openpyxl.load_workbook(saved).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
-    actors = {row[header.index("place")] for row in rows[1:]}
+    actors = {row[header.index(export.heading("place"))] for row in rows[1:]}  # 地区 place
     with Ledger(demo_db) as ledger:
         expected = ledger.count(Filters(actor="崂山区"))
     assert len(rows) - 1 == expected and actors == {"崂山区"}

@@ -219,6 +219,13 @@ def test_sessions_expire_and_forged_ones_are_refused(client, monkeypatch: pytest
     assert client.get("/ledger").text.count('id="user-name"') == 1
 
 
+def test_nul_characters_in_form_fields_are_422(client) -> None:  # noqa: ANN001
+    csrf = log_in(client)
+    assert client.post("/entries/1/set.json", data={"field": "metric", "value": "a\x00b", "csrf_token": csrf}).status_code == 422
+    add = {"start": "0", "end": "5", "metric": "m\x00", "kind": "level", "value": "1", "unit": "家", "csrf_token": csrf}
+    assert client.post("/sources/1/add.json", data=add).status_code == 422
+
+
 def test_redirects_stay_on_the_site(client) -> None:  # noqa: ANN001
     csrf = log_in(client)
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):

@@ -13,18 +13,21 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from taizhang.cli.common import app, err, fail, out
+from taizhang.cli.common import PathsArgument, app, err, fail, out, shown, within
 from taizhang.document import OUTCOME_FIELDS, PLEDGE_FIELDS, Document, Outcome, Pledge
 from taizhang.errors import SourceError
 from taizhang.evaluate import OUTCOMES, PLEDGES, format_report, load_gold, load_regions, score
 from taizhang.extract import Extraction
 from taizhang.pipeline import analyse
 from taizhang.source import discover, load_discovered, max_bytes_from_env
+from taizhang.spreadsheet import to_csv_cell
 
-PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")]
 YearOption = Annotated[
     int | None,
-    typer.Option("--year", min=1900, max=2100, help="The documents' year (default: found in the text: date line, title, metadata)"),
+    typer.Option(
+        "--year", metavar="YEAR", callback=within(1900, 2100, "a year"),
+        help="The documents' year, 1900–2100 (default: found in the text: date line, title, metadata)",
+    ),
 ]
 
 
@@ -34,21 +37,21 @@ class Format(str, Enum):
     table = "table"
 
 
-def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Document]:
+def _documents(paths: list[str], failures: list[SourceError]) -> Iterator[Document]:
     """Readable documents under ``paths``; each bad file is reported on stderr and counted."""
     files, problems = discover(paths)
     for problem in problems:
         failures.append(problem)
-        err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+        err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
     for path in files:
         try:
             loaded = load_discovered(path, max_bytes_from_env())
         except SourceError as problem:
             failures.append(problem)
-            err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+            err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
             continue
         for warning in loaded.warnings:
-            err.print(f"[yellow]警告 warning[/yellow] {path}: {warning}", highlight=False)
+            err.print(f"[yellow]警告 warning[/yellow] {shown(path)}: {shown(warning)}", highlight=False)
         yield loaded.document()
 
 
@@ -56,7 +59,7 @@ def _documents(paths: list[Path], failures: list[SourceError]) -> Iterator[Docum
 def extract_command(
     paths: PathsArgument,
     year: YearOption = None,
-    output: Annotated[Format, typer.Option("--format", help="jsonl (one record a line), csv or table")] = Format.jsonl,
+    output: Annotated[Format, typer.Option("--format", metavar="[jsonl|csv|table]", help="jsonl: one record a line")] = Format.jsonl,
 ) -> None:
     """提取 Extract every quantified pledge from files, with character offsets into each file's text.
 
@@ -80,7 +83,7 @@ def extract_command(
 def outcomes_command(
     paths: PathsArgument,
     year: YearOption = None,
-    output: Annotated[Format, typer.Option("--format", help="jsonl (one record a line), csv or table")] = Format.jsonl,
+    output: Annotated[Format, typer.Option("--format", metavar="[jsonl|csv|table]", help="jsonl: one record a line")] = Format.jsonl,
 ) -> None:
     """结果 Read what files say was reached: every outcome, with the period it is for and its offsets.
 
@@ -115,15 +118,17 @@ def _print_records(
     for document in _documents(paths, failures):
         extraction = analyse(document, year)
         for warning in extraction.warnings:
-            err.print(f"[yellow]警告 warning[/yellow] {document.name}: {warning}", highlight=False)
+            err.print(f"[yellow]警告 warning[/yellow] {shown(document.name)}: {shown(warning)}", highlight=False)
         for record in records_of(extraction):
             values = record.to_dict()
             if writer:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v for k, v in values.items()})
+                writer.writerow({
+                    k: to_csv_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v) for k, v in values.items()
+                })  # fmt: skip
             elif output is Format.jsonl:
                 sys.stdout.write(json.dumps(values, ensure_ascii=False) + "\n")
             else:
-                table.add_row(*row(record))
+                table.add_row(*(shown(cell) for cell in row(record)))
     if output is Format.table:
         out.print(table)
     if failures:
@@ -133,9 +138,10 @@ def _print_records(
 @app.command("eval")
 def eval_command(
     paths: PathsArgument,
-    gold: Annotated[Path, typer.Option("--gold", help="Gold pledges, JSONL in the schema of shared/spec/pledges.md")],
+    gold: Annotated[Path, typer.Option("--gold", metavar="FILE", help="Gold pledges, JSONL in the schema of shared/spec/pledges.md")],
     regions: Annotated[
-        Path | None, typer.Option("--regions", help="JSONL of annotated paragraphs {source,start,end}: precision is scored only there")
+        Path | None,
+        typer.Option("--regions", metavar="FILE", help="JSONL of annotated paragraphs {source,start,end}: precision is scored only there"),
     ] = None,
     year: YearOption = None,
     outcomes: Annotated[bool, typer.Option("--outcomes", help="Score outcomes (spec/outcomes.md) instead of pledges: full F1 adds kind, period and actor")] = False,  # fmt: skip

@@ -1,24 +1,25 @@
-"""Commands about the ledger: list, show, export and import entries; outcomes; corrections; coverage; places."""
+"""Commands about the ledger: list, show, export and import entries; coverage; places. What they share
+with the outcome and correction commands (``cli.outcomes``, ``cli.corrections``): options, the
+ledger a command opens, who makes a change."""
 
 from __future__ import annotations
 
 import getpass
-import json
 import math
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
-from taizhang.ledger import Filters, Ledger, LedgerError, Outcome, Rules, export
-from taizhang.ledger.corrections import Correction, undone
+from taizhang.cli.common import DbOption, ForceOption, app, err, fail, opened_store, out, say, shown, within, write_output
+from taizhang.ledger import Filters, Ledger, LedgerError, Rules, export
 from taizhang.ledger.errors import BatchError
 from taizhang.ledger.figures import figure_words
 from taizhang.ledger.status import (
@@ -34,18 +35,6 @@ from taizhang.ledger.status import (
 )
 from taizhang.places import LEVELS, candidates, describe, lineage
 from taizhang.storage import MAX_ID
-
-outcome_app = typer.Typer(
-    help="结果 Outcomes: reported results that entries are judged against.\n\nExample: taizhang outcome add 崂山区 地区生产总值 2026 1520 亿元 --source 统计公报",
-    no_args_is_help=True,
-)
-correct_app = typer.Typer(
-    help="更正 Corrections: fix a field, reject, merge, split, add a missed pledge; kept as an audit trail.\n\n"
-    "Example: taizhang correct set 12 value 1500",
-    no_args_is_help=True,
-)
-app.add_typer(outcome_app, name="outcome")
-app.add_typer(correct_app, name="correct")
 
 
 def _share(value: float) -> float:
@@ -64,31 +53,77 @@ def _points(value: float) -> float:
 
 # Bounds on every id, year and count a user types, so that a 30-digit number is a usage error,
 # not an integer too large for the database.
-IDS = {"min": 1, "max": MAX_ID}
-YEAR_RANGE = {"min": YEARS.start, "max": YEARS.stop - 1}
-ActorOption = Annotated[str | None, typer.Option("--actor", help="地区 Actor: a place (崂山区, 青岛市崂山区, 山东, 370212) or an actor as written")]
-YearOption = Annotated[int | None, typer.Option("--year", help="期限 Deadline year", **YEAR_RANGE)]
-EntryArgument = Annotated[int, typer.Argument(help="Entry id (see: taizhang ledger)", **IDS)]
-StatusOption = Annotated[str | None, typer.Option("--status", help=f"状态 Status: {', '.join(STATUSES)}")]
-MetricOption = Annotated[str | None, typer.Option("--metric", help="指标 Metric, any wording (GDP = 地区生产总值 = 全区生产总值)")]
-SourceOption = Annotated[str | None, typer.Option("--source", help="来源 Source file name")]
+ID = within(1, MAX_ID, "an id")
+YEAR = within(YEARS.start, YEARS.stop - 1, "a year")
+YEARS_TEXT = f"{YEARS.start}–{YEARS.stop - 1}"
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--actor", metavar="PLACE", help="地区 Actor: a place (崂山区, 青岛市崂山区, 山东, 370212) or an actor as written"),
+]
+YearOption = Annotated[int | None, typer.Option("--year", metavar="YEAR", callback=YEAR, help="期限 Deadline year")]
+EntryArgument = Annotated[int, typer.Argument(metavar="ENTRY", callback=ID, help="Entry id (see: taizhang ledger)")]
+StatusOption = Annotated[str | None, typer.Option("--status", metavar="STATUS", help=f"状态 Status: {', '.join(STATUSES)}")]
+MetricOption = Annotated[
+    str | None, typer.Option("--metric", metavar="METRIC", help="指标 Metric, any wording (GDP = 地区生产总值 = 全区生产总值)")
+]
+SourceOption = Annotated[str | None, typer.Option("--source", metavar="FILE", help="来源 Source file name")]
 ParentsOption = Annotated[bool, typer.Option("--with-parents", help="Also the places above the actor (city, province, 全国)")]
 ConflictsOption = Annotated[bool, typer.Option("--conflicts", help="Only entries whose sources disagree")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="判断日期 Judge statuses as of this date (YYYY-MM-DD; default today)")]
-MarginOption = Annotated[float, typer.Option("--margin", callback=_share, help="Missed by at most this share of the target → 部分完成 partly met (0–1; targets not in %)")]
-ToleranceOption = Annotated[float, typer.Option("--tolerance", callback=_share, help="左右 (~) and a bare number forgive this share of the target (0–1; targets not in %)")]
-MarginPointsOption = Annotated[float, typer.Option("--margin-pp", callback=_points, help="The margin of targets in % or percentage points, in percentage points")]
-TolerancePointsOption = Annotated[float, typer.Option("--tolerance-pp", callback=_points, help="The tolerance of targets in % or percentage points, in percentage points")]
-ByOption = Annotated[str | None, typer.Option("--by", envvar="TAIZHANG_USER", help="Who makes the change (default $TAIZHANG_USER or the login name)")]
-NoteOption = Annotated[str | None, typer.Option("--note", help="Why (kept in the audit trail)")]
-MentionOption = Annotated[int | None, typer.Option("--mention", help="Only this mention of the entry (1, 2, … as `taizhang entry` lists them)", **IDS)]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="判断日期 Judge statuses as of this date (YYYY-MM-DD; default today)")
+]
+MarginOption = Annotated[
+    float,
+    typer.Option(
+        "--margin", metavar="SHARE", callback=_share,
+        help="Missed by at most this share of the target → 部分完成 partly met (0–1; targets not in %)",
+    ),
+]
+ToleranceOption = Annotated[
+    float,
+    typer.Option(
+        "--tolerance", metavar="SHARE", callback=_share,
+        help="左右 (~) and a bare number forgive this share of the target (0–1; targets not in %)",
+    ),
+]
+MarginPointsOption = Annotated[
+    float,
+    typer.Option(
+        "--margin-pp", metavar="POINTS", callback=_points,
+        help="The margin of targets in % or percentage points, in percentage points",
+    ),
+]
+TolerancePointsOption = Annotated[
+    float,
+    typer.Option(
+        "--tolerance-pp", metavar="POINTS", callback=_points,
+        help="The tolerance of targets in % or percentage points, in percentage points",
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option("--by", envvar="TAIZHANG_USER", metavar="NAME", help="Who makes the change (default $TAIZHANG_USER or the login name)"),
+]
+NoteOption = Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Why (kept in the audit trail)")]
+MentionOption = Annotated[
+    int | None,
+    typer.Option("--mention", metavar="N", callback=ID, help="Only this mention of the entry (1, 2, … as `taizhang entry` lists them)"),
+]
 
 _STATUS_STYLE = {MET: "green", PARTLY_MET: "yellow", MISSED: "red"}
 
 
+AUTHOR_MAX = 64  # the audit trail's column
+
+
 def _author(by: str | None) -> str:
-    if by:
-        return by
+    """Who makes a change: ``--by`` (or $TAIZHANG_USER), else the login name. A name that is empty,
+    only spaces or too long for the audit trail is refused rather than recorded."""
+    if by is not None:
+        name = by.strip()
+        if not name or len(name) > AUTHOR_MAX or not name.isprintable():
+            fail(f"--by must name who makes the change (1 to {AUTHOR_MAX} printable characters), not {by!r}")
+        return name
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name in a container without a passwd entry
@@ -114,7 +149,7 @@ def opened_ledger(db: str | None, as_of: str | None = None, rules: Rules = Rules
             yield Ledger(store, as_of=when, rules=rules)
         except BatchError as error:
             for problem in error.problems:
-                err.print(f"[red]错误 error:[/red] {problem}", highlight=False)
+                err.print(f"[red]错误 error:[/red] {shown(problem)}", highlight=False)
             fail(error.summary)
         except LedgerError as error:
             fail(str(error))
@@ -140,14 +175,14 @@ def _refresh(ledger: Ledger) -> None:
     built = ledger.refresh()
     for correction, problem in built.invalid:
         err.print(
-            f"[yellow]警告 warning[/yellow] correction #{correction.id} ({correction.action}) cannot apply: {problem} "
+            f"[yellow]警告 warning[/yellow] correction #{correction.id} ({correction.action}) cannot apply: {shown(problem)} "
             f"(undo it: taizhang correct undo {correction.id})",
             highlight=False,
         )
     for correction in built.unapplied:
         err.print(
             f"[yellow]警告 warning[/yellow] correction #{correction.id} ({correction.action}) no longer matches a record: "
-            f"{correction.anchor.quote!r}",
+            f"{shown(repr(correction.anchor.quote))}",
             highlight=False,
         )
 
@@ -167,7 +202,7 @@ def ledger_command(
     tolerance: ToleranceOption = DEFAULT_TOLERANCE,
     margin_pp: MarginPointsOption = DEFAULT_MARGIN_PP,
     tolerance_pp: TolerancePointsOption = DEFAULT_TOLERANCE_PP,
-    limit: Annotated[int, typer.Option("--limit", help="Show at most this many entries", **IDS)] = 200,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", callback=ID, help="Show at most this many entries")] = 200,
 ) -> None:
     """台账 Show the ledger: one row per commitment, merged across sources, with its status and outcome.
 
@@ -189,9 +224,9 @@ def ledger_command(
         style = _STATUS_STYLE.get(row["status"])
         flag = "⚠ " if row["conflict"] else ""
         table.add_row(
-            f"{flag}{row['entry_id']}", row["actor"] or "", row["official"] or "", row["metric"], _target(row),
-            str(row["deadline"] or ""), _actual(row), f"[{style}]{row['status']}[/{style}]" if style else row["status"],
-            ", ".join(row["sources"]),
+            f"{flag}{row['entry_id']}", shown(row["actor"] or ""), shown(row["official"] or ""), shown(row["metric"]),
+            _target(row), str(row["deadline"] or ""), _actual(row), f"[{style}]{row['status']}[/{style}]" if style else row["status"],
+            shown(", ".join(row["sources"])),
         )  # fmt: skip
     out.print(table)
 
@@ -208,43 +243,48 @@ def entry(
     """
     with opened_ledger(db, as_of) as ledger:
         _refresh(ledger)
-        shown = ledger.entry(entry_id)
-    row = shown["entry"]
-    out.print(f"[bold]#{row['entry_id']}[/bold] {row['actor'] or ''} {row['metric']} {_target(row)} 期限 deadline {row['deadline'] or '—'}")
-    out.print(f"地区 place: {row['place'] or '—'} {row['place_code'] or ''} · 指标 metric key: {row['metric_key']} · {row['kind']}")
-    out.print(f"状态 status: {row['status']} — {row['status_reason']}")
+        found = ledger.entry(entry_id)
+    row = found["entry"]
+    say(f"[bold]#{row['entry_id']}[/bold] {shown(row['actor'] or '')} {shown(row['metric'])} {_target(row)} 期限 deadline {row['deadline'] or '—'}")
+    say(f"地区 place: {row['place'] or '—'} {row['place_code'] or ''} · 指标 metric key: {shown(row['metric_key'])} · {row['kind']}")
+    say(f"状态 status: {row['status']} — {shown(row['status_reason'])}")
     if row["conflict"]:
-        out.print(f"[red]⚠ 冲突 conflict:[/red] {row['conflict_reason']}", highlight=False)
+        say(f"[red]⚠ 冲突 conflict:[/red] {shown(row['conflict_reason'])}", highlight=False)
     mentions = Table(title="来源 Mentions")
     for column in ("#", "source", "span", "quote", "figure", "deadline", "corrected"):
         mentions.add_column(column, overflow="fold")
-    for number, mention in enumerate(shown["mentions"], start=1):
+    for number, mention in enumerate(found["mentions"], start=1):
         figure = _target(mention)
         mentions.add_row(
-            str(number), mention["source"], f"{mention['start']}–{mention['end']}", mention["quote"], figure,
+            str(number), shown(mention["source"]), f"{mention['start']}–{mention['end']}", shown(mention["quote"]), figure,
             str(mention["deadline"] or ""), ", ".join(mention["corrected"]),
         )  # fmt: skip
     out.print(mentions)
-    if shown["outcomes"]:
+    if found["outcomes"]:
         outcomes = Table(title="结果 Outcomes (taizhang correct unmatch|match ENTRY REF)")
         for column in ("ref", "state 状态", "period 时期", "figure 数值", "source 来源", "quote 原文", "why 依据"):
             outcomes.add_column(column, overflow="fold")
-        for outcome in shown["outcomes"]:
+        for outcome in found["outcomes"]:
             span = f" [{outcome['start']}–{outcome['end']}]" if outcome["start"] is not None else ""
             figure = figure_words(outcome["kind"] or row["kind"], None, outcome["value"], None, outcome["unit"])
             outcomes.add_row(
-                outcome["ref"], outcome["state_words"], outcome["period"], figure, outcome["source"] + span,
-                outcome["quote"] or "", outcome["reason"],
+                outcome["ref"], outcome["state_words"], outcome["period"], shown(figure), shown(outcome["source"] + span),
+                shown(outcome["quote"] or ""), shown(outcome["reason"]),
             )  # fmt: skip
         out.print(outcomes)
-    for change in shown["history"]:
-        out.print(f"状态变化 status {change['as_of']}: {change['status']} — {change['reason']}")
+    for change in found["history"]:
+        say(f"状态变化 status {change['as_of']}: {change['status']} — {shown(change['reason'])}")
 
 
 @app.command("export")
 def export_command(
-    format: Annotated[str | None, typer.Option("--format", "-f", help="csv, xlsx or json (default: the -o file's suffix, else csv)")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout; required for xlsx)")] = None,
+    format: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="[csv|xlsx|json]", help="Default: the -o file's suffix, else csv")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="File to write (default stdout; required for xlsx)")
+    ] = None,
+    force: ForceOption = False,
     db: DbOption = None,
     actor: ActorOption = None,
     with_parents: ParentsOption = False,
@@ -257,39 +297,50 @@ def export_command(
 ) -> None:
     """导出 Export the ledger: one row per entry with every pledge field of its first mention, status and sources.
 
+    An existing file is replaced only with --force, never the database itself; the file appears
+    whole or not at all. Cells that a spreadsheet would run as a formula (=, +, -, @) are kept text.
+
     Example: taizhang export --format xlsx -o 台账.xlsx --actor 崂山区
     """
-    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-    if format is not None and format not in export.FORMATS:
-        fail(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
-    if format is not None and suffix in export.FORMATS and suffix != format:
-        fail(f"--format {format} does not match the file name {output} (.{suffix})")
-    format = format or (suffix if suffix in export.FORMATS else "csv")
-    if format == "xlsx" and output is None:
-        fail("an Excel file needs -o FILE.xlsx")
+    format = _export_format(format, output)
     with opened_ledger(db, as_of) as ledger:
         _refresh(ledger)
         chosen = _filters(actor, with_parents, year, status, metric, source, conflicts)
         rows = ledger.entries(chosen)
         mentions = ledger.mentions(chosen) if format == "xlsx" else []
-    if format != "xlsx" and output is None:
+        protected = ledger.store.files()
+    if output is None:
         sys.stdout.write(export.to_csv(rows) if format == "csv" else export.to_json(rows))
         return
-    try:
-        if format == "xlsx":
-            export.to_xlsx(rows, mentions, output)
-        else:
-            # A BOM, so that Excel on Chinese Windows reads the file as UTF-8 rather than GBK.
-            text, encoding = (export.to_csv(rows), "utf-8-sig") if format == "csv" else (export.to_json(rows), "utf-8")
-            output.write_text(text, encoding=encoding)
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
-    err.print(f"导出 exported {len(rows)} entries → {output}", highlight=False)
+    if format == "xlsx":
+        write = partial(export.to_xlsx, rows, mentions)
+    else:
+        # A BOM, so that Excel on Chinese Windows reads the file as UTF-8 rather than GBK.
+        text, encoding = (export.to_csv(rows), "utf-8-sig") if format == "csv" else (export.to_json(rows), "utf-8")
+        write = partial(Path.write_text, data=text, encoding=encoding, newline="")
+    write_output(output, write, force=force, protected=protected)
+    err.print(f"导出 exported {len(rows)} entries → {shown(output)}", highlight=False)
+
+
+def _export_format(format: str | None, output: Path | None) -> str:
+    """The format asked for, or the one the output file's name says; a name that says none is refused
+    (``-o taizhang.db`` is more likely a slip than a wish for CSV)."""
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    if format is not None and format not in export.FORMATS:
+        fail(f"--format must be one of {', '.join(export.FORMATS)}, not {format!r}")
+    if format is not None and suffix in export.FORMATS and suffix != format:
+        fail(f"--format {format} does not match the file name {shown(output)} (.{suffix})")
+    if format is None and output is not None and suffix not in export.FORMATS:
+        fail(f"cannot tell the format of {shown(output)}: name it .csv, .xlsx or .json, or give --format")
+    format = format or suffix or "csv"
+    if format == "xlsx" and output is None:
+        fail("an Excel file needs -o FILE.xlsx")
+    return format
 
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="An export (.csv, .xlsx, .json) edited by a person")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="An export (.csv, .xlsx, .json) edited by a person")],
     db: DbOption = None,
     by: ByOption = None,
 ) -> None:
@@ -303,7 +354,7 @@ def import_command(
     with opened_ledger(db) as ledger:
         imported = ledger.import_edits(file, author=_author(by))
     for warning in imported.warnings:
-        err.print(f"[yellow]警告 warning[/yellow] {warning}", highlight=False)
+        err.print(f"[yellow]警告 warning[/yellow] {shown(warning)}", highlight=False)
     already = f" ({imported.skipped} already recorded)" if imported.skipped else ""
     err.print(f"更正 corrections recorded: {len(imported.ids)}{already}", highlight=False)
     if imported.stale:
@@ -312,8 +363,10 @@ def import_command(
 
 @app.command("coverage")
 def coverage_command(
-    source: Annotated[str, typer.Argument(help="Source id, file name or SHA-256 prefix")],
-    actor: Annotated[str | None, typer.Option("--actor", help="Whose pledges to read (default: the report's own place)")] = None,
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, file name or SHA-256 prefix")],
+    actor: Annotated[
+        str | None, typer.Option("--actor", metavar="PLACE", help="Whose pledges to read (default: the report's own place)")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """覆盖 Which headline indicators a report pledges with a number, mentions without one, or leaves out.
@@ -325,17 +378,19 @@ def coverage_command(
     with opened_ledger(db) as ledger:
         report = ledger.coverage_report(source, actor)
     whose = f"{report.actor or '—'}, {report.year or '—'}年"
-    table = Table(title=f"主要指标覆盖 Headline indicators: {report.source} ({whose})")
+    table = Table(title=f"主要指标覆盖 Headline indicators: {shown(report.source)} ({shown(whose)})")
     for column in ("indicator 指标", "verdict 结论", "pledged 承诺", "at 位置"):
         table.add_column(column, overflow="fold")
     for item in report.items:
         pledged = "; ".join(f"{p.metric} {p.comparator} {p.value:g}{p.unit}" for p in item.pledges)
-        table.add_row(item.indicator.name, item.verdict, pledged, "" if item.at is None else str(item.at))
+        table.add_row(item.indicator.name, item.verdict, shown(pledged), "" if item.at is None else str(item.at))
     out.print(table)
 
 
 @app.command()
-def place(name: Annotated[str, typer.Argument(help="A place as texts name it (即墨, 青岛市崂山区, 西海岸新区, 山东) or its 6-digit code")]) -> None:
+def place(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A place as texts name it (即墨, 青岛市崂山区, 西海岸新区, 山东) or its 6-digit code")],
+) -> None:
     """地区 Resolve a place name to its GB/T 2260 code and the places above it.
 
     Example: taizhang place 西海岸新区
@@ -350,229 +405,3 @@ def place(name: Annotated[str, typer.Argument(help="A place as texts name it (�
     for found in places:
         note = f" — {found.note}" if found.note else ""
         out.print(f"{found.code or '—'}\t{found.name}\t{LEVELS[found.level]}{note}", highlight=False)
-
-
-@outcome_app.command("add")
-def outcome_add(
-    actor: Annotated[str, typer.Argument(help="地区 The place the result is for")],
-    metric: Annotated[str, typer.Argument(help="指标 The metric, any wording")],
-    year: Annotated[int, typer.Argument(help="年份 The year the result is for", **YEAR_RANGE)],
-    value: Annotated[float, typer.Argument(help="数值 The value (negative for a decrease)")],
-    unit: Annotated[str, typer.Argument(help="单位 The unit as written: 亿元, 万人, %")],
-    source: Annotated[str, typer.Option("--source", help="出处 Where the result is published (a title or URL)")],
-    note: NoteOption = None,
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """添加结果 Add a reported result (统计公报, 年鉴) that entries are judged against.
-
-    Example: taizhang outcome add 全国 国内生产总值 2023 5.2 % --source 2023年国民经济和社会发展统计公报
-    """
-    with opened_ledger(db) as ledger:
-        number = ledger.add_outcome(Outcome(actor, metric, year, value, unit, source, note), author=_author(by))
-    err.print("结果 outcome already recorded" if number is None else f"结果 outcome #{number} added", highlight=False)
-
-
-@outcome_app.command("import")
-def outcome_import(
-    file: Annotated[Path, typer.Argument(help=".csv or .xlsx with columns actor, metric, year, value, unit, source (or url), note")],
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """导入结果 Import results from a spreadsheet; units are normalised like pledges'.
-
-    Example: taizhang outcome import 统计公报2023.csv
-    """
-    with opened_ledger(db) as ledger:
-        ids = ledger.import_outcomes(file, author=_author(by))
-    err.print(f"结果 outcomes imported: {len(ids)} new", highlight=False)
-
-
-@correct_app.command("set")
-def correct_set(
-    entry_id: EntryArgument,
-    field: Annotated[str, typer.Argument(help="actor, official, metric, kind, comparator, value, value_high, unit, norm_value, norm_unit, deadline, horizon, hedge")],
-    value: Annotated[str, typer.Argument(help="The new value ('' clears an optional field)")],
-    mention: MentionOption = None,
-    note: NoteOption = None,
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """改字段 Fix a field of an entry (all its mentions, or one with --mention).
-
-    Example: taizhang correct set 12 deadline 2026 --note 原文为"到2026年"
-    """
-    with opened_ledger(db) as ledger:
-        ids = ledger.set_field(entry_id, field, value, author=_author(by), mention=mention, note=note)
-    err.print(f"更正 corrections recorded: {len(ids)}", highlight=False)
-
-
-@correct_app.command("reject")
-def correct_reject(
-    entry_id: EntryArgument,
-    mention: MentionOption = None,
-    note: NoteOption = None,
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """不是承诺 Reject an entry (or one mention) as not a pledge.
-
-    Example: taizhang correct reject 7 --note 是过去的成绩
-    """
-    with opened_ledger(db) as ledger:
-        ids = ledger.reject(entry_id, author=_author(by), mention=mention, note=note)
-    err.print(f"更正 corrections recorded: {len(ids)}", highlight=False)
-
-
-@correct_app.command("merge")
-def correct_merge(
-    entry_id: EntryArgument,
-    other_id: Annotated[int, typer.Argument(help="The entry to merge into it", **IDS)],
-    note: NoteOption = None,
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """合并 Merge two entries that are one commitment.
-
-    Example: taizhang correct merge 3 17
-    """
-    with opened_ledger(db) as ledger:
-        ledger.merge(entry_id, other_id, author=_author(by), note=note)
-    err.print("更正 correction recorded: merge", highlight=False)
-
-
-@correct_app.command("split")
-def correct_split(
-    entry_id: EntryArgument,
-    mention: Annotated[int, typer.Argument(help="The mention (1, 2, …) to take out into its own entry", **IDS)],
-    note: NoteOption = None,
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """拆分 Split a mention out of an entry into an entry of its own.
-
-    Example: taizhang correct split 3 2
-    """
-    with opened_ledger(db) as ledger:
-        ledger.split(entry_id, mention, author=_author(by), note=note)
-    err.print("更正 correction recorded: split", highlight=False)
-
-
-@correct_app.command("add")
-def correct_add(
-    source: Annotated[str, typer.Argument(help="Source id, file name or SHA-256 prefix")],
-    start: Annotated[int, typer.Argument(help="Start offset of the clause in the source text", min=0, max=MAX_ID)],
-    end: Annotated[int, typer.Argument(help="End offset (exclusive)", min=0, max=MAX_ID)],
-    metric: Annotated[str, typer.Option("--metric", help="指标 Metric as worded")],
-    kind: Annotated[str, typer.Option("--kind", help="level, growth, annual_growth or share")],
-    value: Annotated[float, typer.Option("--value", help="数值 Value as written (negative for a decrease)")],
-    unit: Annotated[str, typer.Option("--unit", help="单位 Unit as written: 亿元, %")],
-    comparator: Annotated[str, typer.Option("--comparator", help="> >= = ~ <= < range")] = "=",
-    actor: Annotated[str | None, typer.Option("--actor", help="主体 Actor")] = None,
-    official: Annotated[str | None, typer.Option("--official", help="责任人 Official")] = None,
-    value_high: Annotated[float | None, typer.Option("--value-high", help="Upper end of a range")] = None,
-    deadline: Annotated[int | None, typer.Option("--deadline", help="期限 Deadline year", **YEAR_RANGE)] = None,
-    horizon: Annotated[str | None, typer.Option("--horizon", help="The words that gave the deadline")] = None,
-    hedge: Annotated[str | None, typer.Option("--hedge", help="力争, 争取, …")] = None,
-    note: NoteOption = None,
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """补录 Add a pledge the extractor missed, from a span of a stored source.
-
-    Example: taizhang correct add 000_352e13108ae5b528.txt 1158 1172 --metric 全区生产总值 --kind level --comparator ">" --value 1500 --unit 亿元 --actor 崂山区 --deadline 2026
-    """
-    fields = {
-        "metric": metric, "kind": kind, "comparator": comparator, "value": value, "unit": unit, "actor": actor,
-        "official": official, "value_high": value_high, "deadline": deadline, "horizon": horizon, "hedge": hedge,
-    }  # fmt: skip
-    with opened_ledger(db) as ledger:
-        ledger.add_pledge(source, start, end, fields, author=_author(by), note=note)
-    err.print("更正 correction recorded: add", highlight=False)
-
-
-@correct_app.command("list")
-def correct_list(db: DbOption = None) -> None:
-    """更正记录 List every correction: who, when, what it was, what it became, and whether it still applies.
-
-    A correction stops applying when the words or figure it was made on are gone (a new version of
-    the file, a new extractor): it is kept and marked, never dropped.
-
-    Example: taizhang correct list
-    """
-    with opened_ledger(db) as ledger:
-        corrections = ledger.corrections()
-        stale = ledger.not_applying()
-    table = Table(title=f"更正 Corrections ({len(corrections)})")
-    for column in ("id", "when", "who", "action", "quote", "field", "before", "after", "note", "applies"):
-        table.add_column(column, overflow="fold")
-    taken_back = undone(corrections)
-    for c in corrections:
-        table.add_row(
-            str(c.id), c.created_at.strftime("%Y-%m-%d %H:%M"), c.author, c.action, c.anchor.quote, c.field or "",
-            f"#{c.before['id']}" if c.action == "undo" else _shown(c.before), _shown(c.after), c.note or "",
-            _applies(c, stale, taken_back),
-        )  # fmt: skip
-    out.print(table)
-
-
-def _applies(correction: Correction, stale: set[int], taken_back: set[str]) -> str:
-    if correction.action == "undo":
-        return ""
-    if correction.trail_key() in taken_back:
-        return "撤销 undone"
-    return "[red]否 no: its record is gone[/red]" if correction.id in stale else "是 yes"
-
-
-@correct_app.command("undo")
-def correct_undo(
-    correction_id: Annotated[int, typer.Argument(help="Correction id (see: taizhang correct list)", **IDS)],
-    note: NoteOption = None,
-    db: DbOption = None,
-    by: ByOption = None,
-) -> None:
-    """撤销 Undo a correction: the undo is kept in the audit trail and the correction stops applying.
-
-    Example: taizhang correct undo 12 --note 改错了
-    """
-    with opened_ledger(db) as ledger:
-        number = ledger.undo(correction_id, author=_author(by), note=note)
-    err.print(f"更正 correction #{correction_id} undone (#{number})", highlight=False)
-
-
-def _shown(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
-
-
-@correct_app.command("export")
-def correct_export(
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="JSON file to write (default stdout)")] = None,
-    db: DbOption = None,
-) -> None:
-    """导出更正 Export the corrections as JSON, to carry them to another database.
-
-    Example: taizhang correct export -o corrections.json
-    """
-    with opened_ledger(db) as ledger:
-        text = json.dumps(ledger.export_corrections(), ensure_ascii=False, indent=1) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
-
-
-@correct_app.command("import")
-def correct_import(
-    file: Annotated[Path, typer.Argument(help="A JSON file written by `taizhang correct export`")],
-    db: DbOption = None,
-) -> None:
-    """导入更正 Import corrections exported from another database (appended to the audit trail).
-
-    Example: taizhang correct import corrections.json
-    """
-    with opened_ledger(db) as ledger:
-        ids = ledger.import_corrections(file)
-    err.print(f"更正 corrections imported: {len(ids)}", highlight=False)

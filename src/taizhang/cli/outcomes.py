@@ -1,41 +1,98 @@
-"""Commands about outcomes in the ledger: list them, tabulate a place's targets beside its results, and
-correct which outcome answers which entry."""
+"""Commands about outcomes: record them by hand or from a spreadsheet, list them, tabulate a place's
+targets beside its results, and correct which outcome answers which entry."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from taizhang.cli.common import DbOption, app, err, fail, out
+from taizhang.cli.common import App, DbOption, ForceOption, app, err, fail, out, shown, write_output
+from taizhang.cli.corrections import correct_app
 from taizhang.cli.ledger import (
     _STATUS_STYLE,
+    YEAR,
+    YEARS_TEXT,
     ByOption,
     EntryArgument,
     NoteOption,
     SourceOption,
     _author,
     _refresh,
-    correct_app,
     opened_ledger,
-    outcome_app,
 )
-from taizhang.ledger import scorecard
+from taizhang.ledger import Outcome, scorecard
 from taizhang.ledger.figures import figure_words
-from taizhang.ledger.status import YEARS
 
-OutcomeArgument = Annotated[str, typer.Argument(help="Outcome ref as `taizhang entry` and `taizhang outcome list` show it: t12 (read from a text), p3 (a person's)")]  # fmt: skip
-ScoreYearOption = Annotated[int | None, typer.Option("--year", help="期限 The targets' year (default: every year)", min=YEARS.start, max=YEARS.stop - 1)]  # fmt: skip
+outcome_app = App(
+    help="结果 Outcomes: reported results that entries are judged against.\n\nExample: taizhang outcome add 崂山区 地区生产总值 2026 1520 亿元 --source 统计公报",
+    no_args_is_help=True,
+)
+app.add_typer(outcome_app, name="outcome")
+
+
+@outcome_app.command("add")
+def outcome_add(
+    actor: Annotated[str, typer.Argument(metavar="PLACE", help="地区 The place the result is for")],
+    metric: Annotated[str, typer.Argument(metavar="METRIC", help="指标 The metric, any wording")],
+    year: Annotated[int, typer.Argument(metavar="YEAR", callback=YEAR, help=f"年份 The year the result is for ({YEARS_TEXT})")],
+    value: Annotated[float, typer.Argument(metavar="VALUE", help="数值 The value (negative for a decrease)")],
+    unit: Annotated[str, typer.Argument(metavar="UNIT", help="单位 The unit as written: 亿元, 万人, %")],
+    source: Annotated[str, typer.Option("--source", metavar="TEXT", help="出处 Where the result is published (a title or URL)")],
+    note: NoteOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """添加结果 Add a reported result (统计公报, 年鉴) that entries are judged against.
+
+    Example: taizhang outcome add 全国 国内生产总值 2023 5.2 % --source 2023年国民经济和社会发展统计公报
+    """
+    with opened_ledger(db) as ledger:
+        number = ledger.add_outcome(Outcome(actor, metric, year, value, unit, source, note), author=_author(by))
+    err.print("结果 outcome already recorded" if number is None else f"结果 outcome #{number} added", highlight=False)
+
+
+@outcome_app.command("import")
+def outcome_import(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help=".csv or .xlsx with columns actor, metric, year, value, unit, source (or url), note")
+    ],
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """导入结果 Import results from a spreadsheet; units are normalised like pledges'.
+
+    Example: taizhang outcome import 统计公报2023.csv
+    """
+    with opened_ledger(db) as ledger:
+        ids = ledger.import_outcomes(file, author=_author(by))
+    err.print(f"结果 outcomes imported: {len(ids)} new", highlight=False)
+
+
+OutcomeArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="REF",
+        help="Outcome ref as `taizhang entry` and `taizhang outcome list` show it: t12 (read from a text), p3 (a person's)",
+    ),
+]
+ScoreYearOption = Annotated[
+    int | None, typer.Option("--year", metavar="YEAR", callback=YEAR, help="期限 The targets' year (default: every year)")
+]
 
 
 @app.command("scorecard")
 def scorecard_command(
-    actor: Annotated[str, typer.Argument(help="地区 A place (海拉尔区, 山东, 370212)")],
+    actor: Annotated[str, typer.Argument(metavar="PLACE", help="地区 A place (海拉尔区, 山东, 370212)")],
     year: ScoreYearOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Every target, not only headline indicators and targets with a result")] = False,  # fmt: skip
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write a .csv or .xlsx file instead of the table")] = None,  # fmt: skip
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write a .csv or .xlsx file instead of the table")
+    ] = None,
+    force: ForceOption = False,
     db: DbOption = None,
 ) -> None:
     """目标完成情况 One place's targets for a year beside their results: metric, target, actual, verdict, evidence.
@@ -47,10 +104,11 @@ def scorecard_command(
     """
     suffix = output.suffix.lower() if output is not None else ""
     if output is not None and suffix not in (".csv", ".xlsx"):
-        fail(f"{output}: expected a .csv or .xlsx file name")
+        fail(f"{shown(output)}: expected a .csv or .xlsx file name")
     with opened_ledger(db) as ledger:
         _refresh(ledger)
         rows = ledger.scorecard(actor, year, everything=everything)
+        protected = ledger.store.files()
     title = f"{actor} {year or ''}年 目标完成情况 targets and results".replace(" 年", " ")
     if output is None:
         table = Table(title=title)
@@ -61,26 +119,27 @@ def scorecard_command(
             style = _STATUS_STYLE.get(row["status"])
             status = f"[{style}]{row['status']}[/{style}]" if style else row["status"]
             table.add_row(
-                str(row["entry_id"]), row["metric"], row["target"], str(row["deadline"] or ""), row["actual"], row["period"],
-                status, row["evidence"],
+                str(row["entry_id"]), shown(row["metric"]), shown(row["target"]), str(row["deadline"] or ""),
+                shown(row["actual"]), row["period"], status, shown(row["evidence"]),
             )  # fmt: skip
         out.print(table)
         return
-    try:
-        if suffix == ".xlsx":
-            scorecard.to_xlsx(rows, output, title)
-        else:
-            output.write_text(scorecard.to_csv(rows), encoding="utf-8-sig")  # a BOM: Excel then reads UTF-8
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
-    err.print(f"导出 exported {len(rows)} targets → {output}", highlight=False)
+    if suffix == ".xlsx":
+        write = partial(scorecard.to_xlsx, rows, title=title)
+    else:  # a BOM: Excel then reads UTF-8
+        write = partial(Path.write_text, data=scorecard.to_csv(rows), encoding="utf-8-sig", newline="")
+    write_output(output, write, force=force, protected=protected)
+    err.print(f"导出 exported {len(rows)} targets → {shown(output)}", highlight=False)
 
 
 @outcome_app.command("list")
 def outcome_list(
     source: SourceOption = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="地区 Only this place's outcomes")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="年份 Only outcomes for this year (a period's last)", min=YEARS.start, max=YEARS.stop - 1)] = None,  # fmt: skip
+    actor: Annotated[str | None, typer.Option("--actor", metavar="PLACE", help="地区 Only this place's outcomes")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", metavar="YEAR", callback=YEAR, help="年份 Only outcomes for this year (a period's last)"),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """列出结果 List the outcomes read from stored texts (t…) and recorded by people (p…), with their refs.
@@ -97,10 +156,13 @@ def outcome_list(
     for row in rows:
         figure = figure_words(row["kind"], row.get("comparator"), row["value"], None, row["unit"])
         where = row["source"] + (f" [{row['start']}–{row['end']}]" if row["start"] is not None else "")
-        quote = row["quote"] or ""
+        quote = shown(row["quote"] or "")
         if row["unplaced"]:
-            quote = f"{quote} [yellow]未定位 unplaced: {row['unplaced']}[/yellow]"
-        table.add_row(row["ref"], row["actor"] or "", row["metric"], figure, row["period"] or "", row["basis"] or "", where, quote)
+            quote = f"{quote} [yellow]未定位 unplaced: {shown(row['unplaced'])}[/yellow]"
+        table.add_row(
+            row["ref"], shown(row["actor"] or ""), shown(row["metric"]), shown(figure), row["period"] or "",
+            row["basis"] or "", shown(where), quote,
+        )  # fmt: skip
     out.print(table)
 
 

@@ -23,8 +23,11 @@ class RepairFormat(str, Enum):
 
 @app.command("repair")
 def repair_command(
-    path: Annotated[Path, typer.Argument(help="A .txt .md .html .htm .docx or .pdf file")],
-    output: Annotated[RepairFormat, typer.Option("--format", help="text, markdown, or json (with offsets into the original text)")] = RepairFormat.text,
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A .txt .md .html .htm .docx or .pdf file")],
+    output: Annotated[
+        RepairFormat,
+        typer.Option("--format", metavar="[text|markdown|json]", help="json has offsets into the original text"),
+    ] = RepairFormat.text,
 ) -> None:
     """修复 Repair a scraped article: speakers, duplicates, cut-off fragments, misplaced paragraphs, conflicts.
 

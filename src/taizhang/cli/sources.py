@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from taizhang.cli.common import DbOption, app, err, fail, opened_store, out
+from taizhang.cli.common import DbOption, PathsArgument, app, err, fail, opened_store, out, shown, within
 from taizhang.cluster import ClusterError, DaskRunner
 from taizhang.errors import SourceError
 from taizhang.ingest import Ingested
@@ -21,6 +21,7 @@ from taizhang.ingest import ingest as ingest_paths
 from taizhang.reprints import DEFAULT_THRESHOLD, link_reprints
 from taizhang.runners import InProcess, LocalPool, Runner
 from taizhang.source import max_bytes_from_env
+from taizhang.storage import MAX_ID
 
 _STATUS = {
     "new": "[green]新增 new[/green]",
@@ -31,19 +32,32 @@ _STATUS = {
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (searched recursively) of .txt .md .html .htm .docx .pdf")],
+    paths: PathsArgument,
     db: DbOption = None,
     max_bytes: Annotated[
         int | None,
-        typer.Option("--max-bytes", min=1, help="Refuse files larger than this many bytes (default $TAIZHANG_MAX_BYTES or 64 MiB)"),
+        typer.Option(
+            "--max-bytes", metavar="BYTES", callback=within(1, MAX_ID, "a size"),
+            help="Refuse files larger than this (default $TAIZHANG_MAX_BYTES or 64 MiB); not a time limit",
+        ),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", min=1900, max=2100, help="The documents' year, when they do not state it")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", metavar="YEAR", callback=within(1900, 2100, "a year"), help="The documents' year (1900–2100), when they do not state it"),
+    ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="并行 Processes analysing files side by side on this machine (1: this process)")
+        int,
+        typer.Option(
+            "--workers", "-w", metavar="N", callback=within(1, 1024, "a number of processes"),
+            help="并行 Processes analysing files side by side on this machine (1: this process)",
+        ),
     ] = 1,
     cluster: Annotated[
         str | None,
-        typer.Option("--cluster", help="集群 Analyse on Dask: a scheduler address (tcp://host:8786), or 'local' for a LocalCluster of --workers processes (needs taizhang[cluster])"),
+        typer.Option(
+            "--cluster", metavar="ADDRESS",
+            help="集群 Analyse on Dask: a scheduler address (tcp://host:8786), or 'local' for a LocalCluster of --workers processes (needs taizhang[cluster])",
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures, warnings and the summary, not a line per file")] = False,
 ) -> None:
@@ -66,14 +80,14 @@ def ingest(
     def on_file(path: Path, result: Ingested | SourceError) -> None:
         if isinstance(result, SourceError):
             reported.add(id(result))
-            progress.console.print(f"[red]失败 failed[/red] {result}", highlight=False)
+            progress.console.print(f"[red]失败 failed[/red] {shown(result)}", highlight=False)
         else:
             if not quiet:
                 found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
                 found += f" · 成果 outcomes {result.outcomes}" if result.outcomes else ""
-                progress.console.print(f"{_STATUS[result.stored.status]} #{result.stored.source.id} {path}{found}", highlight=False)
+                progress.console.print(f"{_STATUS[result.stored.status]} #{result.stored.source.id} {shown(path)}{found}", highlight=False)
             for warning in result.warnings:
-                progress.console.print(f"[yellow]警告 warning[/yellow] {path}: {warning}", highlight=False)
+                progress.console.print(f"[yellow]警告 warning[/yellow] {shown(path)}: {shown(warning)}", highlight=False)
             progress.update(task, bytes=progress.tasks[0].fields["bytes"] + result.read)
         progress.advance(task)
 
@@ -86,7 +100,7 @@ def ingest(
         )  # fmt: skip
     for problem in report.failed:
         if id(problem) not in reported:  # paths that were never files: missing, empty folders
-            err.print(f"[red]失败 failed[/red] {problem}", highlight=False)
+            err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)
     files = len(report.done) + len(reported)
     err.print(
         f"新增 new {report.count('new')} · 新版本 new version {report.count('new version')} · "
@@ -137,8 +151,8 @@ def sources(db: DbOption = None) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
-            str(row.id), row.name, str(row.version), row.format, row.encoding or "", f"{row.chars:,}",
-            str(pledges.get(row.id, 0)), row.title or "", row.date or "", row.ingested_at.strftime("%Y-%m-%d %H:%M"),
+            str(row.id), shown(row.name), str(row.version), row.format, row.encoding or "", f"{row.chars:,}",
+            str(pledges.get(row.id, 0)), shown(row.title or ""), row.date or "", row.ingested_at.strftime("%Y-%m-%d %H:%M"),
             f"#{reprints[row.id]}" if row.id in reprints else "",
         )  # fmt: skip
     out.print(table)
@@ -146,7 +160,7 @@ def sources(db: DbOption = None) -> None:
 
 @app.command()
 def show(
-    source: Annotated[str, typer.Argument(help="Source id, file name (latest version) or SHA-256 prefix")],
+    source: Annotated[str, typer.Argument(metavar="SOURCE", help="Source id, file name (latest version) or SHA-256 prefix")],
     db: DbOption = None,
     original: Annotated[bool, typer.Option("--original", help="Write the original bytes instead of the decoded text")] = False,
 ) -> None:
@@ -169,7 +183,11 @@ def show(
 def dedup(
     db: DbOption = None,
     threshold: Annotated[
-        float, typer.Option("--threshold", min=0.1, max=0.95, help="Estimated share of shared 4-character shingles that makes two texts one article")
+        float,
+        typer.Option(
+            "--threshold", metavar="SHARE", callback=within(0.1, 0.95, "a share"),
+            help="Estimated share of shared 4-character shingles that makes two texts one article (0.1–0.95)",
+        ),
     ] = DEFAULT_THRESHOLD,
 ) -> None:
     """转载去重 Find stored sources that reprint the same article (MinHash LSH) and link them to the first.
@@ -180,5 +198,5 @@ def dedup(
         links = link_reprints(store, threshold)
         names = {row.id: row.name for row in store.sources()}
     for reprint, original in sorted(links.items()):
-        out.print(f"#{reprint} {names[reprint]} 转载自 reprints #{original} {names[original]}", highlight=False)
+        out.print(f"#{reprint} {shown(names[reprint])} 转载自 reprints #{original} {shown(names[original])}", highlight=False)
     err.print(f"转载 reprints {len(links)} · 原文 originals {len(set(links.values()))}", highlight=False)

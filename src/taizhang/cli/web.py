@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from taizhang.cli.common import DbOption, app, err, fail, opened_store
+from taizhang.cli.common import App, DbOption, app, err, fail, opened_store, shown, within
 from taizhang.ledger import Ledger
 from taizhang.source import max_bytes_from_env
 from taizhang.storage.users import ROLES, UserError, add_user, users
 
-user_app = typer.Typer(
+user_app = App(
     help="用户 Users of the web dashboard: who may correct, review and upload.\n\nExample: taizhang user add 王芳 --role editor",
     no_args_is_help=True,
 )
@@ -25,11 +25,11 @@ app.add_typer(user_app, name="user")
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only)")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on")] = 8000,
-    uploads: Annotated[Path, typer.Option("--uploads", help="Folder where uploaded files are kept")] = Path("uploads"),
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on (127.0.0.1: this machine only)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", callback=within(1, 65535, "a port"), help="Port to listen on")] = 8000,
+    uploads: Annotated[Path, typer.Option("--uploads", metavar="FOLDER", help="Folder where uploaded files are kept")] = Path("uploads"),
     refresh: Annotated[bool, typer.Option("--refresh/--no-refresh", help="Rebuild the ledger at start if its sources changed (--no-refresh: serve a ledger loaded in bulk as it is)")] = True,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Server processes (one per core serves more readers at once; the login rate limit is counted per process)")] = 1,
+    workers: Annotated[int, typer.Option("--workers", metavar="N", callback=within(1, 64, "a number of processes"), help="Server processes (one per core serves more readers at once; the login rate limit is counted per process)")] = 1,
 ) -> None:
     """网页 Serve the dashboard and its JSON API (OpenAPI at /docs). Anonymous visitors read; editing needs `taizhang user add`.
 
@@ -57,8 +57,8 @@ def serve(
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="The user's name, as the audit trail will show it")],
-    role: Annotated[str, typer.Option("--role", help=f"{' or '.join(ROLES)}: editors correct, review and upload; admins may also undo corrections")] = "editor",
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user's name, as the audit trail will show it")],
+    role: Annotated[str, typer.Option("--role", metavar="ROLE", help=f"{' or '.join(ROLES)}: editors correct, review and upload; admins may also undo corrections")] = "editor",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input instead of asking")] = False,
     db: DbOption = None,
 ) -> None:
@@ -75,7 +75,7 @@ def user_add(
             added = add_user(store, name, password, role)
         except UserError as error:
             fail(str(error))
-    err.print(f"用户 user {added.name} added ({added.role})", highlight=False)
+    err.print(f"用户 user {shown(added.name)} added ({added.role})", highlight=False)
 
 
 @user_app.command("list")
@@ -86,4 +86,4 @@ def user_list(db: DbOption = None) -> None:
     """
     with opened_store(db, must_exist=True) as store:
         for user in users(store):
-            typer.echo(f"{user.name}\t{user.role}")
+            typer.echo(f"{shown(user.name)}\t{user.role}")

@@ -30,7 +30,7 @@ from taizhang.ledger.tables import (
     OutcomeRow,
     StatusChangeRow,
 )
-from taizhang.storage import SourceInfo
+from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
@@ -60,7 +60,7 @@ class BuildStage(LedgerBase):
             if not force and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
         applied, entries = self._entries()
-        return self._write(entries, applied, fingerprint)
+        return self._write(entries, applied, fingerprint, again=force)
 
     def build(self, mentions: list[Mention]) -> Built:
         """Store entries made from ``mentions`` as they are (no stored pledges, no corrections).
@@ -86,7 +86,7 @@ class BuildStage(LedgerBase):
         (only then is the text loaded: a dated source's year costs no read)."""
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
-    def _mentions(self, sources: list[SourceInfo]) -> list[Mention]:
+    def _mentions(self, sources: list[SourceInfo], ranks: dict[int, int]) -> list[Mention]:
         """Every pledge of ``sources``, read in one query rather than one per source."""
         by_id = {info.id: info for info in sources}
         pledges: dict[int, list[Pledge]] = {}
@@ -100,23 +100,27 @@ class BuildStage(LedgerBase):
             year = self._year(info)
             for pledge in found:
                 mentions.append(Mention(
-                    replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, info.id, year, path=info.path,
+                    replace(pledge, mentions=list(pledge.mentions)), pledge, info.sha256, ranks[info.id], year, path=info.path,
                 ))
         return mentions
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
         sources = self.store.latest_sources() if only is None else [only]
+        ranks = source_ranks(sources)
         corrections = self.corrections()
         added = {key for c in corrections if c.action == "add" for key in (c.anchor.sha256, c.anchor.path)}
         refs = {
-            s.sha256: SourceRef(s.name, s.id, self._year(s), self.store.source_text(s.id), s.path)
+            s.sha256: SourceRef(s.name, ranks[s.id], self._year(s), self.store.source_text(s.id), s.path)
             for s in sources
             if added & {s.sha256, s.path}
         }
-        applied = apply(self._mentions(sources), corrections, refs)
+        applied = apply(self._mentions(sources, ranks), corrections, refs)
         return applied, build_entries(applied.mentions, applied.merges, applied.splits)
 
-    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str) -> Built:
+    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True) -> Built:
+        """Store ``entries`` in place of the ledger's, in one transaction under the ledger's lock (two
+        processes building at once take turns; the second finds the first's build and, unless
+        ``again``, keeps it)."""
         index, texts = self._candidates()
         judging = OutcomeJudge(index, texts, applied.outcome_links, entries)
         now = datetime.now(UTC)
@@ -127,6 +131,10 @@ class BuildStage(LedgerBase):
         )  # fmt: skip
         with self._session() as session, session.begin():
             connection = session.connection()
+            write_lock(connection, LEDGER_LOCK)
+            state = session.get(LedgerStateRow, 1)
+            if not again and state is not None and state.fingerprint == fingerprint:
+                return Built(rebuilt=False)
             last = _last_statuses(session)
             # An entry keeps its id across rebuilds, corrections and new versions of its files (a
             # person may have noted it): it takes an id one of its mentions had, found by file,
@@ -136,7 +144,6 @@ class BuildStage(LedgerBase):
             for key, entry_id in session.execute(select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)):
                 stored.setdefault(key, []).append(entry_id)
             had = stored or _ids_of_built_mentions(session)  # a ledger built before the table: read once
-            state = session.get(LedgerStateRow, 1)
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             connection.execute(delete(MentionRow))
             connection.execute(delete(OutcomeMatchRow))
@@ -190,6 +197,14 @@ class BuildStage(LedgerBase):
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_entries")
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_mentions")
         return built
+
+
+def source_ranks(sources: list[SourceInfo]) -> dict[int, int]:
+    """Each source's place in the ledger's order, by source id: the earliest dated first (undated
+    last), then by file name and path. An entry's first mention, and so its export row, is then the
+    same whatever order the files were ingested in."""
+    ordered = sorted(sources, key=lambda s: (s.date is None, s.date or "", s.name, s.path, s.sha256))
+    return {source.id: rank for rank, source in enumerate(ordered)}
 
 
 def _mention_key(file: str, quote: str, metric: str) -> str:

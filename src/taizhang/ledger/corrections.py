@@ -210,6 +210,24 @@ def parse_field(name: str, text: str | None) -> Any:
     return value
 
 
+def finite_amount(value: float | None, unit: str | None) -> None:
+    """Refuse an amount whose value in base units is not a finite number (1e305 亿元 is 1e313 CNY)."""
+    if value is None or unit is None:
+        return
+    normal = normalise(value, unit)
+    if normal is not None and not math.isfinite(normal[0]):
+        raise CorrectionError(errors.AMOUNT_TOO_LARGE.format(value=value, unit=unit, norm=normal[1]))
+
+
+def amount_check(name: str, value: Any, fields: dict[str, Any]) -> None:
+    """Check that setting ``name`` to ``value`` leaves an amount that normalises (see :func:`finite_amount`)."""
+    if name in ("value", "value_high"):
+        finite_amount(value, fields.get("unit"))
+    elif name == "unit":
+        finite_amount(fields.get("value"), value)
+        finite_amount(fields.get("value_high"), value)
+
+
 def new_pledge(source: str, text: str, start: int, end: int, fields: dict[str, Any]) -> Pledge:
     """A pledge a person adds from ``text[start:end]``; norm_value and norm_unit follow from value and unit."""
     if not 0 <= start < end <= len(text):
@@ -220,6 +238,7 @@ def new_pledge(source: str, text: str, start: int, end: int, fields: dict[str, A
     values = {name: parse_field(name, _typed(value)) for name, value in fields.items()}
     if values["comparator"] == "range" and values.get("value_high") is None:
         raise CorrectionError(errors.RANGE_NEEDS_HIGH)
+    amount_check("unit", values["unit"], values)
     normal = normalise(values["value"], values["unit"])  # the unit is known: parse_field checked it
     values.setdefault("norm_value", normal[0])
     values.setdefault("norm_unit", normal[1])
@@ -233,7 +252,7 @@ class Mention:
     pledge: Pledge
     original: Pledge
     sha256: str
-    order: int  # the source's position (its id): mentions sort by source, then offset
+    order: int  # the source's place in the ledger (build.source_ranks): mentions sort by source, then offset
     source_year: int | None = None
     corrected: list[str] = field(default_factory=list)
     path: str | None = None  # the source's file: what its versions share
@@ -325,5 +344,5 @@ def _set(mention: Mention, name: str, value: Any) -> None:
     if name in ("value", "value_high", "unit") and not {"norm_value", "norm_unit"} & set(mention.corrected):
         pledge = mention.pledge
         normal = normalise(pledge.value, pledge.unit)
-        if normal is not None:
+        if normal is not None and math.isfinite(normal[0]):  # recorded before amounts were checked: left as it was
             pledge.norm_value, pledge.norm_unit = normal

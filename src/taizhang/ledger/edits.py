@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
-from taizhang.ledger.corrections import EDITABLE, Correction, CorrectionError, parse_field, undone
+from taizhang.ledger.corrections import EDITABLE, Correction, CorrectionError, amount_check, parse_field, undone
 from taizhang.ledger.errors import (
     BAD_CELL,
     MISSING_COLUMNS,
@@ -91,6 +91,7 @@ class EditStage(LedgerBase):
                     continue
                 try:
                     value = parse_field(name, None if cell is None else cell_text(cell))
+                    amount_check(name, value, entry)
                 except CorrectionError as error:
                     problems.append(BAD_CELL.format(path=path, row=number, column=name, problem=error))
                     bad.add(number)
@@ -146,9 +147,10 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _unchanged(cell: Any, current: Any) -> bool:
-    """Whether a spreadsheet cell still holds the exported value, however the file typed it."""
+    """Whether a spreadsheet cell still holds the exported value, however the file typed it (a
+    spreadsheet program saves False as FALSE, 100.0 as 100)."""
     written, exported = cell_text(export.cell(cell)), cell_text(export.cell(current))
-    if written == exported:
+    if written == exported or (isinstance(current, bool) and written.lower() == exported.lower()):
         return True
     try:
         return _same(float(written), float(exported))

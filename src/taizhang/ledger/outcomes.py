@@ -3,19 +3,26 @@ outcome, a person's or read from a stored text, as a candidate for matching (``m
 
 from __future__ import annotations
 
+import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from taizhang.document import Outcome as TextOutcome
 
 from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.errors import (
+    AMOUNT_TOO_LARGE,
     BAD_CELL,
     BAD_TYPE,
     BAD_YEAR,
@@ -44,6 +51,8 @@ from taizhang.ledger.units import normalise
 from taizhang.places import lineage, resolve
 
 OUTCOME_COLUMNS = ("actor", "metric", "year", "value", "unit")
+_BATCH = 2000  # outcomes per insert: few round trips, little memory
+_LISTED = 200  # problems of a bad table listed one by one
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,57 +77,49 @@ class OutcomeStage(LedgerBase):
     def add_outcomes(self, outcomes: list[Outcome], *, author: str) -> list[int]:
         """Record checked outcomes in one transaction; one already recorded (same place, metric, year,
         value, unit and source) is skipped. Returns the new ids."""
-        for outcome in outcomes:
-            if problems := outcome_problems(outcome):
-                raise LedgerError("; ".join(problem for _, problem in problems))
+        problems = [problem for outcome in outcomes for _, problem in outcome_problems(outcome)]
+        if problems:
+            raise LedgerError("; ".join(problems))
         with self._session() as session, session.begin():
-            known = {_outcome_key(row) for row in session.scalars(select(OutcomeRow))}
-            rows = []
-            for outcome in outcomes:
-                normal = normalise(outcome.value, outcome.unit)
-                row = OutcomeRow(
-                    actor=outcome.actor, place_key=place_key(resolve(outcome.actor), outcome.actor),
-                    metric=outcome.metric, metric_key=metric_key(outcome.metric), year=outcome.year, value=outcome.value,
-                    unit=outcome.unit, norm_value=normal[0], norm_unit=normal[1], source=outcome.source,
-                    note=outcome.note, added_by=author, added_at=datetime.now(UTC),
-                )  # fmt: skip
-                if _outcome_key(row) not in known:
-                    known.add(_outcome_key(row))
-                    rows.append(row)
-            session.add_all(rows)
-            session.flush()
-            return [row.id for row in rows]
+            return self._insert(session, outcomes, author)
 
     def import_outcomes(self, path: Path, *, author: str) -> list[int]:
-        """Outcomes from a .csv or .xlsx with columns actor, metric, year, value, unit, source (or url), note.
+        """Outcomes from a .csv, .xlsx or .json table with columns actor, metric, year, value, unit,
+        source (or url), note.
 
-        Every row is checked first; one bad row (each named with its column) imports nothing.
+        The file is read a row at a time and written in batches within one transaction, so memory
+        stays flat however long it is; a bad row (each named with its column) imports nothing.
         Returns the ids of the new outcomes (rows already recorded are skipped).
         """
-        rows = export.read_table(path)
-        if not rows:
+        rows = export.iter_table(path)
+        first = next(rows, None)
+        if first is None:
             return []
-        columns = set(rows[0])
+        columns = set(first)
         missing = [c for c in OUTCOME_COLUMNS if c not in columns] + ([] if {"source", "url"} & columns else ["source|url"])
         if missing:
             raise LedgerError(MISSING_COLUMNS.format(path=path, columns=", ".join(missing), need=", ".join(OUTCOME_COLUMNS) + ", source|url"))
-        outcomes, problems, bad = [], [], set()
-        for number, row in enumerate(rows, start=2):  # row 1 is the header
-            found: list[tuple[str, str]] = []
-            outcome = Outcome(
-                actor=cell_text(row["actor"]), metric=cell_text(row["metric"]), year=_year_cell(row["year"], found),
-                value=_number_cell(row["value"], found), unit=cell_text(row["unit"]),
-                source=cell_text(row.get("source")) or cell_text(row.get("url")), note=cell_text(row.get("note")) or None,
-            )  # fmt: skip
-            found += [(column, problem) for column, problem in outcome_problems(outcome) if column not in dict(found)]
-            found.sort(key=lambda problem: list(row).index(problem[0]) if problem[0] in row else len(row))  # file order
-            problems += [BAD_CELL.format(path=path, row=number, column=column, problem=problem) for column, problem in found]
-            if found:
-                bad.add(number)
-            outcomes.append(outcome)
-        if problems:
-            raise BatchError(problems, NOTHING_IMPORTED.format(path=path, count=len(bad)))
-        return self.add_outcomes(outcomes, author=author)
+        problems = _Problems()
+        checked = (_checked_row(number, row, path, problems) for number, row in enumerate(chain([first], rows), start=2))
+        with self._session() as session, session.begin():
+            ids = self._insert(session, (outcome for outcome in checked if outcome is not None), author)
+            if problems.rows:  # raised inside the transaction: nothing of the file is kept
+                raise BatchError(problems.listed(), NOTHING_IMPORTED.format(path=path, count=problems.rows))
+        return ids
+
+    def _insert(self, session: Session, outcomes: Iterable[Outcome], author: str) -> list[int]:
+        """Insert ``outcomes`` in batches, skipping those already recorded (by the unique fingerprint,
+        so a concurrent process recording the same outcome does not make it twice)."""
+        insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        ids: list[int] = []
+        now = datetime.now(UTC)
+        outcomes = iter(outcomes)
+        while batch := list(islice(outcomes, _BATCH)):
+            rows = [_outcome_row(outcome, author, now) for outcome in batch]
+            table = OutcomeRow.__table__
+            statement = insert(table).on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.id)
+            ids += sorted(session.execute(statement, rows).scalars())
+        return ids
 
     def recorded_outcomes(self) -> list[Outcome]:
         """The outcomes people recorded, oldest first."""
@@ -224,8 +225,10 @@ def outcome_problems(outcome: Outcome) -> list[tuple[str, str]]:
         found.append(("year", BAD_YEAR.format(name="year", value=outcome.year, low=YEARS.start, high=YEARS.stop - 1)))
     if not math.isfinite(outcome.value):
         found.append(("value", NOT_FINITE.format(name="value", text=str(outcome.value))))
-    elif normalise(outcome.value, outcome.unit) is None:
+    elif (normal := normalise(outcome.value, outcome.unit)) is None:
         found.append(("unit", UNKNOWN_UNIT.format(unit=outcome.unit)))
+    elif not math.isfinite(normal[0]):
+        found.append(("value", AMOUNT_TOO_LARGE.format(value=outcome.value, unit=outcome.unit, norm=normal[1])))
     return found
 
 
@@ -251,6 +254,55 @@ def _number_cell(cell: Any, found: list[tuple[str, str]]) -> float:
     return value
 
 
-def _outcome_key(row: OutcomeRow) -> tuple:
-    """What makes two recorded outcomes the same: the same result from the same publication."""
-    return row.place_key, row.metric_key, row.year, f"{row.norm_value:.9g}", row.norm_unit, row.source.strip()
+def fingerprint(place: str, metric: str, year: int, norm_value: float, norm_unit: str, source: str) -> str:
+    """What makes two recorded outcomes the same: the same result (place, metric, year, value and
+    unit, normalised) from the same publication."""
+    parts = (place, metric, str(year), f"{norm_value:.9g}", norm_unit, source.strip())
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+
+def _outcome_row(outcome: Outcome, author: str, now: datetime) -> dict[str, Any]:
+    norm_value, norm_unit = normalise(outcome.value, outcome.unit)  # checked: the unit is known
+    place = place_key(resolve(outcome.actor), outcome.actor)
+    metric = metric_key(outcome.metric)
+    return {
+        "actor": outcome.actor, "place_key": place, "metric": outcome.metric, "metric_key": metric, "year": outcome.year,
+        "value": outcome.value, "unit": outcome.unit, "norm_value": norm_value, "norm_unit": norm_unit,
+        "source": outcome.source, "note": outcome.note, "added_by": author, "added_at": now,
+        "fingerprint": fingerprint(place, metric, outcome.year, norm_value, norm_unit, outcome.source),
+    }  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Problems:
+    """The bad rows of a table: how many, and the first ``_LISTED`` problems (a million bad rows are
+    not a million lines anyone reads)."""
+
+    lines: list[str] = field(default_factory=list)
+    more: int = 0
+    rows: int = 0
+
+    def add(self, lines: list[str]) -> None:
+        self.rows += 1
+        room = max(0, _LISTED - len(self.lines))
+        self.lines += lines[:room]
+        self.more += len(lines) - len(lines[:room])
+
+    def listed(self) -> list[str]:
+        return self.lines + ([f"… and {self.more:,} more problem(s)"] if self.more else [])
+
+
+def _checked_row(number: int, row: dict[str, Any], path: Path, problems: _Problems) -> Outcome | None:
+    """Row ``number`` of an outcome table as an outcome, or None with its problems added to ``problems``."""
+    found: list[tuple[str, str]] = []
+    outcome = Outcome(
+        actor=cell_text(row.get("actor")), metric=cell_text(row.get("metric")), year=_year_cell(row.get("year"), found),
+        value=_number_cell(row.get("value"), found), unit=cell_text(row.get("unit")),
+        source=cell_text(row.get("source")) or cell_text(row.get("url")), note=cell_text(row.get("note")) or None,
+    )  # fmt: skip
+    found += [(column, problem) for column, problem in outcome_problems(outcome) if column not in dict(found)]
+    if not found:
+        return outcome
+    found.sort(key=lambda problem: list(row).index(problem[0]) if problem[0] in row else len(row))  # file order
+    problems.add([BAD_CELL.format(path=path, row=number, column=column, problem=problem) for column, problem in found])
+    return None

@@ -106,7 +106,11 @@ class OutcomeRow(Base):
     """A reported result (统计公报, 年鉴, a later work report) that entries are judged against."""
 
     __tablename__ = "ledger_outcomes"
-    __table_args__ = (Index("ix_ledger_outcomes_match", "place_key", "metric_key", "year"),)
+    __table_args__ = (
+        Index("ix_ledger_outcomes_match", "place_key", "metric_key", "year"),
+        # One row per result from one publication (see outcomes.fingerprint), found without a scan.
+        Index("ix_ledger_outcomes_fingerprint", "fingerprint", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor: Mapped[str] = mapped_column(String(128))
@@ -122,6 +126,7 @@ class OutcomeRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    fingerprint: Mapped[str] = mapped_column(String(40))
 
 
 class OutcomeMatchRow(Base):

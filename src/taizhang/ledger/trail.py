@@ -3,7 +3,6 @@ undos, and carrying the trail from one database to another."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,15 +10,22 @@ from typing import Any
 from sqlalchemy import select
 
 from taizhang.document import Pledge
-from taizhang.errors import SourceError
 from taizhang.ledger.base import LedgerBase
-from taizhang.ledger.corrections import EDITABLE, Anchor, Correction, CorrectionError, new_pledge, parse_field, undone
+from taizhang.ledger.corrections import (
+    EDITABLE,
+    Anchor,
+    Correction,
+    CorrectionError,
+    amount_check,
+    new_pledge,
+    parse_field,
+    undone,
+)
 from taizhang.ledger.tables import OutcomeMatchRow
 from taizhang.ledger.errors import (
     ALREADY_UNDONE,
     BAD_CORRECTIONS,
     BAD_ROW,
-    CANNOT_READ,
     NO_CORRECTION,
     NO_FILE,
     NO_MENTION,
@@ -32,8 +38,8 @@ from taizhang.ledger.errors import (
     BatchError,
     LedgerError,
 )
+from taizhang.ledger.export import load_json, read_text
 from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow
-from taizhang.source.decode import decode
 
 
 class TrailStage(LedgerBase):
@@ -90,6 +96,8 @@ class TrailStage(LedgerBase):
         """Set one field of an entry (every mention, or mention number ``mention`` counted from 1)."""
         value = parse_field(name, text)
         entry, rows = self._targets(entry_id, mention)
+        for row in rows:
+            amount_check(name, value, {field: current_value(entry, row, field) for field in ("value", "value_high", "unit")})
         now = datetime.now(UTC)
         return self._record([
             Correction("set", self._anchor(row), author, now, field=name, before=current_value(entry, row, name), after=value, note=note)
@@ -177,15 +185,9 @@ class TrailStage(LedgerBase):
         Every record is checked first; one bad record imports nothing. A correction already in the
         trail (the same fix of the same record) is skipped, so importing a file twice changes nothing.
         """
-        try:
-            text, _ = decode(path.read_bytes(), str(path))
-            records = json.loads(text)
-        except FileNotFoundError:
-            raise LedgerError(NO_FILE.format(path=path)) from None
-        except OSError as error:
-            raise LedgerError(CANNOT_READ.format(path=path, reason=error.strerror or error)) from None
-        except (json.JSONDecodeError, SourceError) as error:
-            raise LedgerError(BAD_CORRECTIONS.format(path=path, problem=error)) from None
+        if not path.exists():
+            raise LedgerError(NO_FILE.format(path=path))
+        records = load_json(read_text(path), path)
         if not isinstance(records, list):
             raise LedgerError(BAD_CORRECTIONS.format(path=path, problem="expected a JSON list"))
         corrections, problems = [], []

@@ -43,7 +43,7 @@ class LoadedSource:
 
     @property
     def name(self) -> str:
-        return self.path.name
+        return path_text(self.path.name)
 
     def document(self) -> Document:
         return Document(
@@ -52,12 +52,26 @@ class LoadedSource:
         )  # fmt: skip
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], list[SourceError]]:
-    """Expand files and folders (recursively) into the files to read, in a stable order."""
+def path_text(path: Path | str) -> str:
+    """A file name or path as text that can be stored: bytes that were not UTF-8 (a GBK name on a
+    UTF-8 system) become ``\\xNN`` instead of the lone surrogates a database refuses."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def discover(paths: list[Path | str]) -> tuple[list[Path], list[SourceError]]:
+    """Expand files and folders (recursively) into the files to read, in a stable order.
+
+    A path given as text may be empty (``taizhang ingest "$DIR"`` with DIR unset): that is an error,
+    not the current folder, which ``Path("")`` would silently mean.
+    """
     found: list[Path] = []
     problems: list[SourceError] = []
     supported = ", ".join(SUPPORTED_SUFFIXES)
-    for path in paths:
+    for given in paths:
+        if isinstance(given, str) and not given.strip():
+            problems.append(SourceError(repr(given), errors.EMPTY_PATH))
+            continue
+        path = Path(given)
         if path.is_dir():
             files = sorted(
                 child for child in path.rglob("*")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -118,9 +119,20 @@ def _decode_html(data: bytes, path: str) -> tuple[str, str]:
     return decode(data, path)
 
 
+# What a .docx may unpack to: a long report's XML is tens of MB; a zip bomb is gigabytes.
+MAX_UNPACKED = 256 * 2**20
+
+
 def read_docx(data: bytes, path: str) -> Extracted:
     import docx  # python-docx
 
+    try:
+        # Sizes as the archive declares them: reading never unpacks more than that.
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise SourceError(path, errors.BAD_DOCX.format(error=_short(error))) from None
+    if unpacked > MAX_UNPACKED:
+        raise SourceError(path, errors.DOCX_TOO_BIG.format(size=unpacked, limit=MAX_UNPACKED))
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # BadZipFile, KeyError, lxml errors… depending on the damage

@@ -14,22 +14,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from taizhang.document import Outcome, Pledge
-from taizhang.errors import StoreError
-from taizhang.source import LoadedSource
+from taizhang.errors import DAMAGED, StoreError
+from taizhang.source import LoadedSource, path_text
+from taizhang.storage.schema import LEDGER_LOCK, MIGRATIONS, SOURCES_LOCK, open_schema, write_lock
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
 MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = [
+    "DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SOURCES_LOCK", "SourceInfo", "Store", "Stored", "info",
+    "record_values", "resolve_url", "write_lock",
+]  # fmt: skip
 
 
 def resolve_url(db: str | None = None) -> str:
@@ -83,8 +85,9 @@ class Stored:
 class Store:
     """A database of sources and their pledges.
 
-    ``must_exist`` is for commands that only read: a mistyped SQLite path then fails instead of
-    quietly creating an empty database and reporting that it holds nothing.
+    ``must_exist`` is for commands that only read: a mistyped SQLite path, an empty file or an empty
+    PostgreSQL database then fails instead of quietly becoming an empty taizhang database that
+    holds nothing. A database that is not taizhang's is refused either way (see ``schema``).
     """
 
     def __init__(
@@ -101,10 +104,29 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine, busy_timeout_ms)
         with self._guard("open"):
-            self._migrate()
+            open_schema(self.engine, self.display, create=not must_exist)
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def files(self) -> list[Path]:
+        """The files of a SQLite database (the file, its WAL, shared memory and rollback journal),
+        which no command may write over; none for a database server."""
+        if self.engine.dialect.name != "sqlite":
+            return []
+        path = Path(_sqlite_file(self.url))
+        return [path] + [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+    def check(self) -> None:
+        """Refuse to write into a SQLite file with damaged pages (``PRAGMA quick_check``): what is
+        written there could be lost with them. Other servers check their own pages."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self._guard("check"), self.engine.connect() as connection:
+            problems = connection.exec_driver_sql("PRAGMA quick_check(1)").scalars().all()
+        if problems != ["ok"]:
+            lines = [line for line in "\n".join(problems).splitlines() if not line.startswith("***")]
+            raise StoreError(DAMAGED.format(db=self.display, problem=(lines or problems)[0]))
 
     def __enter__(self) -> Store:
         return self
@@ -124,8 +146,10 @@ class Store:
     def _add_source(self, loaded: LoadedSource) -> Stored:
         # A document is its file's place: the same path with new bytes is its next version, while
         # two 政府工作报告.txt in different folders are two documents.
-        path = str(loaded.path.resolve())
+        path = path_text(loaded.path.resolve())
         with Session(self.engine) as session, session.begin():
+            # One at a time: two processes storing new bytes under one path would both take its next version.
+            write_lock(session.connection(), SOURCES_LOCK)
             existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
             if existing is not None:
                 return Stored("unchanged", info(existing))
@@ -183,6 +207,10 @@ class Store:
     ) -> None:
         """Make ``pledges`` and ``outcomes`` the source's, as found by ``extractor``, in one transaction."""
         with self._guard("write to"), Session(self.engine) as session, session.begin():
+            # Two processes that ingest one new file at once both extract it: the row lock makes the
+            # second wait and then replace the first's pledges (PostgreSQL's DELETE would not see
+            # them uncommitted, and both sets would stay); SQLite's one writer does so already.
+            session.execute(select(SourceRow.id).where(SourceRow.id == source_id).with_for_update())
             session.execute(delete(PledgeRow).where(PledgeRow.source_id == source_id))
             session.execute(delete(OutcomeTextRow).where(OutcomeTextRow.source_id == source_id))
             session.add_all(_row(source_id, pledge) for pledge in pledges)
@@ -231,13 +259,6 @@ class Store:
         with self._guard("read"), Session(self.engine) as session:
             return dict(session.execute(select(ReprintRow.source_id, ReprintRow.original_id)).all())
 
-    def _migrate(self) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-
     @contextmanager
     def connect(self, action: str) -> Iterator[Connection]:
         """A connection, its driver errors turned into a StoreError about ``action`` (read, write to)."""
@@ -265,8 +286,6 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        # WAL lets readers (the web UI) work while an ingest writes.
-        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
 

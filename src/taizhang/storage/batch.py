@@ -21,7 +21,8 @@ from sqlalchemy import JSON, Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from taizhang.repair.duplicates import reprint_groups
-from taizhang.storage import SourceInfo, Store, Stored, info, record_values
+from taizhang.source import path_text
+from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_values, write_lock
 from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
 
 if TYPE_CHECKING:
@@ -100,6 +101,9 @@ def write(store: Store, items: Sequence[Item]) -> list[Stored]:
     """
     now = datetime.now(UTC)
     with store.connect("write to") as connection, connection.begin():
+        # One writer of sources at a time: what this batch reads (which bytes are stored, each
+        # path's last version) stays true until it commits, though other processes ingest too.
+        write_lock(connection, SOURCES_LOCK)
         known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
         ids: list[int | None] = []
         new: list[tuple[int, Item]] = []  # rows to insert, by position in the batch
@@ -140,7 +144,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
     """Insert new sources, each the next version of its path; returns (id, status) in order."""
     if not items:
         return []
-    paths = [str(item.raw.path.resolve()) for item in items]
+    paths = [path_text(item.raw.path.resolve()) for item in items]
     versions: dict[str, int] = {}
     for chunk in _chunks(sorted(set(paths))):
         query = select(SourceRow.path, func.max(SourceRow.version)).where(SourceRow.path.in_(chunk)).group_by(SourceRow.path)
@@ -152,7 +156,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
         statuses.append("new version" if previous else "new")
         source = item.analysed.source
         rows.append({
-            "name": item.raw.path.name, "path": path, "sha256": item.raw.sha256, "size": item.raw.size,
+            "name": path_text(item.raw.path.name), "path": path, "sha256": item.raw.sha256, "size": item.raw.size,
             "format": source.format, "encoding": source.encoding, "title": source.title, "date": source.date,
             "chars": len(source.text), "version": previous + 1, "ingested_at": now, "text": source.text,
             "extractor": item.analysed.extractor,
@@ -164,7 +168,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
 
 def _superseded(connection: Connection, items: list[Item], added: list[tuple[int, str]]) -> list[int]:
     """Sources that were the latest version of a path a new version was just added for."""
-    paths = sorted({str(item.raw.path.resolve()) for item, (_, status) in zip(items, added) if status == "new version"})
+    paths = sorted({path_text(item.raw.path.resolve()) for item, (_, status) in zip(items, added) if status == "new version"})
     fresh = {source_id for source_id, _ in added}
     found = []
     for chunk in _chunks(paths):
@@ -196,7 +200,7 @@ def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> Non
 
 def _record_files(connection: Connection, files: list[tuple[RawFile, int]]) -> None:
     """What each file read looked like, so that the next run can skip it unread."""
-    rows = {str(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw, _ in files}
+    rows = {path_text(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw, _ in files}
     table = FileRow.__table__
     for chunk in _chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))

@@ -146,3 +146,13 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16))  # editor | admin
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InfoRow(Base):
+    """Facts about the database itself: ``version`` is the taizhang that last changed its schema, so a
+    database opened by an older taizhang can say which one made it."""
+
+    __tablename__ = "taizhang_info"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse
 from taizhang.ledger import Ledger
 from taizhang.storage.users import User
 from taizhang.web.auth import check_csrf, require
-from taizhang.web.common import get_visitor
+from taizhang.web.common import get_visitor, words
 from taizhang.web.models import ActionOut
 
 
 Token = Annotated[str | None, Form(description="the CSRF token of the page's forms (or send the X-CSRF-Token header)")]
-Note = Annotated[str | None, Form(max_length=500)]
+Note = Annotated[words(500), Form()]
 
 
 def allowed(request: Request, form_token: str | None, role: str = "editor") -> User:

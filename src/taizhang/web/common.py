@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from taizhang.ledger import Filters, Ledger
 from taizhang.ledger.browse import SORTS
@@ -33,10 +33,23 @@ def _blank_is_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _no_nul(value: Any) -> Any:
+    """Text holds no NUL character: no database stores one (PostgreSQL refuses it), so it is a 422."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
 Blank = BeforeValidator(_blank_is_none)
+Clean = AfterValidator(_no_nul)
+
+
+def text(most: int, least: int = 0) -> type:
+    """Text of ``least`` to ``most`` characters without NUL."""
+    return Annotated[str, Field(min_length=least, max_length=most), Clean]  # type: ignore[return-value]
 def words(most: int) -> type:
     """Optional text of at most ``most`` characters, an empty field read as none."""
-    return Annotated[str, Field(max_length=most)] | None  # type: ignore[return-value]
+    return text(most) | None  # type: ignore[return-value]
 
 
 Text = Annotated[words(200), Blank, Query()]

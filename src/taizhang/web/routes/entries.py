@@ -13,7 +13,7 @@ from taizhang.ledger import Ledger
 from taizhang.ledger.corrections import EDITABLE
 from taizhang.storage import MAX_ID
 from taizhang.web.actions import Note, Token, allowed, done, local
-from taizhang.web.common import Blank, LedgerDep, Timer, page
+from taizhang.web.common import Blank, LedgerDep, Timer, page, text, words
 from taizhang.web.models import ActionOut, CorrectionOut, EntryDetailOut, MentionOut, OutcomeOut, StatusChangeOut
 from taizhang.web.routes.ledger import entry_out
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["entries"])
 EntryPath = Annotated[int, Path(ge=1, le=MAX_ID, description="entry id")]
 Mention = Annotated[Annotated[int, Field(ge=1, le=10_000)] | None, Blank, Form()]
 Field = Annotated[Literal[tuple(EDITABLE)], Form()]  # type: ignore[valid-type]
-Next = Annotated[str | None, Form(max_length=500)]
+Next = Annotated[words(500), Form()]
 
 
 def entry_data(ledger: Ledger, entry_id: int) -> EntryDetailOut:
@@ -61,7 +61,7 @@ def entry_page(request: Request, ledger: LedgerDep, entry_id: EntryPath) -> HTML
 @router.post("/entries/{entry_id}/set", response_model=None, include_in_schema=False)
 def set_field(
     request: Request, ledger: LedgerDep, entry_id: EntryPath, field: Field,
-    value: Annotated[str, Form(max_length=500)] = "", mention: Mention = None, note: Note = None,
+    value: Annotated[text(500), Form()] = "", mention: Mention = None, note: Note = None,
     csrf_token: Token = None, next: Next = None,
 ) -> ActionOut | RedirectResponse:  # fmt: skip
     user = allowed(request, csrf_token)

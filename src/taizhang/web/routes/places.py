@@ -14,7 +14,7 @@ from taizhang.ledger import Ledger, LedgerError
 from taizhang.ledger.errors import unknown_place, UNKNOWN_PLACE
 from taizhang.places import candidates, children, place
 
-from taizhang.web.common import STATIC, Kind, LedgerDep, Text, Timer, Year, page
+from taizhang.web.common import STATIC, Kind, LedgerDep, Text, Timer, Year, page, text
 from taizhang.web.models import CascadeLevel, PlaceDetailOut, PlaceOut
 from taizhang.web.routes.ledger import entry_out
 
@@ -50,7 +50,7 @@ def place_data(ledger: Ledger, code: str, metric: str | None, year: int | None, 
 
 
 @router.get("/places", include_in_schema=False)
-def find_place(name: Annotated[str, Query(min_length=1, max_length=64)]) -> RedirectResponse:
+def find_place(name: Annotated[text(64, 1), Query()]) -> RedirectResponse:
     found = candidates(name)
     if len(found) != 1 or not found[0].code:
         raise LedgerError(unknown_place(name, UNKNOWN_PLACE))

@@ -5,23 +5,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
 
-from taizhang.ledger import Ledger
+from taizhang.ledger import Ledger, LedgerError
+from taizhang.ledger.errors import NO_SOURCE
 from taizhang.ledger.corrections import COMPARATORS, KINDS
 from taizhang.repair import repair
 from taizhang.storage import MAX_ID
 from taizhang.web.actions import Note, Token, allowed, done
-from taizhang.web.common import Blank, LedgerDep, Timer, YearNumber, page
+from taizhang.web.common import Blank, LedgerDep, Timer, YearNumber, page, text, words
 from taizhang.web.models import ActionOut, ChangeOut, MarkOut, SectionOut, SourceListItem, SourceOut
 from taizhang.web.render import lines
 
 router = APIRouter(tags=["sources"])
 SourcePath = Annotated[int, Path(ge=1, le=MAX_ID, description="source id")]
 Offset = Annotated[int, Form(ge=0, le=MAX_ID)]
-Short = Annotated[str | None, Form(max_length=128)]
+Short = Annotated[words(128), Form()]
 
 
 def source_data(ledger: Ledger, source_id: int) -> tuple[SourceOut, object]:
@@ -58,6 +59,16 @@ def sources_page(request: Request, ledger: LedgerDep) -> HTMLResponse:
     return page(request, "sources.html", {"sources": sources_json(ledger)})
 
 
+@router.get("/sources/find", include_in_schema=False)
+def find_source(ledger: LedgerDep, name: Annotated[text(512, 1), Query()], at: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> RedirectResponse:  # fmt: skip
+    """A source by file name (its latest version), at an offset: where the review queue sends an
+    editor to add what the extractor missed."""
+    info = ledger.store.find_source(name)
+    if info is None:
+        raise LedgerError(NO_SOURCE.format(ref=name))
+    return RedirectResponse(f"/sources/{info.id}#o{at}", status_code=303)
+
+
 @router.get("/sources/{source_id}.json", response_model=SourceOut, summary="A source's text, its pledges' spans, and its repairs")
 def source_json(ledger: LedgerDep, source_id: SourcePath) -> SourceOut:
     return source_data(ledger, source_id)[0]
@@ -73,8 +84,8 @@ def source_page(request: Request, ledger: LedgerDep, source_id: SourcePath) -> H
 @router.post("/sources/{source_id}/add", response_model=None, include_in_schema=False)
 def add_missed(
     request: Request, ledger: LedgerDep, source_id: SourcePath, start: Offset, end: Offset,
-    metric: Annotated[str, Form(min_length=1, max_length=128)], kind: Annotated[Literal[KINDS], Form()],  # type: ignore[valid-type]
-    value: Annotated[float, Form(allow_inf_nan=False)], unit: Annotated[str, Form(min_length=1, max_length=32)],
+    metric: Annotated[text(128, 1), Form()], kind: Annotated[Literal[KINDS], Form()],  # type: ignore[valid-type]
+    value: Annotated[float, Form(allow_inf_nan=False)], unit: Annotated[text(32, 1), Form()],
     comparator: Annotated[Literal[COMPARATORS], Form()] = "=",  # type: ignore[valid-type]
     actor: Short = None, official: Short = None,
     value_high: Annotated[Annotated[float, Field(allow_inf_nan=False)] | None, Blank, Form()] = None,

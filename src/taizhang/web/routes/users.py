@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from taizhang.storage.users import verify
 from taizhang.web.actions import Token, local
 from taizhang.web.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_SECONDS, check_csrf
-from taizhang.web.common import get_visitor, page
+from taizhang.web.common import get_visitor, page, text, words
 
 router = APIRouter(tags=["users"])
-Next = Annotated[str | None, Query(max_length=500)]
+Next = Annotated[words(500), Query()]
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
@@ -23,8 +23,8 @@ def login_page(request: Request, next: Next = None) -> HTMLResponse:
 
 @router.post("/login", response_model=None, summary="Log in (a session cookie for 8 hours)")
 def login(
-    request: Request, name: Annotated[str, Form(min_length=1, max_length=64)], password: Annotated[str, Form(max_length=1024)],
-    csrf_token: Token = None, next: Annotated[str | None, Form(max_length=500)] = None,
+    request: Request, name: Annotated[text(64, 1), Form()], password: Annotated[str, Form(max_length=1024)],
+    csrf_token: Token = None, next: Annotated[words(500), Form()] = None,
 ) -> RedirectResponse | HTMLResponse:  # fmt: skip
     check_csrf(get_visitor(request), request.headers.get("x-csrf-token") or csrf_token)
     limiter = request.app.state.limiter

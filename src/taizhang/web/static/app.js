@@ -6,7 +6,12 @@ const csrfToken = () => document.querySelector('meta[name="csrf-token"]')?.conte
 const jsonOf = (id) => { const el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; };
 
 // htmx requests carry the CSRF token as a header; upload progress shows the bytes sent.
-document.addEventListener("htmx:configRequest", (event) => { event.detail.headers["X-CSRF-Token"] = csrfToken(); });
+document.addEventListener("htmx:configRequest", (event) => {
+  event.detail.headers["X-CSRF-Token"] = csrfToken();
+  if (event.detail.verb === "get") {  // empty filter fields are no filter: keep the shared URL short
+    for (const [name, value] of Object.entries(event.detail.parameters)) if (value === "") delete event.detail.parameters[name];
+  }
+});
 document.addEventListener("htmx:xhr:progress", (event) => {
   const bar = document.getElementById("upload-bytes");
   if (bar && event.detail.lengthComputable) { bar.hidden = false; bar.value = Math.round((event.detail.loaded / event.detail.total) * 100); }
