@@ -30,6 +30,7 @@ at 7468011 with #12's extraction branch at 84da0ec beneath this issue's reading,
     matching (105 targets, 70 with a stated result): right 0.700  wrong 0.048  verdicts right 1.000 of
       the matched  (right 49, wrong 5, none 48, target not an entry 3)
     speed (26 documents, best of 3, machine under load): outcome reading adds 118%
+      (wall time of whole passes then; the bench now times CPU per document, best of N each)
 
 The figures after tuning on the gold's misses are in README.
 """
