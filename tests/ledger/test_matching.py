@@ -78,6 +78,17 @@ def test_a_wording_that_ends_the_other_answers_when_no_outcome_has_its_key() -> 
     assert states(wanted, reemployed) == [("t1", CHOSEN)]
     elsewhere = outcome("t2", 1700, first=2014, last=2014, kind="level", unit="人", metric="再就业培训")
     assert states(wanted, elsewhere) == []  # 再就业培训 ends in neither
+    # …but not when the longer names a narrower thing: 完成9.2公里的城区供水主管网改造 is no share of
+    # 全年完成管网改造38.6公里, all pipe of every kind
+    mains = Wanted("150702", "城区供水主管网改造", "level", "m", 2017, 2017)
+    all_pipe = outcome("t3", 38600, first=2017, last=2017, kind="level", unit="m", metric="管网改造")
+    assert states(mains, all_pipe) == []
+    # 年内力争建成水冲式公厕30座 / 26座水冲式公共厕所: the abbreviation spelled out, 建成 only says what was done
+    from taizhang.ledger.metrics import metric_key
+
+    toilets = Wanted("150702", metric_key("建成水冲式公厕"), "level", "座", 2018, 2018)
+    built = outcome("t4", 26, first=2018, last=2018, kind="level", unit="座", metric=metric_key("水冲式公共厕所"))
+    assert states(toilets, built) == [("t4", CHOSEN)]
 
 
 def test_a_persons_outcome_comes_first_then_final_then_unstated_then_preliminary() -> None:

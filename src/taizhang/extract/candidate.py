@@ -7,9 +7,11 @@ from dataclasses import dataclass, replace
 from taizhang.extract.horizons import Horizon
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Candidate:
-    """One pledge before its list is spread (分别) and its repeats merged."""
+    """One pledge (or outcome) before its list is spread (分别) and its repeats merged. Never changed
+    once made (the stages copy it with :meth:`but`); not frozen, as a frozen dataclass sets each of
+    its 21 fields through ``object.__setattr__``, which made building one cost 3.5× as much."""
 
     start: int  # of the number
     end: int  # of the unit and any bound word

@@ -4,13 +4,22 @@ The stages, each a module with its own rules file:
 
 1. :mod:`~taizhang.extract.parts` labels every paragraph review / plan / long-term plan / notes /
    other; :func:`scan_spans` leaves out notes and, of a review, all but the sentences that look
-   ahead (its numbers are results, not pledges).
-2. :mod:`~taizhang.extract.quantities` finds every number with its unit in what is left and reads
-   it (value, unit, bounds, kind and sign), turning down names, codes and qualifiers.
-3. :func:`judge` (here) decides from its clause and part whether a quantity is a pledge, and
-   gives it its deadline, hedge, owner and confidence; :mod:`~taizhang.extract.metrics` names it.
+   ahead (its numbers are results, not pledges); with outcomes, :func:`.outcomes.scope` adds the
+   parts that state results.
+2. :mod:`~taizhang.extract.quantities` finds every number with its unit in what is left, in one
+   pass; :func:`.reading.locate` places each (paragraph, sentence, part) once, and its part and
+   its sentence's tense say what it may be: a pledge (:func:`may_pledge`), an outcome
+   (:func:`.outcomes.may_report`) or neither, before anything costly is done.
+3. :func:`.reading.read` reads it (value, unit, bounds, kind and sign, metric, owner), turning
+   down names, codes and qualifiers; :func:`judge` (here) decides from its clause whether it is a
+   pledge and gives it its deadline, hedge and confidence (:func:`.outcomes.judge` its period and
+   basis).
 4. :mod:`~taizhang.extract.lists` spreads 分别 lists; :mod:`~taizhang.extract.merge` makes a
    pledge said twice one record.
+
+The two readings rarely meet: of the 755 quantities of ../shared/corpus that lie both where pledges
+and where results are looked for, the sentences' tense sends all but 3 to one of them; reading
+outcomes costs what it does because reviews hold more numbers than plans.
 
 Speed comes from never walking the text character by character in Python: compiled regexes find
 the quantities, sentence ends are found once per text, and each quantity is judged by bisecting
@@ -20,15 +29,16 @@ those lists and looking at a bounded window of characters around it (see :mod:`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from taizhang.document import Outcome, Pledge
 from taizhang.extract import lists, merge, quantities, reading
+from taizhang.extract import outcomes as results
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import FORWARD, INFERRED, Context
 from taizhang.extract.horizons import YEARS, Horizon, document_year, find_horizons, plausible_year
 from taizhang.extract.marks import clause_end, last_mark
-from taizhang.extract.outcomes import read_outcomes
 from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, Part
 
 # Off a record outside any plan part whose sentence has no word of time to come (a plan's verb or
@@ -48,11 +58,16 @@ class Extraction:
     outcomes: list[Outcome] = field(default_factory=list)  # what the text says was reached
 
 
-def judge(ctx: Context, m: re.Match[str], previous_end: int = 0) -> Candidate | None:
-    """A pledge from one quantity match, or None when it is not one: a quantity (``reading``) in a
-    sentence that does not state the past, in a clause that does not recall a fact, looking to a
-    deadline not past. ``previous_end``: where the quantity found before it ends."""
-    r = reading.read(ctx, m, lambda sentence, part: not ctx.states_past(sentence, part.label), previous_end)
+def may_pledge(ctx: Context, spot: reading.Spot) -> bool:
+    """Whether a quantity so placed may be a pledge: its sentence does not state the past."""
+    return not ctx.states_past(spot.sentence, spot.part.label)
+
+
+def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int = 0) -> Candidate | None:
+    """A pledge from one quantity match that :func:`may_pledge`, or None when it is not one: a
+    quantity (``reading``) in a clause that does not recall a fact, looking to a deadline not past.
+    ``previous_end``: where the quantity found before it ends."""
+    r = reading.read(ctx, m, spot, previous_end)
     if r is None:
         return None
     mode, part, sentence = r.part.label, r.part, r.sentence
@@ -147,7 +162,11 @@ def scan_spans(ctx: Context) -> list[tuple[int, int]]:
 
 
 def run(text: str, source: str, year: int | None, title: str | None, date: str | None, outcomes: bool = True) -> Extraction:
-    """:func:`taizhang.extract.extract` without its safety net (the fuzz tests call this)."""
+    """:func:`taizhang.extract.extract` without its safety net (the fuzz tests call this).
+
+    One pass over the quantities: each is found once (in the parts worth scanning for pledges or,
+    with ``outcomes``, for results), placed once, then read as what its part and tense say it may
+    be — a pledge, an outcome, or (a plan's sentence naming a past year) both."""
     warnings: list[str] = []
     if year is None:
         year = document_year(text, title, date)
@@ -155,16 +174,49 @@ def run(text: str, source: str, year: int | None, title: str | None, date: str |
         warnings.append(IMPLAUSIBLE_YEAR.format(year=year, low=YEARS[0], high=YEARS[1]))
         year = None
     ctx = Context(text, year, title)
-    candidates = []
-    previous = 0
-    for m in quantities.find(text, scan_spans(ctx)):
-        if (c := judge(ctx, m, previous)) is not None:
-            candidates.append(c)
-        previous = m.end()
+    pledge_spans = Spans(scan_spans(ctx))
+    scope = results.scope(ctx, title) if outcomes else None
+    result_spans = Spans(scope.spans if scope else [])
+    candidates: list[Candidate] = []
+    found: list[results.Found] = []
+    previous_pledge = previous_result = 0  # where the quantity before it in each one's spans ends
+    for m in quantities.find(text, pledge_spans.union(result_spans)):
+        at = m.start()
+        pledge_here, result_here = pledge_spans.holds(at), scope is not None and result_spans.holds(at)
+        spot = reading.locate(ctx, m)
+        if spot is not None:
+            if pledge_here and may_pledge(ctx, spot) and (c := judge(ctx, m, spot, previous_pledge)) is not None:
+                candidates.append(c)
+            if result_here and results.may_report(ctx, spot, scope) and (f := results.judge(ctx, m, spot, previous_result, scope)):
+                found.append(f)
+        if pledge_here:
+            previous_pledge = m.end()
+        if result_here:
+            previous_result = m.end()
     candidates = lists.inherit_metrics(lists.distribute(text, year, candidates))
     pledges = merge.merge(source, text, candidates)
-    results, two_figures = read_outcomes(ctx, source, title) if outcomes else ([], [])
+    stated, two_figures = results.records(ctx, source, found) if scope is not None else ([], [])
     if ctx.used_relative_without_year:
         warnings.append(RELATIVE_WARNING)
-    return Extraction(pledges, year, warnings + ctx.warnings + two_figures, results)
+    return Extraction(pledges, year, warnings + ctx.warnings + two_figures, stated)
 
+
+class Spans:
+    """Sorted, disjoint ``[lo, hi)`` spans of a text: which holds an offset, and their union."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self._starts = [lo for lo, _ in spans]
+
+    def holds(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self.spans[i][1]
+
+    def union(self, other: Spans) -> list[tuple[int, int]]:
+        merged: list[tuple[int, int]] = []
+        for lo, hi in sorted(self.spans + other.spans):
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        return merged

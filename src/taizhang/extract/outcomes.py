@@ -30,16 +30,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
-from taizhang.document import FINAL, PRELIMINARY, Outcome
+from taizhang.document import Outcome
 from taizhang.extract import lists, quantities, reading, rules
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
 from taizhang.extract.horizons import YEAR, Horizon, parse_year, plausible_year
-from taizhang.extract.parts import LONG_TERM, NOTES, OTHER, PLAN, REVIEW, Part
+from taizhang.extract.parts import LONG_TERM, OTHER, PLAN, REVIEW
 
 PERIOD_YEARS = 5  # a five-year plan's period: "十二五" ends 2015 and starts 2011
 TWO_FIGURES = "two figures for one result: {metric} {period}: {figures}"
@@ -131,7 +130,7 @@ def patterns() -> Rules:
 
 
 @dataclass(slots=True)
-class _Found:
+class Found:
     """A quantity of a result sentence: a result, or the target or gap a result is set beside."""
 
     role: str
@@ -146,7 +145,7 @@ class _Found:
 
 
 @dataclass(slots=True)
-class _Scope:
+class Scope:
     """Where in a text results are read, the year a communiqué reports on, and the paragraphs of
     reviews of several years that speak of one year (see :func:`_running_year`)."""
 
@@ -155,37 +154,38 @@ class _Scope:
     spans: list[tuple[int, int]] = field(default_factory=list)
     year_starts: list[int] = field(default_factory=list)  # paragraphs a year opened before speaks for
     years: list[int] = field(default_factory=list)
+    # paragraph start -> the ends of the sentence openers (过去五年，…) in it, and their words
+    openers: dict[int, tuple[list[int], list[str]]] = field(default_factory=dict)
+
+    def opener_before(self, text: str, paragraph: int, pos: int) -> str | None:
+        """The word of the last sentence opener of ``paragraph`` that ends by ``pos``: each
+        paragraph is searched once, however many quantities it holds."""
+        found = self.openers.get(paragraph)
+        if found is None:
+            line_end = text.find("\n", paragraph)
+            matches = list(patterns().opener.finditer(text, paragraph, len(text) if line_end < 0 else line_end))
+            found = self.openers[paragraph] = ([m.end() for m in matches], [m["word"] for m in matches])
+        i = bisect_right(found[0], pos)
+        return found[1][i - 1] if i else None
 
 
-def read_outcomes(ctx: Context, source: str, title: str | None) -> tuple[list[Outcome], list[str]]:
-    """Every outcome of the text ``ctx`` was made for, and warnings (two figures for one result)."""
-    p = patterns()
-    scope = _scope(ctx, title, p)
-    keep = lambda sentence, part: _states_result(ctx, sentence, part, scope)  # noqa: E731
-    opens = lambda prefix: _opens_with_context(ctx, p, prefix)  # noqa: E731
-    found: list[_Found] = []
-    previous = 0
-    for m in quantities.find(ctx.text, scope.spans):
-        if (f := _judge(ctx, m, keep, opens, previous, scope, p)) is not None:
-            found.append(f)
-        previous = m.end()
+def records(ctx: Context, source: str, found: list[Found]) -> tuple[list[Outcome], list[str]]:
+    """The outcomes of what :func:`judge` found in the text ``ctx`` was made for, in text order, and
+    warnings (two figures for one result)."""
     # Lists spread and metrics carried on over targets too (预期目标为5%左右，实际增长5.0%: the
     # result's metric is its target's), then the targets set beside their results.
     by_start = {f.candidate.start: f for f in found}
     spread = lists.inherit_metrics(lists.distribute(ctx.text, ctx.year, [f.candidate for f in found]))
-    named = [_Found(**{**_fields(by_start[c.start]), "candidate": c}) for c in spread]
+    named = [f if (f := by_start[c.start]).candidate is c else replace(f, candidate=c) for c in spread]
     results = _set_targets(named)
     outcomes = _records(source, ctx.text, results)
     return outcomes, _two_figures(outcomes)
 
 
-def _fields(f: _Found) -> dict:
-    return {name: getattr(f, name) for name in f.__slots__}
-
-
-def _scope(ctx: Context, title: str | None, p: Rules) -> _Scope:
+def scope(ctx: Context, title: str | None) -> Scope:
     """A communiqué is read whole (but its notes); any other text in its review parts and in the
     parts no heading or word places (news, a preamble), whose sentences must state the past."""
+    p = patterns()
     head = (title or "") + "\n" + ctx.text[:200]
     communique_year = None
     communique_actor = None
@@ -195,7 +195,7 @@ def _scope(ctx: Context, title: str | None, p: Rules) -> _Scope:
         if place := p.communique_place.match((title or head).strip()):
             name = place["place"]
             communique_actor = p.national_actor if name in p.national_names else name
-    scope = _Scope(communique_year, communique_actor)
+    scope = Scope(communique_year, communique_actor)
     read = (REVIEW, OTHER) if communique_year is None else (REVIEW, OTHER, PLAN, LONG_TERM)
     running: int | None = None
     running_span: tuple[int | None, int | None] = (None, None)
@@ -230,12 +230,13 @@ def _scope(ctx: Context, title: str | None, p: Rules) -> _Scope:
     return scope
 
 
-def _states_result(ctx: Context, sentence: tuple[int, int], part: Part, scope: _Scope) -> bool:
-    """A sentence that reports: in a review or communiqué one that does not look ahead, elsewhere
-    one with a past word and no target cue."""
+def may_report(ctx: Context, spot: reading.Spot, scope: Scope) -> bool:
+    """Whether a quantity so placed may state a result: in a review or communiqué its sentence does
+    not look ahead, elsewhere it has a past word and no target cue; in a plan it names a past year
+    as its own (其中2024年首次突破1.4万亿斤 in the 2025 plan)."""
+    sentence, part = spot.sentence, spot.part
     label = REVIEW if scope.communique_year is not None else part.label
     if label in (PLAN, LONG_TERM):
-        # 其中2024年首次突破1.4万亿斤 in the 2025 plan: a sentence naming a past year as its own
         return ctx.year is not None and any(
             not h.relative and h.deadline is not None and h.deadline < ctx.year for h in ctx.horizons(sentence)
         )
@@ -247,12 +248,11 @@ def _opens_with_context(ctx: Context, p: Rules, clause_prefix: str) -> bool:
     return ctx.opens_with_context(clause_prefix) and not p.stock_openers.match(clause_prefix)
 
 
-def _judge(
-    ctx: Context, m: re.Match[str], keep: Callable[[tuple[int, int], Part], bool], opens: Callable[[str], bool],
-    previous_end: int, scope: _Scope, p: Rules,
-) -> _Found | None:  # fmt: skip
-    """A result (or the target or gap beside one) from one quantity match, or None."""
-    r = reading.read(ctx, m, keep, previous_end, opens, facts=True)
+def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int, scope: Scope) -> Found | None:
+    """A result (or the target or gap beside one) from one quantity match that :func:`may_report`,
+    or None. ``previous_end``: where the quantity found before it ends."""
+    p = patterns()
+    r = reading.read(ctx, m, spot, previous_end, lambda prefix: _opens_with_context(ctx, p, prefix), facts=True)
     if r is None or r.quantity.value_high is not None:
         return None  # a range states no result
     text, q = ctx.text, r.quantity
@@ -280,7 +280,7 @@ def _judge(
     comparator: str | None
     if r.bound_after:
         comparator = q_rules.comparators_after[r.bound_after]
-    elif m.groupdict().get("more") or m.groupdict().get("lead"):
+    elif (groups := m.groupdict()).get("more") or groups.get("lead"):
         comparator = ">"  # 7500多亿元
     elif r.bound_before and r.bound_before not in p.not_bounds:
         comparator = q_rules.comparators_before[r.bound_before]
@@ -293,10 +293,10 @@ def _judge(
         official=r.official, confidence=q.confidence - max(0.0, reading.PART_SURE - r.part.confidence) / 2,
         doubling=q.category == "ratio",
     )  # fmt: skip
-    return _Found(role, candidate, first, last, _basis(ctx, r, p), comparator, unplaced, gap_sign)
+    return Found(role, candidate, first, last, _basis(ctx, r, p), comparator, unplaced, gap_sign)
 
 
-def _period(ctx: Context, r: reading.Reading, scope: _Scope, p: Rules) -> tuple[int | None, int | None, str | None]:
+def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[int | None, int | None, str | None]:
     """(first year, last year, why it cannot be placed): see the module docstring."""
     text = ctx.text
     part_first, part_last = (scope.communique_year,) * 2 if scope.communique_year else (r.part.first_year, r.part.last_year)
@@ -317,13 +317,12 @@ def _period(ctx: Context, r: reading.Reading, scope: _Scope, p: Rules) -> tuple[
                 last = max(last, part_last)  # 2013年以来: to the review's end
     if first is None:
         ago = p.past_years.search(text, r.sentence[0], r.start)
-        opened = None
-        for opened in p.opener.finditer(text, r.paragraph, r.sentence[0] + 1):
-            pass  # the last sentence of its paragraph so far that opens a review of years (过去五年，…)
+        # the last sentence of its paragraph so far that opens a review of years (过去五年，…)
+        opened = scope.opener_before(text, r.paragraph, r.sentence[0] + 1)
         if ago and ctx.year is not None and r.part.label != REVIEW:
             first = last = ctx.year - p.past_offsets[ago.group()]
         elif opened is not None and ctx.year is not None and scope.communique_year is None:
-            back_first, back_last = p.opener_years[opened["word"]]
+            back_first, back_last = p.opener_years[opened]
             first, last = ctx.year - back_first, ctx.year - back_last
         elif (running := _running_year(scope, r)) is not None:
             first = last = running  # 刚刚过去的2015年，… and the paragraphs after it
@@ -351,7 +350,7 @@ def _period(ctx: Context, r: reading.Reading, scope: _Scope, p: Rules) -> tuple[
     return first, last, None
 
 
-def _running_year(scope: _Scope, r: reading.Reading) -> int | None:
+def _running_year(scope: Scope, r: reading.Reading) -> int | None:
     """The year a paragraph opening on one year (刚刚过去的2015年，…) gave its paragraph's part."""
     i = bisect_right(scope.year_starts, r.start) - 1
     return scope.years[i] if i >= 0 and scope.year_starts[i] == r.part.start else None
@@ -373,7 +372,7 @@ def _basis(ctx: Context, r: reading.Reading, p: Rules) -> str | None:
     return p.basis_words[word] if word else None
 
 
-def _set_targets(found: list[_Found]) -> list[_Found]:
+def _set_targets(found: list[Found]) -> list[Found]:
     """Results only, each with the target its sentence sets beside it (the nearest of its unit)."""
     results = [f for f in found if f.role == RESULT]
     for f in found:
@@ -399,7 +398,7 @@ def _set_targets(found: list[_Found]) -> list[_Found]:
     return results
 
 
-def _records(source: str, text: str, results: list[_Found]) -> list[Outcome]:
+def _records(source: str, text: str, results: list[Found]) -> list[Outcome]:
     """One record per statement: a result stated twice is two records (the ledger sees them agree)."""
     records, seen = [], set()
     for f in results:

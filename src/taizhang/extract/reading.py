@@ -7,8 +7,10 @@ where a change starts (从17%降至13%: the 17%), qualifies a noun (10亿元以�
 or names whose figure the next number is (关岭等8个重点县人均…); otherwise it is read into a
 :class:`Reading`: its quantity, bound words, kind and sign, metric, quote and owner.
 
-Whether the number is a pledge (``engine``) or an outcome (``outcomes``) is the caller's to say, by
-its tense: ``keep(sentence, part)`` is asked before anything costly is done.
+Each quantity is first placed (:func:`locate`: its paragraph, sentence and part, cheap lookups into
+lists built once per text); the engine then says from the part and the sentence's tense whether it
+may be a pledge, an outcome or neither, and only then is it read (:func:`read`), once for what it
+may be.
 """
 
 from __future__ import annotations
@@ -52,33 +54,49 @@ class Reading:
     official: str | None
 
 
+@dataclass(slots=True)
+class Spot:
+    """Where a quantity stands, found once whatever it turns out to be."""
+
+    paragraph: int
+    sentence: tuple[int, int]
+    part: Part
+
+
+def locate(ctx: Context, m: re.Match[str]) -> Spot | None:
+    """The paragraph, sentence and part of ``m``, or None where no quantity is read: a Chinese
+    numeral that is a word (一项任务), a speaker's header line, a glossary."""
+    if m.re is quantities.patterns().quantity[1] and not quantities.chinese_numeral_may_pledge(ctx.text, m):
+        return None
+    start = m.start()
+    paragraph = ctx.attribution.paragraph_start(start)
+    if paragraph in ctx.attribution.headers:
+        return None
+    part = ctx.parts.at(start)
+    if part.label == NOTES:
+        return None
+    return Spot(paragraph, ctx.sentence(start), part)
+
+
 def read(
     ctx: Context,
     m: re.Match[str],
-    keep: Callable[[tuple[int, int], Part], bool],
+    spot: Spot,
     previous_end: int = 0,
     opens_with_context: Callable[[str], bool] | None = None,
     facts: bool = False,
 ) -> Reading | None:
-    """``m`` read in its clause, or None when it is no quantity a text commits to or reports.
+    """``m``, placed at ``spot``, read in its clause, or None when it is no quantity a text commits
+    to or reports.
 
-    ``keep(sentence, part)``: whether the caller reads this sentence at all (its tense).
     ``previous_end``: where the quantity found before it ends. ``opens_with_context(clause_prefix)``:
     whether the clause opens on the existing frame (default: the context's rule, ``tense.yaml``).
     ``facts``: read for what a text reports (see :func:`quantities.read`).
     """
     text, q_rules = ctx.text, quantities.patterns()
     start, end = m.start(), m.end()
-    if m.re is q_rules.quantity[1] and not quantities.chinese_numeral_may_pledge(text, m):
-        return None
     attribution = ctx.attribution
-    paragraph = attribution.paragraph_start(start)
-    if paragraph in attribution.headers:
-        return None
-    sentence = ctx.sentence(start)
-    part = ctx.parts.at(start)
-    if part.label == NOTES or not keep(sentence, part):
-        return None
+    paragraph, sentence, part = spot.paragraph, spot.sentence, spot.part
     after_bound = q_rules.after.match(text, end)
     tail = after_bound.end() if after_bound else end
     if quantities.is_code_or_name(text, start, end, tail, sentence):

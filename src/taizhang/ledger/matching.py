@@ -8,7 +8,8 @@ An outcome answers an entry when:
   失业人员再就业 = 再就业), worded in at least ``SPECIFIC_KEY`` characters unless it is a listed
   indicator (投资 names nothing in particular: a project's investment is not the year's); with no
   outcome of its key, one whose wording ends the other's (城镇失业人员实现再就业 / 再就业: a Chinese
-  noun phrase names its measure last);
+  noun phrase names its measure last) where what the longer adds in front names no narrower thing
+  (实施, 实现 — not 城区供水主 in 城区供水主管网改造 / 管网改造: ``broad_heads`` in the data);
 - the **period** is the entry's deadline year: a one-year result for a target of its source's own
   year (今年…增长6%左右); for a target set years ahead (到2020年…, "十三五"期间年均增长…) a result
   whose period ends in the deadline year — a one-year level or share, or a multi-year figure
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from taizhang.document import FINAL, PRELIMINARY, format_period
+from taizhang.ledger.metrics import broad_head
 
 CHOSEN, AGREES, CONFLICT, OUTRANKED, REJECTED, INCOMPARABLE = (
     "chosen", "agrees", "conflict", "outranked", "rejected", "incomparable",
@@ -154,7 +156,7 @@ class Index:
             found = [
                 c for c in self.by_place.get(wanted.place_key, ())
                 if _worded(c.metric_key) and len(c.metric_key) >= SPECIFIC_KEY
-                and (key.endswith(c.metric_key) or c.metric_key.endswith(key)) and _same_period(wanted, c)
+                and _ends_alike(key, c.metric_key) and _same_period(wanted, c)
             ]  # fmt: skip
         if wanted.kind == "level" and _spans_years(wanted):
             flow = bool(_flow().search(wanted.words))
@@ -225,6 +227,13 @@ def _same_period(wanted: Wanted, candidate: Candidate) -> bool:
     if wanted.kind == "growth":
         return candidate.multi_year  # 比2010年翻一番 is no one year's growth
     return True
+
+
+def _ends_alike(a: str, b: str) -> bool:
+    """One wording ends the other and what the longer adds in front names no narrower thing:
+    城镇失业人员实现再就业 / 再就业, not 城区供水主管网改造 / 管网改造 (``metrics.broad_head``)."""
+    longer, shorter = (a, b) if len(a) >= len(b) else (b, a)
+    return longer.endswith(shorter) and broad_head(longer[: len(longer) - len(shorter)])
 
 
 def _spans_years(wanted: Wanted) -> bool:

@@ -1,8 +1,8 @@
 """Metrics: one key for the wordings of one measure (地区生产总值 = GDP = 全区生产总值).
 
 The synonyms and the headline indicators of a work report are data (``data/metrics.yaml``).
-A metric with no listed synonym keys as itself, minus place and period prefixes, so two sources
-that word it alike still meet.
+A metric with no listed synonym keys as itself, abbreviations spelled out (公厕 = 公共厕所), minus
+place and period prefixes, so two sources that word it alike still meet.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ class _Rules:
     prefixes: tuple[str, ...]
     indicators: tuple[Indicator, ...]
     by_synonym: dict[str, str]
+    abbreviations: dict[str, str]
+    abbreviated: re.Pattern[str]
+    broad_head: re.Pattern[str]  # a whole head that names no narrower thing
 
 
 @cache
@@ -52,11 +55,19 @@ def _rules() -> _Rules:
             if by_synonym.setdefault(synonym, indicator.key) != indicator.key:
                 raise ValueError(f"{DATA}: {synonym!r} is a synonym of two indicators")
     prefixes = tuple(sorted(data["strip_prefixes"], key=len, reverse=True))
-    return _Rules(prefixes, indicators, by_synonym)
+    abbreviations = {str(short): str(full) for short, full in data["abbreviations"].items()}
+    words = _alternation([*data["broad_heads"], *prefixes])
+    head = re.compile(rf"(?:{words}|(?:和|及|与|、)(?:{_alternation(data['joined_people'])}))+")
+    return _Rules(prefixes, indicators, by_synonym, abbreviations, re.compile(_alternation(abbreviations)), head)
+
+
+def _alternation(words: list[str] | tuple[str, ...] | dict[str, str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _strip(metric: str) -> str:
-    metric = _NOISE.sub("", metric)
+    rules = _rules()
+    metric = rules.abbreviated.sub(lambda m: rules.abbreviations[m.group()], _NOISE.sub("", metric))
     stripped = True
     while stripped:
         stripped = False
@@ -72,6 +83,12 @@ def metric_key(metric: str) -> str:
     """The key two wordings of one measure share: an indicator's key or the bare wording."""
     bare = _strip(metric)
     return _rules().by_synonym.get(bare) or _rules().by_synonym.get(metric) or bare
+
+
+def broad_head(head: str) -> bool:
+    """Whether ``head``, what a longer wording adds in front of a shorter one that ends it, names no
+    narrower thing (实施, 实现, 和困难人员; not 城区供水主, 旅游): see ``broad_heads`` in the data."""
+    return bool(_rules().broad_head.fullmatch(head))
 
 
 def indicators(headline_only: bool = False) -> tuple[Indicator, ...]:
