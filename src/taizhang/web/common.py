@@ -26,6 +26,7 @@ from taizhang.web.render import normalised, number, written
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters.update(number=number, written=written, normalised=normalised)
+TEMPLATES.env.auto_reload = False  # compiled once per process: no file check per page
 
 
 def _blank_is_none(value: Any) -> Any:
