@@ -188,3 +188,18 @@ def test_upload_reports_each_file_as_ingest_does(tmp_path) -> None:  # noqa: ANN
     assert (tmp_path / "uploads" / "escape.md").is_file() and not (tmp_path / "escape.md").exists()
     assert "失败 failed 2" in job["summary"]
     assert client.get("/ledger.json").json()["count"] >= 2  # the ledger was rebuilt with them
+
+
+def test_metrics_and_kinds_are_named_for_readers(client) -> None:  # noqa: ANN001
+    facets = client.get("/ledger/facets.json?facet=metric&facet=kind").json()["facets"]
+    keys = {f["value"] for f in facets["metric"]}
+    assert "gdp" in keys  # the API keeps the keys: what the filters take
+    html = client.get("/ledger/facets?lang=zh").text
+    assert ">地区生产总值 GDP</a>" in html and ">gdp</a>" not in html
+    assert ">增长</a>" in html and ">growth</a>" not in html
+    english = client.get("/ledger/facets?lang=en").text
+    assert ">GDP</a>" in english and ">growth</a>" in english
+    form = client.get("/ledger?lang=zh").text
+    assert 'value="annual_growth"' in form and ">年均增长</option>" in form
+    rows = client.get("/ledger.json?kind=growth&limit=5").json()["rows"]
+    assert rows and all(r["written"].startswith(("增长", "下降")) for r in rows)

@@ -52,7 +52,7 @@ def test_entry_then_source_sentence_highlighted(page, demo_db: str) -> None:  # 
     page.click("#ledger-table tbody tr:first-child td:nth-child(4) a")
     page.wait_for_selector("article.entry")
     target = page.locator("#target")
-    assert target.inner_text() == "超过 1500亿元"  # as the text writes it; the normalised value on hover
+    assert target.inner_text() == "超过1500亿元"  # as the text writes it; the normalised value on hover
     assert target.get_attribute("title") == "> 150,000,000,000 CNY"
     assert "突破1500亿元" in page.inner_text(".mention blockquote mark.quote")
     shot(page, "entry")
@@ -105,7 +105,7 @@ def test_editor_corrects_adds_a_missed_pledge_and_reviews(page, demo_db: str) ->
     form.locator("input[name=value]").fill("1600")
     form.locator("input[name=note]").fill("原文核对")
     form.locator("button[type=submit]").click()
-    page.wait_for_selector("text=超过 1600亿元")
+    page.wait_for_selector("text=超过1600亿元")
     assert page.locator(".corrections td.author").first.inner_text() == EDITOR
     with Ledger(demo_db) as ledger:
         trail = ledger.corrections()
@@ -227,6 +227,6 @@ def test_admin_undoes_a_correction(page, demo_db: str) -> None:  # noqa: ANN001
     if undo.count() == 0:
         pytest.skip("needs the correction made by the editor test")
     undo.first.click()
-    page.wait_for_selector("text=超过 1500亿元")
+    page.wait_for_selector("text=超过1500亿元")
     with Ledger(demo_db) as ledger:
         assert ledger.corrections()[-1].action == "undo" and ledger.corrections()[-1].author == ADMIN

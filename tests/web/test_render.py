@@ -19,11 +19,13 @@ from taizhang.web.render import lines, normalised, number, written
 @pytest.mark.parametrize(
     ("row", "shown"),
     [
-        ({"comparator": ">", "value": 1500.0, "value_high": None, "unit": "亿元"}, "超过 1500亿元"),
-        ({"comparator": "range", "value": 6.0, "value_high": 6.5, "unit": "%"}, "6–6.5%"),
-        ({"comparator": "=", "value": 0.25, "value_high": None, "unit": "万人"}, "0.25万人"),
-        ({"comparator": "~", "value": 5.0, "value_high": None, "unit": "%"}, "约 5%"),
-        ({"comparator": "<=", "value": 3.0, "value_high": None, "unit": "%"}, "不超过 3%"),
+        ({"kind": "level", "comparator": ">", "value": 1500.0, "value_high": None, "unit": "亿元"}, "超过1500亿元"),
+        ({"kind": "growth", "comparator": "range", "value": 6.0, "value_high": 6.5, "unit": "%"}, "增长6–6.5%"),
+        ({"kind": "level", "comparator": "=", "value": 0.25, "value_high": None, "unit": "万人"}, "0.25万人"),
+        ({"kind": "growth", "comparator": "~", "value": 5.5, "value_high": None, "unit": "%"}, "增长5.5%左右"),
+        ({"kind": "share", "comparator": "<=", "value": 3.0, "value_high": None, "unit": "%"}, "占比3%以内"),
+        ({"kind": "annual_growth", "comparator": ">=", "value": 7.0, "value_high": None, "unit": "%"}, "年均增长7%以上"),
+        ({"kind": "growth", "comparator": "=", "value": -3.0, "value_high": None, "unit": "%"}, "下降3%"),
     ],
 )
 def test_figures_as_written(row: dict, shown: str) -> None:

@@ -1,9 +1,10 @@
 """Browsing the ledger as the dashboard does: keyset pages in any sort order, facet counts, the
 review queue, a place's cascade of targets, chart tallies and the pledges marked in a source.
 
-Counts and facets over a million entries cost tens of milliseconds; the stored entries only change
-when the ledger is rebuilt, so they are kept per build (keyed by the build's fingerprint) and a
-page view reads them from memory.
+Stored entries only change when the ledger is built or amended, so what a view counts is read per
+build: counts, facets and the pages in ledger order come from the build's filter columns held in
+memory (``columns``); views that filter on words or sources are counted by SQL and those counts
+kept per build (keyed by its fingerprint). A page's rows are read by SQL, as plain rows.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import JSON, Boolean, Text, and_, cast, func, or_, select
 
+from taizhang.ledger.columns import COLUMNS, FACET_COLUMNS, Columns
 from taizhang.ledger.errors import BAD_PAGE, NO_SOURCE, LedgerError
 from taizhang.ledger.query import Filters, QueryStage, export_row, mention_dict
 from taizhang.ledger.status import TO_VERIFY
@@ -36,7 +39,10 @@ FACETS = {
     "conflict": (EntryRow.conflict, "conflicts"), "source": (MentionRow.source, "source"),
 }  # fmt: skip
 LOW_CONFIDENCE = 0.8  # records the extractor was less sure of go to the review queue
-_CACHED = 512  # counts and facets kept per process, across builds
+_CACHED = 4096  # counts and facets kept per process, across builds
+# Where a caller (the dashboard, per request) collects how its counts and facets were answered:
+# [from the build's columns, from the memo, by SQL].
+MEMO_USE: ContextVar[list[int] | None] = ContextVar("memo_use", default=None)
 
 
 @dataclass(slots=True)
@@ -71,7 +77,9 @@ class _Memo:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
+                _used(1)
                 return self._items[key]
+        _used(2)
         value = compute()
         with self._lock:
             self._items[key] = value
@@ -81,6 +89,34 @@ class _Memo:
 
 
 _MEMO = _Memo()
+
+
+def _used(where: int) -> None:
+    """Count a count or facet answered from the columns (0), the memo (1) or by SQL (2)."""
+    use = MEMO_USE.get()
+    if use is not None:
+        use[where] += 1
+# An entry's stored columns as a plain row (export_row reads them by name): no ORM object per row.
+_ROW = select(*EntryRow.__table__.columns)
+_Row = namedtuple("_Row", [c.key for c in EntryRow.__table__.columns])  # noqa: PYI024 - built from the table
+_ROW_NAMES = ", ".join(f'"{c.name}"' for c in EntryRow.__table__.columns)
+_JSON_AT = [i for i, c in enumerate(EntryRow.__table__.columns) if isinstance(c.type, JSON)]
+_BOOL_AT = [i for i, c in enumerate(EntryRow.__table__.columns) if isinstance(c.type, Boolean)]
+
+
+def _typed(row: tuple) -> list:
+    """A row as the driver gave it, with JSON decoded and booleans as bools (SQLite gives text and 0/1)."""
+    values = list(row)
+    for i in _JSON_AT:
+        if isinstance(values[i], str):
+            values[i] = json.loads(values[i])
+    for i in _BOOL_AT:
+        if values[i] is not None:
+            values[i] = bool(values[i])
+    return values
+
+
+_BUILD = select(LedgerStateRow.fingerprint, LedgerStateRow.built_at).where(LedgerStateRow.id == 1)
 
 
 def page_token(value: Any, entry_id: int) -> str:
@@ -104,18 +140,39 @@ class BrowseStage(QueryStage):
     def _built(self) -> str:
         """What the stored entries were built from: read once per ledger object (one per web request)."""
         if getattr(self, "_build_seen", None) is None:
-            with self._session() as session:
-                state = session.get(LedgerStateRow, 1)
-                self._build_seen = f"{state.fingerprint}:{state.built_at.isoformat()}" if state is not None else ""
+            self._build_seen = self._read_build()
         return self._build_seen
+
+    def _read_build(self) -> str:
+        with self._session() as session:
+            state = session.execute(_BUILD).first()
+            return f"{state.fingerprint}:{state.built_at.isoformat()}" if state is not None else ""
 
     def _memo(self, question: tuple, compute: Any) -> Any:
         if self.what_if:  # judged in memory for another day: never kept
             return compute()
         return _MEMO.get((self.store.url, self._built(), *question), compute)
 
+    def _columns(self, filters: Filters) -> Columns | None:
+        """The build's filter columns when they are read and can answer ``filters`` (not for a
+        what-if, whose statuses are judged as it reads, nor for words or sources)."""
+        if self.what_if:
+            return None
+        held = COLUMNS.get(self.store.url, self._built(), self.store.engine, self._read_build)
+        return held if held is not None and held.holds(filters) else None
+
+    def warm(self, *, wait: bool = True) -> None:
+        """Read the build's filter columns now (``wait=False``: in the background, as the dashboard
+        does when it starts)."""
+        if not self.what_if:
+            COLUMNS.get(self.store.url, self._built(), self.store.engine, self._read_build, wait=wait)
+
     def total(self, filters: Filters = Filters()) -> int:
-        """How many entries ``filters`` select, counted once per build."""
+        """How many entries ``filters`` select: from the build's columns, else counted once per build."""
+        held = self._columns(filters)
+        if held is not None:
+            _used(0)
+            return held.count(filters)
         return self._memo(("count", filters), lambda: self.count(filters))
 
     def page(self, filters: Filters = Filters(), *, sort: str = "id", descending: bool = False, after: str | None = None, limit: int = 50) -> Page:  # fmt: skip
@@ -126,26 +183,48 @@ class BrowseStage(QueryStage):
         without a value in the sort column come last in either direction.
         """
         column = SORTS[sort]
-        with self._session() as session:
-            query = self._select(session, filters)
-            if after is not None:
-                value, entry_id = read_token(after)
-                query = query.where(_after(column, value, entry_id, descending))
-            ordered = (column.desc(), EntryRow.id.desc()) if descending else (column.asc(), EntryRow.id.asc())
-            if sort != "id":
-                ordered = (column.is_(None), *ordered)  # missing values last, the same on SQLite and PostgreSQL
-            rows = list(session.scalars(query.order_by(*ordered).limit(limit + 1)))
-            more = len(rows) > limit
-            rows = rows[:limit]
-            shown = [export_row(row) for row in rows]
+        value, entry_id = read_token(after) if after is not None else (None, None)
+        ordered = (column.desc(), EntryRow.id.desc()) if descending else (column.asc(), EntryRow.id.asc())
+        held = self._columns(filters) if sort == "id" else None
+        if held is not None:  # the ids from memory, the rows by their primary key
+            rows = self._rows(held.page_ids(filters, entry_id, descending, limit + 1), descending)
+        else:
+            with self._session() as session:
+                query = self._select(session, filters).with_only_columns(*_ROW.selected_columns)
+                if after is not None:
+                    query = query.where(_after(column, value, entry_id, descending))
+                if sort != "id":
+                    ordered = (column.is_(None), *ordered)  # missing values last, the same on SQLite and PostgreSQL
+                rows = list(session.execute(query.order_by(*ordered).limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
         last = rows[-1] if rows else None
         token = page_token(getattr(last, column.key), last.id) if more and last is not None else None
-        return Page(shown, token)
+        return Page([export_row(row) for row in rows], token)
 
     def facets(self, filters: Filters = Filters(), names: tuple[str, ...] = tuple(FACETS), top: int = 12) -> dict[str, list[tuple[Any, int]]]:  # fmt: skip
         """For each facet, its most common values among the entries the other filters select, with
         their counts (a facet's own filter is left out, so every choice it offers is shown)."""
-        return {name: self._memo(("facet", name, filters, top), lambda name=name: self._facet(name, filters, top)) for name in names}
+        held = self._columns(filters)
+        found = {}
+        for name in names:
+            if held is not None and name in FACET_COLUMNS:
+                _used(0)
+                found[name] = held.facet(name, FACETS[name][1], filters, top)
+            else:
+                found[name] = self._memo(("facet", name, filters, top), lambda name=name: self._facet(name, filters, top))
+        return found
+
+    def _rows(self, ids: list[int], descending: bool) -> list[Any]:
+        """The stored entries ``ids`` in id order, as plain rows. The statement is written out (the
+        ids are integers) and the values taken as the driver gives them: SQLAlchemy's compiling and
+        typing of 51 rows of 41 columns cost five times the query; JSON and booleans are read here."""
+        if not ids:
+            return []
+        statement = f"SELECT {_ROW_NAMES} FROM ledger_entries WHERE id IN ({','.join(str(int(i)) for i in ids)}) ORDER BY id{' DESC' if descending else ''}"  # noqa: E501, S608 - integers only
+        with self._session() as session:
+            found = session.connection().exec_driver_sql(statement).fetchall()
+        return [_Row._make(_typed(row)) for row in found]
 
     def _facet(self, name: str, filters: Filters, top: int) -> list[tuple[Any, int]]:
         column, own = FACETS[name]

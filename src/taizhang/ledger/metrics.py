@@ -23,6 +23,7 @@ _NOISE = re.compile(r"[\s\u200b“”‘’\"'「」《》]")
 class Indicator:
     key: str
     name: str
+    en: str
     headline: bool
     kinds: tuple[str, ...]
     synonyms: tuple[str, ...]
@@ -44,7 +45,7 @@ def _rules() -> _Rules:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     indicators = tuple(
         Indicator(
-            key=item["key"], name=item["name"], headline=bool(item["headline"]), kinds=tuple(item["kinds"]),
+            key=item["key"], name=item["name"], en=item["en"], headline=bool(item["headline"]), kinds=tuple(item["kinds"]),
             synonyms=tuple(item["synonyms"]), mention=tuple(item.get("mention") or item["synonyms"]),
         )  # fmt: skip
         for item in data["indicators"]
@@ -93,3 +94,17 @@ def broad_head(head: str) -> bool:
 
 def indicators(headline_only: bool = False) -> tuple[Indicator, ...]:
     return tuple(i for i in _rules().indicators if i.headline or not headline_only)
+
+
+def metric_name(key: str | None, lang: str = "zh") -> str:
+    """What a reader calls a metric key: an indicator's name (地区生产总值 GDP; in English, GDP), a
+    key that is a wording of its own as it is."""
+    if key is None:
+        return ""
+    found = _names().get(key)
+    return key if found is None else found[lang == "en"]
+
+
+@cache
+def _names() -> dict[str, tuple[str, str]]:
+    return {i.key: (i.name, i.en) for i in _rules().indicators}

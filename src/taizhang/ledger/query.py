@@ -75,7 +75,7 @@ class QueryStage(LedgerBase):
     def _rejudged(self, session: Session, filters: Filters, stop: int | None = None) -> list[tuple[int, Verdict]]:
         """The ids of the entries whose status judged in memory (as of ``as_of`` by ``rules``) is the
         filter's, in ledger order; the first ``stop`` of them when given, reading no further than needed."""
-        _check_status(filters.status)
+        check_status(filters.status)
         matches = self._judged_matches(session)
         # Only what judging needs: whole rows would cost several times as much per entry.
         query = self._select(session, replace(filters, status=None)).with_only_columns(*_JUDGED).order_by(EntryRow.id)
@@ -128,7 +128,7 @@ class QueryStage(LedgerBase):
         if filters.year is not None:
             query = query.where(EntryRow.deadline == filters.year)
         if filters.status:
-            _check_status(filters.status)
+            check_status(filters.status)
             query = query.where(EntryRow.status == filters.status)
         if filters.metric:
             query = query.where(EntryRow.metric_key == metric_key(filters.metric))
@@ -211,7 +211,7 @@ def _under(place: Place):  # noqa: ANN202 - a SQLAlchemy condition
     return and_(EntryRow.place_code >= prefix, EntryRow.place_code < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
-def _check_status(status: str | None) -> None:
+def check_status(status: str | None) -> None:
     if status and status not in STATUSES:
         raise LedgerError(UNKNOWN_STATUS.format(status=status, statuses=", ".join(STATUSES)))
 

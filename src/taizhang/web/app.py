@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -15,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from taizhang import __version__
 from taizhang.errors import StoreError, TaizhangError
 from taizhang.ledger import Ledger
+from taizhang.ledger.browse import MEMO_USE
 from taizhang.source import DEFAULT_MAX_BYTES
 from taizhang.storage import Store
 from taizhang.web.auth import LoginLimiter, Sessions
@@ -38,7 +40,10 @@ HEADERS = [
 
 
 class SecurityHeaders:
-    """Adds :data:`HEADERS` to every HTTP response (a plain ASGI middleware: no per-request task)."""
+    """Adds :data:`HEADERS` to every HTTP response (a plain ASGI middleware: no per-request task),
+    and a Server-Timing header: the time the app took and how the request's counts and facets were
+    answered (``counts;desc="columns/memo/sql"``: from the build's columns, the memo, by SQL; what
+    bench/web.py reports)."""
 
     def __init__(self, app) -> None:  # noqa: ANN001 - an ASGI app
         self.app = app
@@ -48,9 +53,14 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        start = time.perf_counter()
+        use = [0, 0, 0]
+        MEMO_USE.set(use)  # this request's task only: copied into the thread a route runs in
+
         async def with_headers(message) -> None:  # noqa: ANN001
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *HEADERS]
+                timing = f'app;dur={(time.perf_counter() - start) * 1000:.1f}, counts;desc="{use[0]}/{use[1]}/{use[2]}"'
+                message["headers"] = [*message.get("headers", []), *HEADERS, (b"server-timing", timing.encode())]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -75,9 +85,10 @@ def create_app(
     from taizhang.web.routes import charts, entries, ledger, places, review, sources, upload, users
 
     store = Store(db)
-    if refresh:
-        with Ledger(store) as opened:
+    with Ledger(store) as opened:
+        if refresh:
             opened.refresh()
+        opened.warm(wait=False)  # the build's filter columns, read in the background (see ledger/columns.py)
     app = FastAPI(
         title="taizhang 台账", version=__version__, docs_url=None, redoc_url=None,
         description="量化承诺落实台账的 JSON 接口。Every page has a JSON twin: the same URL with `.json`.",

@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from taizhang.ledger import Filters, Ledger
 from taizhang.ledger.browse import SORTS
 from taizhang.ledger.corrections import KINDS
+from taizhang.ledger.metrics import metric_name
 from taizhang.ledger.status import STATUSES, YEARS
 from taizhang.storage import MAX_ID
 from taizhang.web import i18n
@@ -26,6 +27,7 @@ from taizhang.web.render import normalised, number, written
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters.update(number=number, written=written, normalised=normalised)
+TEMPLATES.env.auto_reload = False  # compiled once per process: no file check per page
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -121,10 +123,13 @@ def page(request: Request, template: str, context: dict[str, Any], status_code: 
     lang = i18n.language(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
     other = "en" if lang == "zh" else "zh"
     switch = url(request.url.path, dict(request.query_params) | {"lang": other})
+    t = i18n.translator(lang)
     response = TEMPLATES.TemplateResponse(
         request, template,
-        {"t": i18n.translator(lang), "lang": lang, "visitor": visitor, "csrf": visitor.csrf, "switch_url": switch,
-         "statuses": STATUSES, "kinds": KINDS, **context},
+        {"t": t, "lang": lang, "visitor": visitor, "csrf": visitor.csrf, "switch_url": switch,
+         "statuses": STATUSES, "kinds": KINDS, "metric_name": lambda key: metric_name(key, lang),
+         "kind_name": lambda kind: t(f"kind_{kind}") if kind in KINDS else (kind or ""),
+         "repair_name": lambda kind: t(f"repair_{kind}") if f"repair_{kind}" in i18n.messages() else kind, **context},
         status_code=status_code,
     )  # fmt: skip
     remember(request, response)

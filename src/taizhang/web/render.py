@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from taizhang.ledger.browse import Mark
+from taizhang.ledger.figures import figure_words
 from taizhang.repair import Change
 
-_COMPARATORS = {">": "超过 ", ">=": "不低于 ", "<=": "不超过 ", "<": "低于 ", "~": "约 "}
 
 
 def number(value: float | None) -> str:
@@ -22,10 +22,9 @@ def number(value: float | None) -> str:
 
 
 def written(row: dict[str, Any]) -> str:
-    """A target as a text writes it: 1500亿元, 6–6.5%, 不低于 5%."""
-    high = f"–{number(row['value_high'])}" if row.get("value_high") is not None else ""
-    prefix = _COMPARATORS.get(row.get("comparator") or "", "")
-    return f"{prefix}{number(row['value'])}{high}{row['unit']}"
+    """A target as a reader says it, with its kind, as the command line's ledger shows it:
+    超过1500亿元, 增长6–6.5%, 增长5.5%左右, 占比43%以上, 年均增长7%."""
+    return figure_words(row.get("kind"), row.get("comparator"), row["value"], row.get("value_high"), row["unit"])
 
 
 def normalised(row: Any) -> str:

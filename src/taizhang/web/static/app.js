@@ -92,7 +92,13 @@ function chart(id, option) {
   if (option.yAxis) option.yAxis.axisLabel = { formatter: short };
   if (option.legend) option.legend = Object.assign({ top: 0 }, option.legend);
   made.setOption(Object.assign({ animation: false, grid: { containLabel: true, left: 10, right: 20, top: 40, bottom: 20 } }, option));
-  window.addEventListener("resize", () => made.resize());
+  // A full-page screenshot or print briefly lays the page out at another size: resize once it settles,
+  // and never to an empty box (a map laid out in 0×0 fails inside ECharts).
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => { if (el.clientWidth > 0 && el.clientHeight > 0) made.resize(); }, 100);
+  });
   el.dataset.drawn = "yes";
   return made;
 }

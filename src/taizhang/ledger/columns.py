@@ -1,0 +1,217 @@
+"""The ledger's filter columns in memory, one copy per build and process: counts, facets and the
+ids of a page in ledger order, for any combination of the structured filters, as array operations.
+
+At a million entries a COUNT or GROUP BY under a filter no index covers reads every row it
+selects (tens to hundreds of milliseconds in SQLite or PostgreSQL, and eight of them for the
+facets of one view); over a few numpy arrays the same costs a millisecond or two, whatever the
+combination. Stored entries change only when the ledger is built or amended, so the columns are
+read once per build (about a second and 25 MB per process at a million entries) and shared by
+every request. Filters on words (full-text search) and on sources are not held here: a view with
+either is counted by SQL (see ``browse``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from taizhang.ledger.errors import NO_ACTOR, LedgerError, unknown_place
+from taizhang.ledger.metrics import metric_key
+from taizhang.ledger.query import Filters, check_status
+from taizhang.ledger.tables import EntryRow
+from taizhang.places import code_prefix, lineage
+
+_NONE = -1  # the code of a missing value in every coded column
+# Facets held here: the facet's name → the column it counts (``source`` is counted by SQL).
+FACET_COLUMNS = {
+    "status": "status", "deadline": "deadline", "kind": "kind", "metric": "metric_key", "place": "place",
+    "official": "official", "conflict": "conflict",
+}  # fmt: skip
+_CODED = ("status", "kind", "metric_key", "official", "actor", "place")
+
+
+@dataclass(slots=True)
+class _Coded:
+    """A text column as codes into its sorted distinct values (``_NONE`` for no value)."""
+
+    codes: np.ndarray
+    values: list[Any]
+    index: dict[Any, int]
+
+    @classmethod
+    def of(cls, column: tuple[Any, ...]) -> _Coded:
+        codes, values = pd.factorize(pd.Series(column, dtype=object), sort=True)  # None → -1 (_NONE)
+        values = values.tolist()
+        return cls(codes.astype(np.int32), values, {v: i for i, v in enumerate(values)})
+
+    def equal(self, value: Any) -> np.ndarray:
+        return self.codes == self.index.get(value, -2)  # a value no entry has selects none
+
+
+@dataclass(slots=True)
+class Columns:
+    """Every entry's filter columns, in id order."""
+
+    ids: np.ndarray  # int64, ascending
+    place_code: np.ndarray  # int64: the 6-digit division code as a number, _NONE without one
+    odd_codes: bool  # a place code that is not 6 digits: place filters then go to SQL
+    deadline: np.ndarray  # int32, _NONE without one
+    conflict: np.ndarray  # bool
+    coded: dict[str, _Coded]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def holds(self, filters: Filters) -> bool:
+        """Whether ``filters`` can be answered from the columns (words and sources cannot)."""
+        if filters.source or (filters.search and filters.search.strip()):
+            return False
+        return not (filters.actor and self.odd_codes)
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """The entries ``filters`` select (None: all of them), as ``QueryStage._select`` does."""
+        chosen: list[np.ndarray] = []
+        if filters.actor:
+            chosen.append(self._actor(filters))
+        if filters.year is not None:
+            chosen.append(self.deadline == filters.year)
+        if filters.status:
+            check_status(filters.status)
+            chosen.append(self.coded["status"].equal(filters.status))
+        if filters.metric:
+            chosen.append(self.coded["metric_key"].equal(metric_key(filters.metric)))
+        if filters.conflicts:
+            chosen.append(self.conflict)
+        if filters.official:
+            chosen.append(self.coded["official"].equal(filters.official))
+        if filters.kind:
+            chosen.append(self.coded["kind"].equal(filters.kind))
+        if not chosen:
+            return None
+        found = chosen[0].copy()
+        for more in chosen[1:]:
+            found &= more
+        return found
+
+    def _actor(self, filters: Filters) -> np.ndarray:
+        places = lineage(filters.actor)
+        if not (places and places[0].code):
+            found = self.coded["actor"].equal(filters.actor)
+            if not places and not found.any():
+                raise LedgerError(unknown_place(filters.actor, NO_ACTOR))
+            return found
+        codes = [int(p.code) for p in (places if filters.with_parents else places[:1]) if p.code.isdigit()]
+        chosen = np.isin(self.place_code, codes)
+        if filters.with_children:
+            prefix = code_prefix(places[0])
+            if not prefix:  # the country: every place with a code
+                chosen |= self.place_code != _NONE
+            else:
+                low = int(prefix.ljust(6, "0"))
+                chosen |= (self.place_code >= low) & (self.place_code < low + 10 ** (6 - len(prefix)))
+        return chosen
+
+    def count(self, filters: Filters) -> int:
+        found = self.mask(filters)
+        return len(self) if found is None else int(np.count_nonzero(found))
+
+    def facet(self, name: str, own: str, filters: Filters, top: int) -> list[tuple[Any, int]]:
+        """The ``top`` most common values of facet ``name`` among the entries the other filters
+        select (its own filter, ``own``, left out), the most common first, then by value."""
+        found = self.mask(replace(filters, **{own: False if own == "conflicts" else None}))
+        column = FACET_COLUMNS[name]
+        if column == "deadline" or column == "conflict":
+            raw = getattr(self, column)
+            values = raw if found is None else raw[found]
+            if column == "conflict":
+                counted = [(flag, int(np.count_nonzero(values == flag))) for flag in (False, True)]
+            else:
+                present, counts = np.unique(values[values != _NONE], return_counts=True)
+                counted = [(int(v), int(c)) for v, c in zip(present, counts, strict=True)]
+        else:
+            coded = self.coded[column]
+            codes = coded.codes if found is None else coded.codes[found]
+            counts = np.bincount(codes[codes != _NONE], minlength=len(coded.values))
+            counted = [(coded.values[i], int(counts[i])) for i in np.flatnonzero(counts)]
+        counted = [(value, count) for value, count in counted if count]
+        counted.sort(key=lambda pair: (-pair[1], pair[0]))
+        return counted[:top]
+
+    def page_ids(self, filters: Filters, after: int | None, descending: bool, limit: int) -> list[int]:
+        """The ids of the next ``limit`` entries after entry ``after`` in id order."""
+        found = self.mask(filters)
+        if descending:
+            end = len(self) if after is None else int(np.searchsorted(self.ids, after, side="left"))
+            where = np.arange(end) if found is None else np.flatnonzero(found[:end])
+            return self.ids[where[::-1][:limit]].tolist()
+        start = 0 if after is None else int(np.searchsorted(self.ids, after, side="right"))
+        where = np.arange(start, min(len(self), start + limit)) if found is None else start + np.flatnonzero(found[start:])[:limit]
+        return self.ids[where].tolist()
+
+
+def read_columns(engine: Engine) -> Columns:
+    """The filter columns of every stored entry (read as plain tuples: at a million entries the
+    rows are what the time goes on)."""
+    names = ("id", "place_code", "deadline", "conflict", *_CODED)
+    query = select(*(getattr(EntryRow, name) for name in names)).order_by(EntryRow.id)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(str(query.compile(connection))).fetchall()  # no parameters: no WHERE
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {name: () for name in names}
+    codes = pd.Series(columns["place_code"], dtype=object)
+    odd = bool((codes.notna() & ~codes.astype(str).str.fullmatch(r"\d{6}")).any())
+    return Columns(
+        ids=np.array(columns["id"], dtype=np.int64),
+        place_code=pd.to_numeric(codes, errors="coerce").fillna(_NONE).astype(np.int64).to_numpy(),
+        odd_codes=odd,
+        deadline=pd.Series(columns["deadline"], dtype=object).fillna(_NONE).astype(np.int32).to_numpy(),
+        conflict=np.array(columns["conflict"], dtype=bool),
+        coded={name: _Coded.of(columns[name]) for name in _CODED},
+    )  # fmt: skip
+
+
+class ColumnCache:
+    """The columns of the latest build of each database, read once per process, in a thread of
+    their own: a request never waits for a million rows to be read (until they are, views are
+    counted by SQL), and concurrent requests start one read, not one each."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[str, Columns]] = {}
+        self._reading: set[str] = set()
+        self._lock = threading.Lock()
+
+    def get(self, url: str, build: str, engine: Engine, built: Callable[[], str], *, wait: bool = False) -> Columns | None:
+        """The columns of ``build`` if read (``wait``: read them now if not); ``built`` reads which
+        build is stored now, so columns read while another build was written are not kept."""
+        held = self._held.get(url)
+        if held is not None and held[0] == build:
+            return held[1]
+        if wait:
+            return self._read(url, build, engine, built)
+        with self._lock:
+            if url in self._reading:
+                return None
+            self._reading.add(url)
+        threading.Thread(target=self._read, args=(url, build, engine, built), daemon=True, name="ledger-columns").start()
+        return None
+
+    def _read(self, url: str, build: str, engine: Engine, built: Callable[[], str]) -> Columns | None:
+        try:
+            columns = read_columns(engine)
+            if built() == build:
+                self._held[url] = (build, columns)
+            return columns
+        except Exception:  # noqa: BLE001 - a failed read leaves the views to SQL; the request that
+            return None  # asks next tries again, and a broken database shows in its SQL answer
+        finally:
+            with self._lock:
+                self._reading.discard(url)
+
+
+COLUMNS = ColumnCache()
