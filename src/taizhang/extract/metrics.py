@@ -27,7 +27,7 @@ _BOUNDED_DIGIT = re.compile(r"(?:超过|超|过|高于|达到|达)[0-9０-９]")
 class Rules:
     strip_head: re.Pattern[str]
     lead: re.Pattern[str]  # adverbs, a hedge and a verb leading a metric, trimmed once
-    strip_tail: re.Pattern[str]
+    strip_tail: rules.TrailingWords
     base_phrase: re.Pattern[str]  # 比2010年, 与2020年相比: a base of comparison, no part of a metric
     origin_phrase: re.Pattern[str]  # 从人均8.7万元(提高到): where a change starts, no part of a metric
     action_verbs: re.Pattern[str]
@@ -59,7 +59,7 @@ def patterns() -> Rules:
         lead=re.compile(
             rf"(?:{alt(metrics['lead_adverbs'])})*(?:{alt(data['hedges']['hedges'])})?(?:{alt(metrics['lead_verbs'])})?"
         ),
-        strip_tail=re.compile(rf"(?:{alt(tail := strip + metrics['metric_strip_tail'])})(?:{alt(tail)})*$"),
+        strip_tail=rules.TrailingWords.of(strip + metrics["metric_strip_tail"]),
         base_phrase=re.compile(
             rf"(?:{alt(horizons['base_markers'])})[ ]?{YEAR}[ ]?年(?:{alt(horizons['base_after'])})?"
         ),
@@ -96,7 +96,7 @@ def clean(raw: str, year: int | None, horizons: list[Horizon] | None = None) -> 
     while previous != metric:
         previous = metric
         head = p.strip_head.match(metric)
-        metric = p.strip_tail.sub("", metric[head.end() :] if head else metric)
+        metric = p.strip_tail.cut(metric[head.end() :] if head else metric)
         metric = p.origin_phrase.sub("", metric).strip(TRIM)
     # Once, not in the loop: what a lead word leaves is the name (实施重点项目 → 重点项目, not 项目).
     metric = metric[p.lead.match(metric).end() :].lstrip(" \t\u3000\u200b")  # “你点我检”食品抽检 keeps its “

@@ -51,7 +51,9 @@ def is_arabic(span: str) -> bool:
 
 def parse_arabic(span: str) -> float | None:
     """``1,500`` → 1500.0; ``１２.５`` → 12.5; ``1 9 9 3`` → 1993.0; junk → None."""
-    cleaned = span.translate(FULLWIDTH).replace(",", "").replace(" ", "")
+    # Most spans are ASCII digits and a point (5.4, 2025), which cleaning would leave as they are.
+    plain = span.isascii() and "," not in span and " " not in span
+    cleaned = span if plain else span.translate(FULLWIDTH).replace(",", "").replace(" ", "")
     try:
         value = float(cleaned)
     except ValueError:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from taizhang.document import Outcome
-from taizhang.extract import lists, quantities, reading, rules
+from taizhang.extract import context, lists, quantities, reading, rules
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
 from taizhang.extract.horizons import YEAR, Horizon, parse_year, plausible_year
@@ -71,7 +71,7 @@ class Rules:
     span_words: re.Pattern[str]
     span_years: dict[str, int]
     metric_time: re.Pattern[str]  # at a metric's start
-    metric_tail: re.Pattern[str]  # at a metric's end: 国内生产总值预期目标, 人均可支配收入实际 name the measure before
+    metric_tail: rules.TrailingWords  # 国内生产总值预期目标, 人均可支配收入实际 name the measure before
     per_change: re.Pattern[str]  # at the end of a clause prefix
     spend: re.Pattern[str]  # a clause prefix that is only a spending verb
     year_opener: re.Pattern[str]  # a paragraph opening on one year, group "year"
@@ -114,7 +114,7 @@ def patterns() -> Rules:
         metric_time=re.compile(rf"^(?:{alt(o['metric_time_words'])})+"),
         plan_names=tuple(o["plan_names"]),
         past_year=re.compile(rf"(?P<year>{YEAR})[ ]?年"),
-        metric_tail=re.compile(rf"(?:{alt(o['target_before'] + o['metric_tail_words'])})+$"),
+        metric_tail=rules.TrailingWords.of(o["target_before"] + o["metric_tail_words"]),
         per_change=re.compile(rf"(?:{alt(o['per_change'])})[ ]?$"),
         spend=re.compile(rf"[ \u3000]*(?:{alt(o['spend_verbs'])})[ ]?"),
         year_opener=re.compile(rf"[ \u3000\u200b]*(?:{alt(o['year_openers'])})?(?P<year>{YEAR})[ ]?年"),
@@ -243,16 +243,29 @@ def may_report(ctx: Context, spot: reading.Spot, scope: Scope) -> bool:
     return label in (REVIEW, OTHER) and ctx.states_past(sentence, label)
 
 
-def _opens_with_context(ctx: Context, p: Rules, clause_prefix: str) -> bool:
+def _opens_with_context(clause_prefix: str) -> bool:
     """The clause openers of ``tense.yaml``, but for those that state a stock reached (拥有…)."""
-    return ctx.opens_with_context(clause_prefix) and not p.stock_openers.match(clause_prefix)
+    return bool(context.patterns().context_openers.match(clause_prefix)) and not patterns().stock_openers.match(clause_prefix)
+
+
+def _metric(p: Rules, metric: str) -> str:
+    """A result's metric without the words of time before it and of target or result after it."""
+    time = p.metric_time.match(metric)
+    return p.metric_tail.cut(metric[time.end() :] if time else metric)
+
+
+def _more_than(m: re.Match[str]) -> bool:
+    """7500多亿元, 1200多万人: a numeral's "more" said before or after its magnitude (the ratio
+    regex has neither group)."""
+    groups = m.re.groupindex
+    return bool("more" in groups and (m["more"] or m["lead"]))
 
 
 def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int, scope: Scope) -> Found | None:
     """A result (or the target or gap beside one) from one quantity match that :func:`may_report`,
     or None. ``previous_end``: where the quantity found before it ends."""
     p = patterns()
-    r = reading.read(ctx, m, spot, previous_end, lambda prefix: _opens_with_context(ctx, p, prefix), facts=True)
+    r = reading.read(ctx, m, spot, previous_end, _opens_with_context, facts=True)
     if r is None or r.quantity.value_high is not None:
         return None  # a range states no result
     text, q = ctx.text, r.quantity
@@ -280,7 +293,7 @@ def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int,
     comparator: str | None
     if r.bound_after:
         comparator = q_rules.comparators_after[r.bound_after]
-    elif (groups := m.groupdict()).get("more") or groups.get("lead"):
+    elif _more_than(m):
         comparator = ">"  # 7500多亿元
     elif r.bound_before and r.bound_before not in p.not_bounds:
         comparator = q_rules.comparators_before[r.bound_before]
@@ -288,7 +301,7 @@ def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int,
         comparator = None
     candidate = Candidate(
         start=r.start, end=r.tail, sentence=r.sentence, clause_start=r.clause_start, item_start=r.item_start,
-        quote=r.quote, metric=p.metric_tail.sub("", p.metric_time.sub("", r.metric)), kind=r.kind, comparator=comparator or "=", value=q.value, value_high=None,
+        quote=r.quote, metric=_metric(p, r.metric), kind=r.kind, comparator=comparator or "=", value=q.value, value_high=None,
         unit=q.unit, norm_value=q.norm_value, norm_unit=q.norm_unit, horizon=None, hedge=None, actor=actor,
         official=r.official, confidence=q.confidence - max(0.0, reading.PART_SURE - r.part.confidence) / 2,
         doubling=q.category == "ratio",

@@ -197,8 +197,10 @@ class Quantity:
 
     @property
     def finite(self) -> bool:
-        """False for a number no float holds once normalised (a 301-digit number with 亿)."""
-        return math.isfinite(self.norm_value) and (self.value_high is None or math.isfinite(scale(self.value_high, self.factor)))
+        """False for a number no float holds once normalised (a 301-digit number with 亿). The bare
+        product decides: :func:`scale` rounds a finite product to a finite float (12 significant
+        digits never round past the largest float), so its string formatting need not be paid here."""
+        return math.isfinite(self.value * self.factor) and (self.value_high is None or math.isfinite(self.value_high * self.factor))
 
 
 def changes(text: str, start: int) -> bool:

@@ -90,6 +90,28 @@ def alternation(words: Any) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+@dataclass(frozen=True, slots=True)
+class TrailingWords:
+    """A run of words at the end of a string, to cut off: ``(?:w1|w2|…)+$`` as a regex. The regex
+    is tried from every position of the string (an anchor at the end does not stop that), so a
+    string whose last character ends none of the words, the common case, is given back without
+    running it."""
+
+    pattern: re.Pattern[str]
+    last_characters: frozenset[str]
+
+    @classmethod
+    def of(cls, words: Any) -> TrailingWords:
+        words = [w for w in words if w]
+        return cls(re.compile(rf"(?:{alternation(words)})+$"), frozenset(w[-1] for w in words))
+
+    def cut(self, text: str) -> str:
+        # $ also matches before a final newline: such a string goes to the regex.
+        if text[-1:] not in self.last_characters and not text.endswith("\n"):
+            return text
+        return self.pattern.sub("", text)
+
+
 def _read(lang: str, name: str) -> dict[str, Any]:
     path = RULES_DIR / lang / f"{name}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
