@@ -76,6 +76,7 @@ class Rules:
     spend: re.Pattern[str]  # a clause prefix that is only a spending verb
     year_opener: re.Pattern[str]  # a paragraph opening on one year, group "year"
     opener: re.Pattern[str]  # a sentence opening a review of years (过去五年，…), group "word"
+    opener_after_stop: re.Pattern[str]  # the same after a sentence's end: all it can match past the text's start
     opener_years: dict[str, tuple[int, int]]  # opener → (years back to the first, to the last)
     plan_names: tuple[str, ...]
     past_year: re.Pattern[str]  # a year named in a text, group "year"
@@ -119,6 +120,7 @@ def patterns() -> Rules:
         spend=re.compile(rf"[ \u3000]*(?:{alt(o['spend_verbs'])})[ ]?"),
         year_opener=re.compile(rf"[ \u3000\u200b]*(?:{alt(o['year_openers'])})?(?P<year>{YEAR})[ ]?年"),
         opener=re.compile(rf"(?:^|[。！？\n])[ \u3000]*(?P<word>{alt(data['parts']['review_openers'])})"),
+        opener_after_stop=re.compile(rf"[。！？\n][ \u3000]*(?P<word>{alt(data['parts']['review_openers'])})"),
         opener_years={str(w): (int(a), int(b)) for w, (a, b) in data["parts"]["review_openers"].items()},
         comparison=re.compile(rf"^[ \u3000]*(?:{alt(o['comparison_openers'])})"),
         not_period_before=tuple(data["quantities"]["from_words"] + o["base_before"]),
@@ -163,7 +165,10 @@ class Scope:
         found = self.openers.get(paragraph)
         if found is None:
             line_end = text.find("\n", paragraph)
-            matches = list(patterns().opener.finditer(text, paragraph, len(text) if line_end < 0 else line_end))
+            # ^ matches only at the text's start (not at a search's): past it, the regex that opens
+            # on the stop alone, which the regex engine scans for in C.
+            opener = patterns().opener if paragraph == 0 else patterns().opener_after_stop
+            matches = list(opener.finditer(text, paragraph, len(text) if line_end < 0 else line_end))
             found = self.openers[paragraph] = ([m.end() for m in matches], [m["word"] for m in matches])
         i = bisect_right(found[0], pos)
         return found[1][i - 1] if i else None
