@@ -8,7 +8,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taizhang.extract import metrics, outcomes, rules
+from taizhang.extract import metrics, outcomes, quantities, rules
 from taizhang.extract.numbers import parse_arabic, scale
 from taizhang.extract.quantities import Quantity
 
@@ -50,3 +50,24 @@ def test_parse_arabic_reads_plain_spans_as_cleaned_ones(span: str) -> None:
     except ValueError:
         expected = None
     assert parse_arabic(span) == expected
+
+
+LED = ["今年", "明年", "十四五", "年内"]
+
+
+@QUICK
+@given(
+    st.lists(st.sampled_from([*LED, "年", "十", "五", "规划", "。", "2025"]), max_size=10).map("".join),
+    st.integers(0, 12),
+    st.integers(0, 30),
+)
+def test_word_led_finds_what_its_regex_finds(text: str, lo: int, length: int) -> None:
+    pattern = rf"(?P<relative>{rules.alternation(LED[:2] + LED[3:])})|(?P<period>十四五)[”\"]?(?:规划)?"
+    led = rules.WordLed.of(pattern, LED)
+    hi = min(len(text), lo + length)
+    expected = [(m.span(), m.lastgroup) for m in re.compile(pattern).finditer(text, lo, hi)]
+    assert [(m.span(), m.lastgroup) for m in led.finditer(text, lo, hi)] == expected
+
+
+def test_word_led_regexes_of_the_rules() -> None:
+    assert [m.lastgroup for m in quantities.patterns().change.finditer("年均增长6%，比重下降")] == ["growth", "share", "decline"]

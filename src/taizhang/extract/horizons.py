@@ -65,7 +65,7 @@ _NUM_CHARS = "0-9０-９〇零○一二两三四五六七八九十"
 
 
 @cache
-def patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def patterns() -> tuple[re.Pattern[str], rules.WordLed]:
     """Two regexes, each starting with one character class or literal so that the regex engine
     can scan for it in C: a number before 年 (2026年, 1 9 9 8 年, 二〇三五年, 5年, 三年内) and the
     fixed words (今年, 年内, 十四五, 本世纪中叶). What stands before a match (到, 未来, 比) is
@@ -75,10 +75,11 @@ def patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     suffixes = alt(_YEAR_SUFFIXES + tuple(data["span_after"]))
     return (
         re.compile(rf"(?P<num>[{_NUM_CHARS}](?:[ ]?[{_NUM_CHARS}]){{0,3}})[ ]?年(?P<suffix>{suffixes})?"),
-        re.compile(
+        rules.WordLed.of(
             rf"(?P<relative>{alt(data['relative'])})"
             rf"|(?P<period>{alt(data['periods'])})[”\"]?(?:时期|期间|末|规划期|规划)?"
-            rf"|(?P<fixed>{alt(data['fixed'])})"
+            rf"|(?P<fixed>{alt(data['fixed'])})",
+            [*data["relative"], *data["periods"], *data["fixed"]],
         ),
     )
 
@@ -130,7 +131,10 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
     reference_before, reference_after = _references()
     hi = len(text) if hi is None else hi
     numbers, words = patterns()
-    matches = sorted([*numbers.finditer(text, lo, hi), *words.finditer(text, lo, hi)], key=lambda m: m.start())
+    # Every number match holds 年: a stretch without one (most of a review's sentences of figures) is
+    # not searched digit by digit.
+    years = numbers.finditer(text, lo, hi) if text.find("年", lo, hi) >= 0 else ()
+    matches = sorted([*years, *words.finditer(text, lo, hi)], key=lambda m: m.start())
     found: list[Horizon] = []
     covered = lo
     for m in matches:

@@ -48,7 +48,7 @@ class Rules:
     after: re.Pattern[str]  # bound word right after a unit
     comparators_before: dict[str, str]
     comparators_after: dict[str, str]
-    change: re.Pattern[str]  # group "growth", "decline" or "share" set for a real change or share word
+    change: rules.WordLed  # group "growth", "decline" or "share" set for a real change or share word
     growth: re.Pattern[str]
     annual: re.Pattern[str]
     reach: re.Pattern[str]
@@ -126,9 +126,10 @@ def patterns() -> Rules:
         after=re.compile(rf"[ ]?(?:{alt(comp['after'])})"),
         comparators_before=dict(comp["before"]),
         comparators_after=dict(comp["after"]),
-        change=re.compile(
+        change=rules.WordLed.of(
             rf"{alt(kinds['not_change'])}|(?P<share>{alt(kinds['share'])})"
-            rf"|(?P<decline>{alt(kinds['decline'])})|(?P<growth>{alt(kinds['growth'])})"
+            rf"|(?P<decline>{alt(kinds['decline'])})|(?P<growth>{alt(kinds['growth'])})",
+            kinds["not_change"] + kinds["share"] + kinds["decline"] + kinds["growth"],
         ),
         growth=re.compile(alt(kinds["growth"])),
         annual=re.compile(rf"(?:{alt(kinds['annual'])})(?:分别|均)?(?:{verbs})"),  # 年均分别增长8.8%

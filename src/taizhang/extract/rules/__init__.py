@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,26 @@ class TrailingWords:
         if text[-1:] not in self.last_characters and not text.endswith("\n"):
             return text
         return self.pattern.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class WordLed:
+    """A regex each of whose matches opens on one of a list of words, searched from the first of
+    them: the regex engine tries an alternation of named groups at every position of a text, but
+    scans in C for the words alone (one alternation of literals), so a text with none of them, or
+    with one only near its end, is passed over at once."""
+
+    pattern: re.Pattern[str]
+    first: re.Pattern[str]
+
+    @classmethod
+    def of(cls, pattern: str, words: Any) -> WordLed:
+        return cls(re.compile(pattern), re.compile(alternation(words)))
+
+    def finditer(self, text: str, lo: int = 0, hi: int | None = None) -> Iterator[re.Match[str]]:
+        hi = len(text) if hi is None else hi
+        first = self.first.search(text, lo, hi)
+        return self.pattern.finditer(text, first.start(), hi) if first else iter(())
 
 
 def _read(lang: str, name: str) -> dict[str, Any]:
