@@ -27,7 +27,7 @@ class Rules:
     parallel_heads: tuple[tuple[str, ...], ...]
     task_verbs: tuple[str, ...]
     shared_item_max: int
-    change: re.Pattern[str]  # a change word, to find where a shared value's list ends
+    change: rules.WordLed  # a change word, to find where a shared value's list ends
 
 
 @cache
@@ -48,7 +48,7 @@ def patterns() -> Rules:
         parallel_heads=tuple(tuple(group) for group in lists["parallel_heads"]),
         task_verbs=tuple(lists["task_verbs"]),
         shared_item_max=int(lists["shared_item_max"]),
-        change=re.compile(rf"(?:{alt(kinds['annual'])})?(?:{verbs})"),
+        change=rules.WordLed.of(rf"(?:{alt(kinds['annual'])})?(?:{verbs})", kinds["annual"] + kinds["growth"] + kinds["decline"]),
     )
 
 
