@@ -9,7 +9,9 @@ Three gold sets, each scored on its own and per document:
 (b) paragraph gold: ``tests/gold/pledges.jsonl`` scored within the paragraphs of
     ``tests/gold/annotated.jsonl``;
 (c) news: ``tests/gold/shared/news.pledges.jsonl`` within ``news.annotated.jsonl``, on the pieces
-    in ``../shared/corpus`` (skipped when that folder or the gold is absent).
+    in ``../shared/corpus`` (skipped when that folder or the gold is absent);
+(d) held-out documents: ``tests/gold/heldout/*.pledges.jsonl``, whole documents of ``../shared/corpus``
+    annotated apart from the tuning and used only to measure (see its README).
 
 For each: value F1, full F1, precision, recall, per-field accuracy over matched pairs and the
 metrics' mean character overlap with the gold's. It reads documents with ``taizhang.source.load``
@@ -60,6 +62,9 @@ def gold_sets() -> list[GoldSet]:
         sets.append(GoldSet("news", load_gold(news), SHARED_CORPUS, load_regions(GOLD / "shared" / "news.annotated.jsonl")))
     elif news.is_file():
         print(f"news: skipped, no {SHARED_CORPUS}", file=sys.stderr)
+    heldout = sorted((GOLD / "heldout").glob("*.pledges.jsonl"))
+    if heldout and SHARED_CORPUS.is_dir():
+        sets.append(GoldSet("held-out documents", [g for path in heldout for g in load_gold(path)], SHARED_CORPUS, None))
     return sets
 
 

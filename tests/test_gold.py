@@ -16,6 +16,8 @@ import hashlib
 import json
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -455,3 +457,12 @@ def test_per_source_counts_are_what_the_readme_says():
         assert f"| `{source}` |" in readme, source
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{source}` |"))
         assert f"| {n} | {n_opt} |" in row, row
+
+
+@needs_shared_corpus
+def test_the_held_out_gold_passes_its_own_checks():
+    # tests/gold/heldout/check.py: field order and types, quotes found once outside review parts,
+    # norm values, comparators and signs against the quote's words, deadlines of their parts.
+    checker = GOLD_DIR / "heldout" / "check.py"
+    result = subprocess.run([sys.executable, str(checker), "--corpus", str(SHARED_CORPUS)], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip().endswith("ok"), result.stdout[-2000:]
