@@ -74,6 +74,7 @@ class Columns:
     confidence: np.ndarray  # float64, NaN without one
     text_order: bool  # the database orders text by code point (SQLite; PostgreSQL with the C collation)
     by_place: np.ndarray  # positions in place-code order: a place and the places under it are one run
+    place_sorted: np.ndarray  # place_code[by_place]
     _orders: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _masks: OrderedDict[Filters, np.ndarray | None] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -143,10 +144,9 @@ class Columns:
                 runs.append((low, low + 10 ** (6 - len(prefix))))
         # Each run of codes is one slice of the entries in place-code order: found by bisection,
         # so a county's entries cost what they are, not a pass over the whole ledger.
-        ordered = self.place_code[self.by_place]
         chosen = np.zeros(len(self), dtype=bool)
         for low, high in runs:
-            chosen[self.by_place[np.searchsorted(ordered, low) : np.searchsorted(ordered, high)]] = True
+            chosen[self.by_place[np.searchsorted(self.place_sorted, low) : np.searchsorted(self.place_sorted, high)]] = True
         return chosen
 
     def count(self, filters: Filters) -> int:
@@ -256,6 +256,7 @@ def read_columns(engine: Engine) -> Columns:
     codes = pd.Series(columns["place_code"], dtype=object)
     odd = bool((codes.notna() & ~codes.astype(str).str.fullmatch(r"\d{6}")).any())
     place_code = pd.to_numeric(codes, errors="coerce").fillna(_NONE).astype(np.int64).to_numpy()
+    by_place = np.argsort(place_code, kind="stable")
     return Columns(
         ids=np.array(columns["id"], dtype=np.int64),
         place_code=place_code,
@@ -266,7 +267,8 @@ def read_columns(engine: Engine) -> Columns:
         norm_value=np.array(columns["norm_value"], dtype=np.float64),  # None → NaN
         confidence=np.array(columns["confidence"], dtype=np.float64),
         text_order=_text_order(engine),
-        by_place=np.argsort(place_code, kind="stable"),
+        by_place=by_place,
+        place_sorted=place_code[by_place],
     )  # fmt: skip
 
 
