@@ -89,7 +89,7 @@ def test_counts_facets_and_pages_are_those_of_sql(built, by_sql, chosen: Filters
     assert columns.count(chosen) == expected
     # In every order: the first page, the pages after it (a token naming an entry of this build,
     # read from the columns), and after a token naming no entry (read by SQL from its value alone).
-    afters = [None, page_token(at, at)]
+    afters = [None, page_token(at if sort in ("id", "deadline", "value", "confidence") else ACTORS[at % len(ACTORS)], at)]
     while afters:
         after = afters.pop(0)
         from_sql = by_sql(lambda after=after: ledger.page(chosen, sort=sort, descending=descending, after=after, limit=20))
@@ -104,6 +104,13 @@ def test_counts_facets_and_pages_are_those_of_sql(built, by_sql, chosen: Filters
         mine = columns.facet(name, own, chosen, 10**6)
         assert sorted(mine, key=repr) == sorted(everything, key=repr), name
         assert [count for _, count in mine] == sorted((count for _, count in mine), reverse=True)
+
+
+def test_a_page_token_of_another_order_is_refused(built) -> None:  # noqa: ANN001
+    ledger, _ = built
+    for sort, value in [("actor", 5), ("deadline", "崂山区"), ("value", "x"), ("id", True)]:
+        with pytest.raises(LedgerError, match="page"):
+            ledger.page(Filters(), sort=sort, after=page_token(value, 7))
 
 
 def test_the_columns_hold_every_entry_once(built) -> None:  # noqa: ANN001

@@ -32,6 +32,7 @@ SORTS = {
     "id": EntryRow.id, "deadline": EntryRow.deadline, "actor": EntryRow.actor, "metric": EntryRow.metric_key,
     "status": EntryRow.status, "value": EntryRow.norm_value, "confidence": EntryRow.confidence,
 }  # fmt: skip
+_TEXT_SORTS = ("actor", "metric", "status")  # the orders by text (a page token carries their value as text)
 # The facets beside the filters: each is the column it counts and the filter it sets.
 FACETS = {
     "status": (EntryRow.status, "status"), "deadline": (EntryRow.deadline, "year"), "kind": (EntryRow.kind, "kind"),
@@ -186,6 +187,8 @@ class BrowseStage(QueryStage):
         """
         column = SORTS[sort]
         value, entry_id = read_token(after) if after is not None else (None, None)
+        if value is not None and (isinstance(value, bool) or isinstance(value, str) != (sort in _TEXT_SORTS)):  # another order's token
+            raise LedgerError(BAD_PAGE.format(token=after[:40]))
         ordered = (column.desc(), EntryRow.id.desc()) if descending else (column.asc(), EntryRow.id.asc())
         held = self._columns(filters)
         ids = held.page_ids(filters, entry_id, descending, limit + 1, sort, value) if held is not None and held.sorts(sort) else None  # fmt: skip
@@ -372,7 +375,7 @@ class BrowseStage(QueryStage):
         for mention in mentions:
             sha = mention["sha256"]
             if sha not in texts:
-                info = self.store.find_source(sha)
+                info = self.store.source_of(sha)  # mentions carry the full SHA-256
                 texts[sha] = (info.id, self.store.source_text(info.id)) if info is not None else None
             source = texts[sha]
             before, after = sentence_around(source[1], mention["start"], mention["end"]) if source else ("", "")

@@ -38,7 +38,6 @@ FACET_COLUMNS = {
 _CODED = ("status", "kind", "metric_key", "official", "actor", "place")
 # The orders a page can be read in from here: the sort's name → the column it orders by.
 _SORTED = {"deadline": "deadline", "actor": "actor", "metric": "metric_key", "status": "status", "value": "norm_value", "confidence": "confidence"}  # fmt: skip
-_TEXT_SORTS = ("actor", "metric", "status")  # ordered as the database orders text: see Columns.text_order
 _MASKS = 16  # selections kept per build and process (a million entries: 1 MB each)
 
 
@@ -177,7 +176,7 @@ class Columns:
 
     def sorts(self, sort: str) -> bool:
         """Whether pages in ``sort`` order can be read from here as the database orders them."""
-        return sort == "id" or (sort in _SORTED and (self.text_order or sort not in _TEXT_SORTS))
+        return sort == "id" or (sort in _SORTED and (self.text_order or _SORTED[sort] not in self.coded))
 
     def page_ids(self, filters: Filters, after: int | None, descending: bool, limit: int, sort: str = "id", value: Any = None) -> list[int] | None:  # fmt: skip
         """The ids of the next ``limit`` entries after entry ``after`` (whose ``sort`` value is
