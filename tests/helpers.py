@@ -24,3 +24,12 @@ def corpus_file(name: str) -> Path:
         if (folder / name).is_file():
             return folder / name
     raise FileNotFoundError(f"{name} is not copied into the repository (see tests/helpers.py)")
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Every offset at which ``quote`` stands in ``text`` (overlapping ones too)."""
+    found, at = [], text.find(quote)
+    while at >= 0:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from taizhang.evaluate import load_gold, load_regions, score
+from tests.helpers import occurrences
 
 GOLD_DIR = Path(__file__).parent / "gold"
 DOCS = GOLD_DIR / "docs"
@@ -113,14 +114,6 @@ REVIEW_LINES = {
     "national_china_2023_gwr.txt": [(23, 162)],
     "district_hailar_2019_gwr.txt": [(16, 36)],
 }
-
-
-def _occurrences(text: str, quote: str) -> list[int]:
-    out, i = [], text.find(quote)
-    while i >= 0:
-        out.append(i)
-        i = text.find(quote, i + 1)
-    return out
 
 
 def _ids(records):
@@ -256,25 +249,25 @@ def test_every_paragraph_of_a_news_piece_is_annotated(source):
 
 def _in_regions(g: dict, text: str, regions: list[dict]) -> bool:
     spans = [(r["start"], r["end"]) for r in regions if r["source"] == g["source"]]
-    return any(s <= i and i + len(g["quote"]) <= e for i in _occurrences(text, g["quote"]) for s, e in spans)
+    return any(s <= i and i + len(g["quote"]) <= e for i in occurrences(text, g["quote"]) for s, e in spans)
 
 
 def _lines_holding(text: str, quote: str) -> list[str]:
     """The whole lines (paragraphs) of the text that hold an occurrence of the quote."""
     return [text[text.rfind("\n", 0, i) + 1 : (text.find("\n", i) + 1 or len(text) + 1) - 1]
-            for i in _occurrences(text, quote)]  # fmt: skip
+            for i in occurrences(text, quote)]  # fmt: skip
 
 
 @pytest.mark.parametrize("g", PARAGRAPH_GOLD, ids=_ids(PARAGRAPH_GOLD))
 def test_quote_occurs_inside_an_annotated_region(g):
-    assert _occurrences(TEXTS[g["source"]], g["quote"]), "quote not in document"
+    assert occurrences(TEXTS[g["source"]], g["quote"]), "quote not in document"
     assert _in_regions(g, TEXTS[g["source"]], REGIONS)
 
 
 @needs_shared_corpus
 @pytest.mark.parametrize("g", NEWS_GOLD, ids=_ids(NEWS_GOLD))
 def test_news_quote_occurs_inside_an_annotated_region(g):
-    assert _occurrences(NEWS_TEXTS[g["source"]], g["quote"]), "quote not in the piece"
+    assert occurrences(NEWS_TEXTS[g["source"]], g["quote"]), "quote not in the piece"
     assert _in_regions(g, NEWS_TEXTS[g["source"]], NEWS_REGIONS)
 
 
@@ -282,7 +275,7 @@ def test_news_quote_occurs_inside_an_annotated_region(g):
 def test_whole_document_quote_occurs_once_outside_the_review_parts(g):
     # Whole-document quotes locate their clause on their own: one occurrence, not in a review part.
     text = TEXTS[g["source"]]
-    starts = _occurrences(text, g["quote"])
+    starts = occurrences(text, g["quote"])
     assert len(starts) == 1, f"quote occurs {len(starts)} times"
     line = text.count("\n", 0, starts[0]) + 1
     assert not any(first <= line <= last for first, last in REVIEW_LINES[g["source"]]), f"line {line} is review"

@@ -15,7 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from taizhang.errors import StoreError
 from taizhang.ingest import ingest
@@ -73,6 +73,14 @@ def test_a_kill_at_any_statement_of_creating_a_database_leaves_one_that_opens(tm
     assert n > 40  # the kills reached past the last migration
 
 
+def _alembic(connection: Connection) -> Config:
+    """Alembic's configuration for taizhang's migrations, run on ``connection``."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
 def _old_database(tmp_path: Path) -> Path:
     """A database with a stored source and pledges, taken back to revision 0002 (sources and pledges only)."""
     db = tmp_path / "old.db"
@@ -80,10 +88,7 @@ def _old_database(tmp_path: Path) -> Path:
         ingest(store, [SEED])
         engine = store.engine
         with engine.begin() as connection:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS))
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
+            command.downgrade(_alembic(connection), "0002")
     return db
 
 
@@ -208,10 +213,7 @@ def _half_made_by_0_1_0(tmp_path: Path) -> Path:
     db = tmp_path / "half.db"
     engine = create_engine(f"sqlite:///{db}")
     with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
+        command.upgrade(_alembic(connection), "0002")
         connection.execute(text("DROP TABLE alembic_version"))
     engine.dispose()
     return db
@@ -250,10 +252,7 @@ def test_outcomes_recorded_twice_before_0008_keep_their_rows(tmp_path: Path) -> 
         assert ledger.add_outcome(outcome, author="t") == 1
     engine = create_engine(f"sqlite:///{db}")
     with engine.begin() as connection:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0011")
+        command.downgrade(_alembic(connection), "0011")
         columns = "actor, place_key, metric, metric_key, year, value, unit, norm_value, norm_unit, source, note, added_by, added_at"
         connection.execute(text(f"INSERT INTO ledger_outcomes ({columns}) SELECT {columns} FROM ledger_outcomes"))
     engine.dispose()

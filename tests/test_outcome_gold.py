@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import corpus_file
+from tests.helpers import corpus_file, occurrences
 
 GOLD_DIR = Path(__file__).parent / "gold"
 DOCS = GOLD_DIR / "outcome_docs"
@@ -120,14 +120,6 @@ def _judge(pledge: dict, outcome: dict | None, note: str | None) -> str:
     return "已完成" if met else "部分完成" if partly else "未完成"
 
 
-def _occurrences(text: str, quote: str) -> list[int]:
-    out, i = [], text.find(quote)
-    while i >= 0:
-        out.append(i)
-        i = text.find(quote, i + 1)
-    return out
-
-
 def _spans(source: str) -> list[tuple[int, int]]:
     return [(r["start"], r["end"]) for r in REGIONS if r["source"] == source]
 
@@ -135,7 +127,7 @@ def _spans(source: str) -> list[tuple[int, int]]:
 def _region_records(region: dict) -> list[dict]:
     text = TEXTS[region["source"]]
     return [o for o in OUTCOMES if o["source"] == region["source"]
-            and any(region["start"] <= i and i + len(o["quote"]) <= region["end"] for i in _occurrences(text, o["quote"]))]  # fmt: skip
+            and any(region["start"] <= i and i + len(o["quote"]) <= region["end"] for i in occurrences(text, o["quote"]))]  # fmt: skip
 
 
 def _ascii_digits(quote: str) -> str:
@@ -219,7 +211,7 @@ def test_regions_do_not_overlap():
 
 @pytest.mark.parametrize("o", OUTCOMES, ids=[o["id"] for o in OUTCOMES])
 def test_quote_occurs_inside_an_annotated_region(o):
-    starts = _occurrences(TEXTS[o["source"]], o["quote"])
+    starts = occurrences(TEXTS[o["source"]], o["quote"])
     assert starts, "quote not in document"
     assert any(s <= i and i + len(o["quote"]) <= e for i in starts for s, e in _spans(o["source"]))
 
