@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taizhang.ledger import Filters, Ledger, LedgerError
-from taizhang.ledger.browse import FACETS, page_token
+from taizhang.ledger.browse import FACETS, SORTS, page_token
 from taizhang.ledger.columns import FACET_COLUMNS, Columns, read_columns
 from taizhang.ledger.status import STATUSES
 from tests.conftest import BACKENDS, fresh_database
@@ -77,8 +77,8 @@ filters = st.builds(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-@given(chosen=filters, at=st.integers(0, 11000), descending=st.booleans())
-def test_counts_facets_and_pages_are_those_of_sql(built, by_sql, chosen: Filters, at: int, descending: bool) -> None:  # noqa: ANN001
+@given(chosen=filters, at=st.integers(0, 11000), descending=st.booleans(), sort=st.sampled_from(list(SORTS)))
+def test_counts_facets_and_pages_are_those_of_sql(built, by_sql, chosen: Filters, at: int, descending: bool, sort: str) -> None:  # noqa: ANN001, E501
     ledger, columns = built
     try:
         expected = by_sql(lambda: ledger.count(chosen))
@@ -87,18 +87,30 @@ def test_counts_facets_and_pages_are_those_of_sql(built, by_sql, chosen: Filters
             columns.count(chosen)
         return
     assert columns.count(chosen) == expected
-    token = page_token(at, at)
-    for after in (None, token):
-        from_sql = by_sql(lambda after=after: ledger.page(chosen, descending=descending, after=after, limit=20))
-        mine = ledger.page(chosen, descending=descending, after=after, limit=20)
+    # In every order: the first page, the pages after it (a token naming an entry of this build,
+    # read from the columns), and after a token naming no entry (read by SQL from its value alone).
+    afters = [None, page_token(at if sort in ("id", "deadline", "value", "confidence") else ACTORS[at % len(ACTORS)], at)]
+    while afters:
+        after = afters.pop(0)
+        from_sql = by_sql(lambda after=after: ledger.page(chosen, sort=sort, descending=descending, after=after, limit=20))
+        mine = ledger.page(chosen, sort=sort, descending=descending, after=after, limit=20)
         assert [r["entry_id"] for r in mine.rows] == [r["entry_id"] for r in from_sql.rows]
         assert mine.rows == from_sql.rows and mine.next == from_sql.next
+        if after is None and mine.next:
+            afters.append(mine.next)
     for name in FACET_COLUMNS:
         own = FACETS[name][1]
         everything = by_sql(lambda name=name: ledger._facet(name, chosen, 10**6))
         mine = columns.facet(name, own, chosen, 10**6)
         assert sorted(mine, key=repr) == sorted(everything, key=repr), name
         assert [count for _, count in mine] == sorted((count for _, count in mine), reverse=True)
+
+
+def test_a_page_token_of_another_order_is_refused(built) -> None:  # noqa: ANN001
+    ledger, _ = built
+    for sort, value in [("actor", 5), ("deadline", "崂山区"), ("value", "x"), ("id", True)]:
+        with pytest.raises(LedgerError, match="page"):
+            ledger.page(Filters(), sort=sort, after=page_token(value, 7))
 
 
 def test_the_columns_hold_every_entry_once(built) -> None:  # noqa: ANN001

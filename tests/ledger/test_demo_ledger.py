@@ -1,4 +1,4 @@
-"""The issue's acceptance check: the demo corpus, through the whole pipeline, gives a ledger in which
+"""The acceptance checks on the demo corpus, through the whole pipeline: a ledger in which
 each of the seed's 35 required gold pledges is one entry, rightly attributed, dated from 2022."""
 
 from __future__ import annotations
@@ -64,3 +64,36 @@ def test_the_demo_judges_a_districts_targets_by_its_next_report(db_url: str) -> 
         entry = entries[row["entry_id"]]
         if entry["outcome_quote"]:
             assert text[entry["outcome_start"] : entry["outcome_end"]] == entry["outcome_quote"]
+
+
+# The review parts of the demo corpus's reports (1-based first and last line, read by hand from each
+# file's headings: 一、过去一年工作回顾 / 一、2016年工作回顾 … up to the next part's heading).
+DEMO_REVIEW_LINES = {
+    "district_hailar_2012_gwr.txt": (17, 40),
+    "district_hailar_2013_gwr.txt": (11, 17),
+    "district_hailar_2014_gwr.txt": (11, 54),
+    "district_hailar_2015_gwr.txt": (9, 22),
+    "district_hailar_2016_gwr.txt": (11, 61),
+    "district_hailar_2017_gwr.txt": (9, 28),
+    "district_hailar_2018_gwr.txt": (11, 34),
+    "district_hailar_2019_gwr.txt": (16, 36),
+    "national_china_2023_gwr.txt": (23, 165),
+    "provincial_shandong_2025_gwr.txt": (6, 25),
+}
+
+
+def test_the_demo_ledger_holds_no_number_of_a_review_part(tmp_path) -> None:  # noqa: ANN001
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    with Store(url) as store:
+        assert ingest(store, [DEMO_CORPUS]).ok
+        texts = {name: store.source_text(store.find_source(name).id) for name in DEMO_REVIEW_LINES}
+    with Ledger(url) as ledger:
+        ledger.refresh()
+        mentions = [m for m in ledger.mentions() if m["source"] in DEMO_REVIEW_LINES]
+    assert {m["source"] for m in mentions} == set(DEMO_REVIEW_LINES)  # every report gives pledges
+    in_review = []
+    for m in mentions:
+        first, last = DEMO_REVIEW_LINES[m["source"]]
+        if first <= texts[m["source"]].count("\n", 0, m["start"]) + 1 <= last:
+            in_review.append((m["source"], m["quote"]))
+    assert in_review == []

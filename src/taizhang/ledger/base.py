@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -42,9 +43,22 @@ class LedgerBase:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
-        try:
+        with self._worded():
             with Session(self.store.engine) as session:
                 yield session
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A plain connection, for the few statements read on every web request (no ORM session)."""
+        with self._worded():
+            with self.store.engine.connect() as connection:
+                yield connection
+
+    @contextmanager
+    def _worded(self) -> Iterator[None]:
+        """A database's failure as a StoreError naming the database."""
+        try:
+            yield
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise StoreError(f"cannot use database {self.store.display}: {reason}") from None

@@ -32,6 +32,7 @@ SORTS = {
     "id": EntryRow.id, "deadline": EntryRow.deadline, "actor": EntryRow.actor, "metric": EntryRow.metric_key,
     "status": EntryRow.status, "value": EntryRow.norm_value, "confidence": EntryRow.confidence,
 }  # fmt: skip
+_TEXT_SORTS = ("actor", "metric", "status")  # the orders by text (a page token carries their value as text)
 # The facets beside the filters: each is the column it counts and the filter it sets.
 FACETS = {
     "status": (EntryRow.status, "status"), "deadline": (EntryRow.deadline, "year"), "kind": (EntryRow.kind, "kind"),
@@ -116,7 +117,7 @@ def _typed(row: tuple) -> list:
     return values
 
 
-_BUILD = select(LedgerStateRow.fingerprint, LedgerStateRow.built_at).where(LedgerStateRow.id == 1)
+_BUILD = f"SELECT fingerprint, built_at FROM {LedgerStateRow.__tablename__} WHERE id = 1"
 
 
 def page_token(value: Any, entry_id: int) -> str:
@@ -144,9 +145,11 @@ class BrowseStage(QueryStage):
         return self._build_seen
 
     def _read_build(self) -> str:
-        with self._session() as session:
-            state = session.execute(_BUILD).first()
-            return f"{state.fingerprint}:{state.built_at.isoformat()}" if state is not None else ""
+        """Which build is stored: one small statement per request, as the driver answers it (no ORM
+        session: the web reads this on every request)."""
+        with self._connection() as connection:
+            state = connection.exec_driver_sql(_BUILD).first()
+        return f"{state[0]}:{state[1]}" if state is not None else ""
 
     def _memo(self, question: tuple, compute: Any) -> Any:
         if self.what_if:  # judged in memory for another day: never kept
@@ -184,10 +187,13 @@ class BrowseStage(QueryStage):
         """
         column = SORTS[sort]
         value, entry_id = read_token(after) if after is not None else (None, None)
+        if value is not None and (isinstance(value, bool) or isinstance(value, str) != (sort in _TEXT_SORTS)):  # another order's token
+            raise LedgerError(BAD_PAGE.format(token=after[:40]))
         ordered = (column.desc(), EntryRow.id.desc()) if descending else (column.asc(), EntryRow.id.asc())
-        held = self._columns(filters) if sort == "id" else None
-        if held is not None:  # the ids from memory, the rows by their primary key
-            rows = self._rows(held.page_ids(filters, entry_id, descending, limit + 1), descending)
+        held = self._columns(filters)
+        ids = held.page_ids(filters, entry_id, descending, limit + 1, sort, value) if held is not None and held.sorts(sort) else None  # fmt: skip
+        if ids is not None:  # the ids from memory, the rows by their primary key
+            rows = self._rows(ids)
         else:
             with self._session() as session:
                 query = self._select(session, filters).with_only_columns(*_ROW.selected_columns)
@@ -215,16 +221,16 @@ class BrowseStage(QueryStage):
                 found[name] = self._memo(("facet", name, filters, top), lambda name=name: self._facet(name, filters, top))
         return found
 
-    def _rows(self, ids: list[int], descending: bool) -> list[Any]:
-        """The stored entries ``ids`` in id order, as plain rows. The statement is written out (the
+    def _rows(self, ids: list[int]) -> list[Any]:
+        """The stored entries ``ids`` in that order, as plain rows. The statement is written out (the
         ids are integers) and the values taken as the driver gives them: SQLAlchemy's compiling and
         typing of 51 rows of 41 columns cost five times the query; JSON and booleans are read here."""
         if not ids:
             return []
-        statement = f"SELECT {_ROW_NAMES} FROM ledger_entries WHERE id IN ({','.join(str(int(i)) for i in ids)}) ORDER BY id{' DESC' if descending else ''}"  # noqa: E501, S608 - integers only
-        with self._session() as session:
-            found = session.connection().exec_driver_sql(statement).fetchall()
-        return [_Row._make(_typed(row)) for row in found]
+        statement = f"SELECT {_ROW_NAMES} FROM ledger_entries WHERE id IN ({','.join(str(int(i)) for i in ids)})"  # noqa: S608 - integers only
+        with self._connection() as connection:
+            found = {row[0]: row for row in connection.exec_driver_sql(statement)}
+        return [_Row._make(_typed(found[i])) for i in ids if i in found]
 
     def _facet(self, name: str, filters: Filters, top: int) -> list[tuple[Any, int]]:
         column, own = FACETS[name]
@@ -369,7 +375,7 @@ class BrowseStage(QueryStage):
         for mention in mentions:
             sha = mention["sha256"]
             if sha not in texts:
-                info = self.store.find_source(sha)
+                info = self.store.source_of(sha)  # mentions carry the full SHA-256
                 texts[sha] = (info.id, self.store.source_text(info.id)) if info is not None else None
             source = texts[sha]
             before, after = sentence_around(source[1], mention["start"], mention["end"]) if source else ("", "")

@@ -13,8 +13,9 @@ either is counted by SQL (see ``browse``).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,9 @@ FACET_COLUMNS = {
     "official": "official", "conflict": "conflict",
 }  # fmt: skip
 _CODED = ("status", "kind", "metric_key", "official", "actor", "place")
+# The orders a page can be read in from here: the sort's name → the column it orders by.
+_SORTED = {"deadline": "deadline", "actor": "actor", "metric": "metric_key", "status": "status", "value": "norm_value", "confidence": "confidence"}  # fmt: skip
+_MASKS = 16  # selections kept per build and process (a million entries: 1 MB each)
 
 
 @dataclass(slots=True)
@@ -65,6 +69,14 @@ class Columns:
     deadline: np.ndarray  # int32, _NONE without one
     conflict: np.ndarray  # bool
     coded: dict[str, _Coded]
+    norm_value: np.ndarray  # float64, NaN without one
+    confidence: np.ndarray  # float64, NaN without one
+    text_order: bool  # the database orders text by code point (SQLite; PostgreSQL with the C collation)
+    by_place: np.ndarray  # positions in place-code order: a place and the places under it are one run
+    place_sorted: np.ndarray  # place_code[by_place]
+    _orders: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _masks: OrderedDict[Filters, np.ndarray | None] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -76,7 +88,20 @@ class Columns:
         return not (filters.actor and self.odd_codes)
 
     def mask(self, filters: Filters) -> np.ndarray | None:
-        """The entries ``filters`` select (None: all of them), as ``QueryStage._select`` does."""
+        """The entries ``filters`` select (None: all of them), as ``QueryStage._select`` does; the
+        last few asked for are kept (a view asks for its count, its page and its facets' masks)."""
+        with self._lock:
+            if filters in self._masks:
+                self._masks.move_to_end(filters)
+                return self._masks[filters]
+        found = self._mask(filters)
+        with self._lock:
+            self._masks[filters] = found
+            while len(self._masks) > _MASKS:
+                self._masks.popitem(last=False)
+        return found
+
+    def _mask(self, filters: Filters) -> np.ndarray | None:
         chosen: list[np.ndarray] = []
         if filters.actor:
             chosen.append(self._actor(filters))
@@ -108,14 +133,19 @@ class Columns:
                 raise LedgerError(unknown_place(filters.actor, NO_ACTOR))
             return found
         codes = [int(p.code) for p in (places if filters.with_parents else places[:1]) if p.code.isdigit()]
-        chosen = np.isin(self.place_code, codes)
+        runs = [(code, code + 1) for code in codes]  # [low, high) of place codes
         if filters.with_children:
             prefix = code_prefix(places[0])
             if not prefix:  # the country: every place with a code
-                chosen |= self.place_code != _NONE
+                runs.append((0, 10**6))
             else:
                 low = int(prefix.ljust(6, "0"))
-                chosen |= (self.place_code >= low) & (self.place_code < low + 10 ** (6 - len(prefix)))
+                runs.append((low, low + 10 ** (6 - len(prefix))))
+        # Each run of codes is one slice of the entries in place-code order: found by bisection,
+        # so a county's entries cost what they are, not a pass over the whole ledger.
+        chosen = np.zeros(len(self), dtype=bool)
+        for low, high in runs:
+            chosen[self.by_place[np.searchsorted(self.place_sorted, low) : np.searchsorted(self.place_sorted, high)]] = True
         return chosen
 
     def count(self, filters: Filters) -> int:
@@ -144,9 +174,18 @@ class Columns:
         counted.sort(key=lambda pair: (-pair[1], pair[0]))
         return counted[:top]
 
-    def page_ids(self, filters: Filters, after: int | None, descending: bool, limit: int) -> list[int]:
-        """The ids of the next ``limit`` entries after entry ``after`` in id order."""
+    def sorts(self, sort: str) -> bool:
+        """Whether pages in ``sort`` order can be read from here as the database orders them."""
+        return sort == "id" or (sort in _SORTED and (self.text_order or _SORTED[sort] not in self.coded))
+
+    def page_ids(self, filters: Filters, after: int | None, descending: bool, limit: int, sort: str = "id", value: Any = None) -> list[int] | None:  # fmt: skip
+        """The ids of the next ``limit`` entries after entry ``after`` (whose ``sort`` value is
+        ``value``) in ``sort`` order, as ``BrowseStage.page`` orders them in SQL (ties by id,
+        entries without a value last either way); None when entry ``after`` is not this build's
+        with that value (SQL then answers from the value alone)."""
         found = self.mask(filters)
+        if sort != "id":
+            return self._sorted_page(found, sort, after, value, descending, limit)
         if descending:
             end = len(self) if after is None else int(np.searchsorted(self.ids, after, side="left"))
             where = np.arange(end) if found is None else np.flatnonzero(found[:end])
@@ -155,25 +194,91 @@ class Columns:
         where = np.arange(start, min(len(self), start + limit)) if found is None else start + np.flatnonzero(found[start:])[:limit]
         return self.ids[where].tolist()
 
+    def _sorted_page(self, found: np.ndarray | None, sort: str, after: int | None, value: Any, descending: bool, limit: int) -> list[int] | None:  # fmt: skip
+        order, rank = self._order(sort, descending)
+        start = 0
+        if after is not None:
+            at = int(np.searchsorted(self.ids, after))
+            if at == len(self) or self.ids[at] != after or self._value(sort, at) != value:
+                return None
+            start = int(rank[at]) + 1
+        if found is None:
+            return self.ids[order[start : start + limit]].tolist()
+        ranks = rank[np.flatnonzero(found)]
+        ranks = ranks[ranks >= start]
+        if len(ranks) > limit:
+            ranks = np.partition(ranks, limit - 1)[:limit]
+        return self.ids[order[np.sort(ranks)]].tolist()
+
+    def _key(self, sort: str) -> tuple[np.ndarray, np.ndarray]:
+        """The sort column as numbers that order as its values do, and where it has no value."""
+        column = _SORTED[sort]
+        if column in self.coded:
+            codes = self.coded[column].codes  # codes of the sorted distinct values: in their order
+            return codes, codes == _NONE
+        raw = getattr(self, column)
+        return raw, (raw == _NONE) if column == "deadline" else np.isnan(raw)
+
+    def _value(self, sort: str, at: int) -> Any:
+        """Entry ``at``'s value in the sort column, as a page token carries it."""
+        column = _SORTED[sort]
+        if column in self.coded:
+            code = int(self.coded[column].codes[at])
+            return None if code == _NONE else self.coded[column].values[code]
+        raw = getattr(self, column)[at]
+        missing = raw == _NONE if column == "deadline" else np.isnan(raw)
+        return None if missing else raw.item()
+
+    def _order(self, sort: str, descending: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The positions in ``sort`` order and each position's rank in it (sorted once per build)."""
+        held = self._orders.get((sort, descending))
+        if held is None:
+            key, missing = self._key(sort)
+            if descending:  # numpy sorts ascending: the key and id negated (missing stays last)
+                order = np.lexsort((-self.ids, -np.where(missing, 0, key), missing))
+            else:
+                order = np.lexsort((self.ids, np.where(missing, 0, key), missing))
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            held = self._orders[(sort, descending)] = (order, rank)
+        return held
+
 
 def read_columns(engine: Engine) -> Columns:
     """The filter columns of every stored entry (read as plain tuples: at a million entries the
     rows are what the time goes on)."""
-    names = ("id", "place_code", "deadline", "conflict", *_CODED)
+    names = ("id", "place_code", "deadline", "conflict", "norm_value", "confidence", *_CODED)
     query = select(*(getattr(EntryRow, name) for name in names)).order_by(EntryRow.id)
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(str(query.compile(connection))).fetchall()  # no parameters: no WHERE
     columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {name: () for name in names}
     codes = pd.Series(columns["place_code"], dtype=object)
     odd = bool((codes.notna() & ~codes.astype(str).str.fullmatch(r"\d{6}")).any())
+    place_code = pd.to_numeric(codes, errors="coerce").fillna(_NONE).astype(np.int64).to_numpy()
+    by_place = np.argsort(place_code, kind="stable")
     return Columns(
         ids=np.array(columns["id"], dtype=np.int64),
-        place_code=pd.to_numeric(codes, errors="coerce").fillna(_NONE).astype(np.int64).to_numpy(),
+        place_code=place_code,
         odd_codes=odd,
         deadline=pd.Series(columns["deadline"], dtype=object).fillna(_NONE).astype(np.int32).to_numpy(),
         conflict=np.array(columns["conflict"], dtype=bool),
         coded={name: _Coded.of(columns[name]) for name in _CODED},
+        norm_value=np.array(columns["norm_value"], dtype=np.float64),  # None → NaN
+        confidence=np.array(columns["confidence"], dtype=np.float64),
+        text_order=_text_order(engine),
+        by_place=by_place,
+        place_sorted=place_code[by_place],
     )  # fmt: skip
+
+
+def _text_order(engine: Engine) -> bool:
+    """Whether the database orders text as Python does (by code point): SQLite's BINARY collation
+    does; PostgreSQL does under the C collation only (a locale's collation orders 汉字 otherwise)."""
+    if engine.dialect.name == "sqlite":
+        return True
+    with engine.connect() as connection:
+        collation = connection.exec_driver_sql("SELECT datcollate FROM pg_database WHERE datname = current_database()").scalar()  # noqa: E501
+    return str(collation).split(".")[0] in ("C", "POSIX")
 
 
 class ColumnCache:

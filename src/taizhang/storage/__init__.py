@@ -197,6 +197,12 @@ class Store:
                 row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
             return info(row) if row is not None else None
 
+    def source_of(self, sha256: str) -> SourceInfo | None:
+        """The source whose bytes have this SHA-256 (its unique index: one lookup)."""
+        with self._guard("read"), Session(self.engine) as session:
+            row = session.scalars(select(SourceRow).where(SourceRow.sha256 == sha256)).first()
+            return info(row) if row is not None else None
+
     def source_text(self, source_id: int) -> str:
         with self._guard("read"), Session(self.engine) as session:
             return session.scalar(select(SourceRow.text).where(SourceRow.id == source_id))
