@@ -184,14 +184,14 @@ class BuildStage(LedgerBase):
 
             ids, given = _entry_ids(entries, had, given, applied)
             new_ids = sorted(  # in the order of their index: each row lands after the one before
-                ({"key": key, "entry_id": entry_id}
-                 for entry, entry_id in zip(entries, ids, strict=True)
-                 for key in {_key_of(m) for m in entry.mentions}
-                 if entry_id not in stored.get(key, ())),
-                key=lambda row: (row["key"], row["entry_id"]),
+                (key, entry_id)
+                for entry, entry_id in zip(entries, ids, strict=True)
+                for key in {_key_of(m) for m in entry.mentions}
+                if entry_id not in stored.get(key, ())
             )  # fmt: skip
             for start in range(0, len(new_ids), _BATCH):
-                insert_rows(connection, MentionIdRow.__table__, new_ids[start : start + _BATCH])
+                rows = [{"key": key, "entry_id": entry_id} for key, entry_id in new_ids[start : start + _BATCH]]
+                insert_rows(connection, MentionIdRow.__table__, rows)
             mention_id = match_id = 0
             for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
                 judged = judging.judge(position, entry, today)
@@ -280,7 +280,7 @@ def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, appl
     ids: list[int] = [0] * len(entries)
     taken: set[int] = set()
     for i in sorted(range(len(entries)), key=lambda i: split_off[i]):
-        found = (old for old in candidates(entries[i]) if old not in taken)
+        found = (old for old in candidates(entries[i]) if old not in taken) if had else iter(())  # a first build: none
         ids[i] = next(found, 0)
         if not ids[i]:
             given += 1

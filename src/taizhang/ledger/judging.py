@@ -100,13 +100,13 @@ class OutcomeJudge:
 
     def judge(self, position: int, entry: Entry, as_of: date) -> Judged:
         pledge = entry.first.pledge
-        wanted = Wanted(
-            place_key(entry.place, pledge.actor), entry.metric_key, pledge.kind, pledge.norm_unit, pledge.deadline,
-            entry.first.source_year, f"{pledge.metric} {pledge.quote}",
-        )  # fmt: skip
         attached = self._attached.get(position, [])
         matched = Matched()
-        if self.index or attached:
+        if self.index or attached:  # no outcome at all (a ledger of pledges alone): nothing to match
+            wanted = Wanted(
+                place_key(entry.place, pledge.actor), entry.metric_key, pledge.kind, pledge.norm_unit, pledge.deadline,
+                entry.first.source_year, f"{pledge.metric} {pledge.quote}",
+            )  # fmt: skip
             rejected = self._rejected.get(position, {})
             matched = match(wanted, self.index, rejected=lambda c: rejected.get(c.ref), attached=attached)
         target = target_of(pledge.kind, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,

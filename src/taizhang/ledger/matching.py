@@ -118,6 +118,8 @@ class Matched:
     @property
     def judged(self) -> list[Candidate]:
         """The outcome(s) the status rests on: one, or one per figure in a conflict."""
+        if not self.considered:  # most entries: asked three times per entry in a build
+            return []
         return [c.candidate for c in self.considered if c.state in (CHOSEN, CONFLICT)]
 
     @property
@@ -144,6 +146,9 @@ class Index:
         for candidate in self.candidates:
             self.by_key.setdefault((candidate.place_key, candidate.metric_key), []).append(candidate)
             self.by_place.setdefault(candidate.place_key, []).append(candidate)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
 
     def of(self, wanted: Wanted) -> list[Candidate]:
         """The candidates of its place and indicator for its period, else those of a wording that

@@ -110,10 +110,11 @@ def build_entries(
             key = (*key, f"split:{mention.sha256}:{pledge.start}:{pledge.end}:{_round(mention.original.norm_value)}")
         groups.setdefault(key, []).append(index)
         group_place.setdefault(key, place)
-    groups = _one_record_per_source(groups, mentions, group_place)
+    figures = [_figures(m) for m in mentions]  # each mention's, worked out once
+    groups = _one_record_per_source(groups, mentions, figures, group_place)
     keys = list(groups)
     union = _Union(len(keys))
-    _join_moved_deadlines(keys, groups, mentions, union)
+    _join_moved_deadlines(keys, groups, mentions, figures, union)
     position = {i: g for g, key in enumerate(keys) for i in groups[key]}
     for a, b in merges:
         found_a = [position[i] for i, m in enumerate(mentions) if a.matches(m)]
@@ -130,14 +131,14 @@ def build_entries(
         entry = Entry(
             key=_stable_key(keys[root]), place=group_place[keys[root]], metric_key=keys[root][1], mentions=entry_mentions
         )
-        entry.conflicts = _conflicts(entry_mentions)
+        entry.conflicts = _conflicts(entry_mentions, [figures[i] for i in indices])
         entries.append(entry)
     entries.sort(key=lambda e: (e.first.order, e.first.pledge.start, e.first.pledge.end, e.first.pledge.metric))
     return entries
 
 
 def _one_record_per_source(
-    groups: dict[tuple, list[int]], mentions: list[Mention], group_place: dict[tuple, Place | None]
+    groups: dict[tuple, list[int]], mentions: list[Mention], figures: list[tuple], group_place: dict[tuple, Place | None]
 ) -> dict[tuple, list[int]]:
     """Each group split so that no two of its records come from one source: a record joins the
     first part holding no record of its source, one with its figures first; parts after the first
@@ -149,7 +150,7 @@ def _one_record_per_source(
         for i in indices:
             mention = mentions[i]
             free = [k for k in range(len(parts)) if mention.sha256 not in sources[k]]
-            same = [k for k in free if _figures(mentions[parts[k][0]]) == _figures(mention)]
+            same = [k for k in free if figures[parts[k][0]] == figures[i]]
             k = (same or free or [len(parts)])[0]
             if k == len(parts):
                 parts.append([])
@@ -158,38 +159,41 @@ def _one_record_per_source(
             sources[k].add(mention.sha256)
         out[key] = parts[0]
         for part in parts[1:]:
-            first = mentions[part[0]]
-            sub = (*key, f"record:{first.pledge.metric}:{_figures(first)}")
+            sub = (*key, f"record:{mentions[part[0]].pledge.metric}:{figures[part[0]]}")
             out[sub] = part
             group_place[sub] = group_place[key]
     return out
 
 
-def _join_moved_deadlines(keys: list[tuple], groups: dict[tuple, list[int]], mentions: list[Mention], union: _Union) -> None:
+def _join_moved_deadlines(
+    keys: list[tuple], groups: dict[tuple, list[int]], mentions: list[Mention], figures: list[tuple], union: _Union
+) -> None:
     by_commitment: dict[tuple, list[int]] = {}
     for g, key in enumerate(keys):
         if len(key) == 5:  # split-off mentions and a source's further records stay alone
             by_commitment.setdefault(key[:4], []).append(g)
+    # Per group, once: its sources, and whether all its mentions are annual targets.
+    shas = {g: {mentions[i].sha256 for i in groups[keys[g]]} for same in by_commitment.values() if len(same) > 1 for g in same}
+    annual = {
+        g: all(mentions[i].source_year is not None and mentions[i].pledge.deadline == mentions[i].source_year for i in groups[keys[g]])
+        for g in shas
+    }  # fmt: skip
     for same in by_commitment.values():
         for a, b in combinations(same, 2):
-            if {mentions[i].sha256 for i in groups[keys[a]]} & {mentions[i].sha256 for i in groups[keys[b]]}:
+            if shas[a] & shas[b]:
                 continue  # one source's 2026 and 2030 targets: two commitments, not a moved deadline
-            first, second = mentions[groups[keys[a]][0]], mentions[groups[keys[b]][0]]
-            annual = all(
-                mentions[i].source_year is not None and mentions[i].pledge.deadline == mentions[i].source_year
-                for i in groups[keys[a]] + groups[keys[b]]
-            )
-            if not annual and _figures(first) == _figures(second):
+            if not (annual[a] and annual[b]) and figures[groups[keys[a]][0]] == figures[groups[keys[b]][0]]:
                 union.join(a, b)
 
 
-def _conflicts(mentions: list[Mention]) -> list[str]:
+def _conflicts(mentions: list[Mention], figures: list[tuple]) -> list[str]:
+    """What an entry's mentions (their ``figures`` beside them) disagree on, in words."""
     conflicts = []
-    figures = {}
-    for mention in mentions:
-        figures.setdefault(_figures(mention), mention)
-    if len(figures) > 1:
-        stated = " / ".join(f"{_written(m)} ({m.pledge.source})" for m in figures.values())
+    stated_figures: dict[tuple, Mention] = {}
+    for mention, figure in zip(mentions, figures, strict=True):
+        stated_figures.setdefault(figure, mention)
+    if len(stated_figures) > 1:
+        stated = " / ".join(f"{_written(m)} ({m.pledge.source})" for m in stated_figures.values())
         conflicts.append(f"数值不一致 figures differ: {stated}")
     deadlines = {}
     for mention in mentions:

@@ -278,8 +278,9 @@ class Store:
             raise StoreError(f"cannot {action} database {self.display}: {reason}") from None
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# What json.dumps(value, ensure_ascii=False, separators=(",", ":")) writes, without building an
+# encoder for every value (a ledger build writes millions).
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _latest_ids():  # noqa: ANN202 - a SQLAlchemy subquery
