@@ -164,6 +164,13 @@ class BrowseStage(QueryStage):
         held = COLUMNS.get(self.store.url, self._built(), self.store.engine, self._read_build)
         return held if held is not None and held.holds(filters) else None
 
+    def from_memory(self, filters: Filters, sort: str = "id", facets: tuple[str, ...] = ()) -> bool:
+        """Whether the count, a page in ``sort`` order and the ``facets`` of ``filters`` are answered
+        from the build's columns in memory (the page's rows then read by primary key), with no SQL
+        that counts: what the dashboard answers without a worker thread."""
+        held = self._columns(filters)
+        return held is not None and held.sorts(sort) and all(name in FACET_COLUMNS for name in facets)
+
     def warm(self, *, wait: bool = True) -> None:
         """Read the build's filter columns now (``wait=False``: in the background, as the dashboard
         does when it starts)."""

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field
 from taizhang.ledger import Filters, Ledger, export
 from taizhang.ledger import LedgerError
 from taizhang.ledger.browse import FACETS, read_token
-from taizhang.web.common import FilterParams, LedgerDep, Sort, Timer, page, query_of, url
+from taizhang.web.common import FilterParams, LedgerDep, Sort, Timer, answer, page, query_of, url
 from taizhang.web.models import EntryOut, FacetsOut, FacetValue, LedgerOut
 
 router = APIRouter(tags=["ledger"])
@@ -74,16 +74,17 @@ def ledger_data(ledger: Ledger, filters: Filters, sort: str, desc: bool, after: 
 
 
 @router.get("/ledger.json", response_model=LedgerOut, summary="The ledger: one page of entries, the count, and the facets asked for")
-def ledger_json(ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50, facet: FacetNames = None) -> LedgerOut:  # fmt: skip
+async def ledger_json(ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50, facet: FacetNames = None) -> LedgerOut:  # fmt: skip
     """As the ledger page shows it; facet counts only for the facets named (``facet=status&facet=kind``)."""
-    return ledger_data(ledger, filters, sort, desc, after, limit, tuple(facet or ()))
+    facets = tuple(facet or ())
+    return await answer(ledger.from_memory(filters, sort, facets), ledger_data, ledger, filters, sort, desc, after, limit, facets)
 
 
 @router.get("/ledger", response_class=HTMLResponse, include_in_schema=False)
-def ledger_page(request: Request, ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50) -> HTMLResponse:  # fmt: skip
+async def ledger_page(request: Request, ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50) -> HTMLResponse:  # fmt: skip
     # The facets come beside the page (htmx loads them; a link without JavaScript): counting a
     # million entries by eight columns the first time must not hold the rows back.
-    data = ledger_data(ledger, filters, sort, desc, after, limit, facets=())
+    data = await answer(ledger.from_memory(filters, sort), ledger_data, ledger, filters, sort, desc, after, limit, ())
     template = "ledger_results.html" if request.headers.get("hx-request") and request.headers.get("hx-target") == "results" else "ledger.html"
     query = query_of(filters)
     exports = {kind: url(f"/export.{kind}", query) for kind in _EXPORT_TYPES}
@@ -93,16 +94,17 @@ def ledger_page(request: Request, ledger: LedgerDep, filters: FilterParams, sort
 
 
 @router.get("/ledger/facets", response_class=HTMLResponse, include_in_schema=False)
-def facets_page(request: Request, ledger: LedgerDep, filters: FilterParams) -> HTMLResponse:
-    counted = facet_values(filters, ledger.facets(filters))
+async def facets_page(request: Request, ledger: LedgerDep, filters: FilterParams) -> HTMLResponse:
+    counted = facet_values(filters, await answer(ledger.from_memory(filters, facets=tuple(FACETS)), ledger.facets, filters))
     template = "_facets.html" if request.headers.get("hx-request") else "facets.html"
     return page(request, template, {"facets": counted, "ledger_url": url("/ledger", query_of(filters))})
 
 
 @router.get("/ledger/facets.json", response_model=FacetsOut, summary="Facet counts under the current filters")
-def facets_json(ledger: LedgerDep, filters: FilterParams, facet: FacetNames = None) -> FacetsOut:
+async def facets_json(ledger: LedgerDep, filters: FilterParams, facet: FacetNames = None) -> FacetsOut:
     timer = Timer()
-    counted = ledger.facets(filters, tuple(facet) if facet else tuple(FACETS))
+    names = tuple(facet) if facet else tuple(FACETS)
+    counted = await answer(ledger.from_memory(filters, facets=names), ledger.facets, filters, names)
     return FacetsOut(filters=query_of(filters), facets=facet_values(filters, counted), query_ms=timer.ms)
 
 
