@@ -49,10 +49,10 @@ def serve(
     err.print(f"台账 dashboard: http://{host}:{port}/ledger · API: http://{host}:{port}/docs", highlight=False)
     if workers > 1:  # each worker builds the app from the environment; they share one secret
         os.environ.update(TAIZHANG_DB=url, TAIZHANG_UPLOADS=str(uploads.resolve()), TAIZHANG_SECRET=os.environ.get("TAIZHANG_SECRET") or secrets.token_urlsafe(32))  # fmt: skip
-        uvicorn.run("taizhang.web.app:from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning")
+        uvicorn.run("taizhang.web.app:from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning", access_log=False)
         return
     application = create_app(url, uploads=uploads, refresh=False, max_bytes=max_bytes_from_env())
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 
 @user_app.command("add")

@@ -48,10 +48,20 @@ class LedgerBase:
                 yield session
 
     @contextmanager
-    def _connection(self) -> Iterator[Connection]:
-        """A plain connection, for the few statements read on every web request (no ORM session)."""
+    def _reading(self) -> Iterator[Session]:
+        """A session that only reads, outside a transaction: on PostgreSQL each statement is one
+        round trip, without a BEGIN before and a ROLLBACK after (SQLite's driver begins none for
+        reads). Each statement sees what was committed when it ran, as under READ COMMITTED."""
         with self._worded():
-            with self.store.engine.connect() as connection:
+            with Session(self.store.reader) as session:
+                yield session
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        """A plain connection that only reads, for the few statements read on every web request (no
+        ORM session, no transaction: see ``_reading``)."""
+        with self._worded():
+            with self.store.reader.connect() as connection:
                 yield connection
 
     @contextmanager

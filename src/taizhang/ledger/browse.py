@@ -382,8 +382,7 @@ class BrowseStage(QueryStage):
         for mention in mentions:
             sha = mention["sha256"]
             if sha not in texts:
-                info = self.store.source_of(sha)  # mentions carry the full SHA-256
-                texts[sha] = (info.id, self.store.source_text(info.id)) if info is not None else None
+                texts[sha] = self.store.text_of(sha)  # mentions carry the full SHA-256
             source = texts[sha]
             before, after = sentence_around(source[1], mention["start"], mention["end"]) if source else ("", "")
             found.append(mention | {"source_id": source[0] if source else None, "before": before, "after": after})

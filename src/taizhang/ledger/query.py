@@ -147,7 +147,7 @@ class QueryStage(LedgerBase):
 
     def entry(self, entry_id: int) -> dict[str, Any]:
         """One entry with its mentions (every source's own figures), outcomes and status history."""
-        with self._session() as session:
+        with self._reading() as session:
             row = session.get(EntryRow, entry_id)
             if row is None:
                 raise self._no_entry(session, entry_id)

@@ -46,7 +46,7 @@ class TrailStage(LedgerBase):
     """Corrections: recorded, never rebuilt, applied at the next refresh."""
 
     def corrections(self) -> list[Correction]:
-        with self._session() as session:
+        with self._reading() as session:
             return [_correction(row) for row in session.scalars(select(CorrectionRow).order_by(CorrectionRow.id))]
 
     def not_applying(self) -> set[int]:

@@ -103,6 +103,9 @@ class Store:
             self.engine = create_engine(self.url, json_serializer=_json)
         except (SQLAlchemyError, ImportError, ValueError) as error:
             raise StoreError(f"cannot use database {self.url!r}: {error}") from None
+        # For statements that only read: no transaction, so on PostgreSQL no BEGIN and ROLLBACK
+        # round trips around them (SQLite's driver begins none for reads); the pool is shared.
+        self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.display = self.engine.url.render_as_string(hide_password=True)
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine, busy_timeout_ms)
@@ -197,14 +200,14 @@ class Store:
                 row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
             return info(row) if row is not None else None
 
-    def source_of(self, sha256: str) -> SourceInfo | None:
-        """The source whose bytes have this SHA-256 (its unique index: one lookup)."""
-        with self._guard("read"), Session(self.engine) as session:
-            row = session.scalars(select(SourceRow).where(SourceRow.sha256 == sha256)).first()
-            return info(row) if row is not None else None
+    def text_of(self, sha256: str) -> tuple[int, str] | None:
+        """The id and text of the source whose bytes have this SHA-256 (its unique index: one statement)."""
+        with self._guard("read"), self.reader.connect() as connection:
+            found = connection.execute(select(SourceRow.id, SourceRow.text).where(SourceRow.sha256 == sha256)).first()
+            return (found[0], found[1]) if found is not None else None
 
     def source_text(self, source_id: int) -> str:
-        with self._guard("read"), Session(self.engine) as session:
+        with self._guard("read"), Session(self.reader) as session:
             return session.scalar(select(SourceRow.text).where(SourceRow.id == source_id))
 
     def source_bytes(self, source_id: int) -> bytes:
