@@ -104,8 +104,10 @@ class Store:
         except (SQLAlchemyError, ImportError, ValueError) as error:
             raise StoreError(f"cannot use database {self.url!r}: {error}") from None
         # For statements that only read: no transaction, so on PostgreSQL no BEGIN and ROLLBACK
-        # round trips around them (SQLite's driver begins none for reads); the pool is shared.
-        self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        # round trips around them; the pool is shared. SQLite's driver begins none for reads (and
+        # SQLAlchemy would set a PRAGMA back on every connection returned from autocommit).
+        sqlite = self.engine.dialect.name == "sqlite"
+        self.reader = self.engine if sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.display = self.engine.url.render_as_string(hide_password=True)
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine, busy_timeout_ms)
