@@ -207,9 +207,14 @@ def scope(ctx: Context, title: str | None) -> Scope:
     for part in ctx.parts:
         if part.label in read:
             span = (part.start, part.end)
-        elif part.label in (PLAN, LONG_TERM) and ctx.year is not None and any(
-            (y := parse_year(m["year"])) is not None and y < ctx.year for m in p.past_year.finditer(ctx.text, part.start, part.end)
-        ):
+        elif (
+            part.label in (PLAN, LONG_TERM) and ctx.year is not None
+            and ctx.text.find("年", part.start, part.end) >= 0  # most plan paragraphs name no year: not searched
+            and any(
+                (y := parse_year(m["year"])) is not None and y < ctx.year
+                for m in p.past_year.finditer(ctx.text, part.start, part.end)
+            )
+        ):  # fmt: skip
             span = (part.start, part.end)  # a plan's paragraph that names a past year may state its result
         else:
             running = None
