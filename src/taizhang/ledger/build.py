@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from taizhang.document import PLEDGE_FIELDS, Pledge
 from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
-from taizhang.ledger.judging import Judged, OutcomeJudge
+from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, OutcomeJudge
 from taizhang.ledger.merge import Entry, build_entries
 from taizhang.ledger.status import Rules
 from taizhang.ledger.tables import (
@@ -32,11 +33,12 @@ from taizhang.ledger.tables import (
     StatusChangeRow,
 )
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
-from taizhang.storage.bulk import insert_rows
+from taizhang.storage.bulk import insert_tuples, json_text
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
+_BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
 _FEW = 500  # sources whose pledges are picked by id in the query
 _STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
 
@@ -175,11 +177,19 @@ class BuildStage(LedgerBase):
             ] if connection.dialect.name == "sqlite" else []  # fmt: skip
             for index in indexes:
                 index.drop(connection)
-            batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], OutcomeMatchRow: [], StatusChangeRow: []}
+            # The indexes that stay (entry keys, status history by key, mention ids) take rows in
+            # random key order: with SQLite's default cache of 2 MB every insert reads a page back
+            # (a third of a 300,000-entry build); the pages held for this write instead, let go after.
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar() if connection.dialect.name == "sqlite" else None
+            if cache is not None:
+                connection.exec_driver_sql(f"PRAGMA cache_size = {_BUILD_CACHE_KIB}")
+            # Rows as tuples in the order of each table's columns (no dict per row), flushed in batches.
+            columns = {EntryRow: _ENTRY_COLUMNS, MentionRow: _MENTION_COLUMNS, OutcomeMatchRow: MATCH_COLUMNS, StatusChangeRow: _CHANGE_COLUMNS}  # fmt: skip
+            batch: dict[type, list[tuple]] = {table: [] for table in columns}
 
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
-                    insert_rows(connection, table.__table__, rows)
+                    insert_tuples(connection, table.__table__, columns[table], rows, encoded=_ENCODED)
                     rows.clear()
 
             ids, given = _entry_ids(entries, had, given, applied)
@@ -190,30 +200,29 @@ class BuildStage(LedgerBase):
                 if entry_id not in stored.get(key, ())
             )  # fmt: skip
             for start in range(0, len(new_ids), _BATCH):
-                rows = [{"key": key, "entry_id": entry_id} for key, entry_id in new_ids[start : start + _BATCH]]
-                insert_rows(connection, MentionIdRow.__table__, rows)
+                insert_tuples(connection, MentionIdRow.__table__, ("key", "entry_id"), new_ids[start : start + _BATCH])
+            entry_rows, mention_rows, match_rows, change_rows = batch.values()
             mention_id = match_id = 0
             for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
                 judged = judging.judge(position, entry, today)
                 verdict = judged.verdict
-                batch[EntryRow].append(_entry_row(entry_id, entry, judged))
-                for match_row in judged.match_rows(entry_id, match_id):
-                    batch[OutcomeMatchRow].append(match_row)
-                match_id += len(judged.matched.considered)
+                entry_rows.append(_entry_row(entry_id, entry, judged))
+                if judged.matched.considered:
+                    match_rows.extend(judged.match_rows(entry_id, match_id))
+                    match_id += len(judged.matched.considered)
                 if last.get(entry.key) != verdict.status:
                     built.status_changes += 1
-                    batch[StatusChangeRow].append({
-                        "entry_key": entry.key, "status": verdict.status, "reason": verdict.reason,
-                        "as_of": today, "recorded_at": now,
-                    })  # fmt: skip
+                    change_rows.append((entry.key, verdict.status, verdict.reason, today, now))
                 for mention in entry.mentions:
                     mention_id += 1
-                    batch[MentionRow].append(_mention_row(mention_id, entry_id, mention))
-                if len(batch[EntryRow]) >= _BATCH or len(batch[MentionRow]) >= _BATCH:
+                    mention_rows.append(_mention_row(mention_id, entry_id, mention))
+                if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
             flush()
             for index in indexes:
                 index.create(connection)
+            if cache is not None:  # its dirty pages stay until the commit writes them, then go
+                connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
             unapplied = sorted(({c.id for c in applied.unapplied} | {c.id for c, _ in applied.invalid}) - {None})
             if state is None:
                 state = LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now)
@@ -276,10 +285,13 @@ def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, appl
         yield from (i for m in into for i in reversed(had.get(_key_of(m), ())))
         yield from (i for m in entry.mentions if m not in into for i in had.get(_key_of(m), ()))
 
-    split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
     ids: list[int] = [0] * len(entries)
     taken: set[int] = set()
-    for i in sorted(range(len(entries)), key=lambda i: split_off[i]):
+    order = range(len(entries))
+    if applied.splits:
+        split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
+        order = sorted(order, key=split_off.__getitem__)
+    for i in order:
         found = (old for old in candidates(entries[i]) if old not in taken) if had else iter(())  # a first build: none
         ids[i] = next(found, 0)
         if not ids[i]:
@@ -305,37 +317,59 @@ def _last_statuses(session: Session) -> dict[str, str]:
     return {key: status for key, status in session.execute(query)}
 
 
-def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> dict[str, Any]:
+# The columns of an entry's row and of a mention's, in the order their values are made in.
+_ENTRY_COLUMNS = (
+    "id", "key", "actor", "place_code", "place", "official", "metric", "metric_key", "kind", "comparator", "value",
+    "value_high", "unit", "norm_value", "norm_value_high", "norm_unit", "deadline", "horizon", "hedge", "binding",
+    "confidence", "source", "start", "end", "quote", "mentions", "sources", "mention_count", "conflict",
+    "conflict_reason", "status", "status_reason", *OUTCOME_COLUMNS,
+)  # fmt: skip
+_MENTION_COLUMNS = (
+    "id", "entry_id", "source", "sha256", "start", "end", "quote", "actor", "official", "metric", "comparator", "value",
+    "value_high", "unit", "norm_value", "deadline", "corrected", "original",
+)  # fmt: skip
+_CHANGE_COLUMNS = ("entry_key", "status", "reason", "as_of", "recorded_at")
+_ENCODED = ("mentions", "sources", "corrected", "original")  # the JSON columns given as their text
+
+
+def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
+    """The values of ``_ENTRY_COLUMNS`` for an entry."""
     pledge = entry.first.pledge
     verdict = judged.verdict
-    conflicts = entry.conflicts + ([judged.matched.conflict] if judged.matched.conflict else [])
-    return {
-        "id": entry_id, "key": entry.key, "actor": pledge.actor, "place_code": entry.place.code or None if entry.place else None,
-        "place": entry.place.name if entry.place else None, "official": pledge.official, "metric": pledge.metric,
-        "metric_key": entry.metric_key, "kind": pledge.kind, "comparator": pledge.comparator, "value": pledge.value,
-        "value_high": pledge.value_high, "unit": pledge.unit, "norm_value": pledge.norm_value,
-        "norm_value_high": entry.norm_value_high, "norm_unit": pledge.norm_unit, "deadline": pledge.deadline,
-        "horizon": pledge.horizon, "hedge": pledge.hedge, "binding": pledge.binding, "confidence": pledge.confidence, "source": pledge.source,
-        "start": pledge.start, "end": pledge.end, "quote": pledge.quote, "mentions": [list(m) for m in pledge.mentions],
-        "sources": entry.sources,
-        "mention_count": len(entry.mentions), "conflict": bool(conflicts),
-        "conflict_reason": "; ".join(conflicts) or None, "status": verdict.status, "status_reason": verdict.reason,
-    } | judged.outcome_columns()  # fmt: skip
+    conflicts = entry.conflicts + ([judged.matched.conflict] if judged.matched.considered and judged.matched.conflict else [])
+    place = entry.place
+    return (
+        entry_id, entry.key, pledge.actor, place.code or None if place else None, place.name if place else None,
+        pledge.official, pledge.metric, entry.metric_key, pledge.kind, pledge.comparator, pledge.value,
+        pledge.value_high, pledge.unit, pledge.norm_value, entry.norm_value_high, pledge.norm_unit, pledge.deadline,
+        pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence, pledge.source, pledge.start, pledge.end,
+        pledge.quote, _json_list(pledge.mentions), json_text(entry.sources), len(entry.mentions), bool(conflicts),
+        "; ".join(conflicts) or None, verdict.status, verdict.reason, *judged.outcome_values(),
+    )  # fmt: skip
 
 
-def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> dict[str, Any]:
+def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> tuple:
+    """The values of ``_MENTION_COLUMNS`` for a mention."""
     pledge = mention.pledge
-    return {
-        "id": mention_id, "entry_id": entry_id, "source": pledge.source, "sha256": mention.sha256, "start": pledge.start,
-        "end": pledge.end, "quote": pledge.quote, "actor": pledge.actor, "official": pledge.official,
-        "metric": pledge.metric, "comparator": pledge.comparator, "value": pledge.value,
-        "value_high": pledge.value_high, "unit": pledge.unit, "norm_value": pledge.norm_value,
-        "deadline": pledge.deadline, "corrected": mention.corrected, "original": _record(mention.original),
-    }  # fmt: skip
+    return (
+        mention_id, entry_id, pledge.source, mention.sha256, pledge.start, pledge.end, pledge.quote, pledge.actor,
+        pledge.official, pledge.metric, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
+        pledge.norm_value, pledge.deadline, _json_list(mention.corrected), json_text(_record(mention.original)),
+    )  # fmt: skip
+
+
+_EMPTY = json_text([])
+
+
+def _json_list(items: list) -> str:
+    """A list column's JSON text (a tuple is written as a list): most are empty, encoded once."""
+    return json_text(items) if items else _EMPTY
 
 
 def _record(pledge: Pledge) -> dict[str, Any]:
-    """``pledge.to_dict()`` without dataclasses.asdict's deep copy, which dominated a million-entry build."""
-    record = {name: getattr(pledge, name) for name in PLEDGE_FIELDS}
-    record["mentions"] = [list(m) for m in pledge.mentions]
-    return record
+    """``pledge.to_dict()`` as JSON writes it, without dataclasses.asdict's deep copy, which
+    dominated a million-entry build (its mentions' tuples are written as lists all the same)."""
+    return dict(zip(PLEDGE_FIELDS, _pledge_values(pledge), strict=True))
+
+
+_pledge_values = attrgetter(*PLEDGE_FIELDS)  # a pledge's fields in one call (in C)
