@@ -4,7 +4,7 @@ outcomes, and written in batches with entry ids that stay put."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
@@ -12,7 +12,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from taizhang.document import PLEDGE_FIELDS, Pledge
@@ -21,6 +21,7 @@ from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
 from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, OutcomeJudge
 from taizhang.ledger.merge import Entry, build_entries
+from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
 from taizhang.ledger.status import Rules
 from taizhang.ledger.tables import (
     CorrectionRow,
@@ -39,7 +40,8 @@ from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 _BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
-_FEW = 500  # sources whose pledges are picked by id in the query
+_FEW = 500
+_FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)  # sources whose pledges are picked by id in the query
 _STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
 
 
@@ -59,12 +61,23 @@ class BuildStage(LedgerBase):
     """Refreshing the ledger from what it is made of (or loading prepared records in bulk)."""
 
     def refresh(self, *, force: bool = False) -> Built:
-        """Rebuild entries, mentions and statuses if anything they are made from changed."""
+        """Rebuild entries, mentions and statuses if anything they are made from changed. When
+        all that changed since the last build is corrections recorded (a click in the dashboard,
+        ``taizhang correct``), only the groups of the records they touch are rebuilt (see
+        ``partial``): a correction costs its groups, not the ledger."""
         with self._session() as session:
-            fingerprint = self._fingerprint(session)
+            made_of = self._made_of(session)
+            fingerprint = made_of.digest()
             state = session.get(LedgerStateRow, 1)
             if not force and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
+            fresh = made_of.fresh_corrections(state.fingerprint) if state is not None and not force else None
+            scoped = self._scoped(session, fresh) if fresh else None
+        if scoped is not None:
+            try:
+                return self._write(scoped[2], scoped[1], fingerprint, scope=scoped[0], based_on=state.fingerprint)
+            except _Moved:  # another process built meanwhile: what it built is not what was scoped
+                pass
         applied, entries = self._entries()
         return self._write(entries, applied, fingerprint, again=force)
 
@@ -77,15 +90,15 @@ class BuildStage(LedgerBase):
         applied = Applied(mentions, [], [], [])
         return self._write(build_entries(mentions), applied, "built from records")
 
-    def _fingerprint(self, session: Session) -> str:
+    def _made_of(self, session: Session) -> _MadeOf:
         parts = [_rules_version(), date.today().isoformat(), repr(Rules())]
-        for table in (PledgeRow, OutcomeTextRow, CorrectionRow, OutcomeRow, SourceRow):
+        for table in (PledgeRow, OutcomeTextRow, OutcomeRow, SourceRow):
             parts.append(repr(session.execute(select(func.count(), func.max(table.id))).one()))
         # SQLite reuses the ids of deleted rows: replaced pledges can have the same count and ids.
         parts.append(repr(session.execute(select(func.sum(PledgeRow.start), func.sum(PledgeRow.norm_value))).one()))
         parts.append(repr(session.execute(select(func.sum(OutcomeTextRow.start), func.sum(OutcomeTextRow.norm_value))).one()))
         parts.append(repr(session.execute(select(SourceRow.id, SourceRow.extractor).order_by(SourceRow.id)).all()))
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+        return _MadeOf(hashlib.sha256("|".join(parts).encode()), list(session.scalars(select(CorrectionRow.id).order_by(CorrectionRow.id))))
 
     def _year(self, info: SourceInfo) -> int | None:
         """The year a source speaks from (:func:`taizhang.pipeline.source_year`): as ingest
@@ -95,17 +108,26 @@ class BuildStage(LedgerBase):
             return info.year or None
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
-    def _mentions(self, sources: list[SourceInfo], ranks: dict[int, int]) -> list[Mention]:
+    def _mentions(
+        self, sources: list[SourceInfo], ranks: dict[int, int], actors: list[str | None] | None = None, named: Collection[int] = ()
+    ) -> list[Mention]:
         """Every pledge of ``sources``, read in one streamed query of plain columns (no ORM objects
         held by a session), in the ledger's order of sources (``ranks``). A mention's pledge is its
         record as extracted until a correction changes it (see ``corrections._set``): one copy of
-        each, not two."""
+        each, not two. ``actors``: only the pledges of these actors, and every pledge of the
+        sources ``named`` (by id)."""
         by_id = {info.id: info for info in sources}
         years: dict[int, int | None] = {}
         columns = [PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)]
         query = select(*columns).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)
         if len(by_id) <= _FEW:  # a few sources: read theirs alone (else all, skipping older versions)
             query = query.where(PledgeRow.source_id.in_(list(by_id)))
+        if actors is not None:
+            written = [actor for actor in actors if actor is not None]
+            query = query.where(or_(
+                PledgeRow.actor.in_(written), PledgeRow.actor.is_(None) if None in actors else false(),
+                PledgeRow.source_id.in_(list(named)),
+            ))  # fmt: skip
         mentions = []
         # The words of a million records repeat (a metric, a unit, a quote reprinted): each kept once.
         words: dict[str, str] = {}
@@ -129,17 +151,39 @@ class BuildStage(LedgerBase):
         sources = self.store.latest_sources() if only is None else [only]
         ranks = source_ranks(sources)
         corrections = self.corrections()
+        applied = apply(self._mentions(sources, ranks), corrections, self._refs(sources, ranks, corrections))
+        return applied, build_entries(applied.mentions, applied.merges, applied.splits)
+
+    def _refs(self, sources: list[SourceInfo], ranks: dict[int, int], corrections: list[Correction]) -> dict[str, SourceRef]:
+        """The sources pledges are added to (``add`` corrections), with their texts."""
         added = {key for c in corrections if c.action == "add" for key in (c.anchor.sha256, c.anchor.path)}
-        refs = {
+        return {
             s.sha256: SourceRef(s.name, ranks[s.id], self._year(s), self.store.source_text(s.id), s.path)
             for s in sources
             if added & {s.sha256, s.path}
         }
-        applied = apply(self._mentions(sources, ranks), corrections, refs)
-        return applied, build_entries(applied.mentions, applied.merges, applied.splits)
 
-    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True) -> Built:
-        """Store ``entries`` in place of the ledger's, in one transaction under the ledger's lock (two
+    def _scoped(self, session: Session, fresh_ids: Collection[int]) -> tuple[Scope, Applied, list[Entry]]:
+        """The groups the corrections ``fresh_ids`` touch, and their entries (see ``partial``)."""
+        corrections = self.corrections()
+        fresh = [c for c in corrections if c.id in set(fresh_ids)]
+        sources = self.store.latest_sources()
+        ranks = source_ranks(sources)
+        refs = self._refs(sources, ranks, corrections)
+        named = named_sources(corrections, sources)
+        places = Places(session)
+        files = {s.sha256: s.path for s in sources}
+        scope = scope_of(session, places, touched(fresh), apply(self._mentions(named, ranks), corrections, refs), files)
+        mentions = self._mentions(sources, ranks, places.actors(scope.groups), {s.id for s in named})
+        applied, entries = scoped_entries(mentions, corrections, refs, places, scope)
+        return scope, applied, entries
+
+    def _write(
+        self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True,
+        scope: Scope | None = None, based_on: str | None = None,
+    ) -> Built:  # fmt: skip
+        """Store ``entries`` in place of the ledger's (``scope``: of the stored entries it names, on
+        the ledger built from ``based_on``), in one transaction under the ledger's lock (two
         processes building at once take turns; the second finds the first's build and, unless
         ``again``, keeps it)."""
         index, texts = self._candidates()
@@ -154,27 +198,38 @@ class BuildStage(LedgerBase):
             connection = session.connection()
             write_lock(connection, LEDGER_LOCK)
             state = session.get(LedgerStateRow, 1)
+            if scope is not None and (state is None or state.fingerprint != based_on):
+                raise _Moved
             if not again and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
-            last = _last_statuses(session)
+            last = _last_statuses(session, None if scope is None else [entry.key for entry in entries])
             # An entry keeps its id across rebuilds, corrections and new versions of its files (a
             # person may have noted it): it takes an id one of its mentions had, found by file,
             # words and metric as extracted (one clause can state two pledges: 分别增长50%); one new
             # to this build gets an id never given before.
-            stored: dict[str, list[int]] = {}
-            for key, entry_id in session.execute(select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)):
-                stored.setdefault(key, []).append(entry_id)
-            had = stored or _ids_of_built_mentions(session)  # a ledger built before the table: read once
+            stored = _stored_ids(session, None if scope is None else {_key_of(m) for entry in entries for m in entry.mentions})
+            had = stored or ({} if scope is not None else _ids_of_built_mentions(session))  # a ledger built before the table: read once
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
-            connection.execute(delete(MentionRow))
-            connection.execute(delete(OutcomeMatchRow))
-            connection.execute(delete(EntryRow))
+            taken: set[int] = set()
+            mention_id = match_id = 0
+            if scope is None:
+                connection.execute(delete(MentionRow))
+                connection.execute(delete(OutcomeMatchRow))
+                connection.execute(delete(EntryRow))
+            else:  # the entries replaced go; those left standing keep their ids, rows are numbered after theirs
+                for chunk in chunks(sorted(scope.entry_ids)):
+                    connection.execute(delete(MentionRow).where(MentionRow.entry_id.in_(chunk)))
+                    connection.execute(delete(OutcomeMatchRow).where(OutcomeMatchRow.entry_id.in_(chunk)))
+                    connection.execute(delete(EntryRow).where(EntryRow.id.in_(chunk)))
+                taken = set(session.scalars(select(EntryRow.id)))
+                mention_id = session.scalar(select(func.max(MentionRow.id))) or 0
+                match_id = session.scalar(select(func.max(OutcomeMatchRow.id))) or 0
             # Indexes built once over the new rows, by a sort, rather than grown row by row: on
             # SQLite, whose readers go on reading the last build meanwhile (PostgreSQL would lock
             # them out of the tables until this one commits).
             indexes = [
                 index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes
-            ] if connection.dialect.name == "sqlite" else []  # fmt: skip
+            ] if connection.dialect.name == "sqlite" and scope is None else []  # fmt: skip
             for index in indexes:
                 index.drop(connection)
             # The indexes that stay (entry keys, status history by key, mention ids) take rows in
@@ -192,7 +247,7 @@ class BuildStage(LedgerBase):
                     insert_tuples(connection, table.__table__, columns[table], rows, encoded=_ENCODED)
                     rows.clear()
 
-            ids, given = _entry_ids(entries, had, given, applied)
+            ids, given = _entry_ids(entries, had, given, applied, taken)
             new_ids = sorted(  # in the order of their index: each row lands after the one before
                 (key, entry_id)
                 for entry, entry_id in zip(entries, ids, strict=True)
@@ -202,7 +257,6 @@ class BuildStage(LedgerBase):
             for start in range(0, len(new_ids), _BATCH):
                 insert_tuples(connection, MentionIdRow.__table__, ("key", "entry_id"), new_ids[start : start + _BATCH])
             entry_rows, mention_rows, match_rows, change_rows = batch.values()
-            mention_id = match_id = 0
             for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
                 judged = judging.judge(position, entry, today)
                 verdict = judged.verdict
@@ -228,7 +282,7 @@ class BuildStage(LedgerBase):
                 state = LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now)
                 session.add(state)
             state.fingerprint, state.built_at, state.last_entry_id, state.unapplied = fingerprint, now, given, unapplied
-        if connection.dialect.name == "postgresql" and len(entries) >= _BATCH:
+        if connection.dialect.name == "postgresql" and scope is None and len(entries) >= _BATCH:
             # After a bulk load: statistics, so the filters' indexes are chosen at once, and the
             # visibility map, so counting a filter's matches reads its index alone (202 ms → see bench).
             with self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
@@ -265,12 +319,15 @@ def _key_of(mention: Mention) -> str:
     return _mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
 
 
-def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, applied: Applied) -> tuple[list[int], int]:
+def _entry_ids(
+    entries: list[Entry], had: dict[str, list[int]], given: int, applied: Applied, taken: set[int]
+) -> tuple[list[int], int]:
     """Each entry's id: an id one of its mentions had (``had``, by :func:`_mention_key`, the first
     it had first: a merge undone gives the entry its own id back), else one above ``given``, the
     highest ever given; returns the ids and the new highest. A merged entry prefers the ids of the
     entry the others were merged into, and a mention split out of an entry chooses last, so the
-    entry it left keeps its id (as ``correct merge``/``split`` say)."""
+    entry it left keeps its id (as ``correct merge``/``split`` say). ``taken``: the ids of entries
+    left standing (a partial build)."""
 
     # The entries merged into, the latest merge first, leaving out one a later merge took into
     # another (merge a b, then merge c a: c is what a person merged into last).
@@ -286,7 +343,7 @@ def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, appl
         yield from (i for m in entry.mentions if m not in into for i in had.get(_key_of(m), ()))
 
     ids: list[int] = [0] * len(entries)
-    taken: set[int] = set()
+    taken = set(taken)
     order = range(len(entries))
     if applied.splits:
         split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
@@ -311,10 +368,57 @@ def _year(iso: str | None) -> int | None:
     return int(iso[:4]) if iso and iso[:4].isdigit() else None
 
 
-def _last_statuses(session: Session) -> dict[str, str]:
-    latest = select(StatusChangeRow.entry_key, func.max(StatusChangeRow.id).label("id")).group_by(StatusChangeRow.entry_key).subquery()
+def _last_statuses(session: Session, keys: list[str] | None = None) -> dict[str, str]:
+    """Each entry's latest status (``keys``: of these entries only), by entry key."""
+    if keys is not None:
+        return {key: status for chunk in chunks(keys) for key, status in _last_statuses_where(session, StatusChangeRow.entry_key.in_(chunk))}
+    return dict(_last_statuses_where(session, true()))
+
+
+def _last_statuses_where(session: Session, where: Any) -> list[tuple[str, str]]:
+    latest = select(StatusChangeRow.entry_key, func.max(StatusChangeRow.id).label("id")).where(where).group_by(StatusChangeRow.entry_key).subquery()
     query = select(StatusChangeRow.entry_key, StatusChangeRow.status).join(latest, StatusChangeRow.id == latest.c.id)
-    return {key: status for key, status in session.execute(query)}
+    return [(key, status) for key, status in session.execute(query)]
+
+
+def _stored_ids(session: Session, keys: set[str] | None) -> dict[str, list[int]]:
+    """The entry ids each mention key had (``keys``: these keys only), the first first."""
+    query = select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)
+    rows = session.execute(query) if keys is None else (
+        row for chunk in chunks(sorted(keys)) for row in session.execute(query.where(MentionIdRow.key.in_(chunk)))
+    )  # fmt: skip
+    stored: dict[str, list[int]] = {}
+    for key, entry_id in rows:
+        stored.setdefault(key, []).append(entry_id)
+    return stored
+
+
+@dataclass(slots=True)
+class _MadeOf:
+    """What the ledger is made from: a digest of all but the corrections, and the corrections' ids
+    (corrections are only ever added, each with an id above all before it)."""
+
+    rest: Any  # a hashlib digest, copied for each digest made from it
+    corrections: list[int]
+
+    def digest(self, corrections: int | None = None) -> str:
+        """The fingerprint of the ledger made with the first ``corrections`` corrections (all: None)."""
+        kept = self.corrections if corrections is None else self.corrections[:corrections]
+        digest = self.rest.copy()
+        digest.update(f"|{len(kept)},{kept[-1] if kept else None}".encode())
+        return digest.hexdigest()
+
+    def fresh_corrections(self, built: str) -> list[int] | None:
+        """The corrections recorded since the build of fingerprint ``built``, if nothing else
+        changed since (the newest ``_FRESH`` looked back over); else None."""
+        for fresh in range(1, min(_FRESH, len(self.corrections)) + 1):
+            if self.digest(len(self.corrections) - fresh) == built:
+                return self.corrections[-fresh:]
+        return None
+
+
+class _Moved(Exception):
+    """The ledger was built by another process since a partial build was worked out."""
 
 
 # The columns of an entry's row and of a mention's, in the order their values are made in.
