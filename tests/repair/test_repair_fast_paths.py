@@ -1,8 +1,9 @@
 """The fast ways repair counts and compares give exactly what the plain definitions give.
 
-Repair counts n-grams with numpy, finds near-duplicate candidates with numpy and folds comparison
-keys one character at a time; each is checked here against the straightforward version it
-replaced, on generated text that mixes Chinese, punctuation, repeats and rare characters.
+Repair counts n-grams with numpy, finds near-duplicate candidates with numpy, folds comparison
+keys one character at a time and segments only the runs of a paragraph it asks about; each is
+checked here against the straightforward version it replaced, on generated text that mixes
+Chinese, punctuation, repeats and rare characters.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taizhang.repair import duplicates, ngrams
-from taizhang.repair.text import INVISIBLE, _plain_keys, cjk_count, normalise
+from taizhang.repair.text import INVISIBLE, WordBounds, _plain_keys, cjk_count, ends_on_lone_character, normalise, words
 
 PIECES = st.sampled_from([
     "推进", "网络", "提速", "降费", "。", "，", "、", "的", "发展", "啊啊啊", "１２", "ＡＢ", "…", "\u3000",
@@ -49,6 +50,19 @@ def test_characters_folded_one_at_a_time_never_compose_with_a_neighbour():
         if len(parts) == 2 and not parts[0].startswith("<"):
             seconds.add(chr(int(parts[1], 16)))
     assert not [c for c in seconds if not other.match(c)]
+
+
+WORDY = st.lists(st.one_of(PIECES, st.sampled_from(["\r\n", "\r", " ", "推广东营", "攻坚行", "全区", "a-b.c"]),
+                           st.text(max_size=4)), max_size=30).map("".join).filter(bool)  # fmt: skip
+
+
+@SETTINGS
+@given(WORDY)
+def test_word_bounds_of_the_runs_asked_about_are_those_of_the_whole_segmentation(text):
+    cut = words(text)
+    whole = {sum(map(len, cut[:k])) for k in range(len(cut) + 1)}
+    assert {at for at in range(-2, len(text) + 3) if at in WordBounds(text)} == whole
+    assert ends_on_lone_character(text) == (len(cut[-1]) == 1 and cjk_count(cut[-1]) == 1)
 
 
 def questions(paragraphs: list[str]) -> set[str]:
