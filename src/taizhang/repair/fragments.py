@@ -44,7 +44,7 @@ BARE_NOUN_CHARS = 4  # what is left of a cut list: one noun (经济,)
 _DIGIT_END = re.compile(r"[0-9０-９]$")
 _DIGIT_START = re.compile(r"[0-9０-９.．]")
 _NUMBER_TAGS = {"m", "eng"}  # jieba tags Arabic numbers eng, Chinese ones m
-_CJK_RUN = re.compile(f"[{CJK}]{{2,}}")
+_CJK_PAIR = re.compile(f"(?=([{CJK}]{{2}}))")  # every one, overlapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,38 +69,76 @@ def _shape(clause: str) -> tuple[str, ...]:
     return tuple(shape)
 
 
-def _completes_list(head: str, tail: str, rules: Rules) -> bool:
-    """Whether the tail's first clause gives the head's last list item the predicate its sibling
-    has (独角兽企业 + 达到13家 after 专精特新企业达到500家)."""
-    item = last_clause(head, rules)
+class _Head:
+    """What the evidence reads of a head, worked out once for all the tails it is paired with."""
+
+    __slots__ = ("item", "left", "number", "readable", "sibling", "text")
+
+    def __init__(self, text: str, rules: Rules) -> None:
+        self.text = text
+        self.item = last_clause(text, rules)
+        self.left = self.item[-WINDOW:]
+        self.number = bool(_DIGIT_END.search(text))
+        self.sibling = _sibling(text, self.item, rules)
+        self.readable = cjk_count(text) >= rules.text["join_read_min_head"]
+
+
+def _sibling(head: str, item: str, rules: Rules) -> tuple[str, ...] | None:
+    """When the head ends on a list item without a verb (独角兽企业 after 专精特新企业达到500家、),
+    the shape of the item before it, which a completing clause must end like; else None."""
     before = head[: len(head) - len(item)]
     if not item or not before or before[-1] not in rules.text["list_separators"]:
-        return False
+        return None
     if any(s == "v" for s in _shape(item)):
-        return False
-    clause = first_clause(tail, rules)
-    if not clause or len(clause) > MAX_TAIL_CLAUSE:
-        return False
-    shape = _shape(clause)
-    if not shape or shape[0] != "v" or "m" not in shape:
-        return False
-    sibling = _shape(last_clause(before[:-1], rules))
-    return sibling[-len(shape) :] == shape
+        return None
+    return _shape(last_clause(before[:-1], rules))
+
+
+class _Tail:
+    """What the evidence reads of a tail, worked out once for all the heads it is paired with."""
+
+    __slots__ = ("_completion", "bonus", "clause", "number", "readable", "right", "text")
+
+    def __init__(self, text: str, rules: Rules) -> None:
+        self.text = text
+        self.clause = first_clause(text, rules)
+        self.right = self.clause[:WINDOW]
+        self.number = bool(_DIGIT_START.match(text))
+        self.readable = bool(cjk_count(text[: rules.text["join_read_chars"]]))
+        self.bonus = rules.text["join_starter_bonus"] if text[0] in rules.text["tail_starters"] else 0.0
+        self._completion: tuple[str, ...] | None | bool = False  # tagged only when a head ends on a list item
+
+    def completion(self) -> tuple[str, ...] | None:
+        """The shape of the first clause when it can complete a list item: short, opening on a
+        verb, holding a number (达到13家); else None."""
+        if self._completion is False:
+            clause, shape = self.clause, None
+            if clause and len(clause) <= MAX_TAIL_CLAUSE:
+                shape = _shape(clause)
+                if not shape or shape[0] != "v" or "m" not in shape:
+                    shape = None
+            self._completion = shape
+        return self._completion
 
 
 def score(head: str, tail: str, rules: Rules) -> tuple[float, str]:
     """Evidence that ``tail`` continues ``head`` mid-sentence: ``(score, reason)``, 0 when none."""
+    return _score(_Head(head, rules), _Tail(tail, rules), rules)
+
+
+def _score(head: _Head, tail: _Tail, rules: Rules) -> tuple[float, str]:
     need = rules.text["join_min_gain"]
-    left = last_clause(head, rules)[-WINDOW:]
-    right = first_clause(tail, rules)[:WINDOW]
-    if left and right:
-        gain, word = word_across(left, right)
+    if head.left and tail.right:
+        gain, word = word_across(head.left, tail.right)
         if gain >= need:
             return gain, f"the word {word} spans the break"
-    if _DIGIT_END.search(head) and _DIGIT_START.match(tail):
+    if head.number and tail.number:
         return need, "a number spans the break"
-    if _completes_list(head, tail, rules):
-        return need, f"{first_clause(tail, rules)} completes the clause {last_clause(head, rules)}"
+    if head.sibling is not None:
+        # The tail's first clause gives the head's last list item the predicate its sibling has.
+        shape = tail.completion()
+        if shape is not None and head.sibling[-len(shape) :] == shape:
+            return need, f"{tail.clause} completes the clause {head.item}"
     return 0.0, ""
 
 
@@ -109,17 +147,23 @@ def reads_on(head: str, tail: str, rules: Rules, model: Model) -> float:
     n-gram log-likelihood ratio of its first characters, plus a bonus when it opens on a mark or
     particle that cannot open a sentence, plus the share of character bigrams the two have in
     common. Only Chinese text is read (page residue such as a lone "。" follows anything)."""
-    chars = rules.text["join_read_chars"]
-    if not cjk_count(tail[:chars]) or cjk_count(head) < rules.text["join_read_min_head"]:
+    return _reading(_Head(head, rules), _Tail(tail, rules), rules, model)
+
+
+def _reading(head: _Head, tail: _Tail, rules: Rules, model: Model) -> float:
+    if not tail.readable or not head.readable:
         return 0.0  # too little of a sentence before the cut to read on from (习　近　平, 据)
-    bonus = rules.text["join_starter_bonus"] if tail[0] in rules.text["tail_starters"] else 0.0
-    return model.reads_on(head, tail, chars) + bonus + rules.text["join_topic_weight"] * _shared(head, tail)
+    return (
+        model.reads_on(head.text, tail.text, rules.text["join_read_chars"])
+        + tail.bonus
+        + rules.text["join_topic_weight"] * _shared(head.text, tail.text)
+    )
 
 
 @lru_cache(maxsize=4096)  # a head is compared with every tail after it, a tail with every head before it
 def _bigrams(text: str) -> frozenset[str]:
-    """Every pair of Chinese characters side by side in ``text``."""
-    return frozenset(run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1))
+    """Every pair of Chinese characters side by side in ``text`` (found by the regex engine)."""
+    return frozenset(_CJK_PAIR.findall(text))
 
 
 def _shared(a: str, b: str) -> float:
@@ -143,13 +187,17 @@ def find_joins(
     The heads and tails left over are then paired where each is the other's clear best."""
     reach = rules.text["join_max_distance"]
     need = rules.text["join_min_reading"]
+    next_line = rules.text["join_next_line_bonus"]
     tail_at = [t for t, _ in tails]
+    sides = [_Tail(tail, rules) for _, tail in tails]
     candidates, readings = [], {}
-    for h, head in heads:
-        for t, tail in tails[bisect.bisect_right(tail_at, h) : bisect.bisect_right(tail_at, h + reach)]:
-            s, reason = score(head, tail, rules)
-            read = model is not None and h not in unread
-            reading = reads_on(head, tail, rules, model) if read else 0.0
+    for h, text in heads:
+        head = _Head(text, rules)
+        read = model is not None and h not in unread
+        for k in range(bisect.bisect_right(tail_at, h), bisect.bisect_right(tail_at, h + reach)):
+            t, tail = tail_at[k], sides[k]
+            s, reason = _score(head, tail, rules)
+            reading = _reading(head, tail, rules, model) if read else 0.0
             if read:
                 readings[h, t] = reading
             if s <= 0 and reading >= need:
@@ -161,7 +209,7 @@ def find_joins(
             if s > 0:
                 # A scraper's line split leaves the tail on the next line; a moved tail competes
                 # for its head with that much less.
-                s += rules.text["join_next_line_bonus"] if t == h + 1 else 0.0
+                s += next_line if t == h + 1 else 0.0
                 candidates.append((-s, t - h, h, t, reason))
     joins, used_heads, used_tails = [], set(), set()
     for neg, _, h, t, reason in sorted(candidates):
