@@ -1,6 +1,6 @@
 """Exact and near-duplicate paragraphs, and reprints of one article across a corpus.
 
-Exact duplicates share the hash of their comparison key (:func:`~taizhang.repair.text.normalise`).
+Exact duplicates share their comparison key (:func:`~taizhang.repair.text.normalise`).
 Near-duplicates are found two ways with rapidfuzz, as measured on the seed: ``fuzz.ratio`` catches
 copies with a word changed; ``partial_ratio`` catches a copy that lost a sentence (a quote opening
 dropped), which only containment can see. Candidate pairs come from shared character 4-grams so
@@ -33,18 +33,14 @@ MIN_SHARED = 0.3
 MAX_POSTING = 50
 
 
-def key_hash(text: str) -> str:
-    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()
-
-
 def exact_groups(texts: dict[int, str], rules: Rules) -> list[list[int]]:
     """Groups of ids whose texts have the same comparison key, with enough Chinese not to be a
     stock line (各位代表！ may recur on purpose, and so may page residue such as "Public domain")."""
-    by_hash: dict[str, list[int]] = defaultdict(list)
+    by_key: dict[str, list[int]] = defaultdict(list)  # the keys themselves: no digest to work out
     for i, text in texts.items():
         if cjk_count(text) >= rules.text["duplicate_min_chars"]:
-            by_hash[key_hash(text)].append(i)
-    return [sorted(ids) for ids in by_hash.values() if len(ids) > 1]
+            by_key[normalise(text)].append(i)
+    return [sorted(ids) for ids in by_key.values() if len(ids) > 1]
 
 
 def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]]:
@@ -104,12 +100,20 @@ def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
     run = np.repeat(np.arange(len(holders)), holders)
     useful = (holders[run] > 1) & (holders[run] <= MAX_POSTING)
     key, run = key[useful], run[useful]
+    if not len(key):
+        return []
+    # how many entries of its gram's run follow each entry: an entry pairs with the one ``shift``
+    # places on while that many remain, so each shift looks only at the runs long enough for it
+    length = holders[run]
+    first = np.flatnonzero(np.append(True, run[1:] != run[:-1]))
+    after = length - (np.arange(len(key)) - np.repeat(first, length[first])) - 1
+    at = np.flatnonzero(after)
     found = []
     for shift in range(1, MAX_POSTING):  # keys are in order within a gram's run: pairs come out (low, high)
-        both = run[:-shift] == run[shift:]
-        if not both.any():
+        at = at[after[at] >= shift]
+        if not len(at):
             break
-        found.append(key[:-shift][both] * n + key[shift:][both])
+        found.append(key[at] * n + key[at + shift])
     if not found:
         return []
     pair, shared = np.unique(np.concatenate(found), return_counts=True)

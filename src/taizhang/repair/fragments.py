@@ -190,27 +190,35 @@ def find_joins(
     next_line = rules.text["join_next_line_bonus"]
     tail_at = [t for t, _ in tails]
     sides = [_Tail(tail, rules) for _, tail in tails]
+    pairs = [
+        (h, head, k)
+        for h, head in ((h, _Head(text, rules)) for h, text in heads)
+        for k in range(bisect.bisect_right(tail_at, h), bisect.bisect_right(tail_at, h + reach))
+    ]
+    if model is not None:  # what the readings will ask of the document's counts, counted at once
+        model.expect(
+            ((head.text, sides[k].text) for h, head, k in pairs if h not in unread and head.readable and sides[k].readable),
+            rules.text["join_read_chars"],
+        )
     candidates, readings = [], {}
-    for h, text in heads:
-        head = _Head(text, rules)
+    for h, head, k in pairs:
         read = model is not None and h not in unread
-        for k in range(bisect.bisect_right(tail_at, h), bisect.bisect_right(tail_at, h + reach)):
-            t, tail = tail_at[k], sides[k]
-            s, reason = _score(head, tail, rules)
-            reading = _reading(head, tail, rules, model) if read else 0.0
-            if read:
-                readings[h, t] = reading
-            if s <= 0 and reading >= need:
-                s, reason = reading, f"the text reads on across the break (n-gram evidence {reading:.1f})"
-            elif s > 0:
-                # Among tails with a word across the break, the one that also reads on; the word
-                # alone stays enough (a number or a list item may read badly to the model).
-                s += max(reading, 0.0)
-            if s > 0:
-                # A scraper's line split leaves the tail on the next line; a moved tail competes
-                # for its head with that much less.
-                s += next_line if t == h + 1 else 0.0
-                candidates.append((-s, t - h, h, t, reason))
+        t, tail = tail_at[k], sides[k]
+        s, reason = _score(head, tail, rules)
+        reading = _reading(head, tail, rules, model) if read else 0.0
+        if read:
+            readings[h, t] = reading
+        if s <= 0 and reading >= need:
+            s, reason = reading, f"the text reads on across the break (n-gram evidence {reading:.1f})"
+        elif s > 0:
+            # Among tails with a word across the break, the one that also reads on; the word
+            # alone stays enough (a number or a list item may read badly to the model).
+            s += max(reading, 0.0)
+        if s > 0:
+            # A scraper's line split leaves the tail on the next line; a moved tail competes
+            # for its head with that much less.
+            s += next_line if t == h + 1 else 0.0
+            candidates.append((-s, t - h, h, t, reason))
     joins, used_heads, used_tails = [], set(), set()
     for neg, _, h, t, reason in sorted(candidates):
         if h in used_heads or t in used_tails or t in used_heads:
