@@ -85,8 +85,14 @@ def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
     columns, key = grams.columns(GRAM)
     if not len(key):
         return []
-    order = np.lexsort((key, *reversed(columns)))
-    key, columns = key[order], [column[order] for column in columns]
+    key_bits = max(n - 1, 1).bit_length()
+    if len(columns) == 1 and GRAM * grams.bits + key_bits <= 64:
+        # gram and key side by side in one integer: one sort of values, not a lexsort of two keys
+        both = np.sort((columns[0] << np.uint64(key_bits)) | key.astype(np.uint64))
+        key, columns = (both & np.uint64((1 << key_bits) - 1)).astype(key.dtype), [both >> np.uint64(key_bits)]
+    else:
+        order = np.lexsort((key, *reversed(columns)))
+        key, columns = key[order], [column[order] for column in columns]
     same_gram = np.ones(len(key), bool)
     same_gram[0] = False
     for column in columns:

@@ -377,24 +377,35 @@ class Model:
     def types(self) -> int:
         return len(frozenset().union(*(p.unigrams for p in self.parts))) + 1
 
+    # The look-ups below add the parts in plain loops: a generator per sum cost more than the
+    # look-ups themselves, thousands of times per document.
     def _n(self, gram: str) -> int:
         found = self._grams.get(gram)
         if found is None:
-            found = self._grams[gram] = sum(p.n(gram) for p in self.parts)
+            found = 0
+            for part in self.parts:
+                found += part.n(gram)
+            self._grams[gram] = found
         return found
 
     def _history(self, history: str) -> tuple[int, int]:
         """How often something follows ``history``, and how many different characters do."""
         found = self._histories.get(history)
         if found is None:
-            tokens = sum(part.followed(history) for part in self.parts)
+            tokens = types = 0
+            for part in self.parts:
+                tokens += part.followed(history)
+                types += part.followers(history)
             # at least one: in a pruned table a history can outlive all of its followers
-            types = max(sum(part.followers(history) for part in self.parts), 1)
-            found = self._histories[history] = (tokens, types)
+            found = self._histories[history] = (tokens, max(types, 1))
         return found
 
+    @cached_property
+    def _smoothed_total(self) -> float:
+        return self.total + 0.5 * self.types
+
     def _unigram(self, ch: str) -> float:
-        return (self._n(ch) + 0.5) / (self.total + 0.5 * self.types)
+        return (self._n(ch) + 0.5) / self._smoothed_total
 
     def prob(self, ch: str, history: str) -> float:
         """P(ch | history), Witten–Bell interpolated over the last ORDER-1 characters of history.
@@ -417,7 +428,10 @@ class Model:
     def _opens(self, prefix: str) -> int:
         if not prefix:
             return self.paragraphs
-        return sum(p.opened(prefix) for p in self.parts)
+        found = 0
+        for part in self.parts:
+            found += part.opened(prefix)
+        return found
 
     def p_open(self, ch: str, prefix: str) -> float:
         """Chance that a paragraph opening on ``prefix`` goes on with ``ch``, leaving out the one
