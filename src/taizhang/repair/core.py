@@ -119,9 +119,9 @@ class _Repairer:
             for p in paras
             if kinds[p.index] == "body"
             and p.index not in self.later_copies
-            and not is_enumerated(p.text, self.rules)
             and p.text[0] not in self.rules.text["opening_marks"]
-        ]
+            and not is_enumerated(p.text, self.rules)
+        ] if heads else []  # fmt: skip
         model = None
         if heads:  # the n-gram table is read only for a document with a cut to mend
             model = ngrams.Model([ngrams.background(self.lang), self._counts()])

@@ -226,7 +226,8 @@ def find_joins(
         used_heads.add(h)
         used_tails.add(t)
         joins.append(Join(h, t, -neg, reason))
-    left = {(h, t): r for (h, t), r in readings.items() if h not in used_heads and t not in used_tails | used_heads}
+    used = used_tails | used_heads
+    left = {(h, t): r for (h, t), r in readings.items() if h not in used_heads and t not in used}
     return joins + _clear_best(left, rules)
 
 
@@ -245,8 +246,10 @@ def _clear_best(readings: dict[tuple[int, int], float], rules: Rules) -> list[Jo
     joins = []
     for h, options in by_head.items():
         best, t = max(options)
-        rivals = [r for r, u in options if u != t] + [r for r, g in by_tail[t] if g != h]
-        if best >= low and all(best - r >= margin for r in rivals):
+        if best < low:
+            continue  # (most heads: the rivals are not looked at)
+        rivals = (*(r for r, u in options if u != t), *(r for r, g in by_tail[t] if g != h))
+        if all(best - r >= margin for r in rivals):
             reason = f"the text reads on across the break as from no other head (n-gram evidence {best:.1f})"
             joins.append(Join(h, t, best, reason))
     return joins
