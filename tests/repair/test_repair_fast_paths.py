@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taizhang.repair import duplicates, ngrams
-from taizhang.repair.text import INVISIBLE, WordBounds, _plain_keys, cjk_count, ends_on_lone_character, normalise, words
+from taizhang.repair.text import (
+    INVISIBLE, WordBounds, _plain_keys, cjk_count, ends_on_lone_character, has_cjk, normalise, words,
+)
 
 PIECES = st.sampled_from([
     "推进", "网络", "提速", "降费", "。", "，", "、", "的", "发展", "啊啊啊", "１２", "ＡＢ", "…", "\u3000",
@@ -38,6 +40,7 @@ def plain_normalise(text: str) -> str:
 def test_comparison_key_is_nfkc_without_punctuation(text):
     assert normalise(text) == plain_normalise(text)
     assert cjk_count(text) == sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    assert [has_cjk(text, n) for n in range(-1, 12)] == [cjk_count(text) >= n for n in range(-1, 12)]
 
 
 def test_characters_folded_one_at_a_time_never_compose_with_a_neighbour():

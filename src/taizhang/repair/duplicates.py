@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from taizhang.repair.grams import Grams
 from taizhang.repair.rules import Rules
-from taizhang.repair.text import cjk_count, normalise, words
+from taizhang.repair.text import has_cjk, normalise, words
 
 GRAM = 4
 NUM_PERM = 128  # MinHash values of a reprint signature (at most 256: see signature)
@@ -38,7 +38,7 @@ def exact_groups(texts: dict[int, str], rules: Rules) -> list[list[int]]:
     stock line (各位代表！ may recur on purpose, and so may page residue such as "Public domain")."""
     by_key: dict[str, list[int]] = defaultdict(list)  # the keys themselves: no digest to work out
     for i, text in texts.items():
-        if cjk_count(text) >= rules.text["duplicate_min_chars"]:
+        if has_cjk(text, rules.text["duplicate_min_chars"]):
             by_key[normalise(text)].append(i)
     return [sorted(ids) for ids in by_key.values() if len(ids) > 1]
 
@@ -48,7 +48,7 @@ def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]
     ``containment``."""
     t = rules.text
     keys = {i: normalise(s) for i, s in texts.items()}
-    keys = {i: k for i, k in keys.items() if cjk_count(k) >= t["duplicate_min_chars"]}
+    keys = {i: k for i, k in keys.items() if has_cjk(k, t["duplicate_min_chars"])}
     pairs = []
     for a, b in _candidates(keys):
         ka, kb = keys[a], keys[b]

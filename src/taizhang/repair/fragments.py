@@ -31,8 +31,8 @@ from taizhang.repair.ngrams import Model
 from taizhang.repair.rules import Rules
 from taizhang.repair.text import (
     CJK,
-    cjk_count,
     first_clause,
+    has_cjk,
     last_clause,
     tagged,
     word_across,
@@ -80,7 +80,7 @@ class _Head:
         self.left = self.item[-WINDOW:]
         self.number = bool(_DIGIT_END.search(text))
         self.sibling = _sibling(text, self.item, rules)
-        self.readable = cjk_count(text) >= rules.text["join_read_min_head"]
+        self.readable = has_cjk(text, rules.text["join_read_min_head"])
 
 
 def _sibling(head: str, item: str, rules: Rules) -> tuple[str, ...] | None:
@@ -104,7 +104,7 @@ class _Tail:
         self.clause = first_clause(text, rules)
         self.right = self.clause[:WINDOW]
         self.number = bool(_DIGIT_START.match(text))
-        self.readable = bool(cjk_count(text[: rules.text["join_read_chars"]]))
+        self.readable = has_cjk(text[: rules.text["join_read_chars"]])
         self.bonus = rules.text["join_starter_bonus"] if text[0] in rules.text["tail_starters"] else 0.0
         self._completion: tuple[str, ...] | None | bool = False  # tagged only when a head ends on a list item
 

@@ -112,6 +112,18 @@ def cjk_count(text: str) -> int:
 
 
 @cache
+def _cjk_at_least(n: int) -> re.Pattern[str]:
+    # possessive: what is not Chinese is skipped once, never tried again
+    return re.compile(f"(?:[^{CJK}]*+[{CJK}]){{{n}}}")
+
+
+def has_cjk(text: str, n: int = 1) -> bool:
+    """Whether ``text`` holds at least ``n`` Chinese characters: ``cjk_count(text) >= n``, read
+    only as far as the n-th (a paragraph needs ten to count as a duplicate, and has them early)."""
+    return n <= 0 or _cjk_at_least(n).match(text) is not None
+
+
+@cache
 def _tokenizer() -> jieba.Tokenizer:
     # Our own instance so that repair never changes the global jieba state other code uses.
     jieba.setLogLevel(logging.WARNING)
