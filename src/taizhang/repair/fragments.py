@@ -44,7 +44,7 @@ BARE_NOUN_CHARS = 4  # what is left of a cut list: one noun (经济,)
 _DIGIT_END = re.compile(r"[0-9０-９]$")
 _DIGIT_START = re.compile(r"[0-9０-９.．]")
 _NUMBER_TAGS = {"m", "eng"}  # jieba tags Arabic numbers eng, Chinese ones m
-_CJK_PAIR = re.compile(f"(?=([{CJK}]{{2}}))")  # every one, overlapping
+_CJK_RUN = re.compile(f"[{CJK}]{{2,}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,12 @@ def _sibling(head: str, item: str, rules: Rules) -> tuple[str, ...] | None:
         return None
     if any(s == "v" for s in _shape(item)):
         return None
-    return _shape(last_clause(before[:-1], rules))
+    sibling = _shape(last_clause(before[:-1], rules))
+    # A completing clause opens on a verb and holds a number, and the sibling ends like it: one
+    # without a verb before a number is completed by no tail (whose clauses are then not tagged).
+    if not any(tag == "v" and "m" in sibling[k:] for k, tag in enumerate(sibling)):
+        return None
+    return sibling
 
 
 class _Tail:
@@ -162,8 +167,8 @@ def _reading(head: _Head, tail: _Tail, rules: Rules, model: Model) -> float:
 
 @lru_cache(maxsize=4096)  # a head is compared with every tail after it, a tail with every head before it
 def _bigrams(text: str) -> frozenset[str]:
-    """Every pair of Chinese characters side by side in ``text`` (found by the regex engine)."""
-    return frozenset(_CJK_PAIR.findall(text))
+    """Every pair of Chinese characters side by side in ``text``."""
+    return frozenset(run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1))
 
 
 def _shared(a: str, b: str) -> float:

@@ -375,30 +375,48 @@ class Model:
 
     @cached_property
     def types(self) -> int:
-        return len(frozenset().union(*(p.unigrams for p in self.parts))) + 1
+        # the size of the union, without building it: the largest set (the table's) and what the
+        # others add to it; a model is made for each group of copies that differ
+        sets = sorted((p.unigrams for p in self.parts), key=len)
+        if not sets:
+            return 1
+        largest, seen, added = sets[-1], set(), 0
+        for other in sets[:-1]:
+            fresh = other - largest - seen
+            added += len(fresh)
+            seen |= fresh
+        return len(largest) + added + 1
 
-    # The look-ups below add the parts in plain loops: a generator per sum cost more than the
-    # look-ups themselves, thousands of times per document.
+    # The sums over the parts are worked out for many n-grams at once where they can be (see
+    # expect): one pass over each part per batch, not a chain of calls per n-gram.
     def _n(self, gram: str) -> int:
         found = self._grams.get(gram)
         if found is None:
-            found = 0
-            for part in self.parts:
-                found += part.n(gram)
-            self._grams[gram] = found
+            self._count([gram])
+            found = self._grams[gram]
         return found
+
+    def _count(self, grams: list[str]) -> None:
+        totals = [0] * len(grams)
+        for part in self.parts:
+            totals = [a + b for a, b in zip(totals, map(part.n, grams))]
+        self._grams.update(zip(grams, totals))
 
     def _history(self, history: str) -> tuple[int, int]:
         """How often something follows ``history``, and how many different characters do."""
         found = self._histories.get(history)
         if found is None:
-            tokens = types = 0
-            for part in self.parts:
-                tokens += part.followed(history)
-                types += part.followers(history)
-            # at least one: in a pruned table a history can outlive all of its followers
-            found = self._histories[history] = (tokens, max(types, 1))
+            self._count_histories([history])
+            found = self._histories[history]
         return found
+
+    def _count_histories(self, histories: list[str]) -> None:
+        tokens, types = [0] * len(histories), [0] * len(histories)
+        for part in self.parts:
+            tokens = [a + b for a, b in zip(tokens, map(part.followed, histories))]
+            types = [a + b for a, b in zip(types, map(part.followers, histories))]
+        # at least one type: in a pruned table a history can outlive all of its followers
+        self._histories.update(zip(histories, zip(tokens, [max(n, 1) for n in types])))
 
     @cached_property
     def _smoothed_total(self) -> float:
@@ -470,6 +488,8 @@ class Model:
         for part in self.parts:
             if isinstance(part, TextCounts):
                 part.prefetch(grams, histories)
+        self._count([g for g in grams if g not in self._grams])
+        self._count_histories([h for h in histories if h not in self._histories])
 
     def reads_on(self, head: str, tail: str, chars: int) -> float:
         """Log-likelihood ratio of the first ``chars`` characters of ``tail`` following ``head``
