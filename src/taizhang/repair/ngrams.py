@@ -187,10 +187,10 @@ class TextCounts:
     @cached_property
     def _edges(self) -> tuple[Counter[str], Counter[str]]:
         """The first and last 1 to ORDER-1 characters of each paragraph, counted."""
-        opens, ends = Counter(), Counter()
-        for text in self._texts:
-            opens.update(text[:k] for k in range(1, min(ORDER - 1, len(text)) + 1))
-            ends.update(text[-k:] for k in range(1, min(ORDER - 1, len(text)) + 1))
+        # one list per side, counted in C (two updates per paragraph cost several times more)
+        lengths = range(1, ORDER)
+        opens = Counter([text[:k] for k in lengths for text in self._texts if len(text) >= k])
+        ends = Counter([text[-k:] for k in lengths for text in self._texts if len(text) >= k])
         return opens, ends
 
     def opened(self, prefix: str) -> int:
