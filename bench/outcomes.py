@@ -1,6 +1,6 @@
 """Outcome reading and matching on the development gold, and what outcome reading costs extraction.
 
-    .venv/bin/python bench/outcomes.py [--misses] [--speed-only] [--repeat N]
+    .venv/bin/python bench/outcomes.py [--misses] [--speed-only] [--breakdown] [--repeat N]
 
 (a) **Extraction**: the outcomes ``taizhang.pipeline.analyse`` reads from the documents of
     ``tests/gold/outcomes.jsonl``, scored within the paragraphs of ``outcomes.annotated.jsonl`` by the
@@ -15,7 +15,8 @@
     A target the extractor did not find as an entry counts as not matched.
 (c) **Speed**: ``taizhang.extract.extract`` over every document of ``../shared/corpus`` with and
     without outcome reading, interleaved: the CPU time of each document, best of ``--repeat``,
-    summed over the documents, and the share outcome reading adds.
+    summed over the documents, and the share outcome reading adds; ``--breakdown`` what each of its
+    stages adds (see :func:`breakdown`).
 
 Targets (issue #9): value F1 ≥ 0.95, full F1 ≥ 0.90; right ≥ 0.95, wrong ≤ 0.03, verdicts ≥ 0.95
 of the matched; outcome reading adds ≤ 30 % to extraction. Timings are only worth reporting from
@@ -38,7 +39,9 @@ The figures after tuning on the gold's misses are in README.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import re
 import sys
 import tempfile
 import time
@@ -156,16 +159,20 @@ def matching(show_misses: bool) -> dict:
     }
 
 
-def speed(repeat: int) -> dict:
+def speed_texts() -> list[tuple[str, str]]:
+    paths = sorted(p for p in SHARED_CORPUS.glob("*") if p.suffix in (".txt", ".md")) if SHARED_CORPUS.is_dir() else []
+    if not paths:
+        paths = sorted(p for folder in FOLDERS for p in folder.glob("*.txt"))
+    return [(p.name, p.read_text(encoding="utf-8")) for p in paths]
+
+
+def speed(repeat: int, texts: list[tuple[str, str]] | None = None) -> dict:
     """CPU time of ``extract`` per document with and without outcome reading, interleaved, the best
     of ``repeat`` for each document, summed: the process's CPU time and per-document minima are far
     less disturbed by other work on a shared machine than the wall time of a whole pass."""
     from taizhang.extract import extract
 
-    paths = sorted(p for p in SHARED_CORPUS.glob("*") if p.suffix in (".txt", ".md")) if SHARED_CORPUS.is_dir() else []
-    if not paths:
-        paths = sorted(p for folder in FOLDERS for p in folder.glob("*.txt"))
-    texts = [(p.name, p.read_text(encoding="utf-8")) for p in paths]
+    texts = speed_texts() if texts is None else texts
     for name, text in texts:  # warm: rule files read, regexes compiled
         extract(text, name)
     best = {(name, with_outcomes): float("inf") for name, _ in texts for with_outcomes in (False, True)}
@@ -181,12 +188,52 @@ def speed(repeat: int) -> dict:
     return {"documents": len(texts), "without_s": without, "with_s": with_, "added": with_ / without - 1}
 
 
+def breakdown(repeat: int) -> list[tuple[str, dict]]:
+    """Where the time outcome reading adds goes: the speed measure rerun with the stages of outcome
+    reading taken off one by one (an experiment on the engine's stages, not a way to run it): with
+    no sentence allowed to state a result, what is left is finding, placing and scoping the
+    quantities of the parts results are read in; with every such quantity let through but judged
+    as nothing, what deciding that costs (each sentence's tense and horizons); judged by the shared
+    reader alone, what reading them costs; the whole, what judging them as results and making the
+    records cost."""
+    from unittest import mock
+
+    from taizhang.extract import engine, outcomes, reading
+    from taizhang.extract.context import Context
+
+    def read_only(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int, scope: outcomes.Scope) -> None:
+        reading.read(ctx, m, spot, previous_end, outcomes._opens_with_context, facts=True)  # as outcomes.judge does
+
+    texts = speed_texts()
+    stages = [
+        ("finding, placing and scoping their quantities", {"may_report": lambda *_: False}),
+        ("+ deciding which may state a result", {"judge": lambda *_: None}),
+        ("+ reading them with the shared reader", {"judge": read_only}),
+        ("+ judging them as results, making the records", {}),
+    ]
+    measured = []
+    for label, replaced in stages:
+        with contextlib.ExitStack() as patches:
+            for name, stand_in in replaced.items():
+                patches.enter_context(mock.patch.object(engine.results, name, stand_in))
+            measured.append((label, speed(repeat, texts)))
+    return measured
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print every miss, extra and wrong match")
     parser.add_argument("--speed-only", action="store_true")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--breakdown", action="store_true", help="what each stage of outcome reading adds (see breakdown)")
     args = parser.parse_args(argv)
+    if args.breakdown:
+        before = 0.0
+        for label, s in breakdown(args.repeat):
+            print(f"{label:48s} adds {s['added']:4.0%} ({(s['with_s'] - s['without_s']) * 1000:5.1f} ms; this stage "
+                  f"{(s['with_s'] - s['without_s'] - before) * 1000:+5.1f} ms; extract {s['without_s'] * 1000:.1f} ms without outcomes)")  # fmt: skip
+            before = s["with_s"] - s["without_s"]
+        return 0
     if not args.speed_only:
         e = extraction(args.misses)
         print(f"extraction ({e['documents']} documents): value F1 {e['value_f1']:.3f}  full F1 {e['full_f1']:.3f}  "

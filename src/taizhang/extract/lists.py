@@ -78,7 +78,11 @@ def distribute(text: str, year: int | None, candidates: list[Candidate]) -> list
             group.append(nxt)
         # 达到65%、24.1%: the verb before the first value bounds them all; 保持在90%和98%以上: so
         # does a bound after the last (a range stays its own).
-        shared = next((g.comparator for g in (c, group[-1]) if g.comparator not in ("=", "range")), "=")
+        shared = "="
+        for g in (c, group[-1]):  # a loop, not next() over a generator: this runs for every value
+            if g.comparator not in ("=", "range"):
+                shared = g.comparator
+                break
         if shared != "=":
             group = [g if g.comparator != "=" else g.but(comparator=shared) for g in group]
         i += len(group)
@@ -143,6 +147,8 @@ def _shared_by(text: str, year: int | None, c: Candidate) -> list[str]:
     p = patterns()
     if c.unit not in ("%", "个百分点", "百分点") or c.kind not in ("growth", "annual_growth"):
         return []
+    if text.find("、", c.clause_start, c.start) < 0:
+        return []  # no list before it (the test below, made before looking for the change word)
     verb = None
     for verb in p.change.finditer(text, c.clause_start, c.start):
         pass

@@ -207,9 +207,14 @@ def scope(ctx: Context, title: str | None) -> Scope:
     for part in ctx.parts:
         if part.label in read:
             span = (part.start, part.end)
-        elif part.label in (PLAN, LONG_TERM) and ctx.year is not None and any(
-            (y := parse_year(m["year"])) is not None and y < ctx.year for m in p.past_year.finditer(ctx.text, part.start, part.end)
-        ):
+        elif (
+            part.label in (PLAN, LONG_TERM) and ctx.year is not None
+            and ctx.text.find("年", part.start, part.end) >= 0  # most plan paragraphs name no year: not searched
+            and any(
+                (y := parse_year(m["year"])) is not None and y < ctx.year
+                for m in p.past_year.finditer(ctx.text, part.start, part.end)
+            )
+        ):  # fmt: skip
             span = (part.start, part.end)  # a plan's paragraph that names a past year may state its result
         else:
             running = None
@@ -318,11 +323,7 @@ def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[i
     """(first year, last year, why it cannot be placed): see the module docstring."""
     text = ctx.text
     part_first, part_last = (scope.communique_year,) * 2 if scope.communique_year else (r.part.first_year, r.part.last_year)
-    own = next(
-        (h for h in reversed(ctx.horizons(r.sentence, r.sentence[0], r.start))
-         if not text[max(0, h.start - 3) : h.start].endswith(p.not_period_before) and not h.words.endswith(p.plan_names)),
-        None,
-    )  # the last year its sentence names before it, but a year of comparison (由2010年的…, 是2010年的)
+    own = _own_year(ctx, r, p)
     first = last = None
     if own is not None and own.deadline is not None:
         if own.relative and own.deadline == ctx.year and part_last is not None:
@@ -334,12 +335,17 @@ def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[i
             if text.startswith(p.since, own.end) and part_last is not None:
                 last = max(last, part_last)  # 2013年以来: to the review's end
     if first is None:
-        ago = p.past_years.search(text, r.sentence[0], r.start)
+        # Each word is looked for only where it would count: most results stand in a review, whose
+        # 去年 is no year of their own.
+        ago = p.past_years.search(text, r.sentence[0], r.start) if ctx.year is not None and r.part.label != REVIEW else None
         # the last sentence of its paragraph so far that opens a review of years (过去五年，…)
-        opened = scope.opener_before(text, r.paragraph, r.sentence[0] + 1)
-        if ago and ctx.year is not None and r.part.label != REVIEW:
+        opened = (
+            scope.opener_before(text, r.paragraph, r.sentence[0] + 1)
+            if not ago and ctx.year is not None and scope.communique_year is None else None
+        )  # fmt: skip
+        if ago and ctx.year is not None:
             first = last = ctx.year - p.past_offsets[ago.group()]
-        elif opened is not None and ctx.year is not None and scope.communique_year is None:
+        elif opened is not None and ctx.year is not None:
             back_first, back_last = p.opener_years[opened]
             first, last = ctx.year - back_first, ctx.year - back_last
         elif (running := _running_year(scope, r)) is not None:
@@ -366,6 +372,16 @@ def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[i
         elif r.kind in ("level", "share") and not adds_up:
             first = last  # 经济总量达到126万亿元: where the period ended
     return first, last, None
+
+
+def _own_year(ctx: Context, r: reading.Reading, p: Rules) -> Horizon | None:
+    """The last year its sentence names before it, but a year of comparison (由2010年的…, 是2010年的)
+    or a plan's name."""
+    text = ctx.text
+    for h in reversed(ctx.horizons(r.sentence, r.sentence[0], r.start)):
+        if not text[max(0, h.start - 3) : h.start].endswith(p.not_period_before) and not h.words.endswith(p.plan_names):
+            return h
+    return None
 
 
 def _running_year(scope: Scope, r: reading.Reading) -> int | None:
