@@ -4,22 +4,24 @@ outcomes, and written in batches with entry ids that stay put."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from taizhang.document import PLEDGE_FIELDS, Pledge
 from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
-from taizhang.ledger.judging import Judged, OutcomeJudge
+from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, OutcomeJudge
 from taizhang.ledger.merge import Entry, build_entries
+from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
 from taizhang.ledger.status import Rules
 from taizhang.ledger.tables import (
     CorrectionRow,
@@ -32,12 +34,14 @@ from taizhang.ledger.tables import (
     StatusChangeRow,
 )
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
-from taizhang.storage.bulk import insert_rows
+from taizhang.storage.bulk import insert_tuples, json_text
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
-_FEW = 500  # sources whose pledges are picked by id in the query
+_BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
+_FEW = 500
+_FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)  # sources whose pledges are picked by id in the query
 _STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
 
 
@@ -57,12 +61,23 @@ class BuildStage(LedgerBase):
     """Refreshing the ledger from what it is made of (or loading prepared records in bulk)."""
 
     def refresh(self, *, force: bool = False) -> Built:
-        """Rebuild entries, mentions and statuses if anything they are made from changed."""
+        """Rebuild entries, mentions and statuses if anything they are made from changed. When
+        all that changed since the last build is corrections recorded (a click in the dashboard,
+        ``taizhang correct``), only the groups of the records they touch are rebuilt (see
+        ``partial``): a correction costs its groups, not the ledger."""
         with self._session() as session:
-            fingerprint = self._fingerprint(session)
+            made_of = self._made_of(session)
+            fingerprint = made_of.digest()
             state = session.get(LedgerStateRow, 1)
             if not force and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
+            fresh = made_of.fresh_corrections(state.fingerprint) if state is not None and not force else None
+            scoped = self._scoped(session, fresh) if fresh else None
+        if scoped is not None:
+            try:
+                return self._write(scoped[2], scoped[1], fingerprint, scope=scoped[0], based_on=state.fingerprint)
+            except _Moved:  # another process built meanwhile: what it built is not what was scoped
+                pass
         applied, entries = self._entries()
         return self._write(entries, applied, fingerprint, again=force)
 
@@ -75,15 +90,15 @@ class BuildStage(LedgerBase):
         applied = Applied(mentions, [], [], [])
         return self._write(build_entries(mentions), applied, "built from records")
 
-    def _fingerprint(self, session: Session) -> str:
+    def _made_of(self, session: Session) -> _MadeOf:
         parts = [_rules_version(), date.today().isoformat(), repr(Rules())]
-        for table in (PledgeRow, OutcomeTextRow, CorrectionRow, OutcomeRow, SourceRow):
+        for table in (PledgeRow, OutcomeTextRow, OutcomeRow, SourceRow):
             parts.append(repr(session.execute(select(func.count(), func.max(table.id))).one()))
         # SQLite reuses the ids of deleted rows: replaced pledges can have the same count and ids.
         parts.append(repr(session.execute(select(func.sum(PledgeRow.start), func.sum(PledgeRow.norm_value))).one()))
         parts.append(repr(session.execute(select(func.sum(OutcomeTextRow.start), func.sum(OutcomeTextRow.norm_value))).one()))
         parts.append(repr(session.execute(select(SourceRow.id, SourceRow.extractor).order_by(SourceRow.id)).all()))
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+        return _MadeOf(hashlib.sha256("|".join(parts).encode()), list(session.scalars(select(CorrectionRow.id).order_by(CorrectionRow.id))))
 
     def _year(self, info: SourceInfo) -> int | None:
         """The year a source speaks from (:func:`taizhang.pipeline.source_year`): as ingest
@@ -93,17 +108,26 @@ class BuildStage(LedgerBase):
             return info.year or None
         return _year(info.date) or document_year(self.store.source_text(info.id), info.title)
 
-    def _mentions(self, sources: list[SourceInfo], ranks: dict[int, int]) -> list[Mention]:
+    def _mentions(
+        self, sources: list[SourceInfo], ranks: dict[int, int], actors: list[str | None] | None = None, named: Collection[int] = ()
+    ) -> list[Mention]:
         """Every pledge of ``sources``, read in one streamed query of plain columns (no ORM objects
         held by a session), in the ledger's order of sources (``ranks``). A mention's pledge is its
         record as extracted until a correction changes it (see ``corrections._set``): one copy of
-        each, not two."""
+        each, not two. ``actors``: only the pledges of these actors, and every pledge of the
+        sources ``named`` (by id)."""
         by_id = {info.id: info for info in sources}
         years: dict[int, int | None] = {}
         columns = [PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)]
         query = select(*columns).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)
         if len(by_id) <= _FEW:  # a few sources: read theirs alone (else all, skipping older versions)
             query = query.where(PledgeRow.source_id.in_(list(by_id)))
+        if actors is not None:
+            written = [actor for actor in actors if actor is not None]
+            query = query.where(or_(
+                PledgeRow.actor.in_(written), PledgeRow.actor.is_(None) if None in actors else false(),
+                PledgeRow.source_id.in_(list(named)),
+            ))  # fmt: skip
         mentions = []
         # The words of a million records repeat (a metric, a unit, a quote reprinted): each kept once.
         words: dict[str, str] = {}
@@ -127,17 +151,39 @@ class BuildStage(LedgerBase):
         sources = self.store.latest_sources() if only is None else [only]
         ranks = source_ranks(sources)
         corrections = self.corrections()
+        applied = apply(self._mentions(sources, ranks), corrections, self._refs(sources, ranks, corrections))
+        return applied, build_entries(applied.mentions, applied.merges, applied.splits)
+
+    def _refs(self, sources: list[SourceInfo], ranks: dict[int, int], corrections: list[Correction]) -> dict[str, SourceRef]:
+        """The sources pledges are added to (``add`` corrections), with their texts."""
         added = {key for c in corrections if c.action == "add" for key in (c.anchor.sha256, c.anchor.path)}
-        refs = {
+        return {
             s.sha256: SourceRef(s.name, ranks[s.id], self._year(s), self.store.source_text(s.id), s.path)
             for s in sources
             if added & {s.sha256, s.path}
         }
-        applied = apply(self._mentions(sources, ranks), corrections, refs)
-        return applied, build_entries(applied.mentions, applied.merges, applied.splits)
 
-    def _write(self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True) -> Built:
-        """Store ``entries`` in place of the ledger's, in one transaction under the ledger's lock (two
+    def _scoped(self, session: Session, fresh_ids: Collection[int]) -> tuple[Scope, Applied, list[Entry]]:
+        """The groups the corrections ``fresh_ids`` touch, and their entries (see ``partial``)."""
+        corrections = self.corrections()
+        fresh = [c for c in corrections if c.id in set(fresh_ids)]
+        sources = self.store.latest_sources()
+        ranks = source_ranks(sources)
+        refs = self._refs(sources, ranks, corrections)
+        named = named_sources(corrections, sources)
+        places = Places(session)
+        files = {s.sha256: s.path for s in sources}
+        scope = scope_of(session, places, touched(fresh), apply(self._mentions(named, ranks), corrections, refs), files)
+        mentions = self._mentions(sources, ranks, places.actors(scope.groups), {s.id for s in named})
+        applied, entries = scoped_entries(mentions, corrections, refs, places, scope)
+        return scope, applied, entries
+
+    def _write(
+        self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True,
+        scope: Scope | None = None, based_on: str | None = None,
+    ) -> Built:  # fmt: skip
+        """Store ``entries`` in place of the ledger's (``scope``: of the stored entries it names, on
+        the ledger built from ``based_on``), in one transaction under the ledger's lock (two
         processes building at once take turns; the second finds the first's build and, unless
         ``again``, keeps it)."""
         index, texts = self._candidates()
@@ -152,37 +198,56 @@ class BuildStage(LedgerBase):
             connection = session.connection()
             write_lock(connection, LEDGER_LOCK)
             state = session.get(LedgerStateRow, 1)
+            if scope is not None and (state is None or state.fingerprint != based_on):
+                raise _Moved
             if not again and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
-            last = _last_statuses(session)
+            last = _last_statuses(session, None if scope is None else [entry.key for entry in entries])
             # An entry keeps its id across rebuilds, corrections and new versions of its files (a
             # person may have noted it): it takes an id one of its mentions had, found by file,
             # words and metric as extracted (one clause can state two pledges: 分别增长50%); one new
             # to this build gets an id never given before.
-            stored: dict[str, list[int]] = {}
-            for key, entry_id in session.execute(select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)):
-                stored.setdefault(key, []).append(entry_id)
-            had = stored or _ids_of_built_mentions(session)  # a ledger built before the table: read once
+            stored = _stored_ids(session, None if scope is None else {_key_of(m) for entry in entries for m in entry.mentions})
+            had = stored or ({} if scope is not None else _ids_of_built_mentions(session))  # a ledger built before the table: read once
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
-            connection.execute(delete(MentionRow))
-            connection.execute(delete(OutcomeMatchRow))
-            connection.execute(delete(EntryRow))
+            taken: set[int] = set()
+            mention_id = match_id = 0
+            if scope is None:
+                connection.execute(delete(MentionRow))
+                connection.execute(delete(OutcomeMatchRow))
+                connection.execute(delete(EntryRow))
+            else:  # the entries replaced go; those left standing keep their ids, rows are numbered after theirs
+                for chunk in chunks(sorted(scope.entry_ids)):
+                    connection.execute(delete(MentionRow).where(MentionRow.entry_id.in_(chunk)))
+                    connection.execute(delete(OutcomeMatchRow).where(OutcomeMatchRow.entry_id.in_(chunk)))
+                    connection.execute(delete(EntryRow).where(EntryRow.id.in_(chunk)))
+                taken = set(session.scalars(select(EntryRow.id)))
+                mention_id = session.scalar(select(func.max(MentionRow.id))) or 0
+                match_id = session.scalar(select(func.max(OutcomeMatchRow.id))) or 0
             # Indexes built once over the new rows, by a sort, rather than grown row by row: on
             # SQLite, whose readers go on reading the last build meanwhile (PostgreSQL would lock
             # them out of the tables until this one commits).
             indexes = [
                 index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes
-            ] if connection.dialect.name == "sqlite" else []  # fmt: skip
+            ] if connection.dialect.name == "sqlite" and scope is None else []  # fmt: skip
             for index in indexes:
                 index.drop(connection)
-            batch: dict[type, list[dict[str, Any]]] = {EntryRow: [], MentionRow: [], OutcomeMatchRow: [], StatusChangeRow: []}
+            # The indexes that stay (entry keys, status history by key, mention ids) take rows in
+            # random key order: with SQLite's default cache of 2 MB every insert reads a page back
+            # (a third of a 300,000-entry build); the pages held for this write instead, let go after.
+            cache = connection.exec_driver_sql("PRAGMA cache_size").scalar() if connection.dialect.name == "sqlite" else None
+            if cache is not None:
+                connection.exec_driver_sql(f"PRAGMA cache_size = {_BUILD_CACHE_KIB}")
+            # Rows as tuples in the order of each table's columns (no dict per row), flushed in batches.
+            columns = {EntryRow: _ENTRY_COLUMNS, MentionRow: _MENTION_COLUMNS, OutcomeMatchRow: MATCH_COLUMNS, StatusChangeRow: _CHANGE_COLUMNS}  # fmt: skip
+            batch: dict[type, list[tuple]] = {table: [] for table in columns}
 
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
-                    insert_rows(connection, table.__table__, rows)
+                    insert_tuples(connection, table.__table__, columns[table], rows, encoded=_ENCODED)
                     rows.clear()
 
-            ids, given = _entry_ids(entries, had, given, applied)
+            ids, given = _entry_ids(entries, had, given, applied, taken)
             new_ids = sorted(  # in the order of their index: each row lands after the one before
                 (key, entry_id)
                 for entry, entry_id in zip(entries, ids, strict=True)
@@ -190,36 +255,34 @@ class BuildStage(LedgerBase):
                 if entry_id not in stored.get(key, ())
             )  # fmt: skip
             for start in range(0, len(new_ids), _BATCH):
-                rows = [{"key": key, "entry_id": entry_id} for key, entry_id in new_ids[start : start + _BATCH]]
-                insert_rows(connection, MentionIdRow.__table__, rows)
-            mention_id = match_id = 0
+                insert_tuples(connection, MentionIdRow.__table__, ("key", "entry_id"), new_ids[start : start + _BATCH])
+            entry_rows, mention_rows, match_rows, change_rows = batch.values()
             for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
                 judged = judging.judge(position, entry, today)
                 verdict = judged.verdict
-                batch[EntryRow].append(_entry_row(entry_id, entry, judged))
-                for match_row in judged.match_rows(entry_id, match_id):
-                    batch[OutcomeMatchRow].append(match_row)
-                match_id += len(judged.matched.considered)
+                entry_rows.append(_entry_row(entry_id, entry, judged))
+                if judged.matched.considered:
+                    match_rows.extend(judged.match_rows(entry_id, match_id))
+                    match_id += len(judged.matched.considered)
                 if last.get(entry.key) != verdict.status:
                     built.status_changes += 1
-                    batch[StatusChangeRow].append({
-                        "entry_key": entry.key, "status": verdict.status, "reason": verdict.reason,
-                        "as_of": today, "recorded_at": now,
-                    })  # fmt: skip
+                    change_rows.append((entry.key, verdict.status, verdict.reason, today, now))
                 for mention in entry.mentions:
                     mention_id += 1
-                    batch[MentionRow].append(_mention_row(mention_id, entry_id, mention))
-                if len(batch[EntryRow]) >= _BATCH or len(batch[MentionRow]) >= _BATCH:
+                    mention_rows.append(_mention_row(mention_id, entry_id, mention))
+                if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
             flush()
             for index in indexes:
                 index.create(connection)
+            if cache is not None:  # its dirty pages stay until the commit writes them, then go
+                connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
             unapplied = sorted(({c.id for c in applied.unapplied} | {c.id for c, _ in applied.invalid}) - {None})
             if state is None:
                 state = LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now)
                 session.add(state)
             state.fingerprint, state.built_at, state.last_entry_id, state.unapplied = fingerprint, now, given, unapplied
-        if connection.dialect.name == "postgresql" and len(entries) >= _BATCH:
+        if connection.dialect.name == "postgresql" and scope is None and len(entries) >= _BATCH:
             # After a bulk load: statistics, so the filters' indexes are chosen at once, and the
             # visibility map, so counting a filter's matches reads its index alone (202 ms → see bench).
             with self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
@@ -256,12 +319,15 @@ def _key_of(mention: Mention) -> str:
     return _mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
 
 
-def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, applied: Applied) -> tuple[list[int], int]:
+def _entry_ids(
+    entries: list[Entry], had: dict[str, list[int]], given: int, applied: Applied, taken: set[int]
+) -> tuple[list[int], int]:
     """Each entry's id: an id one of its mentions had (``had``, by :func:`_mention_key`, the first
     it had first: a merge undone gives the entry its own id back), else one above ``given``, the
     highest ever given; returns the ids and the new highest. A merged entry prefers the ids of the
     entry the others were merged into, and a mention split out of an entry chooses last, so the
-    entry it left keeps its id (as ``correct merge``/``split`` say)."""
+    entry it left keeps its id (as ``correct merge``/``split`` say). ``taken``: the ids of entries
+    left standing (a partial build)."""
 
     # The entries merged into, the latest merge first, leaving out one a later merge took into
     # another (merge a b, then merge c a: c is what a person merged into last).
@@ -276,10 +342,13 @@ def _entry_ids(entries: list[Entry], had: dict[str, list[int]], given: int, appl
         yield from (i for m in into for i in reversed(had.get(_key_of(m), ())))
         yield from (i for m in entry.mentions if m not in into for i in had.get(_key_of(m), ()))
 
-    split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
     ids: list[int] = [0] * len(entries)
-    taken: set[int] = set()
-    for i in sorted(range(len(entries)), key=lambda i: split_off[i]):
+    taken = set(taken)
+    order = range(len(entries))
+    if applied.splits:
+        split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
+        order = sorted(order, key=split_off.__getitem__)
+    for i in order:
         found = (old for old in candidates(entries[i]) if old not in taken) if had else iter(())  # a first build: none
         ids[i] = next(found, 0)
         if not ids[i]:
@@ -299,43 +368,112 @@ def _year(iso: str | None) -> int | None:
     return int(iso[:4]) if iso and iso[:4].isdigit() else None
 
 
-def _last_statuses(session: Session) -> dict[str, str]:
-    latest = select(StatusChangeRow.entry_key, func.max(StatusChangeRow.id).label("id")).group_by(StatusChangeRow.entry_key).subquery()
+def _last_statuses(session: Session, keys: list[str] | None = None) -> dict[str, str]:
+    """Each entry's latest status (``keys``: of these entries only), by entry key."""
+    if keys is not None:
+        return {key: status for chunk in chunks(keys) for key, status in _last_statuses_where(session, StatusChangeRow.entry_key.in_(chunk))}
+    return dict(_last_statuses_where(session, true()))
+
+
+def _last_statuses_where(session: Session, where: Any) -> list[tuple[str, str]]:
+    latest = select(StatusChangeRow.entry_key, func.max(StatusChangeRow.id).label("id")).where(where).group_by(StatusChangeRow.entry_key).subquery()
     query = select(StatusChangeRow.entry_key, StatusChangeRow.status).join(latest, StatusChangeRow.id == latest.c.id)
-    return {key: status for key, status in session.execute(query)}
+    return [(key, status) for key, status in session.execute(query)]
 
 
-def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> dict[str, Any]:
+def _stored_ids(session: Session, keys: set[str] | None) -> dict[str, list[int]]:
+    """The entry ids each mention key had (``keys``: these keys only), the first first."""
+    query = select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)
+    rows = session.execute(query) if keys is None else (
+        row for chunk in chunks(sorted(keys)) for row in session.execute(query.where(MentionIdRow.key.in_(chunk)))
+    )  # fmt: skip
+    stored: dict[str, list[int]] = {}
+    for key, entry_id in rows:
+        stored.setdefault(key, []).append(entry_id)
+    return stored
+
+
+@dataclass(slots=True)
+class _MadeOf:
+    """What the ledger is made from: a digest of all but the corrections, and the corrections' ids
+    (corrections are only ever added, each with an id above all before it)."""
+
+    rest: Any  # a hashlib digest, copied for each digest made from it
+    corrections: list[int]
+
+    def digest(self, corrections: int | None = None) -> str:
+        """The fingerprint of the ledger made with the first ``corrections`` corrections (all: None)."""
+        kept = self.corrections if corrections is None else self.corrections[:corrections]
+        digest = self.rest.copy()
+        digest.update(f"|{len(kept)},{kept[-1] if kept else None}".encode())
+        return digest.hexdigest()
+
+    def fresh_corrections(self, built: str) -> list[int] | None:
+        """The corrections recorded since the build of fingerprint ``built``, if nothing else
+        changed since (the newest ``_FRESH`` looked back over); else None."""
+        for fresh in range(1, min(_FRESH, len(self.corrections)) + 1):
+            if self.digest(len(self.corrections) - fresh) == built:
+                return self.corrections[-fresh:]
+        return None
+
+
+class _Moved(Exception):
+    """The ledger was built by another process since a partial build was worked out."""
+
+
+# The columns of an entry's row and of a mention's, in the order their values are made in.
+_ENTRY_COLUMNS = (
+    "id", "key", "actor", "place_code", "place", "official", "metric", "metric_key", "kind", "comparator", "value",
+    "value_high", "unit", "norm_value", "norm_value_high", "norm_unit", "deadline", "horizon", "hedge", "binding",
+    "confidence", "source", "start", "end", "quote", "mentions", "sources", "mention_count", "conflict",
+    "conflict_reason", "status", "status_reason", *OUTCOME_COLUMNS,
+)  # fmt: skip
+_MENTION_COLUMNS = (
+    "id", "entry_id", "source", "sha256", "start", "end", "quote", "actor", "official", "metric", "comparator", "value",
+    "value_high", "unit", "norm_value", "deadline", "corrected", "original",
+)  # fmt: skip
+_CHANGE_COLUMNS = ("entry_key", "status", "reason", "as_of", "recorded_at")
+_ENCODED = ("mentions", "sources", "corrected", "original")  # the JSON columns given as their text
+
+
+def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
+    """The values of ``_ENTRY_COLUMNS`` for an entry."""
     pledge = entry.first.pledge
     verdict = judged.verdict
-    conflicts = entry.conflicts + ([judged.matched.conflict] if judged.matched.conflict else [])
-    return {
-        "id": entry_id, "key": entry.key, "actor": pledge.actor, "place_code": entry.place.code or None if entry.place else None,
-        "place": entry.place.name if entry.place else None, "official": pledge.official, "metric": pledge.metric,
-        "metric_key": entry.metric_key, "kind": pledge.kind, "comparator": pledge.comparator, "value": pledge.value,
-        "value_high": pledge.value_high, "unit": pledge.unit, "norm_value": pledge.norm_value,
-        "norm_value_high": entry.norm_value_high, "norm_unit": pledge.norm_unit, "deadline": pledge.deadline,
-        "horizon": pledge.horizon, "hedge": pledge.hedge, "binding": pledge.binding, "confidence": pledge.confidence, "source": pledge.source,
-        "start": pledge.start, "end": pledge.end, "quote": pledge.quote, "mentions": [list(m) for m in pledge.mentions],
-        "sources": entry.sources,
-        "mention_count": len(entry.mentions), "conflict": bool(conflicts),
-        "conflict_reason": "; ".join(conflicts) or None, "status": verdict.status, "status_reason": verdict.reason,
-    } | judged.outcome_columns()  # fmt: skip
+    conflicts = entry.conflicts + ([judged.matched.conflict] if judged.matched.considered and judged.matched.conflict else [])
+    place = entry.place
+    return (
+        entry_id, entry.key, pledge.actor, place.code or None if place else None, place.name if place else None,
+        pledge.official, pledge.metric, entry.metric_key, pledge.kind, pledge.comparator, pledge.value,
+        pledge.value_high, pledge.unit, pledge.norm_value, entry.norm_value_high, pledge.norm_unit, pledge.deadline,
+        pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence, pledge.source, pledge.start, pledge.end,
+        pledge.quote, _json_list(pledge.mentions), json_text(entry.sources), len(entry.mentions), bool(conflicts),
+        "; ".join(conflicts) or None, verdict.status, verdict.reason, *judged.outcome_values(),
+    )  # fmt: skip
 
 
-def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> dict[str, Any]:
+def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> tuple:
+    """The values of ``_MENTION_COLUMNS`` for a mention."""
     pledge = mention.pledge
-    return {
-        "id": mention_id, "entry_id": entry_id, "source": pledge.source, "sha256": mention.sha256, "start": pledge.start,
-        "end": pledge.end, "quote": pledge.quote, "actor": pledge.actor, "official": pledge.official,
-        "metric": pledge.metric, "comparator": pledge.comparator, "value": pledge.value,
-        "value_high": pledge.value_high, "unit": pledge.unit, "norm_value": pledge.norm_value,
-        "deadline": pledge.deadline, "corrected": mention.corrected, "original": _record(mention.original),
-    }  # fmt: skip
+    return (
+        mention_id, entry_id, pledge.source, mention.sha256, pledge.start, pledge.end, pledge.quote, pledge.actor,
+        pledge.official, pledge.metric, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
+        pledge.norm_value, pledge.deadline, _json_list(mention.corrected), json_text(_record(mention.original)),
+    )  # fmt: skip
+
+
+_EMPTY = json_text([])
+
+
+def _json_list(items: list) -> str:
+    """A list column's JSON text (a tuple is written as a list): most are empty, encoded once."""
+    return json_text(items) if items else _EMPTY
 
 
 def _record(pledge: Pledge) -> dict[str, Any]:
-    """``pledge.to_dict()`` without dataclasses.asdict's deep copy, which dominated a million-entry build."""
-    record = {name: getattr(pledge, name) for name in PLEDGE_FIELDS}
-    record["mentions"] = [list(m) for m in pledge.mentions]
-    return record
+    """``pledge.to_dict()`` as JSON writes it, without dataclasses.asdict's deep copy, which
+    dominated a million-entry build (its mentions' tuples are written as lists all the same)."""
+    return dict(zip(PLEDGE_FIELDS, _pledge_values(pledge), strict=True))
+
+
+_pledge_values = attrgetter(*PLEDGE_FIELDS)  # a pledge's fields in one call (in C)

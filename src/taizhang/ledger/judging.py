@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from taizhang.document import Outcome as TextOutcome
@@ -28,34 +29,36 @@ class Judged:
     matched: Matched
     verdict: Verdict
 
-    def outcome_columns(self) -> dict[str, Any]:
-        """The entry's columns for the outcome its status rests on (all None when none)."""
+    def outcome_values(self) -> tuple:
+        """The entry's values of ``OUTCOME_COLUMNS``: the outcome its status rests on (all None when none)."""
         judged = self.matched.judged
         if not judged:
-            return dict.fromkeys(_OUTCOME_COLUMNS)
+            return _NO_OUTCOME
         c = judged[0]
-        return {
-            "outcome_id": int(c.ref[1:]) if c.by_person else None, "outcome_ref": c.ref, "outcome_value": c.value,
-            "outcome_unit": c.unit, "outcome_period": c.period, "outcome_source": c.source, "outcome_quote": c.quote,
-            "outcome_start": c.start, "outcome_end": c.end,
-        }  # fmt: skip
+        return (
+            int(c.ref[1:]) if c.by_person else None, c.ref, c.value, c.unit, c.period, c.source, c.quote, c.start, c.end,
+        )  # fmt: skip
 
-    def match_rows(self, entry_id: int, last_id: int) -> Iterable[dict[str, Any]]:
-        """Rows of ``ledger_outcome_matches``, numbered after ``last_id``."""
+    def match_rows(self, entry_id: int, last_id: int) -> Iterable[tuple]:
+        """Rows of ``ledger_outcome_matches`` (values of ``MATCH_COLUMNS``), numbered after ``last_id``."""
         for rank, considered in enumerate(self.matched.considered, start=1):
             c = considered.candidate
-            yield {
-                "id": last_id + rank, "entry_id": entry_id, "rank": rank, "state": considered.state, "ref": c.ref,
-                "source": c.source, "quote": c.quote, "start": c.start, "end": c.end, "actor": c.actor,
-                "metric": c.metric, "kind": c.kind, "value": c.value, "unit": c.unit, "norm_value": c.norm_value,
-                "norm_unit": c.norm_unit, "period": c.period, "year": c.last_year, "basis": c.basis,
-                "reason": considered.reason,
-            }  # fmt: skip
+            yield (
+                last_id + rank, entry_id, rank, considered.state, c.ref, c.source, c.quote, c.start, c.end, c.actor,
+                c.metric, c.kind, c.value, c.unit, c.norm_value, c.norm_unit, c.period, c.last_year, c.basis,
+                considered.reason,
+            )  # fmt: skip
 
 
-_OUTCOME_COLUMNS = (
+# An entry's columns for the outcome its status rests on, and the columns of an outcome match row.
+OUTCOME_COLUMNS = (
     "outcome_id", "outcome_ref", "outcome_value", "outcome_unit", "outcome_period", "outcome_source", "outcome_quote",
     "outcome_start", "outcome_end",
+)  # fmt: skip
+_NO_OUTCOME = (None,) * len(OUTCOME_COLUMNS)
+MATCH_COLUMNS = (
+    "id", "entry_id", "rank", "state", "ref", "source", "quote", "start", "end", "actor", "metric", "kind", "value",
+    "unit", "norm_value", "norm_unit", "period", "year", "basis", "reason",
 )  # fmt: skip
 
 
@@ -109,11 +112,19 @@ class OutcomeJudge:
             )  # fmt: skip
             rejected = self._rejected.get(position, {})
             matched = match(wanted, self.index, rejected=lambda c: rejected.get(c.ref), attached=attached)
+        if not matched.considered:  # most entries of a big ledger: the verdict rests on the deadline alone
+            return Judged(matched, _unanswered(pledge.deadline, as_of, self.rules))
         target = target_of(pledge.kind, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
                            pledge.norm_value, entry.norm_value_high, pledge.norm_unit, pledge.deadline, pledge.metric)  # fmt: skip
         results = [result_of(c, pledge.kind) for c in matched.judged]
         incomparable = [c.norm_unit if c.norm_unit != pledge.norm_unit else str(c.kind) for c in matched.incomparable]
         return Judged(matched, judge(target, results, as_of, self.rules, incomparable=incomparable))
+
+
+@lru_cache(maxsize=1024)
+def _unanswered(deadline: int | None, as_of: date, rules: Rules) -> Verdict:
+    """The verdict on a target no outcome bears on: it depends on its deadline alone (see ``status.judge``)."""
+    return judge(Target("=", 0.0, "", deadline), [], as_of, rules)
 
 
 def _refs(link: Correction, texts: dict[str, tuple[str, str | None, TextOutcome]], by_ref: dict[str, Candidate]) -> list[str]:

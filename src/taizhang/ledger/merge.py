@@ -95,46 +95,65 @@ class _Union:
 def build_entries(
     mentions: list[Mention], merges: list[tuple[Anchor, Anchor]] = (), splits: list[Anchor] = ()
 ) -> list[Entry]:
-    """Entries in the order of their first mention (source order, then offset)."""
-    mentions = sorted(mentions, key=lambda m: (m.order, m.pledge.start, m.pledge.end, m.pledge.metric))
-    places: dict[str | None, Place | None] = {}
+    """Entries in the order of their first mention (source order, then offset).
+
+    Worked out a group at a time: the mentions sorted once, each keyed once (its place and metric
+    key looked up once per actor and wording), and the per-group work (sources, conflicts, moved
+    deadlines) skipped for the groups of one mention, which most are.
+    """
+    order = [(m.order, m.pledge.start, m.pledge.end, m.pledge.metric) for m in mentions]
+    ranked = sorted(range(len(mentions)), key=order.__getitem__)
+    mentions = [mentions[i] for i in ranked]
+    order = [order[i] for i in ranked]
+    places: dict[str | None, tuple[Place | None, str]] = {}
     groups: dict[tuple, list[int]] = {}
     group_place: dict[tuple, Place | None] = {}
     for index, mention in enumerate(mentions):
         pledge = mention.pledge
-        if pledge.actor not in places:
-            places[pledge.actor] = resolve(pledge.actor)
-        place = places[pledge.actor]
-        key: tuple = (place_key(place, pledge.actor), metric_key(pledge.metric), pledge.kind, pledge.norm_unit, pledge.deadline)
-        if any(anchor.matches(mention) for anchor in splits):
+        actor = pledge.actor
+        found = places.get(actor)
+        if found is None:
+            place = resolve(actor)
+            found = places[actor] = (place, place_key(place, actor))
+        key: tuple = (found[1], metric_key(pledge.metric), pledge.kind, pledge.norm_unit, pledge.deadline)
+        if splits and any(anchor.matches(mention) for anchor in splits):
             key = (*key, f"split:{mention.sha256}:{pledge.start}:{pledge.end}:{_round(mention.original.norm_value)}")
-        groups.setdefault(key, []).append(index)
-        group_place.setdefault(key, place)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [index]
+            group_place[key] = found[0]
+        else:
+            members.append(index)
     figures = [_figures(m) for m in mentions]  # each mention's, worked out once
     groups = _one_record_per_source(groups, mentions, figures, group_place)
     keys = list(groups)
     union = _Union(len(keys))
     _join_moved_deadlines(keys, groups, mentions, figures, union)
-    position = {i: g for g, key in enumerate(keys) for i in groups[key]}
-    for a, b in merges:
-        found_a = [position[i] for i, m in enumerate(mentions) if a.matches(m)]
-        found_b = [position[i] for i, m in enumerate(mentions) if b.matches(m)]
-        if found_a and found_b:
-            union.join(found_a[0], found_b[0])
-    members: dict[int, list[int]] = {}
+    if merges:
+        position = {i: g for g, key in enumerate(keys) for i in groups[key]}
+        for a, b in merges:
+            found_a = [position[i] for i, m in enumerate(mentions) if a.matches(m)]
+            found_b = [position[i] for i, m in enumerate(mentions) if b.matches(m)]
+            if found_a and found_b:
+                union.join(found_a[0], found_b[0])
+    joined: dict[int, list[int]] = {}
     for g in range(len(keys)):
-        members.setdefault(union.find(g), []).append(g)
+        joined.setdefault(union.find(g), []).append(g)
     entries = []
-    for root, group_ids in members.items():
-        indices = sorted(i for g in group_ids for i in groups[keys[g]])
+    for root, group_ids in joined.items():
+        key = keys[root]
+        indices = groups[key] if len(group_ids) == 1 else sorted(i for g in group_ids for i in groups[keys[g]])
         entry_mentions = [mentions[i] for i in indices]
-        entry = Entry(
-            key=_stable_key(keys[root]), place=group_place[keys[root]], metric_key=keys[root][1], mentions=entry_mentions
-        )
-        entry.conflicts = _conflicts(entry_mentions, [figures[i] for i in indices])
-        entries.append(entry)
-    entries.sort(key=lambda e: (e.first.order, e.first.pledge.start, e.first.pledge.end, e.first.pledge.metric))
-    return entries
+        entry = Entry(key=_stable_key(key), place=group_place[key], metric_key=key[1], mentions=entry_mentions)
+        if len(indices) > 1:  # one mention disagrees with none
+            entry.conflicts = _conflicts(entry_mentions, [figures[i] for i in indices])
+        entries.append((order[indices[0]], entry))
+    entries.sort(key=_first)
+    return [entry for _, entry in entries]
+
+
+def _first(pair: tuple[tuple, Entry]) -> tuple:
+    return pair[0]
 
 
 def _one_record_per_source(
@@ -145,6 +164,9 @@ def _one_record_per_source(
     are keyed by their first record's metric and figures, so their keys stay put across builds."""
     out: dict[tuple, list[int]] = {}
     for key, indices in groups.items():
+        if len(indices) == 1:
+            out[key] = indices
+            continue
         parts: list[list[int]] = []
         sources: list[set[str]] = []
         for i in indices:
@@ -172,13 +194,18 @@ def _join_moved_deadlines(
     for g, key in enumerate(keys):
         if len(key) == 5:  # split-off mentions and a source's further records stay alone
             by_commitment.setdefault(key[:4], []).append(g)
-    # Per group, once: its sources, and whether all its mentions are annual targets.
-    shas = {g: {mentions[i].sha256 for i in groups[keys[g]]} for same in by_commitment.values() if len(same) > 1 for g in same}
-    annual = {
-        g: all(mentions[i].source_year is not None and mentions[i].pledge.deadline == mentions[i].source_year for i in groups[keys[g]])
-        for g in shas
-    }  # fmt: skip
     for same in by_commitment.values():
+        if len(same) < 2:
+            continue
+        # Per group, once: whether all its mentions are annual targets, and (asked only of the
+        # pairs that could join) its sources.
+        annual = {
+            g: all(mentions[i].source_year is not None and mentions[i].pledge.deadline == mentions[i].source_year for i in groups[keys[g]])
+            for g in same
+        }  # fmt: skip
+        if all(annual.values()):  # each year's own target (the common case): no deadline was moved
+            continue
+        shas = {g: {mentions[i].sha256 for i in groups[keys[g]]} for g in same}
         for a, b in combinations(same, 2):
             if shas[a] & shas[b]:
                 continue  # one source's 2026 and 2030 targets: two commitments, not a moved deadline

@@ -7,7 +7,6 @@ changed file under a known name becomes that name's next version.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 from taizhang.document import Outcome, Pledge
 from taizhang.errors import DAMAGED, StoreError
 from taizhang.source import LoadedSource, path_text
+from taizhang.storage.bulk import json_text
 from taizhang.storage.schema import LEDGER_LOCK, MIGRATIONS, SOURCES_LOCK, open_schema, write_lock
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, ReprintRow, SourceBlob, SourceRow
 
@@ -100,7 +100,7 @@ class Store:
             raise StoreError(f"no database at {_sqlite_file(self.url)} (ingest something first, or give --db)")
         try:
             # JSON as it reads, not \u-escaped: a third of the size for Chinese, and faster to write
-            self.engine = create_engine(self.url, json_serializer=_json)
+            self.engine = create_engine(self.url, json_serializer=json_text)
         except (SQLAlchemyError, ImportError, ValueError) as error:
             raise StoreError(f"cannot use database {self.url!r}: {error}") from None
         self.display = self.engine.url.render_as_string(hide_password=True)
@@ -276,11 +276,6 @@ class Store:
         except SQLAlchemyError as error:
             reason = str(getattr(error, "orig", None) or error).splitlines()[0]
             raise StoreError(f"cannot {action} database {self.display}: {reason}") from None
-
-
-# What json.dumps(value, ensure_ascii=False, separators=(",", ":")) writes, without building an
-# encoder for every value (a ledger build writes millions).
-_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _latest_ids():  # noqa: ANN202 - a SQLAlchemy subquery

@@ -1,19 +1,25 @@
 """Rows into a table in bulk, at the speed of the database driver.
 
 SQLAlchemy's ``insert(table), rows`` works every row's parameters out anew (for a million ledger
-rows, more time than the database took to store them). Here each column's value is converted
-once by SQLAlchemy's own bind processor for it (JSON, dates: stored exactly as SQLAlchemy stores
-them), and the rows go to the driver in one ``executemany``, or, on PostgreSQL, one ``COPY``.
+rows, more time than the database took to store them). Here only the columns whose type converts
+its values (JSON, dates, floats on SQLite) are converted, each by SQLAlchemy's own bind processor
+for it (stored exactly as SQLAlchemy stores them) in one pass over the column, and the rows go to
+the driver in one ``executemany``, or, on PostgreSQL, one ``COPY``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Date, DateTime, Table
 from sqlalchemy.engine import Connection
+
+# What json.dumps(value, ensure_ascii=False, separators=(",", ":")) writes, without building an
+# encoder for every value (a ledger build writes millions): the store's JSON, in every column.
+json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -21,24 +27,57 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
     if not rows:
         return
     columns = list(rows[0])
+    values = map(itemgetter(*columns), rows) if len(columns) > 1 else ((row[columns[0]],) for row in rows)
+    insert_tuples(connection, table, columns, list(values))
+
+
+def insert_tuples(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple], *, encoded: Collection[str] = ()
+) -> None:
+    """Insert ``rows`` (tuples of the values of ``columns``, in that order) into ``table``: the
+    cheaper form for a caller that makes millions of rows (no dict per row). ``encoded`` names JSON
+    columns whose values are given as their text already (made by :func:`json_text`), so that a
+    caller can encode a value that repeats once."""
+    if not rows:
+        return
     names = ", ".join(f'"{name}"' for name in columns)
     if connection.dialect.name == "postgresql":
-        _copy(connection, table, columns, names, rows)
+        _copy(connection, table, columns, names, rows, encoded)
         return
-    values = []  # column by column: each column's values converted in one pass
-    for name in columns:
-        column = list(map(itemgetter(name), rows))
-        process = table.c[name].type._cached_bind_processor(connection.dialect)
-        values.append(list(map(process, column)) if process is not None else column)
+    processors = [None if name in encoded else table.c[name].type._cached_bind_processor(connection.dialect) for name in columns]
+    if any(processors):  # transposed in C, the few converted columns converted, transposed back
+        by_column = list(zip(*rows, strict=True))
+        for i, process in enumerate(processors):
+            if process is not None:
+                by_column[i] = _converted(process, by_column[i], isinstance(table.c[columns[i]].type, (Date, DateTime)))
+        rows = list(zip(*by_column, strict=True))
     marks = ", ".join("?" * len(columns))
-    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', list(zip(*values)))
+    connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
 
 
-def _copy(connection: Connection, table: Table, columns: list[str], names: str, rows: Sequence[dict[str, Any]]) -> None:
+def _converted(process: Any, values: Sequence[Any], repeats: bool) -> list[Any]:
+    """``values`` through ``process``; a column of dates (the day and time of one build) repeats a
+    few values, each converted once."""
+    if not repeats:
+        return list(map(process, values))
+    done: dict[Any, Any] = {}
+    return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
+
+
+def _copy(
+    connection: Connection, table: Table, columns: Sequence[str], names: str, rows: Sequence[tuple], encoded: Collection[str]
+) -> None:
     from psycopg.types.json import Json
 
-    json = [isinstance(table.c[name].type, JSON) for name in columns]
+    json_columns = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, JSON) and name not in encoded]
     cursor = connection.connection.driver_connection.cursor()
     with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        if not json_columns:
+            for row in rows:
+                copy.write_row(row)
+            return
         for row in rows:
-            copy.write_row([Json(row[name]) if is_json else row[name] for name, is_json in zip(columns, json, strict=True)])
+            values = list(row)
+            for i in json_columns:
+                values[i] = Json(values[i])
+            copy.write_row(values)
