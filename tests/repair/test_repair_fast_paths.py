@@ -1,8 +1,9 @@
 """The fast ways repair counts and compares give exactly what the plain definitions give.
 
-Repair counts n-grams with numpy, finds near-duplicate candidates with numpy and folds comparison
-keys one character at a time; each is checked here against the straightforward version it
-replaced, on generated text that mixes Chinese, punctuation, repeats and rare characters.
+Repair counts n-grams with numpy, finds near-duplicate candidates with numpy, folds comparison
+keys one character at a time and segments only the runs of a paragraph it asks about; each is
+checked here against the straightforward version it replaced, on generated text that mixes
+Chinese, punctuation, repeats and rare characters.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taizhang.repair import duplicates, ngrams
-from taizhang.repair.text import INVISIBLE, _plain_keys, cjk_count, normalise
+from taizhang.repair.text import (
+    INVISIBLE, WordBounds, _plain_keys, cjk_count, ends_on_lone_character, has_cjk, normalise, words,
+)
 
 PIECES = st.sampled_from([
     "推进", "网络", "提速", "降费", "。", "，", "、", "的", "发展", "啊啊啊", "１２", "ＡＢ", "…", "\u3000",
@@ -37,6 +40,7 @@ def plain_normalise(text: str) -> str:
 def test_comparison_key_is_nfkc_without_punctuation(text):
     assert normalise(text) == plain_normalise(text)
     assert cjk_count(text) == sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    assert [has_cjk(text, n) for n in range(-1, 12)] == [cjk_count(text) >= n for n in range(-1, 12)]
 
 
 def test_characters_folded_one_at_a_time_never_compose_with_a_neighbour():
@@ -49,6 +53,19 @@ def test_characters_folded_one_at_a_time_never_compose_with_a_neighbour():
         if len(parts) == 2 and not parts[0].startswith("<"):
             seconds.add(chr(int(parts[1], 16)))
     assert not [c for c in seconds if not other.match(c)]
+
+
+WORDY = st.lists(st.one_of(PIECES, st.sampled_from(["\r\n", "\r", " ", "推广东营", "攻坚行", "全区", "a-b.c"]),
+                           st.text(max_size=4)), max_size=30).map("".join).filter(bool)  # fmt: skip
+
+
+@SETTINGS
+@given(WORDY)
+def test_word_bounds_of_the_runs_asked_about_are_those_of_the_whole_segmentation(text):
+    cut = words(text)
+    whole = {sum(map(len, cut[:k])) for k in range(len(cut) + 1)}
+    assert {at for at in range(-2, len(text) + 3) if at in WordBounds(text)} == whole
+    assert ends_on_lone_character(text) == (len(cut[-1]) == 1 and cjk_count(cut[-1]) == 1)
 
 
 def questions(paragraphs: list[str]) -> set[str]:
@@ -84,13 +101,50 @@ def test_counts_without_some_paragraphs_are_the_counts_less_theirs(paragraphs, p
     assert_same_counts(lazy, eager, questions(paragraphs + theirs))
 
 
+@SETTINGS
+@given(PARAGRAPHS)
+def test_counts_counted_at_once_are_the_counts(paragraphs):
+    lazy, asked = ngrams.TextCounts(paragraphs), questions(paragraphs)
+    lazy.prefetch(asked, asked)
+    assert {g for g in asked if 1 < len(g) <= ngrams.ORDER} <= lazy._counted.keys()  # counted here, not later
+    assert {g for g in asked if 0 < len(g) < ngrams.ORDER} <= lazy._followers.keys()
+    assert_same_counts(lazy, ngrams.count(paragraphs), asked)
+
+
+@SETTINGS
+@given(PARAGRAPHS, st.lists(st.tuples(TEXT, TEXT), max_size=6))
+def test_readings_are_the_same_with_their_counts_expected(paragraphs, pairs):
+    plain, expecting = (ngrams.Model([ngrams.background("zh"), ngrams.TextCounts(paragraphs)]) for _ in range(2))
+    expecting.expect(pairs, 3)
+    assert [expecting.reads_on(h, t, 3) for h, t in pairs] == [plain.reads_on(h, t, 3) for h, t in pairs]
+
+
 def test_counts_of_a_text_with_too_many_characters_for_one_integer_per_4_gram():
     """More than 65,536 distinct characters: 4-grams are found in the text instead."""
     wide = "".join(map(chr, range(0x20000, 0x30001)))
     paragraphs = [wide[:40000] + "啊啊啊啊", "啊啊啊啊" + wide[40000:], "推进网络推进网络"]
     lazy = ngrams.TextCounts(paragraphs)
     assert not lazy._grams.fits(4)
-    assert_same_counts(lazy, ngrams.count(paragraphs), {"啊啊啊啊", "啊啊啊", "推进网络", "进网络推", wide[5:9], wide[5:8]})
+    asked = {"啊啊啊啊", "啊啊啊", "推进网络", "进网络推", wide[5:9], wide[5:8]}
+    assert_same_counts(lazy, ngrams.count(paragraphs), asked)
+    counted_at_once = ngrams.TextCounts(paragraphs)
+    counted_at_once.prefetch(asked, asked)
+    assert_same_counts(counted_at_once, ngrams.count(paragraphs), asked)
+
+
+def test_followers_of_the_widest_history_run_to_the_end_of_the_integers():
+    """65,536 distinct characters: a 4-gram takes all 64 bits, and the followers of the history of
+    the last character thrice run to the top of the integers."""
+    wide = "".join(map(chr, range(0x20000, 0x30000)))
+    last = wide[-1]
+    paragraphs = [wide, last * 3 + wide[0], last * 4]
+    asked = {last * 3, last * 2, wide[-3:], last * 3 + wide[0]}
+    lazy, counted_at_once = ngrams.TextCounts(paragraphs), ngrams.TextCounts(paragraphs)
+    assert lazy._grams.fits(4) and lazy._grams.bits == 16
+    counted_at_once.prefetch(asked, asked)
+    for counts in (lazy, counted_at_once):
+        assert counts.followers(last * 3) == 2
+        assert_same_counts(counts, ngrams.count(paragraphs), asked)
 
 
 def plain_candidates(keys: dict[int, str]) -> list[tuple[int, int]]:

@@ -14,7 +14,9 @@ from taizhang.repair import conflicts, duplicates, fragments, ngrams
 from taizhang.repair.model import Change, Paragraph, Piece, Repair, Section, Segment, Unit
 from taizhang.repair.rules import Rules, load
 from taizhang.repair.speakers import Speakers
-from taizhang.repair.text import cjk_count, ends_closed, first_sentence, is_enumerated, normalise, paragraphs, words
+from taizhang.repair.text import (
+    ends_closed, ends_on_lone_character, first_sentence, is_enumerated, normalise, paragraphs,
+)
 
 SECTION_SEPARATOR = "\n\n"
 PARAGRAPH_SEPARATOR = "\n"
@@ -56,7 +58,7 @@ def _classify(paras: list[Paragraph], speakers: Speakers, rules: Rules) -> dict[
             # A heading is one phrase; clauses before the end mean a sentence cut off (a colon
             # may stand in a heading or a by-line: 来源：河北日报).
             kind = "truncated"
-        elif not _ends_on_lone_character(p.text):
+        elif not ends_on_lone_character(p.text):
             # A short line ending on a whole word reads as a heading; one ending on a lone
             # character (…攻坚行) was most likely cut inside a word.
             kind = "heading"
@@ -70,11 +72,6 @@ def _classify(paras: list[Paragraph], speakers: Speakers, rules: Rules) -> dict[
 
 def _has_sentence_end(text: str, rules: Rules) -> bool:
     return first_sentence(text, rules) != text
-
-
-def _ends_on_lone_character(text: str) -> bool:
-    last = words(text)[-1]
-    return len(last) == 1 and cjk_count(last) == 1
 
 
 def _complete(copies: list[Unit]) -> list[Unit]:
@@ -122,9 +119,9 @@ class _Repairer:
             for p in paras
             if kinds[p.index] == "body"
             and p.index not in self.later_copies
-            and not is_enumerated(p.text, self.rules)
             and p.text[0] not in self.rules.text["opening_marks"]
-        ]
+            and not is_enumerated(p.text, self.rules)
+        ] if heads else []  # fmt: skip
         model = None
         if heads:  # the n-gram table is read only for a document with a cut to mend
             model = ngrams.Model([ngrams.background(self.lang), self._counts()])

@@ -1,6 +1,6 @@
 """Exact and near-duplicate paragraphs, and reprints of one article across a corpus.
 
-Exact duplicates share the hash of their comparison key (:func:`~taizhang.repair.text.normalise`).
+Exact duplicates share their comparison key (:func:`~taizhang.repair.text.normalise`).
 Near-duplicates are found two ways with rapidfuzz, as measured on the seed: ``fuzz.ratio`` catches
 copies with a word changed; ``partial_ratio`` catches a copy that lost a sentence (a quote opening
 dropped), which only containment can see. Candidate pairs come from shared character 4-grams so
@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from taizhang.repair.grams import Grams
 from taizhang.repair.rules import Rules
-from taizhang.repair.text import cjk_count, normalise, words
+from taizhang.repair.text import has_cjk, normalise, words
 
 GRAM = 4
 NUM_PERM = 128  # MinHash values of a reprint signature (at most 256: see signature)
@@ -33,18 +33,14 @@ MIN_SHARED = 0.3
 MAX_POSTING = 50
 
 
-def key_hash(text: str) -> str:
-    return hashlib.sha1(normalise(text).encode("utf-8")).hexdigest()
-
-
 def exact_groups(texts: dict[int, str], rules: Rules) -> list[list[int]]:
     """Groups of ids whose texts have the same comparison key, with enough Chinese not to be a
     stock line (各位代表！ may recur on purpose, and so may page residue such as "Public domain")."""
-    by_hash: dict[str, list[int]] = defaultdict(list)
+    by_key: dict[str, list[int]] = defaultdict(list)  # the keys themselves: no digest to work out
     for i, text in texts.items():
-        if cjk_count(text) >= rules.text["duplicate_min_chars"]:
-            by_hash[key_hash(text)].append(i)
-    return [sorted(ids) for ids in by_hash.values() if len(ids) > 1]
+        if has_cjk(text, rules.text["duplicate_min_chars"]):
+            by_key[normalise(text)].append(i)
+    return [sorted(ids) for ids in by_key.values() if len(ids) > 1]
 
 
 def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]]:
@@ -52,7 +48,7 @@ def near_pairs(texts: dict[int, str], rules: Rules) -> list[tuple[int, int, str]
     ``containment``."""
     t = rules.text
     keys = {i: normalise(s) for i, s in texts.items()}
-    keys = {i: k for i, k in keys.items() if cjk_count(k) >= t["duplicate_min_chars"]}
+    keys = {i: k for i, k in keys.items() if has_cjk(k, t["duplicate_min_chars"])}
     pairs = []
     for a, b in _candidates(keys):
         ka, kb = keys[a], keys[b]
@@ -89,8 +85,14 @@ def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
     columns, key = grams.columns(GRAM)
     if not len(key):
         return []
-    order = np.lexsort((key, *reversed(columns)))
-    key, columns = key[order], [column[order] for column in columns]
+    key_bits = max(n - 1, 1).bit_length()
+    if len(columns) == 1 and GRAM * grams.bits + key_bits <= 64:
+        # gram and key side by side in one integer: one sort of values, not a lexsort of two keys
+        both = np.sort((columns[0] << np.uint64(key_bits)) | key.astype(np.uint64))
+        key, columns = (both & np.uint64((1 << key_bits) - 1)).astype(key.dtype), [both >> np.uint64(key_bits)]
+    else:
+        order = np.lexsort((key, *reversed(columns)))
+        key, columns = key[order], [column[order] for column in columns]
     same_gram = np.ones(len(key), bool)
     same_gram[0] = False
     for column in columns:
@@ -104,12 +106,20 @@ def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
     run = np.repeat(np.arange(len(holders)), holders)
     useful = (holders[run] > 1) & (holders[run] <= MAX_POSTING)
     key, run = key[useful], run[useful]
+    if not len(key):
+        return []
+    # how many entries of its gram's run follow each entry: an entry pairs with the one ``shift``
+    # places on while that many remain, so each shift looks only at the runs long enough for it
+    length = holders[run]
+    first = np.flatnonzero(np.append(True, run[1:] != run[:-1]))
+    after = length - (np.arange(len(key)) - np.repeat(first, length[first])) - 1
+    at = np.flatnonzero(after)
     found = []
     for shift in range(1, MAX_POSTING):  # keys are in order within a gram's run: pairs come out (low, high)
-        both = run[:-shift] == run[shift:]
-        if not both.any():
+        at = at[after[at] >= shift]
+        if not len(at):
             break
-        found.append(key[:-shift][both] * n + key[shift:][both])
+        found.append(key[at] * n + key[at + shift])
     if not found:
         return []
     pair, shared = np.unique(np.concatenate(found), return_counts=True)

@@ -31,8 +31,8 @@ from taizhang.repair.ngrams import Model
 from taizhang.repair.rules import Rules
 from taizhang.repair.text import (
     CJK,
-    cjk_count,
     first_clause,
+    has_cjk,
     last_clause,
     tagged,
     word_across,
@@ -69,38 +69,81 @@ def _shape(clause: str) -> tuple[str, ...]:
     return tuple(shape)
 
 
-def _completes_list(head: str, tail: str, rules: Rules) -> bool:
-    """Whether the tail's first clause gives the head's last list item the predicate its sibling
-    has (独角兽企业 + 达到13家 after 专精特新企业达到500家)."""
-    item = last_clause(head, rules)
+class _Head:
+    """What the evidence reads of a head, worked out once for all the tails it is paired with."""
+
+    __slots__ = ("item", "left", "number", "readable", "sibling", "text")
+
+    def __init__(self, text: str, rules: Rules) -> None:
+        self.text = text
+        self.item = last_clause(text, rules)
+        self.left = self.item[-WINDOW:]
+        self.number = bool(_DIGIT_END.search(text))
+        self.sibling = _sibling(text, self.item, rules)
+        self.readable = has_cjk(text, rules.text["join_read_min_head"])
+
+
+def _sibling(head: str, item: str, rules: Rules) -> tuple[str, ...] | None:
+    """When the head ends on a list item without a verb (独角兽企业 after 专精特新企业达到500家、),
+    the shape of the item before it, which a completing clause must end like; else None."""
     before = head[: len(head) - len(item)]
     if not item or not before or before[-1] not in rules.text["list_separators"]:
-        return False
+        return None
     if any(s == "v" for s in _shape(item)):
-        return False
-    clause = first_clause(tail, rules)
-    if not clause or len(clause) > MAX_TAIL_CLAUSE:
-        return False
-    shape = _shape(clause)
-    if not shape or shape[0] != "v" or "m" not in shape:
-        return False
+        return None
     sibling = _shape(last_clause(before[:-1], rules))
-    return sibling[-len(shape) :] == shape
+    # A completing clause opens on a verb and holds a number, and the sibling ends like it: one
+    # without a verb before a number is completed by no tail (whose clauses are then not tagged).
+    if not any(tag == "v" and "m" in sibling[k:] for k, tag in enumerate(sibling)):
+        return None
+    return sibling
+
+
+class _Tail:
+    """What the evidence reads of a tail, worked out once for all the heads it is paired with."""
+
+    __slots__ = ("_completion", "bonus", "clause", "number", "readable", "right", "text")
+
+    def __init__(self, text: str, rules: Rules) -> None:
+        self.text = text
+        self.clause = first_clause(text, rules)
+        self.right = self.clause[:WINDOW]
+        self.number = bool(_DIGIT_START.match(text))
+        self.readable = has_cjk(text[: rules.text["join_read_chars"]])
+        self.bonus = rules.text["join_starter_bonus"] if text[0] in rules.text["tail_starters"] else 0.0
+        self._completion: tuple[str, ...] | None | bool = False  # tagged only when a head ends on a list item
+
+    def completion(self) -> tuple[str, ...] | None:
+        """The shape of the first clause when it can complete a list item: short, opening on a
+        verb, holding a number (达到13家); else None."""
+        if self._completion is False:
+            clause, shape = self.clause, None
+            if clause and len(clause) <= MAX_TAIL_CLAUSE:
+                shape = _shape(clause)
+                if not shape or shape[0] != "v" or "m" not in shape:
+                    shape = None
+            self._completion = shape
+        return self._completion
 
 
 def score(head: str, tail: str, rules: Rules) -> tuple[float, str]:
     """Evidence that ``tail`` continues ``head`` mid-sentence: ``(score, reason)``, 0 when none."""
+    return _score(_Head(head, rules), _Tail(tail, rules), rules)
+
+
+def _score(head: _Head, tail: _Tail, rules: Rules) -> tuple[float, str]:
     need = rules.text["join_min_gain"]
-    left = last_clause(head, rules)[-WINDOW:]
-    right = first_clause(tail, rules)[:WINDOW]
-    if left and right:
-        gain, word = word_across(left, right)
+    if head.left and tail.right:
+        gain, word = word_across(head.left, tail.right)
         if gain >= need:
             return gain, f"the word {word} spans the break"
-    if _DIGIT_END.search(head) and _DIGIT_START.match(tail):
+    if head.number and tail.number:
         return need, "a number spans the break"
-    if _completes_list(head, tail, rules):
-        return need, f"{first_clause(tail, rules)} completes the clause {last_clause(head, rules)}"
+    if head.sibling is not None:
+        # The tail's first clause gives the head's last list item the predicate its sibling has.
+        shape = tail.completion()
+        if shape is not None and head.sibling[-len(shape) :] == shape:
+            return need, f"{tail.clause} completes the clause {head.item}"
     return 0.0, ""
 
 
@@ -109,11 +152,17 @@ def reads_on(head: str, tail: str, rules: Rules, model: Model) -> float:
     n-gram log-likelihood ratio of its first characters, plus a bonus when it opens on a mark or
     particle that cannot open a sentence, plus the share of character bigrams the two have in
     common. Only Chinese text is read (page residue such as a lone "。" follows anything)."""
-    chars = rules.text["join_read_chars"]
-    if not cjk_count(tail[:chars]) or cjk_count(head) < rules.text["join_read_min_head"]:
+    return _reading(_Head(head, rules), _Tail(tail, rules), rules, model)
+
+
+def _reading(head: _Head, tail: _Tail, rules: Rules, model: Model) -> float:
+    if not tail.readable or not head.readable:
         return 0.0  # too little of a sentence before the cut to read on from (习　近　平, 据)
-    bonus = rules.text["join_starter_bonus"] if tail[0] in rules.text["tail_starters"] else 0.0
-    return model.reads_on(head, tail, chars) + bonus + rules.text["join_topic_weight"] * _shared(head, tail)
+    return (
+        model.reads_on(head.text, tail.text, rules.text["join_read_chars"])
+        + tail.bonus
+        + rules.text["join_topic_weight"] * _shared(head.text, tail.text)
+    )
 
 
 @lru_cache(maxsize=4096)  # a head is compared with every tail after it, a tail with every head before it
@@ -143,26 +192,38 @@ def find_joins(
     The heads and tails left over are then paired where each is the other's clear best."""
     reach = rules.text["join_max_distance"]
     need = rules.text["join_min_reading"]
+    next_line = rules.text["join_next_line_bonus"]
     tail_at = [t for t, _ in tails]
+    sides = [_Tail(tail, rules) for _, tail in tails]
+    pairs = [
+        (h, head, k)
+        for h, head in ((h, _Head(text, rules)) for h, text in heads)
+        for k in range(bisect.bisect_right(tail_at, h), bisect.bisect_right(tail_at, h + reach))
+    ]
+    if model is not None:  # what the readings will ask of the document's counts, counted at once
+        model.expect(
+            ((head.text, sides[k].text) for h, head, k in pairs if h not in unread and head.readable and sides[k].readable),
+            rules.text["join_read_chars"],
+        )
     candidates, readings = [], {}
-    for h, head in heads:
-        for t, tail in tails[bisect.bisect_right(tail_at, h) : bisect.bisect_right(tail_at, h + reach)]:
-            s, reason = score(head, tail, rules)
-            read = model is not None and h not in unread
-            reading = reads_on(head, tail, rules, model) if read else 0.0
-            if read:
-                readings[h, t] = reading
-            if s <= 0 and reading >= need:
-                s, reason = reading, f"the text reads on across the break (n-gram evidence {reading:.1f})"
-            elif s > 0:
-                # Among tails with a word across the break, the one that also reads on; the word
-                # alone stays enough (a number or a list item may read badly to the model).
-                s += max(reading, 0.0)
-            if s > 0:
-                # A scraper's line split leaves the tail on the next line; a moved tail competes
-                # for its head with that much less.
-                s += rules.text["join_next_line_bonus"] if t == h + 1 else 0.0
-                candidates.append((-s, t - h, h, t, reason))
+    for h, head, k in pairs:
+        read = model is not None and h not in unread
+        t, tail = tail_at[k], sides[k]
+        s, reason = _score(head, tail, rules)
+        reading = _reading(head, tail, rules, model) if read else 0.0
+        if read:
+            readings[h, t] = reading
+        if s <= 0 and reading >= need:
+            s, reason = reading, f"the text reads on across the break (n-gram evidence {reading:.1f})"
+        elif s > 0:
+            # Among tails with a word across the break, the one that also reads on; the word
+            # alone stays enough (a number or a list item may read badly to the model).
+            s += max(reading, 0.0)
+        if s > 0:
+            # A scraper's line split leaves the tail on the next line; a moved tail competes
+            # for its head with that much less.
+            s += next_line if t == h + 1 else 0.0
+            candidates.append((-s, t - h, h, t, reason))
     joins, used_heads, used_tails = [], set(), set()
     for neg, _, h, t, reason in sorted(candidates):
         if h in used_heads or t in used_tails or t in used_heads:
@@ -170,7 +231,8 @@ def find_joins(
         used_heads.add(h)
         used_tails.add(t)
         joins.append(Join(h, t, -neg, reason))
-    left = {(h, t): r for (h, t), r in readings.items() if h not in used_heads and t not in used_tails | used_heads}
+    used = used_tails | used_heads
+    left = {(h, t): r for (h, t), r in readings.items() if h not in used_heads and t not in used}
     return joins + _clear_best(left, rules)
 
 
@@ -189,8 +251,10 @@ def _clear_best(readings: dict[tuple[int, int], float], rules: Rules) -> list[Jo
     joins = []
     for h, options in by_head.items():
         best, t = max(options)
-        rivals = [r for r, u in options if u != t] + [r for r, g in by_tail[t] if g != h]
-        if best >= low and all(best - r >= margin for r in rivals):
+        if best < low:
+            continue  # (most heads: the rivals are not looked at)
+        rivals = (*(r for r, u in options if u != t), *(r for r, g in by_tail[t] if g != h))
+        if all(best - r >= margin for r in rivals):
             reason = f"the text reads on across the break as from no other head (n-gram evidence {best:.1f})"
             joins.append(Join(h, t, best, reason))
     return joins

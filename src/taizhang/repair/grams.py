@@ -62,3 +62,17 @@ class Grams:
                 return None
             value = (value << self.bits) | rank
         return value
+
+    def keys(self, grams: list[str], order: int) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`key` of many n-grams of ``order`` characters (which must fit) at once, and
+        whether each has all its characters in the texts (its key means nothing where not)."""
+        codes = np.frombuffer("".join(grams).encode("utf-32-le"), np.uint32).reshape(len(grams), order)
+        if not len(self.chars):
+            return np.zeros(len(grams), np.uint64), np.zeros(len(grams), bool)
+        rank = np.minimum(np.searchsorted(self.chars, codes), len(self.chars) - 1)
+        known = (self.chars[rank] == codes).all(axis=1)
+        value = np.zeros(len(grams), np.uint64)
+        for k in range(order):
+            value = (value << np.uint64(self.bits)) | rank[:, k].astype(np.uint64)
+        return value, known
+

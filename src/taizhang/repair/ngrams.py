@@ -187,10 +187,10 @@ class TextCounts:
     @cached_property
     def _edges(self) -> tuple[Counter[str], Counter[str]]:
         """The first and last 1 to ORDER-1 characters of each paragraph, counted."""
-        opens, ends = Counter(), Counter()
-        for text in self._texts:
-            opens.update(text[:k] for k in range(1, min(ORDER - 1, len(text)) + 1))
-            ends.update(text[-k:] for k in range(1, min(ORDER - 1, len(text)) + 1))
+        # one list per side, counted in C (two updates per paragraph cost several times more)
+        lengths = range(1, ORDER)
+        opens = Counter([text[:k] for k in lengths for text in self._texts if len(text) >= k])
+        ends = Counter([text[-k:] for k in lengths for text in self._texts if len(text) >= k])
         return opens, ends
 
     def opened(self, prefix: str) -> int:
@@ -224,8 +224,38 @@ class TextCounts:
         end = len(kinds) if high >= 2**64 else int(kinds.searchsorted(np.uint64(high)))
         return end - int(kinds.searchsorted(np.uint64(low)))
 
+    def prefetch(self, grams: Iterable[str], histories: Iterable[str]) -> None:
+        """Count ``grams`` and the followers of ``histories`` at once, before a model asks for
+        them one by one: a few vectorised searches per order instead of a few numpy calls and a
+        Python key for each (which was most of the cost of reading cuts)."""
+        for order, asked in _by_order(g for g in grams if g not in self._counted).items():
+            if 1 < order <= ORDER and self._grams.fits(order):
+                keys, known = self._grams.keys(asked, order)
+                column = self._order(order)
+                found = column.searchsorted(keys, "right") - column.searchsorted(keys, "left")
+                self._counted.update(zip(asked, np.where(known, found, 0).tolist(), strict=True))
+        for order, asked in _by_order(h for h in histories if h not in self._followers).items():
+            if 0 < order < ORDER and self._grams.fits(order + 1):
+                keys, known = self._grams.keys(asked, order)
+                kinds, bits = self._kinds(order + 1), np.uint64(self._grams.bits)
+                low = keys << bits
+                # the followers of a history are the distinct longer n-grams from low to high
+                # (high past 2⁶⁴ for the last history of the widest key: to the end)
+                past = low > np.uint64(2**64 - 1) - (np.uint64(1) << bits)
+                end = np.where(past, len(kinds), kinds.searchsorted(low + (np.uint64(1) << bits)))
+                found = end - kinds.searchsorted(low)
+                self._followers.update(zip(asked, np.where(known, found, 0).tolist(), strict=True))
+
     def without(self, other: Counts) -> Without:
         return Without(self, other)
+
+
+def _by_order(grams: Iterable[str]) -> dict[int, list[str]]:
+    """``grams`` by their length, each once."""
+    found: dict[int, list[str]] = {}
+    for gram in dict.fromkeys(grams):
+        found.setdefault(len(gram), []).append(gram)
+    return found
 
 
 class Without:
@@ -345,26 +375,55 @@ class Model:
 
     @cached_property
     def types(self) -> int:
-        return len(frozenset().union(*(p.unigrams for p in self.parts))) + 1
+        # the size of the union, without building it: the largest set (the table's) and what the
+        # others add to it; a model is made for each group of copies that differ
+        sets = sorted((p.unigrams for p in self.parts), key=len)
+        if not sets:
+            return 1
+        largest, seen, added = sets[-1], set(), 0
+        for other in sets[:-1]:
+            fresh = other - largest - seen
+            added += len(fresh)
+            seen |= fresh
+        return len(largest) + added + 1
 
+    # The sums over the parts are worked out for many n-grams at once where they can be (see
+    # expect): one pass over each part per batch, not a chain of calls per n-gram.
     def _n(self, gram: str) -> int:
         found = self._grams.get(gram)
         if found is None:
-            found = self._grams[gram] = sum(p.n(gram) for p in self.parts)
+            self._count([gram])
+            found = self._grams[gram]
         return found
+
+    def _count(self, grams: list[str]) -> None:
+        totals = [0] * len(grams)
+        for part in self.parts:
+            totals = [a + b for a, b in zip(totals, map(part.n, grams))]
+        self._grams.update(zip(grams, totals))
 
     def _history(self, history: str) -> tuple[int, int]:
         """How often something follows ``history``, and how many different characters do."""
         found = self._histories.get(history)
         if found is None:
-            tokens = sum(part.followed(history) for part in self.parts)
-            # at least one: in a pruned table a history can outlive all of its followers
-            types = max(sum(part.followers(history) for part in self.parts), 1)
-            found = self._histories[history] = (tokens, types)
+            self._count_histories([history])
+            found = self._histories[history]
         return found
 
+    def _count_histories(self, histories: list[str]) -> None:
+        tokens, types = [0] * len(histories), [0] * len(histories)
+        for part in self.parts:
+            tokens = [a + b for a, b in zip(tokens, map(part.followed, histories))]
+            types = [a + b for a, b in zip(types, map(part.followers, histories))]
+        # at least one type: in a pruned table a history can outlive all of its followers
+        self._histories.update(zip(histories, zip(tokens, [max(n, 1) for n in types])))
+
+    @cached_property
+    def _smoothed_total(self) -> float:
+        return self.total + 0.5 * self.types
+
     def _unigram(self, ch: str) -> float:
-        return (self._n(ch) + 0.5) / (self.total + 0.5 * self.types)
+        return (self._n(ch) + 0.5) / self._smoothed_total
 
     def prob(self, ch: str, history: str) -> float:
         """P(ch | history), Witten–Bell interpolated over the last ORDER-1 characters of history.
@@ -387,7 +446,10 @@ class Model:
     def _opens(self, prefix: str) -> int:
         if not prefix:
             return self.paragraphs
-        return sum(p.opened(prefix) for p in self.parts)
+        found = 0
+        for part in self.parts:
+            found += part.opened(prefix)
+        return found
 
     def p_open(self, ch: str, prefix: str) -> float:
         """Chance that a paragraph opening on ``prefix`` goes on with ``ch``, leaving out the one
@@ -408,6 +470,26 @@ class Model:
             return 0.0
         logp = sum(math.log(self.prob(text[i], text[max(i - ORDER + 1, 0) : i])) for i in range(start, stop))
         return logp / (stop - start)
+
+    def expect(self, pairs: Iterable[tuple[str, str]], chars: int) -> None:
+        """Let the parts count at once what :meth:`reads_on` of these pairs will ask them: every
+        history of the tail's first ``chars`` characters read after the head, and the n-gram one
+        longer. (A history with nothing after it stops the reading early: some are counted for
+        nothing, none is missed.)"""
+        grams, histories = set(), set()
+        for head, tail in {(head[-(ORDER - 1) :], tail[:chars]) for head, tail in pairs}:
+            text = head + tail
+            for i in range(len(head), len(text)):
+                history = text[max(i - ORDER + 1, 0) : i]
+                for k in range(1, len(history) + 1):
+                    histories.add(history[-k:])
+                    grams.add(history[-k:] + text[i])
+        grams |= histories  # followed: how often a history stands
+        for part in self.parts:
+            if isinstance(part, TextCounts):
+                part.prefetch(grams, histories)
+        self._count([g for g in grams if g not in self._grams])
+        self._count_histories([h for h in histories if h not in self._histories])
 
     def reads_on(self, head: str, tail: str, chars: int) -> float:
         """Log-likelihood ratio of the first ``chars`` characters of ``tail`` following ``head``

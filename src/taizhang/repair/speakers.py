@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from taizhang import places
 from taizhang.repair.model import Paragraph
 from taizhang.repair.rules import Rules, alternation
-from taizhang.repair.text import CJK, words
+from taizhang.repair.text import CJK, word_bounds
 
 _DIGIT = re.compile(r"[0-9０-９一二三四五六七八九十百千〇零]")
 # How much one mention counts: a name says more than a place, since places are also talked about.
@@ -44,17 +44,6 @@ class TitleMention:
     paragraph: int
 
 
-@lru_cache(maxsize=1024)  # a paragraph's evidence, level words and sign all ask
-def _word_bounds(text: str) -> frozenset[int]:
-    """Offsets no dictionary word spans. Without HMM guessing, characters jieba does not know
-    stand alone, so only a real word (推广 in 推广东营) can hide a place name."""
-    bounds, at = {0}, 0
-    for w in words(text):
-        at += len(w)
-        bounds.add(at)
-    return frozenset(bounds)
-
-
 def _cue_near(text: str, cues: list[str], reach: int, before: bool) -> bool:
     """Whether one of ``cues`` stands in ``text`` as whole words (与 alone, not in 参与; 等地 as
     等|地, not 同 in 同比) within ``reach`` characters of the place, with no number between: the
@@ -63,7 +52,7 @@ def _cue_near(text: str, cues: list[str], reach: int, before: bool) -> bool:
     present = [cue for cue in cues if cue in text]
     if not present:
         return False
-    bounds = _word_bounds(text)
+    bounds = word_bounds(text)
     for cue in present:
         for at in _occurrences(text, cue):
             gap = text[at + len(cue) :] if before else text[:at]
@@ -218,7 +207,7 @@ class Speakers:
             return []
         # A place is named by whole words only: 推广东营 holds 广东 across two words, while
         # 市北区委书记 is cut 市北|区委书记, so 市北 is the name there, not 市北区.
-        bounds = _word_bounds(text)
+        bounds = word_bounds(text)
         taken: set[int] = set()
         found = []
         for alias in sorted(owner, key=lambda a: (-len(a), a)):
@@ -281,7 +270,7 @@ class Speakers:
         at = [i for i in range(len(text) - 1) if text[i] in prefixes and text[i + 1] in self._by_level]
         if not at:
             return []
-        bounds = _word_bounds(text)  # 全区 as a word, not inside 健全|区域
+        bounds = word_bounds(text)  # 全区 as a word, not inside 健全|区域
         return list(dict.fromkeys(text[i : i + 2] for i in at if i in bounds and i + 2 in bounds))
 
     def level_evidence(self, text: str, under: str | None) -> Counter[str]:

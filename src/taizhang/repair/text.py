@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -56,13 +57,14 @@ _PLAIN_RANGES = ((0x00, 0x7F), (0x2000, 0x206F), (0x3000, 0x303F), (0x4E00, 0x9F
 
 
 @cache
-def _plain_keys() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[int, str]]:
+def _plain_keys() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[int, str], re.Pattern[str]]:
     """The characters of :data:`_PLAIN_RANGES` that combine with no neighbour (canonical
     combining class 0, as every character of their NFKC form has, and none the second of a
     canonical composition: see the test), each with its comparison key. A text of only these
     folds one character at a time, which is a fraction of the cost of NFKC over the whole.
     Returns patterns for any other character, for those whose key is empty, for those whose key
-    is another string, and the table of those keys."""
+    is another string, the table of those keys, and a pattern for any character that is neither
+    kept as it is nor dropped (most paragraphs have none: one search and one deletion fold them)."""
     plain, dropped, mapped = [], [], {}
     for low, high in _PLAIN_RANGES:
         for code in range(low, high + 1):
@@ -79,6 +81,7 @@ def _plain_keys() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], di
     return (
         re.compile(f"[^{_char_class(plain)}]"), re.compile(f"[{_char_class(dropped)}]+"),
         re.compile(f"[{_char_class(list(mapped))}]"), mapped,
+        re.compile(f"[^{_char_class([code for code in plain if code not in mapped])}]"),
     )  # fmt: skip
 
 
@@ -99,7 +102,9 @@ def normalise(text: str) -> str:
 
     Used only to compare; what repair keeps is always the original text.
     """
-    other, dropped, mapped, table = _plain_keys()
+    other, dropped, mapped, table, changed = _plain_keys()
+    if not changed.search(text):
+        return dropped.sub("", text)
     if other.search(text):
         return unicodedata.normalize("NFKC", text).translate(_KEY_CHARACTERS)
     key = dropped.sub("", text)
@@ -108,6 +113,18 @@ def normalise(text: str) -> str:
 
 def cjk_count(text: str) -> int:
     return len(_NOT_CJK.sub("", text))
+
+
+@cache
+def _cjk_at_least(n: int) -> re.Pattern[str]:
+    # possessive: what is not Chinese is skipped once, never tried again
+    return re.compile(f"(?:[^{CJK}]*+[{CJK}]){{{n}}}")
+
+
+def has_cjk(text: str, n: int = 1) -> bool:
+    """Whether ``text`` holds at least ``n`` Chinese characters: ``cjk_count(text) >= n``, read
+    only as far as the n-th (a paragraph needs ten to count as a duplicate, and has them early)."""
+    return n <= 0 or _cjk_at_least(n).match(text) is not None
 
 
 @cache
@@ -131,6 +148,57 @@ def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
 def words(text: str) -> list[str]:
     """Dictionary words of ``text`` (no HMM guessing, so unknown words fall apart into characters)."""
     return _tokenizer().lcut(text, HMM=False)
+
+
+class WordBounds:
+    """The offsets of ``text`` that no dictionary word spans (``at in bounds``), as
+    ``words(text)`` cuts it, each run segmented only when an offset inside it is asked about.
+
+    jieba segments every run of Chinese characters, letters and digits (its ``re_han_default``)
+    on its own and cuts what lies between runs into single characters: an offset inside a run is
+    a bound by that run's segmentation alone, and any other offset is one. A paragraph asked
+    whether a place name stands as whole words is segmented in that name's clause, not whole
+    (segmenting whole paragraphs was a tenth of repair)."""
+
+    __slots__ = ("_ends", "_runs", "_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        spans = [m.span() for m in jieba.re_han_default.finditer(text)] if "\r\n" not in text else [(0, len(text))]
+        self._starts = [start for start, _ in spans]  # (jieba keeps \r\n as one word: such text is one run)
+        self._ends = [end for _, end in spans]
+        self._runs: dict[int, frozenset[int]] = {}
+
+    def __contains__(self, at: int) -> bool:
+        k = bisect.bisect_right(self._starts, at) - 1
+        if k < 0 or at <= self._starts[k] or at >= self._ends[k]:
+            return 0 <= at <= len(self.text)
+        inside = self._runs.get(k)
+        if inside is None:
+            inside = self._runs[k] = _bounds(words(self.text[self._starts[k] : self._ends[k]]))
+        return at - self._starts[k] in inside
+
+
+def _bounds(cut: list[str]) -> frozenset[int]:
+    """The offsets between the words of ``cut``, its start and end included."""
+    bounds, at = {0}, 0
+    for w in cut:
+        at += len(w)
+        bounds.add(at)
+    return frozenset(bounds)
+
+
+@lru_cache(maxsize=1024)  # a paragraph's evidence, level words and sign all ask
+def word_bounds(text: str) -> WordBounds:
+    """Offsets no dictionary word spans. Without HMM guessing, characters jieba does not know
+    stand alone, so only a real word (推广 in 推广东营) can hide a place name."""
+    return WordBounds(text)
+
+
+def ends_on_lone_character(text: str) -> bool:
+    """Whether the last word of ``text`` is one Chinese character (a line cut inside a word,
+    …攻坚行): its last character is a word when the offset before it is a bound."""
+    return len(text) - 1 in word_bounds(text) and cjk_count(text[-1]) == 1
 
 
 def tagged(text: str) -> list[tuple[str, str]]:
