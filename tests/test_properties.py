@@ -13,7 +13,6 @@ Inputs found failing are kept as ``@example``s (a document dated year 0, a 301-d
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -29,6 +28,7 @@ from taizhang.ledger.units import normalise
 from taizhang.pipeline import analyse
 from taizhang.repair import repair
 from taizhang.source.decode import binary_kind, decode
+from tests.helpers import best_cpu_seconds
 
 PLAUSIBLE = range(1900, 2201)  # a deadline or period a text can mean
 NUMERAL = "0123456789０１２３４５６７８９.．,，零〇一二两三四五六七八九十百千万亿成点"
@@ -191,12 +191,7 @@ def test_the_pipeline_on_thousands_of_examples() -> None:
 
 
 def _cpu(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        analyse(Document(text=text, name="scaling.txt"), 2025)
-        best = min(best, time.process_time() - started)
-    return best
+    return best_cpu_seconds(lambda: analyse(Document(text=text, name="scaling.txt"), 2025))
 
 
 @pytest.mark.slow  # timings: kept out of the default run, where other work may share the machine

@@ -5,12 +5,12 @@ No absolute timings: only the ratio of two runs of one process, each the best of
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import pytest
 
 from taizhang.extract.engine import run
+from tests.helpers import best_cpu_seconds
 
 NAMES = "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎"
 SHAPES: dict[str, Callable[[int], str]] = {
@@ -35,12 +35,7 @@ SHAPES: dict[str, Callable[[int], str]] = {
 
 
 def cpu_seconds(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        started = time.process_time()
-        run(text, "scaling.txt", 2025, None, None)
-        best = min(best, time.process_time() - started)
-    return best
+    return best_cpu_seconds(lambda: run(text, "scaling.txt", 2025, None, None))
 
 
 @pytest.mark.parametrize("shape", SHAPES)
