@@ -9,18 +9,17 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from taizhang.ingest import ingest
 from taizhang.ledger import Ledger
 from taizhang.storage import Store
-from tests.conftest import PG_URL
+from tests.conftest import pg_database
 from tests.helpers import DEMO_CORPUS, ROOT
 
 _spec = importlib.util.spec_from_file_location("ledger_dump", ROOT / "scripts" / "ledger_dump.py")
@@ -53,16 +52,8 @@ def copy_of(url: str) -> Iterator[str]:
         shutil.copy(path, path + ".copy")
         yield f"sqlite:///{path}.copy"
         return
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{url.rsplit("/", 1)[1]}"'))
-    try:
-        yield url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with pg_database(template=url.rsplit("/", 1)[1]) as copy:
+        yield copy
 
 
 def _ids(ledger: Ledger, sql: str) -> list:
