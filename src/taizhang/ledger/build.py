@@ -25,6 +25,7 @@ from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, Outc
 from taizhang.ledger.merge import Entry, build_entries
 from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
 from taizhang.ledger.status import Rules
+from taizhang.ledger.swap import Swap
 from taizhang.ledger.tables import (
     CorrectionRow,
     EntryRow,
@@ -42,8 +43,9 @@ from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 _BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
-_FEW = 500
-_FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)  # sources whose pledges are picked by id in the query
+_FEW = 500  # sources whose pledges are picked by id in the query
+_FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)
+_SWAPPED = _BATCH  # entries from which a whole rebuild on PostgreSQL is written into fresh tables (see swap)
 _STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
 
 
@@ -219,10 +221,13 @@ class BuildStage(LedgerBase):
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             taken: set[int] = set()
             mention_id = match_id = 0
-            if scope is None:
-                connection.execute(delete(MentionRow))
-                connection.execute(delete(OutcomeMatchRow))
-                connection.execute(delete(EntryRow))
+            derived = [EntryRow.__table__, MentionRow.__table__, OutcomeMatchRow.__table__]
+            swap = Swap(connection, derived) if scope is None and len(entries) >= _SWAPPED and Swap.possible(connection, derived) else None  # fmt: skip
+            if scope is None:  # (a swap leaves the live tables as they are until it is done)
+                if swap is None:
+                    connection.execute(delete(MentionRow))
+                    connection.execute(delete(OutcomeMatchRow))
+                    connection.execute(delete(EntryRow))
             else:  # the entries replaced go; those left standing keep their ids, rows are numbered after theirs
                 for chunk in chunks(sorted(scope.entry_ids)):
                     connection.execute(delete(MentionRow).where(MentionRow.entry_id.in_(chunk)))
@@ -233,7 +238,7 @@ class BuildStage(LedgerBase):
                 match_id = session.scalar(select(func.max(OutcomeMatchRow.id))) or 0
             # Indexes built once over the new rows, by a sort, rather than grown row by row: on
             # SQLite, whose readers go on reading the last build meanwhile (PostgreSQL would lock
-            # them out of the tables until this one commits).
+            # them out of the tables until this one commits: there a big rebuild swaps tables).
             indexes = [
                 index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes
             ] if connection.dialect.name == "sqlite" and scope is None else []  # fmt: skip
@@ -251,7 +256,8 @@ class BuildStage(LedgerBase):
 
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
-                    insert_tuples(connection, table.__table__, columns[table], rows, encoded=_ENCODED)
+                    into = swap.table(table.__table__) if swap is not None and table is not StatusChangeRow else table.__table__
+                    insert_tuples(connection, into, columns[table], rows, encoded=_ENCODED)
                     rows.clear()
 
             ids, given = _entry_ids(entries, had, given, applied, taken)
@@ -280,6 +286,8 @@ class BuildStage(LedgerBase):
                 if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
             flush()
+            if swap is not None:
+                swap.finish()
             for index in indexes:
                 index.create(connection)
             if cache is not None:  # its dirty pages stay until the commit writes them, then go
