@@ -4,6 +4,7 @@ runs, nothing changed by one interrupted, and partial refreshes working on the s
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -39,10 +40,30 @@ def _schema(url: str) -> dict[str, list]:
                 "indexes": connection.execute(text(
                     "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'ledger%' ORDER BY 1, 2"
                 )).all(),
+                "privileges": connection.execute(text(
+                    "SELECT table_name, grantee, privilege_type, is_grantable FROM information_schema.table_privileges"
+                    " WHERE table_name LIKE 'ledger%' ORDER BY 1, 2, 3"
+                )).all(),
+                "owners": connection.execute(text("SELECT tablename, tableowner FROM pg_tables WHERE tablename LIKE 'ledger%' ORDER BY 1")).all(),
                 "tables": connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).all(),
             }  # fmt: skip
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def reader_role() -> Iterator[str]:
+    """A role (server-wide) that the tests grant reading the ledger to; dropped after."""
+    role = f"reader_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}"'))
+    try:
+        yield role
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP ROLE "{role}"'))
+        admin.dispose()
 
 
 @pytest.fixture
@@ -59,7 +80,13 @@ def demo() -> Iterator[str]:
         yield url
 
 
-def test_a_swapped_rebuild_stores_the_rows_and_schema_of_a_rebuild_in_place(demo: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_swapped_rebuild_stores_the_rows_and_schema_of_a_rebuild_in_place(
+    reader_role: str, demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:  # (the role asked for first: dropped after the database that grants it privileges)
+    engine = create_engine(demo)
+    with engine.begin() as connection:  # a dashboard's role, allowed to read: so it stays
+        connection.execute(text(f'GRANT SELECT ON ledger_entries, ledger_mentions TO "{reader_role}"'))
+    engine.dispose()
     schema = _schema(demo)
     with copy_of(demo) as in_place:
         with Ledger(in_place) as ledger:

@@ -28,10 +28,13 @@ _INDEX = re.compile(r"^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)( .*
 
 @dataclass(slots=True)
 class _Definitions:
-    """A live table's constraints (name, kind, definition) and its other indexes (name, definition)."""
+    """A live table's constraints (name, kind, definition), its other indexes (name, definition),
+    its owner and the privileges granted on it (grantee, privilege, grantable)."""
 
     constraints: list[tuple[str, str, str]]
     indexes: list[tuple[str, str]]
+    owner: str
+    grants: list[tuple[str, str, str]]
 
 
 class Swap:
@@ -45,7 +48,15 @@ class Swap:
         self.tables = tables
         self.definitions = {table.name: _definitions(connection, table.name) for table in tables}
         for table in tables:
-            connection.exec_driver_sql(f'CREATE TABLE "{table.name}{_SUFFIX}" (LIKE "{table.name}" INCLUDING DEFAULTS)')
+            fresh = f'"{table.name}{_SUFFIX}"'
+            connection.exec_driver_sql(f'CREATE TABLE {fresh} (LIKE "{table.name}" INCLUDING DEFAULTS)')
+            # Whoever may read or write the live table may the fresh one (a dashboard's own role).
+            definitions = self.definitions[table.name]
+            connection.exec_driver_sql(f'ALTER TABLE {fresh} OWNER TO "{definitions.owner}"')
+            for grantee, privilege, grantable in definitions.grants:
+                to = "PUBLIC" if grantee == "PUBLIC" else f'"{grantee}"'
+                option = " WITH GRANT OPTION" if grantable == "YES" else ""
+                connection.exec_driver_sql(f"GRANT {privilege} ON {fresh} TO {to}{option}")
 
     @staticmethod
     def possible(connection: Connection, tables: list[Table]) -> bool:
@@ -98,7 +109,13 @@ def _definitions(connection: Connection, name: str) -> _Definitions:
         " WHERE i.indrelid = %(t)s::regclass AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)"
         " ORDER BY c.relname", {"t": name},
     ).all()  # fmt: skip
-    return _Definitions([tuple(row) for row in constraints], [tuple(row) for row in indexes])
+    owner = run("SELECT tableowner FROM pg_tables WHERE tablename = %(t)s AND schemaname = current_schema()", {"t": name}).scalar_one()  # fmt: skip
+    grants = run(
+        "SELECT grantee, privilege_type, is_grantable FROM information_schema.table_privileges"
+        " WHERE table_name = %(t)s AND table_schema = current_schema() AND grantee <> %(owner)s ORDER BY 1, 2",
+        {"t": name, "owner": owner},
+    ).all()  # fmt: skip
+    return _Definitions([tuple(row) for row in constraints], [tuple(row) for row in indexes], owner, [tuple(row) for row in grants])
 
 
 def _renamed_index(definition: str, index: str, table: str) -> str:
