@@ -3,14 +3,15 @@
 This process finds the files, reads each one's bytes (skipping, unread, a file whose size and
 modification time are as the last run recorded and whose pledges are up to date), and hands the
 bytes to a runner (:mod:`taizhang.runners`, :mod:`taizhang.cluster`) that runs
-:func:`taizhang.pipeline.process` on them: here, in local worker processes or on Dask. Results are
+:func:`analyse_rows` (:func:`taizhang.pipeline.process` and the rows its records make) on them:
+here, in local worker processes or on Dask, so that this process only reads and writes. Results are
 taken back in the order the files were found and written in batches (:mod:`taizhang.storage.batch`),
 each batch one transaction: the same files get the same ids however they were processed, and a
 run killed midway leaves whole files behind it, which the next run skips.
 
 Memory stays bounded: the files' paths and states are held, their bytes and texts only while in
-flight (at most ``runner.slots`` files and :data:`WINDOW_BYTES` read ahead) and until their batch is
-written.
+flight (at most ``runner.slots`` files and a batch more, and :data:`WINDOW_BYTES` read ahead) and
+until their batch is written.
 
 A bad file is reported and skipped; the batch goes on. A database that cannot be written stops
 the batch with a :class:`~taizhang.errors.StoreError`, since every later file would fail the same way.
@@ -31,7 +32,7 @@ from taizhang.pipeline import EXTRACTOR, Analysed, process
 from taizhang.runners import InProcess, Runner
 from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, path_text, read_discovered
 from taizhang.storage import Store, Stored
-from taizhang.storage.batch import FileState, Item, file_states, sources_by_sha, write
+from taizhang.storage.batch import FileState, Item, file_states, record_rows, sources_by_sha, write
 
 BATCH_FILES = 64  # files per transaction: few round trips, and a kill loses little
 BATCH_BYTES = 32 * 2**20  # bytes per transaction, so that large files make small batches
@@ -88,6 +89,7 @@ class _Job:
     handle: Any = None  # the runner's handle of process(raw)
     after: _Job | None = None  # an earlier job with the same bytes, whose result this one shares
     analysed: Analysed | None = None
+    rows: list[list[tuple]] | None = None  # the rows its records make, made with it
     error: SourceError | None = None
 
     @property
@@ -137,6 +139,9 @@ class _Run:
         self.stats: dict[Path, tuple[int, int] | None] = {}
         self.in_flight: dict[str, _Job] = {}  # by SHA-256: the first job of bytes not yet written
         self.batch: list[_Job] = []
+        # Files in flight: with workers elsewhere, a batch more than keeps them busy, so that they
+        # go on while the batch before is written.
+        self.depth = runner.slots + (batch_files if runner.slots > 1 else 0)
 
     def sizes(self, files: list[Path]) -> Iterator[int]:
         for path in files:
@@ -154,7 +159,7 @@ class _Run:
             pending.extend(read)
             read = []
             while pending and (
-                len(pending) > self.runner.slots or sum(job.size for job in pending) > WINDOW_BYTES or self._ready(pending[0])
+                len(pending) > self.depth or sum(job.size for job in pending) > WINDOW_BYTES or self._ready(pending[0])
             ):
                 self._finish(pending.popleft())
         while pending:
@@ -190,7 +195,7 @@ class _Run:
             job.after = self.in_flight.get(job.raw.sha256)
             if job.after is None:
                 self.in_flight[job.raw.sha256] = job
-                job.handle = self.runner.submit(process, job.raw, self.year)
+                job.handle = self.runner.submit(analyse_rows, job.raw, self.year)
 
     def _ready(self, job: _Job) -> bool:
         return job.handle is None or self.runner.done(job.handle)
@@ -204,7 +209,7 @@ class _Run:
             if isinstance(result, SourceError):
                 job.error = result
             else:
-                job.analysed = result
+                job.analysed, job.rows = result
             job.handle = None
         elif job.after is not None and job.after.error is not None:
             job.error = SourceError(str(job.path), job.after.error.reason)  # the same bytes fail alike
@@ -217,7 +222,7 @@ class _Run:
             return
         jobs, self.batch = self.batch, []
         written = [job for job in jobs if job.error is None]
-        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed) for job in written]))
+        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed, job.rows) for job in written]))
         for job in jobs:
             if job.raw is not None and self.in_flight.get(job.raw.sha256) is job:
                 del self.in_flight[job.raw.sha256]
@@ -233,6 +238,14 @@ class _Run:
                 self.report.done.append(result)
             if self.on_file:
                 self.on_file(job.path, result)
+
+
+def analyse_rows(raw: RawFile, year: int | None = None) -> tuple[Analysed, list[list[tuple]]] | SourceError:
+    """:func:`~taizhang.pipeline.process`, and the rows its records make in each table
+    (:func:`~taizhang.storage.batch.record_rows`): the runner's work, so that the one writing
+    process has only rows to write."""
+    done = process(raw, year)
+    return done if isinstance(done, SourceError) else (done, record_rows(done))
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

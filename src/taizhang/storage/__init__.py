@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +32,7 @@ MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 __all__ = [
     "DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SOURCES_LOCK", "SourceInfo", "Store", "Stored", "info",
-    "record_values", "resolve_url", "write_lock",
+    "record_columns", "record_row", "record_values", "resolve_url", "write_lock",
 ]  # fmt: skip
 
 
@@ -319,10 +320,22 @@ _COLUMNS: dict[type, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _TABLES: dict[type, type] = {Pledge: PledgeRow, Outcome: OutcomeTextRow}
+_VALUES = {kind: attrgetter(*columns) for kind, columns in _COLUMNS.items()}
 
 
 def _row(source_id: int, record: Pledge | Outcome) -> PledgeRow | OutcomeTextRow:
     return _TABLES[type(record)](**record_values(source_id, record))
+
+
+def record_columns(kind: type) -> tuple[str, ...]:
+    """The columns of a record's row besides its source, in the order :func:`record_row` gives them."""
+    return ("mentions", *_COLUMNS[kind])
+
+
+def record_row(record: Pledge | Outcome) -> tuple:
+    """A record's row without its source (:func:`record_columns`), its mentions as their stored
+    JSON text: the cheap form, for ingest's workers, that make them by the thousand."""
+    return (json_text([list(m) for m in record.mentions]), *_VALUES[type(record)](record))
 
 
 def record_values(source_id: int, record: Pledge | Outcome) -> dict:

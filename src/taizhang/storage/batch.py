@@ -22,8 +22,9 @@ from sqlalchemy.engine import Connection
 
 from taizhang.repair.duplicates import reprint_groups
 from taizhang.source import path_text
-from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_values, write_lock
-from taizhang.storage.bulk import insert_rows
+from taizhang.document import Outcome, Pledge
+from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_columns, record_row, write_lock
+from taizhang.storage.bulk import insert_rows, insert_tuples
 from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
 
 if TYPE_CHECKING:
@@ -35,19 +36,27 @@ _CHUNK = 500  # values in one IN (...) list: well under every backend's limit on
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A kind of record stored with each source: its table and the rows one analysed file gives it."""
+    """A kind of record stored with each source: its table, its columns besides ``source_id``, and
+    the rows (tuples of those columns' values) one analysed file gives it. ``encoded`` names the
+    JSON columns whose values are given as their stored text."""
 
     table: Table
-    rows: Callable[[int, Analysed], list[dict[str, Any]]]
+    columns: tuple[str, ...]
+    rows: Callable[[Analysed], list[tuple]]
+    encoded: frozenset[str] = frozenset()
 
 
 RECORDS: list[Record] = [
-    Record(PledgeRow.__table__, lambda source_id, done: [record_values(source_id, p) for p in done.extraction.pledges]),
-    Record(OutcomeTextRow.__table__, lambda source_id, done: [record_values(source_id, o) for o in done.extraction.outcomes]),
-    Record(ReprintBandRow.__table__, lambda source_id, done: [
-        {"source_id": source_id, "band": band, "key": key} for band, key in enumerate(done.bands)
-    ]),  # fmt: skip
+    Record(PledgeRow.__table__, record_columns(Pledge), lambda done: [record_row(p) for p in done.extraction.pledges], frozenset({"mentions"})),
+    Record(OutcomeTextRow.__table__, record_columns(Outcome), lambda done: [record_row(o) for o in done.extraction.outcomes], frozenset({"mentions"})),
+    Record(ReprintBandRow.__table__, ("band", "key"), lambda done: list(enumerate(done.bands))),
 ]
+
+
+def record_rows(done: Analysed) -> list[list[tuple]]:
+    """The rows of each of :data:`RECORDS` one analysed file gives, without its source id: made
+    where the file was analysed (ingest's workers), so that the one writing process only writes."""
+    return [record.rows(done) for record in RECORDS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +79,10 @@ class Item:
     raw: RawFile | None
     source_id: int | None
     analysed: Analysed | None
+    rows: list[list[tuple]] | None = None  # :func:`record_rows` of ``analysed``, when made already
+
+    def records(self) -> list[list[tuple]]:
+        return self.rows if self.rows is not None else record_rows(self.analysed)
 
 
 def file_states(store: Store) -> dict[str, FileState]:
@@ -123,9 +136,9 @@ def write(store: Store, items: Sequence[Item]) -> list[Stored]:
             if ids[k] is None and item.raw is not None:
                 ids[k] = ids[first[item.raw.sha256]]
         fresh = {source_id for source_id, _ in added}
-        redone = [(ids[k], item.analysed) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
+        redone = [(ids[k], item) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
         _replace_records(connection, redone)
-        _insert_records(connection, [(source_id, item.analysed) for item, (source_id, _) in zip(new, added, strict=True)])
+        _insert_records(connection, [(source_id, item) for item, (source_id, _) in zip(new, added, strict=True)])
         _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
         _record_files(connection, [item.raw for item in items if item.raw is not None])
         _link_reprints(connection, [i for i, _ in added] + [i for i, _ in redone], superseded, now)
@@ -176,7 +189,7 @@ def _superseded(connection: Connection, items: list[Item], added: list[tuple[int
     return sorted(set(found) - fresh)
 
 
-def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]]) -> None:
+def _replace_records(connection: Connection, redone: list[tuple[int, Item]]) -> None:
     """Records of stored sources analysed again (another extractor): the old ones go."""
     if not redone:
         return
@@ -184,14 +197,17 @@ def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]])
     for record in RECORDS:
         for chunk in _chunks(ids):
             connection.execute(delete(record.table).where(record.table.c.source_id.in_(chunk)))
-    for source_id, done in redone:
+    for source_id, item in redone:
+        done = item.analysed
         connection.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=done.extractor, year=done.year or 0))
     _insert_records(connection, redone)
 
 
-def _insert_records(connection: Connection, analysed: list[tuple[int, Analysed]]) -> None:
-    for record in RECORDS:
-        insert_rows(connection, record.table, [row for source_id, done in analysed for row in record.rows(source_id, done)])
+def _insert_records(connection: Connection, items: list[tuple[int, Item]]) -> None:
+    made = [(source_id, item.records()) for source_id, item in items]
+    for k, record in enumerate(RECORDS):
+        rows = [(source_id, *row) for source_id, rows in made for row in rows[k]]
+        insert_tuples(connection, record.table, ("source_id", *record.columns), rows, encoded=record.encoded)
 
 
 def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> None:
