@@ -33,6 +33,7 @@ from taizhang.runners import InProcess, Runner
 from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, path_text, read_discovered
 from taizhang.storage import Store, Stored
 from taizhang.storage.batch import FileState, Item, file_states, record_rows, sources_by_sha, write
+from taizhang.storage.reprint_index import ReprintIndex
 
 BATCH_FILES = 64  # files per transaction: few round trips, and a kill loses little
 BATCH_BYTES = 32 * 2**20  # bytes per transaction, so that large files make small batches
@@ -139,6 +140,7 @@ class _Run:
         self.stats: dict[Path, tuple[int, int] | None] = {}
         self.in_flight: dict[str, _Job] = {}  # by SHA-256: the first job of bytes not yet written
         self.batch: list[_Job] = []
+        self.reprints = ReprintIndex()  # the reprint links, kept from batch to batch
         # Files in flight: with workers elsewhere, a batch more than keeps them busy, so that they
         # go on while the batch before is written.
         self.depth = runner.slots + (batch_files if runner.slots > 1 else 0)
@@ -222,7 +224,7 @@ class _Run:
             return
         jobs, self.batch = self.batch, []
         written = [job for job in jobs if job.error is None]
-        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed, job.rows) for job in written]))
+        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed, job.rows) for job in written], self.reprints))
         for job in jobs:
             if job.raw is not None and self.in_flight.get(job.raw.sha256) is job:
                 del self.in_flight[job.raw.sha256]

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from taizhang.repair.duplicates import reprint_groups
 from taizhang.source import path_text
 from taizhang.document import Outcome, Pledge
 from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_columns, record_row, write_lock
 from taizhang.storage.bulk import insert_rows, insert_tuples
-from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
+from taizhang.storage.reprint_index import ReprintIndex
+from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, SourceBlob, SourceRow
 
 if TYPE_CHECKING:
     from taizhang.pipeline import Analysed
@@ -105,44 +105,56 @@ def sources_by_sha(store: Store, shas: Sequence[str]) -> dict[str, tuple[int, st
     return found
 
 
-def write(store: Store, items: Sequence[Item]) -> list[Stored]:
+def write(store: Store, items: Sequence[Item], reprints: ReprintIndex | None = None) -> list[Stored]:
     """Store a batch in one transaction; returns what became of each item, in order.
 
     Bytes already stored are ``unchanged`` (their records replaced when ``analysed`` is given:
     pledges made by another extractor); other bytes are a ``new`` source, or a ``new version`` of
     the file at their path. Reprint links are brought up to date for the sources the batch adds
-    and the versions it supersedes.
+    and the versions it supersedes, from ``reprints`` (kept by the caller from batch to batch; by
+    default, one loaded for this batch).
     """
+    reprints = reprints or ReprintIndex()
+    try:
+        with store.connect("write to") as connection, connection.begin():
+            return _write(connection, items, reprints)
+    except BaseException:
+        reprints.forget()  # what it holds may be this batch's, which is not stored
+        raise
+
+
+def _write(connection: Connection, items: Sequence[Item], reprints: ReprintIndex) -> list[Stored]:
     now = datetime.now(UTC)
-    with store.connect("write to") as connection, connection.begin():
-        # One writer of sources at a time: what this batch reads (which bytes are stored, each
-        # path's last version) stays true until it commits, though other processes ingest too.
-        write_lock(connection, SOURCES_LOCK)
-        known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
-        ids: list[int | None] = []
-        first: dict[str, int] = {}  # new bytes → the position of their first item (the same bytes twice: stored once)
-        for k, item in enumerate(items):
-            source_id = item.source_id or (known.get(item.raw.sha256) if item.raw else None)
-            if source_id is None and item.raw is not None:
-                first.setdefault(item.raw.sha256, k)
-            ids.append(source_id)
-        new = [items[k] for k in first.values()]
-        statuses = ["unchanged"] * len(items)
-        added = _insert_sources(connection, new, now)
-        superseded = _superseded(connection, new, added)
-        for k, (source_id, status) in zip(first.values(), added, strict=True):
-            ids[k], statuses[k] = source_id, status
-        for k, item in enumerate(items):  # later copies of bytes first stored in this batch
-            if ids[k] is None and item.raw is not None:
-                ids[k] = ids[first[item.raw.sha256]]
-        fresh = {source_id for source_id, _ in added}
-        redone = [(ids[k], item) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
-        _replace_records(connection, redone)
-        _insert_records(connection, [(source_id, item) for item, (source_id, _) in zip(new, added, strict=True)])
-        _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
-        _record_files(connection, [item.raw for item in items if item.raw is not None])
-        _link_reprints(connection, [i for i, _ in added] + [i for i, _ in redone], superseded, now)
-        infos = _infos(connection, [i for i in ids if i is not None])
+    # One writer of sources at a time: what this batch reads (which bytes are stored, each
+    # path's last version) stays true until it commits, though other processes ingest too.
+    write_lock(connection, SOURCES_LOCK)
+    reprints.sync(connection)
+    known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
+    ids: list[int | None] = []
+    first: dict[str, int] = {}  # new bytes → the position of their first item (the same bytes twice: stored once)
+    for k, item in enumerate(items):
+        source_id = item.source_id or (known.get(item.raw.sha256) if item.raw else None)
+        if source_id is None and item.raw is not None:
+            first.setdefault(item.raw.sha256, k)
+        ids.append(source_id)
+    new = [items[k] for k in first.values()]
+    statuses = ["unchanged"] * len(items)
+    added = _insert_sources(connection, new, now)
+    superseded = _superseded(connection, new, added)
+    for k, (source_id, status) in zip(first.values(), added, strict=True):
+        ids[k], statuses[k] = source_id, status
+    for k, item in enumerate(items):  # later copies of bytes first stored in this batch
+        if ids[k] is None and item.raw is not None:
+            ids[k] = ids[first[item.raw.sha256]]
+    fresh = {source_id for source_id, _ in added}
+    redone = [(ids[k], item) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
+    _replace_records(connection, redone)
+    _insert_records(connection, [(source_id, item) for item, (source_id, _) in zip(new, added, strict=True)])
+    _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
+    _record_files(connection, [item.raw for item in items if item.raw is not None])
+    keys = {i: item.analysed.bands for i, item in [*zip([i for i, _ in added], new, strict=True), *redone]}
+    reprints.update(connection, keys, superseded, max(fresh, default=None), now)
+    infos = _infos(connection, [i for i in ids if i is not None])
     return [Stored(status, infos[source_id]) for status, source_id in zip(statuses, ids, strict=True)]
 
 
@@ -221,53 +233,6 @@ def _record_files(connection: Connection, files: list[RawFile]) -> None:
     for chunk in _chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))
     insert_rows(connection, table, [{"path": path, **row} for path, row in rows.items()])
-
-
-def _link_reprints(connection: Connection, added: list[int], superseded: list[int], now: datetime) -> None:
-    """Bring reprint links up to date for sources just added (or analysed again) and versions
-    just superseded, without comparing every source with every other.
-
-    Links are the groups of the latest versions that share an LSH band key, each member linked to
-    the group's first source. Only the groups these sources touch can change: those of the
-    sources sharing a key with an added one, and those the superseded were in. They are worked
-    out again from their members' keys; every other group stays as it is.
-    """
-    if not added and not superseded:
-        return
-    bands = ReprintBandRow.__table__
-    for chunk in _chunks(superseded):  # an older version is no reprint and links nothing
-        connection.execute(delete(bands).where(bands.c.source_id.in_(chunk)))
-    touched = set(added) | set(superseded)
-    keys = {(band, key) for _, band, key in _band_rows(connection, added)}
-    for chunk in _chunks(sorted({key for _, key in keys})):
-        query = select(bands.c.source_id, bands.c.band, bands.c.key).where(bands.c.key.in_(chunk))
-        touched |= {source_id for source_id, band, key in connection.execute(query) if (band, key) in keys}
-    originals = set(touched)
-    for chunk in _chunks(sorted(touched)):
-        originals |= set(connection.execute(select(ReprintRow.original_id).where(ReprintRow.source_id.in_(chunk))).scalars())
-    members = set(originals)
-    for chunk in _chunks(sorted(originals)):
-        members |= set(connection.execute(select(ReprintRow.source_id).where(ReprintRow.original_id.in_(chunk))).scalars())
-    members -= set(superseded)
-    found: dict[int, list[int]] = {source_id: [] for source_id in sorted(members)}
-    for source_id, band, key in sorted(_band_rows(connection, sorted(members))):
-        found[source_id].append(key)
-    for chunk in _chunks(sorted(members | set(superseded))):
-        connection.execute(delete(ReprintRow).where(ReprintRow.source_id.in_(chunk)))
-    links = [
-        {"source_id": member, "original_id": group[0], "found_at": now}
-        for group in reprint_groups({i: keys for i, keys in found.items() if keys})
-        for member in group[1:]
-    ]
-    insert_rows(connection, ReprintRow.__table__, links)
-
-
-def _band_rows(connection: Connection, source_ids: Iterable[int]) -> list[tuple[int, int, int]]:
-    bands = ReprintBandRow.__table__
-    rows = []
-    for chunk in _chunks(sorted(source_ids)):
-        rows += connection.execute(select(bands.c.source_id, bands.c.band, bands.c.key).where(bands.c.source_id.in_(chunk))).all()
-    return [tuple(row) for row in rows]
 
 
 def _infos(connection: Connection, ids: list[int]) -> dict[int, SourceInfo]:
