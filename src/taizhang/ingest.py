@@ -30,9 +30,9 @@ from taizhang import errors
 from taizhang.errors import SourceError
 from taizhang.pipeline import EXTRACTOR, Analysed, process
 from taizhang.runners import InProcess, Runner
-from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, path_text, read_discovered
+from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, read_discovered
 from taizhang.storage import Store, Stored
-from taizhang.storage.batch import FileState, Item, file_states, record_rows, sources_by_sha, write
+from taizhang.storage.batch import FileState, Item, file_states, record_rows, sources_by_sha, stored_path, write
 from taizhang.storage.reprint_index import ReprintIndex
 
 BATCH_FILES = 64  # files per transaction: few round trips, and a kill loses little
@@ -108,6 +108,7 @@ def ingest(
     batch_files: int = BATCH_FILES,
     on_start: Callable[[int, int], None] | None = None,
     on_file: Callable[[Path, Ingested | SourceError], None] | None = None,
+    on_batch: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Store every readable file under ``paths`` and extract its pledges and outcomes (into a database
     whose pages are sound: a damaged SQLite file is refused before anything is written).
@@ -115,13 +116,14 @@ def ingest(
     Pledges and outcomes are extracted for new sources and for stored ones whose pledges came from
     another version of the extractor. ``runner`` runs the per-file work (default: this process).
     ``on_start`` gets the number of files and their bytes, ``on_file`` each file's result, in the
-    order the files were found, once its batch is written.
+    order the files were found, once its batch is written; ``on_batch`` is called when a batch's
+    files have all been given to ``on_file``.
     """
     store.check()
     started = time.perf_counter()
     files, problems = discover(paths)
     report = IngestReport(failed=list(problems))
-    run = _Run(store, runner or InProcess(), max_bytes, year, batch_files, report, on_file)
+    run = _Run(store, runner or InProcess(), max_bytes, year, batch_files, report, on_file, on_batch)
     if on_start:
         on_start(len(files), sum(run.sizes(files)))
     run.all(files)
@@ -133,9 +135,10 @@ class _Run:
     def __init__(
         self, store: Store, runner: Runner, max_bytes: int, year: int | None, batch_files: int,
         report: IngestReport, on_file: Callable[[Path, Ingested | SourceError], None] | None,
+        on_batch: Callable[[], None] | None,
     ) -> None:  # fmt: skip
         self.store, self.runner, self.max_bytes, self.year = store, runner, max_bytes, year
-        self.batch_files, self.report, self.on_file = batch_files, report, on_file
+        self.batch_files, self.report, self.on_file, self.on_batch = batch_files, report, on_file, on_batch
         self.states: dict[str, FileState] = file_states(store)
         self.stats: dict[Path, tuple[int, int] | None] = {}
         self.in_flight: dict[str, _Job] = {}  # by SHA-256: the first job of bytes not yet written
@@ -172,7 +175,7 @@ class _Run:
         """A file settled unread when its size and time are as recorded and its pledges up to
         date; else its bytes."""
         job = _Job(path)
-        state = self.states.get(path_text(path.resolve()))
+        state = self.states.get(stored_path(path))
         seen = self.stats.get(path) or _stat(path)
         if state and seen == (state.size, state.mtime_ns) and state.extractor == EXTRACTOR:
             job.source_id = state.source_id
@@ -240,6 +243,8 @@ class _Run:
                 self.report.done.append(result)
             if self.on_file:
                 self.on_file(job.path, result)
+        if self.on_batch:
+            self.on_batch()
 
 
 def analyse_rows(raw: RawFile, year: int | None = None) -> tuple[Analysed, list[list[tuple]]] | SourceError:

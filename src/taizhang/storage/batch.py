@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +24,7 @@ from sqlalchemy.engine import Connection
 
 from taizhang.source import path_text
 from taizhang.document import Outcome, Pledge
-from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_columns, record_row, write_lock
+from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, json_columns, record_columns, record_row, write_lock
 from taizhang.storage.bulk import insert_rows, insert_tuples
 from taizhang.storage.reprint_index import ReprintIndex
 from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, SourceBlob, SourceRow
@@ -47,8 +49,8 @@ class Record:
 
 
 RECORDS: list[Record] = [
-    Record(PledgeRow.__table__, record_columns(Pledge), lambda done: [record_row(p) for p in done.extraction.pledges], frozenset({"mentions"})),
-    Record(OutcomeTextRow.__table__, record_columns(Outcome), lambda done: [record_row(o) for o in done.extraction.outcomes], frozenset({"mentions"})),
+    Record(PledgeRow.__table__, record_columns(Pledge), lambda done: [record_row(p) for p in done.extraction.pledges], json_columns(Pledge)),
+    Record(OutcomeTextRow.__table__, record_columns(Outcome), lambda done: [record_row(o) for o in done.extraction.outcomes], json_columns(Outcome)),
     Record(ReprintBandRow.__table__, ("band", "key"), lambda done: list(enumerate(done.bands))),
 ]
 
@@ -83,6 +85,12 @@ class Item:
 
     def records(self) -> list[list[tuple]]:
         return self.rows if self.rows is not None else record_rows(self.analysed)
+
+
+@lru_cache(maxsize=4096)  # each file's is asked for a few times on its way, and resolving reads the disk
+def stored_path(path: Path) -> str:
+    """A file's path as stored: resolved, as text."""
+    return path_text(path.resolve())
 
 
 def file_states(store: Store) -> dict[str, FileState]:
@@ -169,7 +177,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
     """Insert new sources, each the next version of its path; returns (id, status) in order."""
     if not items:
         return []
-    paths = [path_text(item.raw.path.resolve()) for item in items]
+    paths = [stored_path(item.raw.path) for item in items]
     versions: dict[str, int] = {}
     for chunk in _chunks(sorted(set(paths))):
         query = select(SourceRow.path, func.max(SourceRow.version)).where(SourceRow.path.in_(chunk)).group_by(SourceRow.path)
@@ -193,7 +201,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
 
 def _superseded(connection: Connection, items: list[Item], added: list[tuple[int, str]]) -> list[int]:
     """Sources that were the latest version of a path a new version was just added for."""
-    paths = sorted({path_text(item.raw.path.resolve()) for item, (_, status) in zip(items, added) if status == "new version"})
+    paths = sorted({stored_path(item.raw.path) for item, (_, status) in zip(items, added) if status == "new version"})
     fresh = {source_id for source_id, _ in added}
     found = []
     for chunk in _chunks(paths):
@@ -228,7 +236,7 @@ def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> Non
 
 def _record_files(connection: Connection, files: list[RawFile]) -> None:
     """What each file read looked like, so that the next run can skip it unread."""
-    rows = {path_text(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw in files}
+    rows = {stored_path(raw.path): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw in files}
     table = FileRow.__table__
     for chunk in _chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))
