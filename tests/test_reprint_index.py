@@ -66,7 +66,7 @@ def whole_store_links(store: Store) -> dict[int, int]:
     return {member: group[0] for group in reprint_groups(dict(sorted(found.items()))) for member in group[1:]}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
 def test_links_kept_batch_by_batch_are_those_of_the_whole_store(db_url: str, seed: int) -> None:
     rng = random.Random(seed)
     drawn = lambda count: [[rng.randrange(12) for _ in range(3)] for _ in range(count)]  # noqa: E731 - 3 bands, 12 keys: groups join

@@ -66,28 +66,33 @@ class ReprintIndex:
         source id → keys) and versions just superseded (whose keys this deletes), writing only the
         links that change; ``last_id`` is the highest source id once the batch is written.
 
-        Only the groups these sources touch can change: those of the sources sharing a key with
-        an added one, and those the superseded were in. They are worked out again from their
-        members' keys; every other group stays as it is.
+        Only the groups these sources touch can change. When sources were only added, groups only
+        join: each joined group's members are linked to the lowest source of the join, and nothing
+        else is looked at. Otherwise (a superseded version, a source analysed again) the groups of
+        the sources sharing a key with an added one, and those the superseded were in, are worked
+        out again from their members' keys. Every other group stays as it is.
         """
         bands = ReprintBandRow.__table__
         superseded = set(superseded)
         for chunk in _chunks(sorted(superseded)):  # an older version is no reprint and links nothing
             connection.execute(delete(bands).where(bands.c.source_id.in_(chunk)))
+        only_added = not superseded and not any(i in self._keys or i in self._original or i in self._copies for i in added)
         touched = set(added) | superseded
         for source_id in touched:
             self._drop(source_id)
         held = {source_id: tuple(keys) for source_id, keys in added.items() if source_id not in superseded}
         for source_id, keys in held.items():
             self._hold(source_id, keys)
-        for source_id, keys in held.items():
-            for band, key in enumerate(keys):
-                holders = self._holders[band][key]
-                touched.update(holders if isinstance(holders, list) else (holders,))
-        originals = touched | {self._original[i] for i in touched if i in self._original}
-        members = originals.union(*(self._copies.get(i, ()) for i in originals)) - superseded
-        groups = reprint_groups({i: list(self._keys[i]) for i in sorted(members) if self._keys.get(i)})
-        links = {member: group[0] for group in groups for member in group[1:]}
+        if only_added:
+            links = self._joined(held)
+            members = set(links)
+        else:
+            for source_id, keys in held.items():
+                touched.update(self._sharing(keys))
+            originals = touched | {self._original[i] for i in touched if i in self._original}
+            members = originals.union(*(self._copies.get(i, ()) for i in originals)) - superseded
+            groups = reprint_groups({i: list(self._keys[i]) for i in sorted(members) if self._keys.get(i)})
+            links = {member: group[0] for group in groups for member in group[1:]}
         before = {i: self._original[i] for i in members | superseded if i in self._original}
         gone = sorted(i for i, original in before.items() if links.get(i) != original)
         for chunk in _chunks(gone):
@@ -100,6 +105,40 @@ class ReprintIndex:
             self._link(source_id, original)
         if last_id is not None:
             self._last_id = last_id
+
+    def _joined(self, added: dict[int, tuple[int, ...]]) -> dict[int, int]:
+        """The new links of the sources just added and of the members of the groups they join to
+        a group with a lower first source (each source whose link may change → its original;
+        the lowest source of a join links nowhere, and is left out)."""
+        lowest: dict[int, int] = {}  # a group (by its first source) or an added source → one lower in its join
+
+        def root(node: int) -> int:
+            while lowest.setdefault(node, node) != node:
+                above = lowest[lowest[node]]
+                lowest[node] = above
+                node = above
+            return node
+
+        for source_id, keys in added.items():
+            for other in self._sharing(keys):
+                a, b = root(self._original.get(source_id, source_id)), root(self._original.get(other, other))
+                lowest[max(a, b)] = min(a, b)
+        links = {}
+        for node in list(lowest):
+            first = root(node)
+            if node == first:
+                continue
+            for member in (node, *self._copies.get(node, ())) if node not in added else (node,):
+                links[member] = first
+        return links
+
+    def _sharing(self, keys: tuple[int, ...]) -> set[int]:
+        """The sources holding any of ``keys`` in its band."""
+        found: set[int] = set()
+        for band, key in enumerate(keys):
+            holders = self._holders[band][key]
+            found.update(holders if isinstance(holders, list) else (holders,))
+        return found
 
     def _hold(self, source_id: int, keys: tuple[int, ...]) -> None:
         self._keys[source_id] = keys
