@@ -69,7 +69,7 @@ def facet_values(filters: Filters, counted: dict[str, list[tuple[Any, int]]]) ->
 
 def ledger_view(ledger: Ledger, filters: Filters, sort: str, desc: bool, after: str | None, limit: int, facets: tuple[str, ...] = tuple(FACETS)) -> dict[str, Any]:  # fmt: skip
     """One page of the ledger as :class:`LedgerOut`'s fields, its rows as plain export rows (the
-    page shows them as they are; the JSON answer makes a model of each)."""
+    page writes them as they are; the JSON answer as EntryOut's fields)."""
     timer = Timer()
     found = ledger.page(filters, sort=sort, descending=desc, after=after, limit=limit)
     extra = {"sort": sort if sort != "id" else None, "desc": "1" if desc else None, "limit": limit if limit != 50 else None}
