@@ -32,6 +32,10 @@ TABLE = "ngrams.tsv"
 HEADER = "# paragraphs"
 # Characters that frame paragraphs in TextCounts: the first that no paragraph holds.
 _FRAMES = "\n\x00\x01\x02\x03\ufffe\uffff"
+# The table of hashes that narrows a document's n-grams to those a batch of questions needs
+# (TextCounts.prefetch): 2¹⁶ entries for at most a few thousand questions, a few percent collide.
+_HASH_BITS = 16
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass
@@ -143,8 +147,7 @@ class TextCounts:
     def _kinds(self, order: int) -> np.ndarray:
         """The distinct n-grams of ``order`` characters, as sorted integers."""
         if order not in self._distinct:
-            grams = self._order(order)
-            self._distinct[order] = grams[np.append(True, grams[1:] != grams[:-1])] if len(grams) else grams
+            self._distinct[order] = _distinct(self._order(order))
         return self._distinct[order]
 
     @cached_property
@@ -227,27 +230,61 @@ class TextCounts:
     def prefetch(self, grams: Iterable[str], histories: Iterable[str]) -> None:
         """Count ``grams`` and the followers of ``histories`` at once, before a model asks for
         them one by one: a few vectorised searches per order instead of a few numpy calls and a
-        Python key for each (which was most of the cost of reading cuts)."""
-        for order, asked in _by_order(g for g in grams if g not in self._counted).items():
-            if 1 < order <= ORDER and self._grams.fits(order):
-                keys, known = self._grams.keys(asked, order)
-                column = self._order(order)
+        Python key for each (which was most of the cost of reading cuts).
+
+        The n-grams of an order not yet sorted are first narrowed to those that can answer: an
+        n-gram asked about, or one a history asked about is followed by, has a first ORDER-1
+        characters marked in a table of hashes (a few percent more pass by collision). Sorting
+        every n-gram of the document was most of the cost of reading its cuts."""
+        counted = _by_order(g for g in grams if g not in self._counted)
+        extended = _by_order(h for h in histories if h not in self._followers)
+        for order in range(2, ORDER + 1):
+            asked, shorter = counted.get(order, []), extended.get(order - 1, [])
+            if not (asked or shorter) or not self._grams.fits(order):
+                continue
+            keys, known = self._grams.keys(asked, order)
+            starts, started = self._grams.keys(shorter, order - 1)
+            bits = np.uint64(self._grams.bits)
+            if order in self._sorted:
+                column, kinds = self._order(order), self._kinds(order)
+            else:
+                column = self._narrowed(order, np.concatenate([keys[known] >> bits, starts[started]]))
+                kinds = _distinct(column)
+            if asked:
                 found = column.searchsorted(keys, "right") - column.searchsorted(keys, "left")
                 self._counted.update(zip(asked, np.where(known, found, 0).tolist(), strict=True))
-        for order, asked in _by_order(h for h in histories if h not in self._followers).items():
-            if 0 < order < ORDER and self._grams.fits(order + 1):
-                keys, known = self._grams.keys(asked, order)
-                kinds, bits = self._kinds(order + 1), np.uint64(self._grams.bits)
-                low = keys << bits
+            if shorter:
+                low = starts << bits
                 # the followers of a history are the distinct longer n-grams from low to high
                 # (high past 2⁶⁴ for the last history of the widest key: to the end)
                 past = low > np.uint64(2**64 - 1) - (np.uint64(1) << bits)
                 end = np.where(past, len(kinds), kinds.searchsorted(low + (np.uint64(1) << bits)))
                 found = end - kinds.searchsorted(low)
-                self._followers.update(zip(asked, np.where(known, found, 0).tolist(), strict=True))
+                self._followers.update(zip(shorter, np.where(started, found, 0).tolist(), strict=True))
+
+    def _narrowed(self, order: int, starts: np.ndarray) -> np.ndarray:
+        """The n-grams of ``order`` characters whose first ``order - 1`` (as integers) may be
+        among ``starts``, sorted: all that are, and the few whose hash meets one of theirs."""
+        (column,), _ = self._grams.columns(order)
+        marked = np.zeros(1 << _HASH_BITS, bool)
+        marked[_hashed(starts)] = True
+        column = column[marked[_hashed(column >> np.uint64(self._grams.bits))]]
+        column.sort()
+        return column
 
     def without(self, other: Counts) -> Without:
         return Without(self, other)
+
+
+def _distinct(grams: np.ndarray) -> np.ndarray:
+    """Each value of sorted ``grams`` once."""
+    return grams[np.append(True, grams[1:] != grams[:-1])] if len(grams) else grams
+
+
+def _hashed(keys: np.ndarray) -> np.ndarray:
+    """Fibonacci hashing of 64-bit keys to _HASH_BITS bits: their top bits once multiplied by an
+    odd constant, which mixes every bit of a key into them."""
+    return ((keys * _FIBONACCI) >> np.uint64(64 - _HASH_BITS)).astype(np.intp)
 
 
 def _by_order(grams: Iterable[str]) -> dict[int, list[str]]:
