@@ -285,21 +285,25 @@ class _Repairer:
         by a model that has not seen them: each would read best by its own counts."""
         first = copies[0].text
         reading = {u.first: 0.0 for u in copies}
-        compared = 0  # the first copy is read once per other copy: its reading is their mean
-        model = None
+        differing = []
         for unit in copies[1:]:
             edits = [op for op in difflib.SequenceMatcher(None, first, unit.text, autojunk=False).get_opcodes()
                      if op[0] != "equal"]  # fmt: skip
-            if not edits:
-                continue
-            if model is None:
-                unseen = self._counts().without(ngrams.count(u.text for u in copies))
-                model = ngrams.Model([ngrams.background(self.lang), unseen])
-            compared += 1
-            for _, i1, i2, j1, j2 in edits:
-                reading[copies[0].first] += model.reads(first, i1, i2)
-                reading[unit.first] += model.reads(unit.text, j1, j2)
-        reading[copies[0].first] /= max(compared, 1)
+            if edits:
+                differing.append((unit, edits))
+        if differing:
+            unseen = self._counts().without(ngrams.count(u.text for u in copies))
+            model = ngrams.Model([ngrams.background(self.lang), unseen])
+            model.expect_stretches(
+                stretch for unit, edits in differing for _, i1, i2, j1, j2 in edits
+                for stretch in ((first, i1, i2), (unit.text, j1, j2))
+            )  # fmt: skip
+            for unit, edits in differing:
+                for _, i1, i2, j1, j2 in edits:
+                    reading[copies[0].first] += model.reads(first, i1, i2)
+                    reading[unit.first] += model.reads(unit.text, j1, j2)
+        # the first copy is read once per other copy that differs: its reading is their mean
+        reading[copies[0].first] /= max(len(differing), 1)
         return {i: round(r / READING_STEP) for i, r in reading.items()}
 
     def _counts(self) -> ngrams.TextCounts:

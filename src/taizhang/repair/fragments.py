@@ -213,12 +213,12 @@ def find_joins(
     need = rules.text["join_min_reading"]
     next_line = rules.text["join_next_line_bonus"]
     tail_at = [t for t, _ in tails]
-    sides = [_Tail(tail, rules) for _, tail in tails]
     pairs = [
         (h, head, k)
         for h, head in ((h, _Head(text, rules)) for h, text in heads)
         for k in range(bisect.bisect_right(tail_at, h), bisect.bisect_right(tail_at, h + reach))
     ]
+    sides = {k: _Tail(tails[k][1], rules) for k in sorted({k for _, _, k in pairs})}  # only tails after a head
     if model is not None:  # what the readings will ask of the document's counts, counted at once
         read = [(head, sides[k]) for h, head, k in pairs if h not in unread and head.readable and sides[k].readable]
         model.expect(((head.text, tail.text) for head, tail in read), rules.text["join_read_chars"])

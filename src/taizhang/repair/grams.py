@@ -76,3 +76,11 @@ class Grams:
             value = (value << np.uint64(self.bits)) | rank[:, k].astype(np.uint64)
         return value, known
 
+
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2⁶⁴ over the golden ratio, odd
+
+
+def hashed(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Fibonacci hashing of 64-bit ``keys`` to ``bits`` bits: the top bits once multiplied by an
+    odd constant, which mixes every bit of a key into them."""
+    return ((keys * _FIBONACCI) >> np.uint64(64 - bits)).astype(np.intp)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from itertools import repeat
+from operator import add, sub
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 import numpy as np
 
-from taizhang.repair.grams import Grams
+from taizhang.repair.grams import Grams, hashed
 from taizhang.repair.rules import RULES_DIR
 
 ORDER = 4  # characters in the longest n-gram: three of history, one predicted
@@ -35,7 +37,6 @@ _FRAMES = "\n\x00\x01\x02\x03\ufffe\uffff"
 # The table of hashes that narrows a document's n-grams to those a batch of questions needs
 # (TextCounts.prefetch): 2¹⁶ entries for at most a few thousand questions, a few percent collide.
 _HASH_BITS = 16
-_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)
 
 
 @dataclass
@@ -82,6 +83,18 @@ class Counts:
     def n(self, gram: str) -> int:
         return self.grams.get(gram, 0)
 
+    # Many at once (Model asks in batches): the look-ups run in C, not a method call each.
+    def n_each(self, grams: list[str]) -> list[int]:
+        return list(map(self.grams.get, grams, repeat(0)))
+
+    def followed_each(self, histories: list[str]) -> list[int]:
+        if self.complete:
+            return list(map(sub, self.n_each(histories), map(self.ends.get, histories, repeat(0))))
+        return list(map(self._followed.get, histories, repeat(0)))
+
+    def followers_each(self, histories: list[str]) -> list[int]:
+        return list(map(self.types.get, histories, repeat(0)))
+
     def opened(self, prefix: str) -> int:
         """How many paragraphs open on ``prefix``."""
         return self.opens.get(prefix, 0)
@@ -123,6 +136,7 @@ class TextCounts:
         self.paragraphs = len(self._texts)
         self.total = sum(map(len, self._texts))
         self._grams = Grams(self._texts)
+        self._columns: dict[int, np.ndarray] = {}
         self._sorted: dict[int, np.ndarray] = {}
         self._distinct: dict[int, np.ndarray] = {}
         self._counted: dict[str, int] = {}  # the models of a document's copies ask again
@@ -140,9 +154,15 @@ class TextCounts:
     def _order(self, order: int) -> np.ndarray:
         """The n-grams of ``order`` characters, as sorted integers."""
         if order not in self._sorted:
-            (column,), _ = self._grams.columns(order)
-            self._sorted[order] = np.sort(column)
+            self._sorted[order] = np.sort(self._column(order))
         return self._sorted[order]
+
+    def _column(self, order: int) -> np.ndarray:
+        """The n-grams of ``order`` characters, as integers in the order of the text (each batch
+        of questions narrows them anew: see :meth:`prefetch`)."""
+        if order not in self._columns:
+            (self._columns[order],), _ = self._grams.columns(order)
+        return self._columns[order]
 
     def _kinds(self, order: int) -> np.ndarray:
         """The distinct n-grams of ``order`` characters, as sorted integers."""
@@ -173,6 +193,17 @@ class TextCounts:
         if found is None:
             found = self._counted[gram] = self._count(gram)
         return found
+
+    def n_each(self, grams: list[str]) -> list[int]:
+        found = list(map(self._counted.get, grams))  # counted by prefetch, most of them
+        return [self.n(gram) if n is None else n for gram, n in zip(grams, found, strict=True)]
+
+    def followed_each(self, histories: list[str]) -> list[int]:
+        return list(map(sub, self.n_each(histories), map(self._edges[1].get, histories, repeat(0))))
+
+    def followers_each(self, histories: list[str]) -> list[int]:
+        found = list(map(self._followers.get, histories))
+        return [self.followers(h) if n is None else n for h, n in zip(histories, found, strict=True)]
 
     def _count(self, gram: str) -> int:
         if len(gram) == 1:
@@ -265,10 +296,10 @@ class TextCounts:
     def _narrowed(self, order: int, starts: np.ndarray) -> np.ndarray:
         """The n-grams of ``order`` characters whose first ``order - 1`` (as integers) may be
         among ``starts``, sorted: all that are, and the few whose hash meets one of theirs."""
-        (column,), _ = self._grams.columns(order)
+        column = self._column(order)
         marked = np.zeros(1 << _HASH_BITS, bool)
-        marked[_hashed(starts)] = True
-        column = column[marked[_hashed(column >> np.uint64(self._grams.bits))]]
+        marked[hashed(starts, _HASH_BITS)] = True
+        column = column[marked[hashed(column >> np.uint64(self._grams.bits), _HASH_BITS)]]
         column.sort()
         return column
 
@@ -276,15 +307,15 @@ class TextCounts:
         return Without(self, other)
 
 
+def _stretch(text: str, start: int, stop: int) -> list[tuple[str, str]]:
+    """Each character of ``text[start:stop]`` with its history: the ``(ch, history)`` a model
+    reading the stretch asks the chance of."""
+    return [(text[i], text[max(i - ORDER + 1, 0) : i]) for i in range(start, stop)]
+
+
 def _distinct(grams: np.ndarray) -> np.ndarray:
     """Each value of sorted ``grams`` once."""
     return grams[np.append(True, grams[1:] != grams[:-1])] if len(grams) else grams
-
-
-def _hashed(keys: np.ndarray) -> np.ndarray:
-    """Fibonacci hashing of 64-bit keys to _HASH_BITS bits: their top bits once multiplied by an
-    odd constant, which mixes every bit of a key into them."""
-    return ((keys * _FIBONACCI) >> np.uint64(64 - _HASH_BITS)).astype(np.intp)
 
 
 def _by_order(grams: Iterable[str]) -> dict[int, list[str]]:
@@ -341,6 +372,21 @@ class Without:
             return 0
         grams = self.theirs.grams
         return mine - sum(1 for gram in self._theirs_following.get(history, ()) if 0 < self.mine.n(gram) <= grams[gram])
+
+    def prefetch(self, grams: set[str], histories: set[str]) -> None:
+        """:meth:`TextCounts.prefetch` of what these counts will ask of the document's: also the
+        n-grams of the others that follow a history asked about."""
+        following = self._theirs_following
+        self.mine.prefetch(grams.union(*(following.get(h, ()) for h in histories)), histories)
+
+    def n_each(self, grams: list[str]) -> list[int]:
+        return list(map(self.n, grams))
+
+    def followed_each(self, histories: list[str]) -> list[int]:
+        return list(map(self.followed, histories))
+
+    def followers_each(self, histories: list[str]) -> list[int]:
+        return list(map(self.followers, histories))
 
 
 def count(paragraphs: Iterable[str]) -> Counts:
@@ -405,6 +451,7 @@ class Model:
         self._grams: dict[str, int] = {}
         self._histories: dict[str, tuple[int, int]] = {}
         self._readings: dict[tuple[str, str], float] = {}
+        self._alones: dict[str, float] = {}
 
     @cached_property
     def total(self) -> int:
@@ -436,7 +483,7 @@ class Model:
     def _count(self, grams: list[str]) -> None:
         totals = [0] * len(grams)
         for part in self.parts:
-            totals = [a + b for a, b in zip(totals, map(part.n, grams))]
+            totals = list(map(add, totals, part.n_each(grams)))
         self._grams.update(zip(grams, totals))
 
     def _history(self, history: str) -> tuple[int, int]:
@@ -450,8 +497,8 @@ class Model:
     def _count_histories(self, histories: list[str]) -> None:
         tokens, types = [0] * len(histories), [0] * len(histories)
         for part in self.parts:
-            tokens = [a + b for a, b in zip(tokens, map(part.followed, histories))]
-            types = [a + b for a, b in zip(types, map(part.followers, histories))]
+            tokens = list(map(add, tokens, part.followed_each(histories)))
+            types = list(map(add, types, part.followers_each(histories)))
         # at least one type: in a pruned table a history can outlive all of its followers
         self._histories.update(zip(histories, zip(tokens, [max(n, 1) for n in types])))
 
@@ -494,10 +541,14 @@ class Model:
         chance by OPEN_PRIOR paragraphs."""
         found = self._open_probs.get((ch, prefix))
         if found is None:
-            opens = max(self._opens(prefix + ch) - 1, 0)
-            seen = max(self._opens(prefix) - 1, 0)
-            found = self._open_probs[ch, prefix] = (opens + OPEN_PRIOR * self.prob(ch, prefix)) / (seen + OPEN_PRIOR)
+            found = self._open_probs[ch, prefix] = self._p_open(ch, prefix, self.prob(ch, prefix))
         return found
+
+    def _p_open(self, ch: str, prefix: str, running: float) -> float:
+        """:meth:`p_open` given the running-text chance of ``ch`` after ``prefix``."""
+        opens = max(self._opens(prefix + ch) - 1, 0)
+        seen = max(self._opens(prefix) - 1, 0)
+        return (opens + OPEN_PRIOR * running) / (seen + OPEN_PRIOR)
 
     def reads(self, text: str, start: int, end: int) -> float:
         """Mean log-probability of ``text[start:end]`` and of the ORDER-1 characters after it,
@@ -505,28 +556,74 @@ class Model:
         stop = min(len(text), end + ORDER - 1)
         if stop <= start:
             return 0.0
-        logp = sum(math.log(self.prob(text[i], text[max(i - ORDER + 1, 0) : i])) for i in range(start, stop))
+        logp = sum(math.log(self.prob(*chance)) for chance in _stretch(text, start, stop))
         return logp / (stop - start)
 
+    def expect_stretches(self, stretches: Iterable[tuple[str, int, int]]) -> None:
+        """Work out at once every chance :meth:`reads` of these ``(text, start, end)`` will ask
+        for (see :meth:`expect`)."""
+        asked = dict.fromkeys(
+            chance for text, start, end in stretches
+            for chance in _stretch(text, start, min(len(text), end + ORDER - 1))
+        )  # fmt: skip
+        asked = [chance for chance in asked if chance not in self._probs]
+        self._probs.update(zip(asked, self._probs_of(asked), strict=True))
+
     def expect(self, pairs: Iterable[tuple[str, str]], chars: int) -> None:
-        """Let the parts count at once what :meth:`reads_on` of these pairs will ask them: every
-        history of the tail's first ``chars`` characters read after the head, and the n-gram one
-        longer. (A history with nothing after it stops the reading early: some are counted for
-        nothing, none is missed.)"""
-        grams, histories = set(), set()
-        for head, tail in {(head[-(ORDER - 1) :], tail[:chars]) for head, tail in pairs}:
+        """Work out at once the readings :meth:`reads_on` will be asked for of these pairs: the
+        n-grams and histories they need counted by each part in one batch, and every chance of
+        a tail's character, after its head or opening a paragraph, in one numpy pass (the steps
+        of :meth:`prob`, so the same floating-point numbers). One chance at a time in Python was
+        most of the cost of reading a document's cuts."""
+        fresh = [
+            key for key in dict.fromkeys((head[-(ORDER - 1) :], tail[:chars]) for head, tail in pairs if head and tail)
+            if key not in self._readings
+        ]  # fmt: skip
+        after = []  # the chance of each character of each tail after its head, in order
+        for head, tail in fresh:
             text = head + tail
-            for i in range(len(head), len(text)):
-                history = text[max(i - ORDER + 1, 0) : i]
-                for k in range(1, len(history) + 1):
-                    histories.add(history[-k:])
-                    grams.add(history[-k:] + text[i])
-        grams |= histories  # followed: how often a history stands
+            after += [(text[i], text[max(i - ORDER + 1, 0) : i]) for i in range(len(head), len(text))]
+        opening = [
+            key for key in dict.fromkeys((tail[i], tail[:i]) for _, tail in fresh for i in range(len(tail)))
+            if key not in self._open_probs
+        ]  # fmt: skip
+        asked = list(dict.fromkeys(after + opening))
+        chance = dict(zip(asked, self._probs_of(asked), strict=True))
+        for (ch, prefix) in opening:
+            self._open_probs[ch, prefix] = self._p_open(ch, prefix, chance[ch, prefix])
+        at = 0
+        for head, tail in fresh:
+            read = sum(map(math.log, map(chance.__getitem__, after[at : at + len(tail)])))
+            self._readings[head, tail] = read - self._alone(tail)
+            at += len(tail)
+
+    def _probs_of(self, asked: list[tuple[str, str]]) -> list[float]:
+        """:meth:`prob` of each ``(ch, history)`` (a history of at most ORDER-1 characters), at
+        once: the n-grams and histories counted in one batch per part, then Witten–Bell
+        interpolation for all of them level by level, each step the float operation prob does."""
+        if not asked:
+            return []
+        levels = [[history[-k:] for _, history in asked] for k in range(1, ORDER)]
+        histories = {h for level in levels for h in level if h}
+        grams = {h + ch for level in levels for h, (ch, _) in zip(level, asked, strict=True)}
+        grams |= histories | {ch for ch, _ in asked}  # followed: how often a history stands
         for part in self.parts:
-            if isinstance(part, TextCounts):
+            if isinstance(part, (TextCounts, Without)):
                 part.prefetch(grams, histories)
         self._count([g for g in grams if g not in self._grams])
         self._count_histories([h for h in histories if h not in self._histories])
+        counted = self._grams
+        p = (np.array([counted[ch] for ch, _ in asked], np.int64) + 0.5) / self._smoothed_total
+        going = np.ones(len(asked), bool)
+        depth = np.array([len(history) for _, history in asked])
+        for k, level in enumerate(levels, 1):
+            going &= depth >= k
+            seen = [self._histories[h] if h else (0, 1) for h in level]
+            tokens, types = (np.array(column, np.int64) for column in zip(*seen, strict=True))
+            going &= tokens > 0
+            n = np.array([counted[h + ch] for h, (ch, _) in zip(level, asked, strict=True)], np.int64)
+            p = np.where(going, (n + types * p) / np.maximum(tokens + types, 1), p)
+        return p.tolist()
 
     def reads_on(self, head: str, tail: str, chars: int) -> float:
         """Log-likelihood ratio of the first ``chars`` characters of ``tail`` following ``head``
@@ -537,10 +634,13 @@ class Model:
         head = head[-(ORDER - 1) :]  # all the history its characters are read with
         found = self._readings.get((head, tail))
         if found is None:
-            found = self._readings[head, tail] = self._reads_on(head, tail)
+            after = sum(math.log(self.prob(tail[i], head + tail[:i])) for i in range(len(tail)))
+            found = self._readings[head, tail] = after - self._alone(tail)
         return found
 
-    def _reads_on(self, head: str, tail: str) -> float:
-        after = sum(math.log(self.prob(tail[i], head + tail[:i])) for i in range(len(tail)))
-        alone = sum(math.log(self.p_open(tail[i], tail[:i])) for i in range(len(tail)))
-        return after - alone
+    def _alone(self, tail: str) -> float:
+        """Log-probability of ``tail`` opening a paragraph (a tail is read after many heads)."""
+        found = self._alones.get(tail)
+        if found is None:
+            found = self._alones[tail] = sum(math.log(self.p_open(tail[i], tail[:i])) for i in range(len(tail)))
+        return found
