@@ -37,6 +37,7 @@ from taizhang.repair.text import (
     first_clause,
     has_cjk,
     last_clause,
+    open_ends,
     tagged,
     word_across,
 )
@@ -75,12 +76,13 @@ def _shape(clause: str) -> tuple[str, ...]:
 class _Head:
     """What the evidence reads of a head, worked out once for all the tails it is paired with."""
 
-    __slots__ = ("bigrams", "item", "left", "number", "readable", "sibling", "text")
+    __slots__ = ("bigrams", "ends", "item", "left", "number", "readable", "sibling", "text")
 
     def __init__(self, text: str, rules: Rules) -> None:
         self.text = text
         self.item = last_clause(text, rules)
         self.left = self.item[-WINDOW:]
+        self.ends = open_ends(self.left)
         self.number = bool(_DIGIT_END.search(text))
         self.sibling = _sibling(text, self.item, rules)
         self.readable = has_cjk(text, rules.text["join_read_min_head"])
@@ -139,7 +141,7 @@ def score(head: str, tail: str, rules: Rules) -> tuple[float, str]:
 def _score(head: _Head, tail: _Tail, rules: Rules) -> tuple[float, str]:
     need = rules.text["join_min_gain"]
     if head.left and tail.right:
-        gain, word = word_across(head.left, tail.right)
+        gain, word = word_across(head.left, tail.right, head.ends)
         if gain >= need:
             return gain, f"the word {word} spans the break"
     if head.number and tail.number:
