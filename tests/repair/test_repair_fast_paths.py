@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taizhang.repair import duplicates, ngrams
+from taizhang.repair import duplicates, ngram_model, ngrams
 from taizhang.repair.text import (
     INVISIBLE, WordBounds, _plain_keys, cjk_count, ends_on_lone_character, has_cjk, normalise, words,
 )
@@ -114,7 +114,7 @@ def test_counts_counted_at_once_are_the_counts(paragraphs):
 @SETTINGS
 @given(PARAGRAPHS, st.lists(st.tuples(TEXT, TEXT), max_size=6))
 def test_readings_are_the_same_with_their_counts_expected(paragraphs, pairs):
-    plain, expecting = (ngrams.Model([ngrams.background("zh"), ngrams.TextCounts(paragraphs)]) for _ in range(2))
+    plain, expecting = (ngram_model.Model([ngrams.background("zh"), ngrams.TextCounts(paragraphs)]) for _ in range(2))
     expecting.expect(pairs, 3)
     assert [expecting.reads_on(h, t, 3) for h, t in pairs] == [plain.reads_on(h, t, 3) for h, t in pairs]
 

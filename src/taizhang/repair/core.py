@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 
-from taizhang.repair import conflicts, duplicates, fragments, ngrams
+from taizhang.repair import conflicts, duplicates, fragments, ngram_model, ngrams
 from taizhang.repair.model import Change, Paragraph, Piece, Repair, Section, Segment, Unit
 from taizhang.repair.rules import Rules, load
 from taizhang.repair.speakers import Speakers
@@ -124,7 +124,7 @@ class _Repairer:
         ] if heads else []  # fmt: skip
         model = None
         if heads:  # the n-gram table is read only for a document with a cut to mend
-            model = ngrams.Model([ngrams.background(self.lang), self._counts()])
+            model = ngram_model.Model([ngrams.background(self.lang), self._counts()])
         # A head followed by a short unpunctuated line most likely runs on through it (a link or a
         # term the page set on a line of its own): reading on elsewhere is no evidence for it.
         runs_on = {
@@ -293,7 +293,7 @@ class _Repairer:
                 differing.append((unit, edits))
         if differing:
             unseen = self._counts().without(ngrams.count(u.text for u in copies))
-            model = ngrams.Model([ngrams.background(self.lang), unseen])
+            model = ngram_model.Model([ngrams.background(self.lang), unseen])
             model.expect_stretches(
                 stretch for unit, edits in differing for _, i1, i2, j1, j2 in edits
                 for stretch in ((first, i1, i2), (unit.text, j1, j2))

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from taizhang.repair.ngrams import Model
+from taizhang.repair.ngram_model import Model
 from taizhang.repair.rules import Rules
 from taizhang.repair.text import (
     CJK,
