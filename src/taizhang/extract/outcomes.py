@@ -158,6 +158,7 @@ class Scope:
     years: list[int] = field(default_factory=list)
     # paragraph start -> the ends of the sentence openers (过去五年，…) in it, and their words
     openers: dict[int, tuple[list[int], list[str]]] = field(default_factory=dict)
+    basis_in: dict[int, bool] = field(default_factory=dict)  # sentence start -> it has a basis word
 
     def opener_before(self, text: str, paragraph: int, pos: int) -> str | None:
         """The word of the last sentence opener of ``paragraph`` that ends by ``pos``: each
@@ -316,7 +317,7 @@ def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int,
         official=r.official, confidence=q.confidence - max(0.0, reading.PART_SURE - r.part.confidence) / 2,
         doubling=q.category == "ratio",
     )  # fmt: skip
-    return Found(role, candidate, first, last, _basis(ctx, r, p), comparator, unplaced, gap_sign)
+    return Found(role, candidate, first, last, _basis(ctx, r, p, scope), comparator, unplaced, gap_sign)
 
 
 def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[int | None, int | None, str | None]:
@@ -398,8 +399,15 @@ def _span(h: Horizon) -> tuple[int, int]:
     return h.deadline, h.deadline
 
 
-def _basis(ctx: Context, r: reading.Reading, p: Rules) -> str | None:
-    """preliminary / final from the last basis word of its sentence up to the end of its clause."""
+def _basis(ctx: Context, r: reading.Reading, p: Rules, scope: Scope) -> str | None:
+    """preliminary / final from the last basis word of its sentence up to the end of its clause.
+    Most sentences have none: each is searched whole once, and only one that has is searched again
+    up to each quantity's clause end (which never lies past the sentence's)."""
+    has = scope.basis_in.get(r.sentence[0])
+    if has is None:
+        has = scope.basis_in[r.sentence[0]] = p.basis.search(ctx.text, *r.sentence) is not None
+    if not has:
+        return None
     word = None
     for m in p.basis.finditer(ctx.text, r.sentence[0], r.clause_end):
         word = m.group()
