@@ -3,14 +3,15 @@
 This process finds the files, reads each one's bytes (skipping, unread, a file whose size and
 modification time are as the last run recorded and whose pledges are up to date), and hands the
 bytes to a runner (:mod:`taizhang.runners`, :mod:`taizhang.cluster`) that runs
-:func:`taizhang.pipeline.process` on them: here, in local worker processes or on Dask. Results are
+:func:`analyse_rows` (:func:`taizhang.pipeline.process` and the rows its records make) on them:
+here, in local worker processes or on Dask, so that this process only reads and writes. Results are
 taken back in the order the files were found and written in batches (:mod:`taizhang.storage.batch`),
 each batch one transaction: the same files get the same ids however they were processed, and a
 run killed midway leaves whole files behind it, which the next run skips.
 
 Memory stays bounded: the files' paths and states are held, their bytes and texts only while in
-flight (at most ``runner.slots`` files and :data:`WINDOW_BYTES` read ahead) and until their batch is
-written.
+flight (at most ``runner.slots`` files and a batch more, and :data:`WINDOW_BYTES` read ahead) and
+until their batch is written.
 
 A bad file is reported and skipped; the batch goes on. A database that cannot be written stops
 the batch with a :class:`~taizhang.errors.StoreError`, since every later file would fail the same way.
@@ -29,9 +30,10 @@ from taizhang import errors
 from taizhang.errors import SourceError
 from taizhang.pipeline import EXTRACTOR, Analysed, process
 from taizhang.runners import InProcess, Runner
-from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, path_text, read_discovered
+from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, read_discovered
 from taizhang.storage import Store, Stored
-from taizhang.storage.batch import FileState, Item, file_states, sources_by_sha, write
+from taizhang.storage.batch import FileState, Item, file_states, record_rows, sources_by_sha, stored_path, write
+from taizhang.storage.reprint_index import ReprintIndex
 
 BATCH_FILES = 64  # files per transaction: few round trips, and a kill loses little
 BATCH_BYTES = 32 * 2**20  # bytes per transaction, so that large files make small batches
@@ -88,6 +90,7 @@ class _Job:
     handle: Any = None  # the runner's handle of process(raw)
     after: _Job | None = None  # an earlier job with the same bytes, whose result this one shares
     analysed: Analysed | None = None
+    rows: list[list[tuple]] | None = None  # the rows its records make, made with it
     error: SourceError | None = None
 
     @property
@@ -105,6 +108,7 @@ def ingest(
     batch_files: int = BATCH_FILES,
     on_start: Callable[[int, int], None] | None = None,
     on_file: Callable[[Path, Ingested | SourceError], None] | None = None,
+    on_batch: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Store every readable file under ``paths`` and extract its pledges and outcomes (into a database
     whose pages are sound: a damaged SQLite file is refused before anything is written).
@@ -112,13 +116,14 @@ def ingest(
     Pledges and outcomes are extracted for new sources and for stored ones whose pledges came from
     another version of the extractor. ``runner`` runs the per-file work (default: this process).
     ``on_start`` gets the number of files and their bytes, ``on_file`` each file's result, in the
-    order the files were found, once its batch is written.
+    order the files were found, once its batch is written; ``on_batch`` is called when a batch's
+    files have all been given to ``on_file``.
     """
     store.check()
     started = time.perf_counter()
     files, problems = discover(paths)
     report = IngestReport(failed=list(problems))
-    run = _Run(store, runner or InProcess(), max_bytes, year, batch_files, report, on_file)
+    run = _Run(store, runner or InProcess(), max_bytes, year, batch_files, report, on_file, on_batch)
     if on_start:
         on_start(len(files), sum(run.sizes(files)))
     run.all(files)
@@ -130,13 +135,18 @@ class _Run:
     def __init__(
         self, store: Store, runner: Runner, max_bytes: int, year: int | None, batch_files: int,
         report: IngestReport, on_file: Callable[[Path, Ingested | SourceError], None] | None,
+        on_batch: Callable[[], None] | None,
     ) -> None:  # fmt: skip
         self.store, self.runner, self.max_bytes, self.year = store, runner, max_bytes, year
-        self.batch_files, self.report, self.on_file = batch_files, report, on_file
+        self.batch_files, self.report, self.on_file, self.on_batch = batch_files, report, on_file, on_batch
         self.states: dict[str, FileState] = file_states(store)
         self.stats: dict[Path, tuple[int, int] | None] = {}
         self.in_flight: dict[str, _Job] = {}  # by SHA-256: the first job of bytes not yet written
         self.batch: list[_Job] = []
+        self.reprints = ReprintIndex()  # the reprint links, kept from batch to batch
+        # Files in flight: with workers elsewhere, a batch more than keeps them busy, so that they
+        # go on while the batch before is written.
+        self.depth = runner.slots + (batch_files if runner.slots > 1 else 0)
 
     def sizes(self, files: list[Path]) -> Iterator[int]:
         for path in files:
@@ -154,7 +164,7 @@ class _Run:
             pending.extend(read)
             read = []
             while pending and (
-                len(pending) > self.runner.slots or sum(job.size for job in pending) > WINDOW_BYTES or self._ready(pending[0])
+                len(pending) > self.depth or sum(job.size for job in pending) > WINDOW_BYTES or self._ready(pending[0])
             ):
                 self._finish(pending.popleft())
         while pending:
@@ -165,7 +175,7 @@ class _Run:
         """A file settled unread when its size and time are as recorded and its pledges up to
         date; else its bytes."""
         job = _Job(path)
-        state = self.states.get(path_text(path.resolve()))
+        state = self.states.get(stored_path(path))
         seen = self.stats.get(path) or _stat(path)
         if state and seen == (state.size, state.mtime_ns) and state.extractor == EXTRACTOR:
             job.source_id = state.source_id
@@ -190,7 +200,7 @@ class _Run:
             job.after = self.in_flight.get(job.raw.sha256)
             if job.after is None:
                 self.in_flight[job.raw.sha256] = job
-                job.handle = self.runner.submit(process, job.raw, self.year)
+                job.handle = self.runner.submit(analyse_rows, job.raw, self.year)
 
     def _ready(self, job: _Job) -> bool:
         return job.handle is None or self.runner.done(job.handle)
@@ -204,7 +214,7 @@ class _Run:
             if isinstance(result, SourceError):
                 job.error = result
             else:
-                job.analysed = result
+                job.analysed, job.rows = result
             job.handle = None
         elif job.after is not None and job.after.error is not None:
             job.error = SourceError(str(job.path), job.after.error.reason)  # the same bytes fail alike
@@ -217,7 +227,7 @@ class _Run:
             return
         jobs, self.batch = self.batch, []
         written = [job for job in jobs if job.error is None]
-        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed) for job in written]))
+        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed, job.rows) for job in written], self.reprints))
         for job in jobs:
             if job.raw is not None and self.in_flight.get(job.raw.sha256) is job:
                 del self.in_flight[job.raw.sha256]
@@ -233,6 +243,16 @@ class _Run:
                 self.report.done.append(result)
             if self.on_file:
                 self.on_file(job.path, result)
+        if self.on_batch:
+            self.on_batch()
+
+
+def analyse_rows(raw: RawFile, year: int | None = None) -> tuple[Analysed, list[list[tuple]]] | SourceError:
+    """:func:`~taizhang.pipeline.process`, and the rows its records make in each table
+    (:func:`~taizhang.storage.batch.record_rows`): the runner's work, so that the one writing
+    process has only rows to write."""
+    done = process(raw, year)
+    return done if isinstance(done, SourceError) else (done, record_rows(done))
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

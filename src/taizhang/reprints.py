@@ -6,7 +6,7 @@ ledger show them as one article with its reprints rather than as independent con
 Each source's MinHash signature is cut into LSH band keys when it is ingested
 (:func:`taizhang.repair.duplicates.band_keys`, stored in ``reprint_bands``), and ingest links a new
 source by looking its keys up: the groups it touches are worked out again, the rest stay
-(:mod:`taizhang.storage.batch`). :func:`link_reprints` works every group out again from the keys.
+(:mod:`taizhang.storage.reprint_index`). :func:`link_reprints` works every group out again from the keys.
 """
 
 from __future__ import annotations

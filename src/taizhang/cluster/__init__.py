@@ -1,9 +1,9 @@
 """Running ingest's per-file work on Dask distributed: an existing scheduler, or a LocalCluster.
 
 The only module that imports Dask (the ``[cluster]`` extra). Workers run
-:func:`taizhang.pipeline.process` on a file's bytes and send back its text and records; they need
-taizhang installed (without extras: they never open the database) and nothing else, since the
-bytes travel with the task. The ingesting process reads the files and writes the database.
+:func:`taizhang.ingest.analyse_rows` on a file's bytes and send back its text, records and their
+rows; they need taizhang installed (without extras: they never open the database) and nothing
+else, since the bytes travel with the task. The ingesting process reads the files and writes the database.
 
     taizhang ingest corpus/ --cluster local                 # a LocalCluster of this machine's cores
     taizhang ingest corpus/ --cluster tcp://10.0.0.5:8786   # a running scheduler

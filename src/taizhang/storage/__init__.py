@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,7 +32,7 @@ MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 __all__ = [
     "DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SOURCES_LOCK", "SourceInfo", "Store", "Stored", "info",
-    "record_values", "resolve_url", "write_lock",
+    "json_columns", "record_columns", "record_row", "record_values", "resolve_url", "write_lock",
 ]  # fmt: skip
 
 
@@ -319,10 +320,32 @@ _COLUMNS: dict[type, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _TABLES: dict[type, type] = {Pledge: PledgeRow, Outcome: OutcomeTextRow}
+_VALUES = {kind: attrgetter(*columns) for kind, columns in _COLUMNS.items()}
+_JSON: dict[type, tuple[str, ...]] = {Pledge: (), Outcome: ("target",)}  # besides mentions
+_JSON_AT = {kind: [_COLUMNS[kind].index(column) for column in columns] for kind, columns in _JSON.items()}
 
 
 def _row(source_id: int, record: Pledge | Outcome) -> PledgeRow | OutcomeTextRow:
     return _TABLES[type(record)](**record_values(source_id, record))
+
+
+def record_columns(kind: type) -> tuple[str, ...]:
+    """The columns of a record's row besides its source, in the order :func:`record_row` gives them."""
+    return ("mentions", *_COLUMNS[kind])
+
+
+def json_columns(kind: type) -> frozenset[str]:
+    """The columns of a record's row that hold JSON, given by :func:`record_row` as their text."""
+    return frozenset({"mentions", *_JSON[kind]})
+
+
+def record_row(record: Pledge | Outcome) -> tuple:
+    """A record's row without its source (:func:`record_columns`), its JSON values as their stored
+    text: the cheap form, for ingest's workers, that make them by the thousand."""
+    values = _VALUES[type(record)](record)
+    for k in _JSON_AT[type(record)]:
+        values = (*values[:k], json_text(values[k]), *values[k + 1 :])
+    return (json_text([list(m) for m in record.mentions]), *values)
 
 
 def record_values(source_id: int, record: Pledge | Outcome) -> dict:

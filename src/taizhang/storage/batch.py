@@ -14,17 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from taizhang.repair.duplicates import reprint_groups
 from taizhang.source import path_text
-from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, record_values, write_lock
-from taizhang.storage.bulk import insert_rows
-from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, ReprintRow, SourceBlob, SourceRow
+from taizhang.document import Outcome, Pledge
+from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, json_columns, record_columns, record_row, write_lock
+from taizhang.storage.bulk import insert_rows, insert_tuples
+from taizhang.storage.reprint_index import ReprintIndex
+from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, SourceBlob, SourceRow
 
 if TYPE_CHECKING:
     from taizhang.pipeline import Analysed
@@ -35,19 +38,27 @@ _CHUNK = 500  # values in one IN (...) list: well under every backend's limit on
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A kind of record stored with each source: its table and the rows one analysed file gives it."""
+    """A kind of record stored with each source: its table, its columns besides ``source_id``, and
+    the rows (tuples of those columns' values) one analysed file gives it. ``encoded`` names the
+    JSON columns whose values are given as their stored text."""
 
     table: Table
-    rows: Callable[[int, Analysed], list[dict[str, Any]]]
+    columns: tuple[str, ...]
+    rows: Callable[[Analysed], list[tuple]]
+    encoded: frozenset[str] = frozenset()
 
 
 RECORDS: list[Record] = [
-    Record(PledgeRow.__table__, lambda source_id, done: [record_values(source_id, p) for p in done.extraction.pledges]),
-    Record(OutcomeTextRow.__table__, lambda source_id, done: [record_values(source_id, o) for o in done.extraction.outcomes]),
-    Record(ReprintBandRow.__table__, lambda source_id, done: [
-        {"source_id": source_id, "band": band, "key": key} for band, key in enumerate(done.bands)
-    ]),  # fmt: skip
+    Record(PledgeRow.__table__, record_columns(Pledge), lambda done: [record_row(p) for p in done.extraction.pledges], json_columns(Pledge)),
+    Record(OutcomeTextRow.__table__, record_columns(Outcome), lambda done: [record_row(o) for o in done.extraction.outcomes], json_columns(Outcome)),
+    Record(ReprintBandRow.__table__, ("band", "key"), lambda done: list(enumerate(done.bands))),
 ]
+
+
+def record_rows(done: Analysed) -> list[list[tuple]]:
+    """The rows of each of :data:`RECORDS` one analysed file gives, without its source id: made
+    where the file was analysed (ingest's workers), so that the one writing process only writes."""
+    return [record.rows(done) for record in RECORDS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +81,16 @@ class Item:
     raw: RawFile | None
     source_id: int | None
     analysed: Analysed | None
+    rows: list[list[tuple]] | None = None  # :func:`record_rows` of ``analysed``, when made already
+
+    def records(self) -> list[list[tuple]]:
+        return self.rows if self.rows is not None else record_rows(self.analysed)
+
+
+@lru_cache(maxsize=4096)  # each file's is asked for a few times on its way, and resolving reads the disk
+def stored_path(path: Path) -> str:
+    """A file's path as stored: resolved, as text."""
+    return path_text(path.resolve())
 
 
 def file_states(store: Store) -> dict[str, FileState]:
@@ -92,44 +113,56 @@ def sources_by_sha(store: Store, shas: Sequence[str]) -> dict[str, tuple[int, st
     return found
 
 
-def write(store: Store, items: Sequence[Item]) -> list[Stored]:
+def write(store: Store, items: Sequence[Item], reprints: ReprintIndex | None = None) -> list[Stored]:
     """Store a batch in one transaction; returns what became of each item, in order.
 
     Bytes already stored are ``unchanged`` (their records replaced when ``analysed`` is given:
     pledges made by another extractor); other bytes are a ``new`` source, or a ``new version`` of
     the file at their path. Reprint links are brought up to date for the sources the batch adds
-    and the versions it supersedes.
+    and the versions it supersedes, from ``reprints`` (kept by the caller from batch to batch; by
+    default, one loaded for this batch).
     """
+    reprints = reprints or ReprintIndex()
+    try:
+        with store.connect("write to") as connection, connection.begin():
+            return _write(connection, items, reprints)
+    except BaseException:
+        reprints.forget()  # what it holds may be this batch's, which is not stored
+        raise
+
+
+def _write(connection: Connection, items: Sequence[Item], reprints: ReprintIndex) -> list[Stored]:
     now = datetime.now(UTC)
-    with store.connect("write to") as connection, connection.begin():
-        # One writer of sources at a time: what this batch reads (which bytes are stored, each
-        # path's last version) stays true until it commits, though other processes ingest too.
-        write_lock(connection, SOURCES_LOCK)
-        known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
-        ids: list[int | None] = []
-        first: dict[str, int] = {}  # new bytes → the position of their first item (the same bytes twice: stored once)
-        for k, item in enumerate(items):
-            source_id = item.source_id or (known.get(item.raw.sha256) if item.raw else None)
-            if source_id is None and item.raw is not None:
-                first.setdefault(item.raw.sha256, k)
-            ids.append(source_id)
-        new = [items[k] for k in first.values()]
-        statuses = ["unchanged"] * len(items)
-        added = _insert_sources(connection, new, now)
-        superseded = _superseded(connection, new, added)
-        for k, (source_id, status) in zip(first.values(), added, strict=True):
-            ids[k], statuses[k] = source_id, status
-        for k, item in enumerate(items):  # later copies of bytes first stored in this batch
-            if ids[k] is None and item.raw is not None:
-                ids[k] = ids[first[item.raw.sha256]]
-        fresh = {source_id for source_id, _ in added}
-        redone = [(ids[k], item.analysed) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
-        _replace_records(connection, redone)
-        _insert_records(connection, [(source_id, item.analysed) for item, (source_id, _) in zip(new, added, strict=True)])
-        _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
-        _record_files(connection, [item.raw for item in items if item.raw is not None])
-        _link_reprints(connection, [i for i, _ in added] + [i for i, _ in redone], superseded, now)
-        infos = _infos(connection, [i for i in ids if i is not None])
+    # One writer of sources at a time: what this batch reads (which bytes are stored, each
+    # path's last version) stays true until it commits, though other processes ingest too.
+    write_lock(connection, SOURCES_LOCK)
+    reprints.sync(connection)
+    known = _known(connection, [item.raw.sha256 for item in items if item.raw and item.source_id is None])
+    ids: list[int | None] = []
+    first: dict[str, int] = {}  # new bytes → the position of their first item (the same bytes twice: stored once)
+    for k, item in enumerate(items):
+        source_id = item.source_id or (known.get(item.raw.sha256) if item.raw else None)
+        if source_id is None and item.raw is not None:
+            first.setdefault(item.raw.sha256, k)
+        ids.append(source_id)
+    new = [items[k] for k in first.values()]
+    statuses = ["unchanged"] * len(items)
+    added = _insert_sources(connection, new, now)
+    superseded = _superseded(connection, new, added)
+    for k, (source_id, status) in zip(first.values(), added, strict=True):
+        ids[k], statuses[k] = source_id, status
+    for k, item in enumerate(items):  # later copies of bytes first stored in this batch
+        if ids[k] is None and item.raw is not None:
+            ids[k] = ids[first[item.raw.sha256]]
+    fresh = {source_id for source_id, _ in added}
+    redone = [(ids[k], item) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
+    _replace_records(connection, redone)
+    _insert_records(connection, [(source_id, item) for item, (source_id, _) in zip(new, added, strict=True)])
+    _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
+    _record_files(connection, [item.raw for item in items if item.raw is not None])
+    keys = {i: item.analysed.bands for i, item in [*zip([i for i, _ in added], new, strict=True), *redone]}
+    reprints.update(connection, keys, superseded, max(fresh, default=None), now)
+    infos = _infos(connection, [i for i in ids if i is not None])
     return [Stored(status, infos[source_id]) for status, source_id in zip(statuses, ids, strict=True)]
 
 
@@ -144,7 +177,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
     """Insert new sources, each the next version of its path; returns (id, status) in order."""
     if not items:
         return []
-    paths = [path_text(item.raw.path.resolve()) for item in items]
+    paths = [stored_path(item.raw.path) for item in items]
     versions: dict[str, int] = {}
     for chunk in _chunks(sorted(set(paths))):
         query = select(SourceRow.path, func.max(SourceRow.version)).where(SourceRow.path.in_(chunk)).group_by(SourceRow.path)
@@ -168,7 +201,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
 
 def _superseded(connection: Connection, items: list[Item], added: list[tuple[int, str]]) -> list[int]:
     """Sources that were the latest version of a path a new version was just added for."""
-    paths = sorted({path_text(item.raw.path.resolve()) for item, (_, status) in zip(items, added) if status == "new version"})
+    paths = sorted({stored_path(item.raw.path) for item, (_, status) in zip(items, added) if status == "new version"})
     fresh = {source_id for source_id, _ in added}
     found = []
     for chunk in _chunks(paths):
@@ -176,7 +209,7 @@ def _superseded(connection: Connection, items: list[Item], added: list[tuple[int
     return sorted(set(found) - fresh)
 
 
-def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]]) -> None:
+def _replace_records(connection: Connection, redone: list[tuple[int, Item]]) -> None:
     """Records of stored sources analysed again (another extractor): the old ones go."""
     if not redone:
         return
@@ -184,14 +217,17 @@ def _replace_records(connection: Connection, redone: list[tuple[int, Analysed]])
     for record in RECORDS:
         for chunk in _chunks(ids):
             connection.execute(delete(record.table).where(record.table.c.source_id.in_(chunk)))
-    for source_id, done in redone:
+    for source_id, item in redone:
+        done = item.analysed
         connection.execute(update(SourceRow).where(SourceRow.id == source_id).values(extractor=done.extractor, year=done.year or 0))
     _insert_records(connection, redone)
 
 
-def _insert_records(connection: Connection, analysed: list[tuple[int, Analysed]]) -> None:
-    for record in RECORDS:
-        insert_rows(connection, record.table, [row for source_id, done in analysed for row in record.rows(source_id, done)])
+def _insert_records(connection: Connection, items: list[tuple[int, Item]]) -> None:
+    made = [(source_id, item.records()) for source_id, item in items]
+    for k, record in enumerate(RECORDS):
+        rows = [(source_id, *row) for source_id, rows in made for row in rows[k]]
+        insert_tuples(connection, record.table, ("source_id", *record.columns), rows, encoded=record.encoded)
 
 
 def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> None:
@@ -200,58 +236,11 @@ def _insert_blobs(connection: Connection, blobs: list[tuple[int, bytes]]) -> Non
 
 def _record_files(connection: Connection, files: list[RawFile]) -> None:
     """What each file read looked like, so that the next run can skip it unread."""
-    rows = {path_text(raw.path.resolve()): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw in files}
+    rows = {stored_path(raw.path): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw in files}
     table = FileRow.__table__
     for chunk in _chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))
     insert_rows(connection, table, [{"path": path, **row} for path, row in rows.items()])
-
-
-def _link_reprints(connection: Connection, added: list[int], superseded: list[int], now: datetime) -> None:
-    """Bring reprint links up to date for sources just added (or analysed again) and versions
-    just superseded, without comparing every source with every other.
-
-    Links are the groups of the latest versions that share an LSH band key, each member linked to
-    the group's first source. Only the groups these sources touch can change: those of the
-    sources sharing a key with an added one, and those the superseded were in. They are worked
-    out again from their members' keys; every other group stays as it is.
-    """
-    if not added and not superseded:
-        return
-    bands = ReprintBandRow.__table__
-    for chunk in _chunks(superseded):  # an older version is no reprint and links nothing
-        connection.execute(delete(bands).where(bands.c.source_id.in_(chunk)))
-    touched = set(added) | set(superseded)
-    keys = {(band, key) for _, band, key in _band_rows(connection, added)}
-    for chunk in _chunks(sorted({key for _, key in keys})):
-        query = select(bands.c.source_id, bands.c.band, bands.c.key).where(bands.c.key.in_(chunk))
-        touched |= {source_id for source_id, band, key in connection.execute(query) if (band, key) in keys}
-    originals = set(touched)
-    for chunk in _chunks(sorted(touched)):
-        originals |= set(connection.execute(select(ReprintRow.original_id).where(ReprintRow.source_id.in_(chunk))).scalars())
-    members = set(originals)
-    for chunk in _chunks(sorted(originals)):
-        members |= set(connection.execute(select(ReprintRow.source_id).where(ReprintRow.original_id.in_(chunk))).scalars())
-    members -= set(superseded)
-    found: dict[int, list[int]] = {source_id: [] for source_id in sorted(members)}
-    for source_id, band, key in sorted(_band_rows(connection, sorted(members))):
-        found[source_id].append(key)
-    for chunk in _chunks(sorted(members | set(superseded))):
-        connection.execute(delete(ReprintRow).where(ReprintRow.source_id.in_(chunk)))
-    links = [
-        {"source_id": member, "original_id": group[0], "found_at": now}
-        for group in reprint_groups({i: keys for i, keys in found.items() if keys})
-        for member in group[1:]
-    ]
-    insert_rows(connection, ReprintRow.__table__, links)
-
-
-def _band_rows(connection: Connection, source_ids: Iterable[int]) -> list[tuple[int, int, int]]:
-    bands = ReprintBandRow.__table__
-    rows = []
-    for chunk in _chunks(sorted(source_ids)):
-        rows += connection.execute(select(bands.c.source_id, bands.c.band, bands.c.key).where(bands.c.source_id.in_(chunk))).all()
-    return [tuple(row) for row in rows]
 
 
 def _infos(connection: Connection, ids: list[int]) -> dict[int, SourceInfo]:

@@ -37,6 +37,9 @@ class SourceRow(Base):
     # was stored before years were kept.
     year: Mapped[int | None] = mapped_column(Integer)
 
+    # A path's versions, looked up for every file ingest stores.
+    __table_args__ = (Index("ix_sources_path", "path", "version"),)
+
 
 class SourceBlob(Base):
     """The original bytes of a source, kept apart so listing sources never loads them."""
