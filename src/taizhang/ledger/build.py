@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from operator import attrgetter
@@ -20,10 +20,13 @@ from sqlalchemy.orm import Session
 from taizhang.document import PLEDGE_FIELDS, Pledge
 from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
-from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
+from taizhang.ledger.chunked import Part, Parts, Plan, Spill, in_order
+from taizhang.ledger.corrections import Anchor, Applied, Correction, Mention, SourceRef, apply
 from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, OutcomeJudge
+from taizhang.ledger.matching import Candidate, Index
 from taizhang.ledger.merge import Entry, build_entries
 from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
+from taizhang.ledger.rows import Ids, Prepared, Rows, first_of, merge_targets
 from taizhang.ledger.status import Rules
 from taizhang.ledger.swap import Swap
 from taizhang.ledger.tables import (
@@ -41,12 +44,14 @@ from taizhang.storage.bulk import insert_tuples, json_text
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
+_CHUNK = 200_000  # pledges and outcomes per chunk of a whole rebuild: a few hundred MB
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 _BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
 _FEW = 500  # sources whose pledges are picked by id in the query
 _FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)
 _SWAPPED = _BATCH  # entries from which a whole rebuild on PostgreSQL is written into fresh tables (see swap)
 _STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
+_ACTOR, _METRIC = (1 + _STORED_FIELDS.index(name) for name in ("actor", "metric"))  # in a pledge row (see _pledge_rows)
 
 
 @dataclass(slots=True)
@@ -63,6 +68,8 @@ class Built:
 
 class BuildStage(LedgerBase):
     """Refreshing the ledger from what it is made of (or loading prepared records in bulk)."""
+
+    chunk_records = _CHUNK  # records a whole rebuild holds at a time, about (see ``chunked``)
 
     def refresh(self, *, force: bool = False) -> Built:
         """Rebuild entries, mentions and statuses if anything they are made from changed. When
@@ -83,11 +90,11 @@ class BuildStage(LedgerBase):
             scoped = self._scoped(session, fresh) if fresh else None
         if scoped is not None:
             try:
-                return self._write(scoped[2], scoped[1], fingerprint, scope=scoped[0], based_on=state.fingerprint)
+                rows = self._rows_of(scoped[2], scoped[1], scoped=True)
+                return self._write(rows, fingerprint, scope=scoped[0], based_on=state.fingerprint)
             except _Moved:  # another process built meanwhile: what it built is not what was scoped
                 pass
-        applied, entries = self._entries()
-        return self._write(entries, applied, fingerprint, again=force)
+        return self._write(self._chunked(), fingerprint, again=force)
 
     def build(self, mentions: list[Mention]) -> Built:
         """Store entries made from ``mentions`` as they are (no stored pledges, no corrections).
@@ -97,7 +104,7 @@ class BuildStage(LedgerBase):
         """
         applied = Applied(mentions, [], [], [])
         with _collector_held():
-            return self._write(build_entries(mentions), applied, "built from records")
+            return self._write(self._rows_of(build_entries(mentions), applied), "built from records")
 
     def _made_of(self, session: Session) -> _MadeOf:
         parts = [_rules_version(), date.today().isoformat(), repr(Rules())]
@@ -120,13 +127,18 @@ class BuildStage(LedgerBase):
     def _mentions(
         self, sources: list[SourceInfo], ranks: dict[int, int], actors: list[str | None] | None = None, named: Collection[int] = ()
     ) -> list[Mention]:
-        """Every pledge of ``sources``, read in one streamed query of plain columns (no ORM objects
-        held by a session), in the ledger's order of sources (``ranks``). A mention's pledge is its
-        record as extracted until a correction changes it (see ``corrections._set``): one copy of
-        each, not two. ``actors``: only the pledges of these actors, and every pledge of the
-        sources ``named`` (by id)."""
+        """Every pledge of ``sources`` (see :meth:`_pledge_rows`) as a mention."""
         by_id = {info.id: info for info in sources}
-        years: dict[int, int | None] = {}
+        made = _Mentions(self._year, by_id, ranks, {})
+        return [made(row) for row in self._pledge_rows(by_id, actors, named)]
+
+    def _pledge_rows(
+        self, by_id: dict[int, SourceInfo], actors: list[str | None] | None = None, named: Collection[int] = ()
+    ) -> Iterator[tuple]:
+        """Every pledge of the sources ``by_id`` as (source id, values of ``_STORED_FIELDS``), read in
+        one streamed query of plain columns (no ORM objects held by a session), in the ledger's
+        order of sources. ``actors``: only the pledges of these actors, and every pledge of the
+        sources ``named`` (by id)."""
         columns = [PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)]
         query = select(*columns).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)
         if len(by_id) <= _FEW:  # a few sources: read theirs alone (else all, skipping older versions)
@@ -137,24 +149,10 @@ class BuildStage(LedgerBase):
                 PledgeRow.actor.in_(written), PledgeRow.actor.is_(None) if None in actors else false(),
                 PledgeRow.source_id.in_(list(named)),
             ))  # fmt: skip
-        mentions = []
-        # The words of a million records repeat (a metric, a unit, a quote reprinted): each kept once.
-        words: dict[str, str] = {}
         with self._session() as session:
-            for source_id, *values in session.execute(query.execution_options(yield_per=_BATCH)):
-                info = by_id.get(source_id)
-                if info is None:  # an older version of a file
-                    continue
-                if source_id not in years:
-                    years[source_id] = self._year(info)
-                record = {
-                    name: words.setdefault(value, value) if type(value) is str else value
-                    for name, value in zip(_STORED_FIELDS, values, strict=True)
-                }  # fmt: skip
-                record["mentions"] = [tuple(m) for m in record["mentions"]]
-                pledge = Pledge(source=info.name, **record)
-                mentions.append(Mention(pledge, pledge, info.sha256, ranks[info.id], years[source_id], path=info.path))
-        return mentions
+            for row in session.execute(query.execution_options(yield_per=_BATCH)):
+                if row[0] in by_id:  # (else an older version of a file)
+                    yield tuple(row)
 
     def _entries(self, only: SourceInfo | None = None) -> tuple[Applied, list[Entry]]:
         sources = self.store.latest_sources() if only is None else [only]
@@ -187,21 +185,97 @@ class BuildStage(LedgerBase):
         applied, entries = scoped_entries(mentions, corrections, refs, places, scope)
         return scope, applied, entries
 
+    def _chunked(self) -> Rows:
+        """The whole ledger's rows, built a chunk at a time (see ``chunked``)."""
+        sources = self.store.latest_sources()
+        by_id = {info.id: info for info in sources}
+        ranks = source_ranks(sources)
+        corrections = self.corrections()
+        refs = self._refs(sources, ranks, corrections)
+        named = {info.id for info in named_sources(corrections, sources)}
+        years: dict[int, int | None] = {}
+        # What applies, and how, is found in the named sources alone: as in every chunk.
+        whole = apply(list(map(_Mentions(self._year, by_id, ranks, years), self._pledge_rows({i: by_id[i] for i in named}))), corrections, refs)  # fmt: skip
+        parts = Parts()
+        counts = self._part_counts(parts)
+        for mention in whole.mentions:  # a corrected actor or metric can make a part no record was extracted in
+            part = parts.of(mention.pledge.actor, mention.pledge.metric)
+            counts[part] = counts.get(part, 0) + 1
+        merged = [{parts.of(m.pledge.actor, m.pledge.metric) for m in whole.mentions if a.matches(m) or b.matches(m)} for a, b in whole.merges]  # fmt: skip
+        plan = Plan(counts, merged, self.chunk_records)
+        pledges = [Spill() for _ in range(plan.count)]
+        for row in self._pledge_rows(by_id):
+            for spill in pledges if row[0] in named else [pledges[plan.of(parts.of(row[_ACTOR], row[_METRIC]))]]:
+                spill.add(row)
+        # The outcomes a person matched or unmatched go to every chunk, with their texts (to find them by).
+        linked = [link.other for link in whole.outcome_links if link.other is not None]
+        people = {f"p{other.outcome}" for other in linked if other.outcome is not None}
+        files = {key for other in linked if other.outcome is None for key in (other.sha256, other.path)} - {None}
+        texts: dict[str, tuple] = {}
+        outcomes = [Spill() for _ in range(plan.count)]
+        for candidate in self._candidate_stream(texts, {info.id for info in sources if {info.sha256, info.path} & files}):
+            part = (candidate.place_key, candidate.metric_key[-1:])
+            if candidate.ref in people or candidate.ref in texts:
+                for spill in outcomes:
+                    spill.add(_candidate_values(candidate))
+            elif plan.holds(part):
+                outcomes[plan.of(part)].add(_candidate_values(candidate))
+        today = date.today()
+        targets = merge_targets(whole.merges)
+        done, entries, mentions = [], 0, 0
+        for chunk in range(plan.count):
+            applied = apply(list(map(_Mentions(self._year, by_id, ranks, years), pledges[chunk])), corrections, refs)
+            applied.mentions = [m for m in applied.mentions if plan.of(parts.of(m.pledge.actor, m.pledge.metric)) == chunk]
+            built = build_entries(applied.mentions, applied.merges, applied.splits)
+            judging = OutcomeJudge(Index(Candidate(*values) for values in outcomes[chunk]), texts, applied.outcome_links, built)  # fmt: skip
+            rows = Spill()
+            for position, entry in enumerate(built):
+                rows.add(_prepared(entry, judging.judge(position, entry, today), targets, applied.splits), len(entry.mentions))
+            done.append(rows)
+            entries, mentions = entries + len(built), mentions + len(applied.mentions)
+            del applied, built
+        whole.mentions = []
+        return Rows(in_order(done, key=first_of), entries, mentions, whole, judging.unapplied, today)
+
+    def _part_counts(self, parts: Parts) -> dict[Part, int]:
+        """The stored records of each part (see ``chunked``): pledges, and outcomes of the parts
+        holding pledges."""
+        counts: dict[Part, int] = {}
+        with self._session() as session:
+            for table, pledged in ((PledgeRow, False), (OutcomeTextRow, True)):
+                query = select(table.actor, table.metric, func.count()).group_by(table.actor, table.metric)
+                for actor, metric, count in session.execute(query):
+                    part = parts.of(actor, metric)
+                    if not pledged or part in counts:
+                        counts[part] = counts.get(part, 0) + count
+        return counts
+
+    def _rows_of(self, entries: list[Entry], applied: Applied, *, scoped: bool = False) -> Rows:
+        """The rows of ``entries``, held in memory (a partial build's few, or prepared records)."""
+        index, texts = self._candidates()
+        judging = OutcomeJudge(index, texts, applied.outcome_links, entries)
+        today = date.today()
+        targets = merge_targets(applied.merges)
+        prepared = (_prepared(entry, judging.judge(position, entry, today), targets, applied.splits) for position, entry in enumerate(entries))  # fmt: skip
+        rows = Rows(prepared, len(entries), len(applied.mentions), applied, judging.unapplied, today)
+        if scoped:
+            rows.entry_keys = [entry.key for entry in entries]
+            rows.mention_keys = {_key_of(m) for entry in entries for m in entry.mentions}
+        return rows
+
     def _write(
-        self, entries: list[Entry], applied: Applied, fingerprint: str, *, again: bool = True,
-        scope: Scope | None = None, based_on: str | None = None,
+        self, rows: Rows, fingerprint: str, *, again: bool = True, scope: Scope | None = None, based_on: str | None = None
     ) -> Built:  # fmt: skip
-        """Store ``entries`` in place of the ledger's (``scope``: of the stored entries it names, on
+        """Store ``rows`` in place of the ledger's (``scope``: of the stored entries it names, on
         the ledger built from ``based_on``), in one transaction under the ledger's lock (two
         processes building at once take turns; the second finds the first's build and, unless
         ``again``, keeps it)."""
-        index, texts = self._candidates()
-        judging = OutcomeJudge(index, texts, applied.outcome_links, entries)
+        applied = rows.applied
         now = datetime.now(UTC)
-        today = date.today()
+        today = rows.today
         built = Built(
-            rebuilt=True, entries=len(entries), mentions=len(applied.mentions),
-            unapplied=applied.unapplied + judging.unapplied, invalid=applied.invalid,
+            rebuilt=True, entries=rows.entries, mentions=rows.mentions,
+            unapplied=applied.unapplied + rows.unapplied, invalid=applied.invalid,
         )  # fmt: skip
         with self._session() as session, session.begin():
             connection = session.connection()
@@ -211,18 +285,18 @@ class BuildStage(LedgerBase):
                 raise _Moved
             if not again and state is not None and state.fingerprint == fingerprint:
                 return Built(rebuilt=False)
-            last = _last_statuses(session, None if scope is None else [entry.key for entry in entries])
+            last = _last_statuses(session, rows.entry_keys)
             # An entry keeps its id across rebuilds, corrections and new versions of its files (a
             # person may have noted it): it takes an id one of its mentions had, found by file,
             # words and metric as extracted (one clause can state two pledges: 分别增长50%); one new
             # to this build gets an id never given before.
-            stored = _stored_ids(session, None if scope is None else {_key_of(m) for entry in entries for m in entry.mentions})
+            stored = _stored_ids(session, rows.mention_keys)
             had = stored or ({} if scope is not None else _ids_of_built_mentions(session))  # a ledger built before the table: read once
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             taken: set[int] = set()
             mention_id = match_id = 0
             derived = [EntryRow.__table__, MentionRow.__table__, OutcomeMatchRow.__table__]
-            swap = Swap(connection, derived) if scope is None and len(entries) >= _SWAPPED and Swap.possible(connection, derived) else None  # fmt: skip
+            swap = Swap(connection, derived) if scope is None and rows.entries >= _SWAPPED and Swap.possible(connection, derived) else None  # fmt: skip
             if scope is None:  # (a swap leaves the live tables as they are until it is done)
                 if swap is None:
                     connection.execute(delete(MentionRow))
@@ -260,32 +334,36 @@ class BuildStage(LedgerBase):
                     insert_tuples(connection, into, columns[table], rows, encoded=_ENCODED)
                     rows.clear()
 
-            ids, given = _entry_ids(entries, had, given, applied, taken)
-            new_ids = sorted(  # in the order of their index: each row lands after the one before
-                (key, entry_id)
-                for entry, entry_id in zip(entries, ids, strict=True)
-                for key in {_key_of(m) for m in entry.mentions}
-                if entry_id not in stored.get(key, ())
-            )  # fmt: skip
-            for start in range(0, len(new_ids), _BATCH):
-                insert_tuples(connection, MentionIdRow.__table__, ("key", "entry_id"), new_ids[start : start + _BATCH])
             entry_rows, mention_rows, match_rows, change_rows = batch.values()
-            for position, (entry, entry_id) in enumerate(zip(entries, ids, strict=True)):
-                judged = judging.judge(position, entry, today)
-                verdict = judged.verdict
-                entry_rows.append(_entry_row(entry_id, entry, judged))
-                if judged.matched.considered:
-                    match_rows.extend(judged.match_rows(entry_id, match_id))
-                    match_id += len(judged.matched.considered)
-                if last.get(entry.key) != verdict.status:
-                    built.status_changes += 1
-                    change_rows.append((entry.key, verdict.status, verdict.reason, today, now))
-                for mention in entry.mentions:
-                    mention_id += 1
-                    mention_rows.append(_mention_row(mention_id, entry_id, mention))
+            ids = Ids(had, given, taken)
+            new_ids: list[tuple[str, int]] = []
+
+            def put(prepared: Prepared, entry_id: int, mentions_after: int, matches_after: int) -> None:
+                entry_rows.append((entry_id, *prepared.entry_row[1:]))
+                match_rows.extend((matches_after + rank, entry_id, *row[2:]) for rank, row in enumerate(prepared.match_rows, 1))
+                mention_rows.extend((mentions_after + k, entry_id, *row[2:]) for k, row in enumerate(prepared.mention_rows, 1))
+                new_ids.extend((key, entry_id) for key in set(prepared.keys) if entry_id not in stored.get(key, ()))
                 if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
+
+            chooses_last = []  # entries holding a mention split out: they take their ids after the others
+            for prepared in rows.prepared:
+                if last.get(prepared.key) != prepared.status:
+                    built.status_changes += 1
+                    change_rows.append((prepared.key, prepared.status, prepared.reason, today, now))
+                if prepared.split_off:
+                    chooses_last.append((prepared, mention_id, match_id))
+                else:
+                    put(prepared, ids.give(prepared), mention_id, match_id)
+                mention_id += len(prepared.mention_rows)
+                match_id += len(prepared.match_rows)
+            for prepared, mentions_after, matches_after in chooses_last:
+                put(prepared, ids.give(prepared), mentions_after, matches_after)
             flush()
+            new_ids.sort()  # in the order of their index: each row lands after the one before
+            for start in range(0, len(new_ids), _BATCH):
+                insert_tuples(connection, MentionIdRow.__table__, ("key", "entry_id"), new_ids[start : start + _BATCH])
+            given = ids.given
             if swap is not None:
                 swap.finish()
             for index in indexes:
@@ -297,7 +375,7 @@ class BuildStage(LedgerBase):
                 state = LedgerStateRow(id=1, fingerprint=fingerprint, built_at=now)
                 session.add(state)
             state.fingerprint, state.built_at, state.last_entry_id, state.unapplied = fingerprint, now, given, unapplied
-        if connection.dialect.name == "postgresql" and scope is None and len(entries) >= _BATCH:
+        if connection.dialect.name == "postgresql" and scope is None and rows.entries >= _BATCH:
             # After a bulk load: statistics, so the filters' indexes are chosen at once, and the
             # visibility map, so counting a filter's matches reads its index alone (202 ms → see bench).
             with self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
@@ -350,43 +428,48 @@ def _key_of(mention: Mention) -> str:
     return _mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
 
 
-def _entry_ids(
-    entries: list[Entry], had: dict[str, list[int]], given: int, applied: Applied, taken: set[int]
-) -> tuple[list[int], int]:
-    """Each entry's id: an id one of its mentions had (``had``, by :func:`_mention_key`, the first
-    it had first: a merge undone gives the entry its own id back), else one above ``given``, the
-    highest ever given; returns the ids and the new highest. A merged entry prefers the ids of the
-    entry the others were merged into, and a mention split out of an entry chooses last, so the
-    entry it left keeps its id (as ``correct merge``/``split`` say). ``taken``: the ids of entries
-    left standing (a partial build)."""
+def _prepared(entry: Entry, judged: Judged, targets: list[Anchor], splits: list[Anchor]) -> Prepared:
+    mentions = entry.mentions
+    first = entry.first
+    verdict = judged.verdict
+    return Prepared(
+        (first.order, first.pledge.start, first.pledge.end, first.pledge.metric),
+        bool(splits) and any(a.matches(m) for a in splits for m in mentions),
+        [_key_of(m) for m in mentions],
+        [k for a in targets for k, m in enumerate(mentions) if a.matches(m)] if targets else [],
+        _entry_row(0, entry, judged),
+        [_mention_row(0, 0, m) for m in mentions],
+        list(judged.match_rows(0, 0)),
+        entry.key, verdict.status, verdict.reason,
+    )  # fmt: skip
 
-    # The entries merged into, the latest merge first, leaving out one a later merge took into
-    # another (merge a b, then merge c a: c is what a person merged into last).
-    merges = applied.merges
-    targets = [a for k, (a, _) in reversed(list(enumerate(merges))) if all(b != a for _, b in merges[k + 1 :])]
 
-    def candidates(entry: Entry) -> Iterator[int]:
-        # The mention merged into: the id a person saw it under when merging, its latest. Any
-        # other mention: the first id it had. Looked up lazily: an entry of a thousand mentions
-        # usually takes its first's.
-        into = [m for a in targets for m in entry.mentions if a.matches(m)]
-        yield from (i for m in into for i in reversed(had.get(_key_of(m), ())))
-        yield from (i for m in entry.mentions if m not in into for i in had.get(_key_of(m), ()))
+class _Mentions:
+    """Pledge rows (see ``BuildStage._pledge_rows``) as mentions, their sources' years (``year``)
+    kept in ``years``. A mention's pledge is its record as extracted until a correction changes it
+    (see ``corrections._set``): one copy of each, not two."""
 
-    ids: list[int] = [0] * len(entries)
-    taken = set(taken)
-    order = range(len(entries))
-    if applied.splits:
-        split_off = [any(a.matches(m) for a in applied.splits for m in e.mentions) for e in entries]
-        order = sorted(order, key=split_off.__getitem__)
-    for i in order:
-        found = (old for old in candidates(entries[i]) if old not in taken) if had else iter(())  # a first build: none
-        ids[i] = next(found, 0)
-        if not ids[i]:
-            given += 1
-            ids[i] = given
-        taken.add(ids[i])
-    return ids, given
+    def __init__(self, year: Callable[[SourceInfo], int | None], by_id: dict[int, SourceInfo], ranks: dict[int, int], years: dict[int, int | None]) -> None:  # fmt: skip
+        self.year, self.by_id, self.ranks, self.years = year, by_id, ranks, years
+        # The words of a million records repeat (a metric, a unit, a quote reprinted): each kept once.
+        self.words: dict[str, str] = {}
+
+    def __call__(self, row: tuple) -> Mention:
+        source_id, *values = row
+        info = self.by_id[source_id]
+        if source_id not in self.years:
+            self.years[source_id] = self.year(info)
+        words = self.words
+        record = {
+            name: words.setdefault(value, value) if type(value) is str else value
+            for name, value in zip(_STORED_FIELDS, values, strict=True)
+        }  # fmt: skip
+        record["mentions"] = [tuple(m) for m in record["mentions"]]
+        pledge = Pledge(source=info.name, **record)
+        return Mention(pledge, pledge, info.sha256, self.ranks[info.id], self.years[source_id], path=info.path)
+
+
+_candidate_values = attrgetter(*(f.name for f in fields(Candidate)))  # a candidate as a tuple, to spill
 
 
 @cache  # the files do not change while a process runs

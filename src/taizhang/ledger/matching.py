@@ -142,10 +142,14 @@ class Index:
     def __init__(self, candidates: Iterable[Candidate]) -> None:
         self.candidates = list(candidates)
         self.by_key: dict[tuple[str, str], list[Candidate]] = {}
-        self.by_place: dict[str, list[Candidate]] = {}
+        # The wordings that may end another's or be ended by it, by place and last character (which
+        # any two such share): an entry without an outcome of its key looks at those alone.
+        self.by_ending: dict[tuple[str, str], list[Candidate]] = {}
         for candidate in self.candidates:
-            self.by_key.setdefault((candidate.place_key, candidate.metric_key), []).append(candidate)
-            self.by_place.setdefault(candidate.place_key, []).append(candidate)
+            key = candidate.metric_key
+            self.by_key.setdefault((candidate.place_key, key), []).append(candidate)
+            if _worded(key) and len(key) >= SPECIFIC_KEY:
+                self.by_ending.setdefault((candidate.place_key, key[-1]), []).append(candidate)
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -159,9 +163,8 @@ class Index:
         found = [c for c in self.by_key.get((wanted.place_key, key), []) if _same_period(wanted, c)]
         if not found and _worded(key):
             found = [
-                c for c in self.by_place.get(wanted.place_key, ())
-                if _worded(c.metric_key) and len(c.metric_key) >= SPECIFIC_KEY
-                and _ends_alike(key, c.metric_key) and _same_period(wanted, c)
+                c for c in self.by_ending.get((wanted.place_key, key[-1]), ())
+                if _ends_alike(key, c.metric_key) and _same_period(wanted, c)
             ]  # fmt: skip
         if wanted.kind == "level" and _spans_years(wanted):
             flow = bool(_flow().search(wanted.words))

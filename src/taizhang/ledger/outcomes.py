@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -182,38 +182,46 @@ class OutcomeStage(LedgerBase):
         """Every outcome that can answer an entry: people's, and those read from the latest version of
         each source that could be placed. Also, for anchoring corrections, each text outcome's
         source SHA-256, file and record by its ref (``t12``)."""
-        candidates: list[Candidate] = []
         texts: dict[str, tuple[str, str | None, TextOutcome]] = {}
+        return Index(self._candidate_stream(texts)), texts
+
+    def _candidate_stream(
+        self, texts: dict[str, tuple[str, str | None, TextOutcome]], kept: Collection[int] | None = None
+    ) -> Iterator[Candidate]:
+        """The candidates of :meth:`_candidates` one at a time, read in one streamed query of plain
+        columns (no ORM objects held by a session); ``texts`` is filled as they are read (``kept``:
+        with the outcomes of these sources, by id, only)."""
         places: dict[str | None, str] = {}
         latest = {info.id: info for info in self.store.latest_sources()}
         query = (
-            select(OutcomeTextRow).join(SourceRow, OutcomeTextRow.source_id == SourceRow.id)
+            select(*OutcomeTextRow.__table__.columns).join(SourceRow, OutcomeTextRow.source_id == SourceRow.id)
             .where(OutcomeTextRow.source_id.in_(list(latest)))
             .order_by(OutcomeTextRow.source_id, OutcomeTextRow.start, OutcomeTextRow.id)
         )  # fmt: skip
         with self._session() as session:
-            for row in session.scalars(query):
+            for row in session.execute(query.execution_options(yield_per=_BATCH)):
                 info = latest[row.source_id]
                 outcome = outcome_of(row, info.name)
-                texts[f"t{row.id}"] = (info.sha256, info.path, outcome)
+                if kept is None or row.source_id in kept:
+                    texts[f"t{row.id}"] = (info.sha256, info.path, outcome)
                 if outcome.unplaced or outcome.first_year is None or outcome.last_year is None:
                     continue
                 if outcome.actor not in places:
                     places[outcome.actor] = place_key(resolve(outcome.actor), outcome.actor)
-                candidates.append(Candidate(
+                yield Candidate(
                     ref=f"t{row.id}", by_person=False, place_key=places[outcome.actor], metric_key=metric_key(outcome.metric),
                     metric=outcome.metric, actor=outcome.actor, kind=outcome.kind, value=outcome.value, unit=outcome.unit,
                     norm_value=outcome.norm_value, norm_unit=outcome.norm_unit, first_year=outcome.first_year,
                     last_year=outcome.last_year, source=info.name, order=info.id, basis=outcome.basis,
                     quote=outcome.quote, start=outcome.start, end=outcome.end, target=outcome.target,
-                ))  # fmt: skip
+                )  # fmt: skip
             for row in session.scalars(select(OutcomeRow).order_by(OutcomeRow.id)):
-                candidates.append(Candidate(
+                yield Candidate(
                     ref=f"p{row.id}", by_person=True, place_key=row.place_key, metric_key=row.metric_key, metric=row.metric,
                     actor=row.actor, kind=None, value=row.value, unit=row.unit, norm_value=row.norm_value,
                     norm_unit=row.norm_unit, first_year=row.year, last_year=row.year, source=row.source, order=row.id,
-                ))  # fmt: skip
-        return Index(candidates), texts
+                )  # fmt: skip
+
 
 def outcome_problems(outcome: Outcome) -> list[tuple[str, str]]:
     """What is wrong with an outcome, as (column, problem): empty fields, an unknown place or unit,
