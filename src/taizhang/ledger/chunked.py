@@ -75,22 +75,18 @@ class Plan:
     into chunks of about ``size`` records, the parts of each set in ``joined`` kept in one chunk."""
 
     def __init__(self, counts: dict[Part, int], joined: Iterable[set[Part]], size: int) -> None:
-        root = {part: part for part in counts}
-
-        def find(part: Part) -> Part:
-            while root[part] != part:
-                root[part] = root[root[part]]
-                part = root[part]
-            return part
-
+        # The parts each merge joins, gathered into sets that share no part (merges are a person's: few).
+        gathered: list[set[Part]] = []
         for parts in joined:
-            first, *rest = sorted(part for part in parts if part in root) or [None]
-            for part in rest:
-                a, b = find(first), find(part)
-                root[max(a, b)] = min(a, b)
+            parts = {part for part in parts if part in counts}
+            for other in [other for other in gathered if other & parts]:
+                parts |= other
+                gathered.remove(other)
+            gathered.append(parts)
+        home = {part: min(parts) for parts in gathered for part in parts}
         together: dict[Part, list[Part]] = {}
         for part in sorted(counts):
-            together.setdefault(find(part), []).append(part)
+            together.setdefault(home.get(part, part), []).append(part)
         self.chunks: dict[Part, int] = {}
         self.count = 1
         held = 0
