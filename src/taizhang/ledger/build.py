@@ -251,7 +251,7 @@ class BuildStage(LedgerBase):
         return counts
 
     def _rows_of(self, entries: list[Entry], applied: Applied, *, scoped: bool = False) -> Rows:
-        """The rows of ``entries``, held in memory (a partial build's few, or prepared records)."""
+        """The rows of ``entries``, all held in memory (a partial build's few; records loaded in bulk)."""
         index, texts = self._candidates()
         judging = OutcomeJudge(index, texts, applied.outcome_links, entries)
         today = date.today()
@@ -429,6 +429,8 @@ def _key_of(mention: Mention) -> str:
 
 
 def _prepared(entry: Entry, judged: Judged, targets: list[Anchor], splits: list[Anchor]) -> Prepared:
+    """An entry's rows, judged, with its ids still to give (``targets``: see ``rows.merge_targets``;
+    ``splits``: the records split out)."""
     mentions = entry.mentions
     first = entry.first
     verdict = judged.verdict
