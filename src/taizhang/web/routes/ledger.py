@@ -13,7 +13,7 @@ from pydantic import AfterValidator, Field
 from taizhang.ledger import Filters, Ledger, export
 from taizhang.ledger import LedgerError
 from taizhang.ledger.browse import FACETS, read_token
-from taizhang.web.common import FilterParams, LedgerDep, Sort, Timer, answer, page, query_of, url
+from taizhang.web.common import FilterParams, LedgerDep, Sort, Timer, answer, filter_docs, page, query_of, url
 from taizhang.web.models import EntryOut, FacetsOut, FacetValue, LedgerOut
 from taizhang.web.render import ledger_rows, written
 
@@ -87,7 +87,7 @@ def ledger_data(ledger: Ledger, filters: Filters, sort: str, desc: bool, after: 
     return view | {"rows": [entry_fields(r) for r in view["rows"]]}
 
 
-@router.get("/ledger.json", response_model=LedgerOut, summary="The ledger: one page of entries, the count, and the facets asked for")
+@router.get("/ledger.json", response_model=LedgerOut, summary="The ledger: one page of entries, the count, and the facets asked for", openapi_extra=filter_docs())
 async def ledger_json(ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50, facet: FacetNames = None) -> dict[str, Any]:  # fmt: skip
     """As the ledger page shows it; facet counts only for the facets named (``facet=status&facet=kind``)."""
     facets = tuple(facet or ())
@@ -115,7 +115,7 @@ async def facets_page(request: Request, ledger: LedgerDep, filters: FilterParams
     return page(request, template, {"facets": counted, "ledger_url": url("/ledger", query_of(filters))})
 
 
-@router.get("/ledger/facets.json", response_model=FacetsOut, summary="Facet counts under the current filters")
+@router.get("/ledger/facets.json", response_model=FacetsOut, summary="Facet counts under the current filters", openapi_extra=filter_docs())
 async def facets_json(ledger: LedgerDep, filters: FilterParams, facet: FacetNames = None) -> FacetsOut:
     timer = Timer()
     names = tuple(facet) if facet else tuple(FACETS)
@@ -123,7 +123,7 @@ async def facets_json(ledger: LedgerDep, filters: FilterParams, facet: FacetName
     return FacetsOut(filters=query_of(filters), facets=facet_values(filters, counted), query_ms=timer.ms)
 
 
-@router.get("/export.{format}", summary="Export the selected entries (CSV, XLSX or JSON, as `taizhang export`)")
+@router.get("/export.{format}", summary="Export the selected entries (CSV, XLSX or JSON, as `taizhang export`)", openapi_extra=filter_docs())
 def export_file(ledger: LedgerDep, filters: FilterParams, format: Literal["csv", "xlsx", "json"]) -> Response:  # noqa: A002 - the URL's word
     kind = format
     rows = ledger.entries(filters)
