@@ -16,21 +16,17 @@ from taizhang.ledger import Filters, Ledger, LedgerError
 from taizhang.ledger.tables import CorrectionRow, MentionIdRow
 from taizhang.pipeline import EXTRACTOR
 from taizhang.storage import Store
-from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source, write
+from tests.ledger.ledger_support import REPRINT_HEADER, SEED, SEED_GOLD, gold, pledges_in, store_seed_and_reprint, store_source, write
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
-REPRINT = "来源：大众日报  2022-07-01\n\n" + SEED_TEXT
+REPRINT = REPRINT_HEADER + SEED_TEXT
 LAOSHAN_GDP = "全区生产总值突破1500亿元"
 AS_OF = date(2024, 1, 1)
 
 
 @pytest.fixture
 def seeded(db_url: str, tmp_path: Path) -> str:
-    with Store(db_url) as store:
-        store_source(store, SEED, pledges_in(SEED_TEXT, SEED.name, gold(SEED_GOLD)))
-        reprint = write(tmp_path / "reprint_dazhong.txt", REPRINT)
-        store_source(store, reprint, pledges_in(REPRINT, reprint.name, gold(SEED_GOLD)))
-    return db_url
+    return store_seed_and_reprint(db_url, tmp_path)
 
 
 def _without_ids(rows: list[dict]) -> list[dict]:

@@ -170,6 +170,8 @@ class CorrectionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[str] = mapped_column(String(8))  # set | reject | add | merge | split
     anchor: Mapped[dict] = mapped_column(JSON)  # the extracted record it applies to (see corrections.Anchor)
+    # The anchor's source: an entry page reads the corrections made in its mentions' sources (0015).
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     other: Mapped[dict | None] = mapped_column(JSON)  # merge: a record of the entry to merge with
     field: Mapped[str | None] = mapped_column(String(16))
     before: Mapped[object] = mapped_column(JSON, nullable=True)  # a field value of any JSON type, or None
