@@ -17,7 +17,6 @@ from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
 from taizhang.ledger import Filters, Ledger
-from taizhang.ledger.browse import SORTS
 from taizhang.ledger.corrections import KINDS
 from taizhang.ledger.metrics import metric_name
 from taizhang.ledger.status import STATUSES, YEARS
@@ -60,7 +59,6 @@ Text = Annotated[words(200), Blank, Query()]
 YearNumber = Annotated[int, Field(ge=YEARS.start, le=YEARS.stop - 1)]
 Year = Annotated[YearNumber | None, Blank, Query(description="期限年份 deadline year")]
 Kind = Annotated[Literal[KINDS] | None, Blank, Query(description="level, growth, annual_growth or share")]  # type: ignore[valid-type]
-Sort = Annotated[Literal[tuple(SORTS)], Query(description="the column to sort by")]  # type: ignore[valid-type]
 EntryId = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 
@@ -82,23 +80,35 @@ class FilterQuery(BaseModel):
     q: Annotated[words(200), Blank, Field(description="words in the quote, metric or actor")] = None
 
 
-def filter_docs(*declared: str) -> dict[str, Any]:
-    """A route's ``openapi_extra`` listing the filters as optional query parameters, as FastAPI
-    lists a declared one (those the route ``declared`` itself are listed once, by FastAPI)."""
-    fields = FilterQuery.model_json_schema()["properties"]
-    return {"parameters": [
+M = TypeVar("M", bound=BaseModel)
+
+
+def query_docs(model: type[BaseModel], *declared: str) -> list[dict[str, Any]]:
+    """``model``'s fields as OpenAPI query parameters, as FastAPI lists a declared one (those a
+    route ``declared`` itself left out: FastAPI lists them)."""
+    fields = model.model_json_schema()["properties"]
+    return [
         {**({"description": field["description"]} if "description" in field else {}), "in": "query", "name": name, "required": False,
          "schema": {key: value for key, value in field.items() if not (key == "default" and value is None)}}
         for name, field in fields.items() if name not in declared
-    ]}  # fmt: skip
+    ]  # fmt: skip
+
+
+def filter_docs(*declared: str) -> dict[str, Any]:
+    """A route's ``openapi_extra`` listing the filters as query parameters."""
+    return {"parameters": query_docs(FilterQuery, *declared)}
+
+
+def read_query(model: type[M], request: Request) -> M:
+    """The request's query string as ``model``; a 422 as FastAPI words one for a bad value."""
+    try:
+        return model.model_validate(request.query_params)
+    except ValidationError as error:
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in error.errors(include_url=False)]) from None
 
 
 async def filter_params(request: Request) -> Filters:  # async: pure, so on the event loop
-    """The filters of the request's query string; a 422 as FastAPI words one for a bad value."""
-    try:
-        query = FilterQuery.model_validate(request.query_params)
-    except ValidationError as error:
-        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in error.errors(include_url=False)]) from None
+    query = read_query(FilterQuery, request)
     return Filters(
         actor=query.actor, with_children=query.children, with_parents=query.parents, official=query.official,
         metric=query.metric, year=query.year, status=query.status, kind=query.kind, source=query.source,
