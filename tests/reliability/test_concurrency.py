@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from taizhang.reprints import link_reprints
+from taizhang.storage import Store
 from tests.helpers import DEMO_CORPUS, FIXTURES, corpus_file
 from tests.reliability.states import check, state
 
@@ -169,3 +171,6 @@ def test_four_writers_and_three_readers_on_a_new_database(
         assert problems == []
         check(url)
         assert state(url) == sequential, f"round {round}"
+        with Store(url) as store:  # links each writer kept from batch to batch, as the whole store gives them
+            links = store.reprints()
+            assert link_reprints(store) == links, f"round {round}"
