@@ -425,7 +425,7 @@ def speed(corpus: Path, passes: int) -> int:
     files = sorted([*corpus.glob("*.txt"), *corpus.glob("*.md"), *(corpus.parent / "seed").glob("*.txt")])
     texts = [(f.name, f.read_text(encoding="utf-8")) for f in files]
     chars = sum(len(t) for _, t in texts)
-    by_text = (text.normalise, text._route_logp, fragments._shape, fragments._bigrams, text.word_bounds)
+    by_text = (text.normalise, text._route_logp, fragments._shape, text.word_bounds)
     for name, t in texts:  # warm-up: what a process loads once
         repair(t, name)
     best = float("inf")

@@ -8,7 +8,8 @@ scenario and number of clients, each request a path drawn at random from thousan
 scenario, spread over the whole ledger (every actor, year, page and entry id), so the figure is
 not that of one cached page. Printed per scenario: p50, p95 and p99 latency, requests per second,
 the server's CPU time per request (its processes' user+system time over the run: what a request
-costs, whatever else the machine is doing), the load generator's share of a core, and the hit
+costs, whatever else the machine is doing) and the busiest process's share of it (1/N when the
+load is spread evenly over N processes), the load generator's share of a core, and the hit
 rate of the per-build count and facet cache over the run.
 
     .venv/bin/python bench/web.py --entries 1000000                    # SQLite
@@ -103,17 +104,17 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of the processes ``pids`` so far (Linux /proc)."""
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time of each of the processes ``pids`` so far (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / ticks
+        found[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (fields 14 and 15 of stat)
+    return found
 
 
 def columns_read(port: int, most: float = 900) -> None:
@@ -222,17 +223,20 @@ def run(url: str, n: int, clients: list[int], seconds: float, workers: int, buil
             for count in clients:
                 cpu = cpu_seconds(pids)
                 summary, load_cpu = wrk(port, listed, count, seconds, seed=count + 1, kept=kept)
-                server_ms = (cpu_seconds(pids) - cpu) * 1000 / max(summary["requests"], 1)
+                used = [seconds_now - cpu.get(pid, 0) for pid, seconds_now in cpu_seconds(pids).items()]
+                server_ms = sum(used) * 1000 / max(summary["requests"], 1)
+                busiest = max(used) / sum(used) if sum(used) else 0  # 1/workers when the load is spread evenly
                 looked = summary["columns"] + summary["memo"] + summary["sql"]
                 row = summary | {"scenario": name, "clients": count, "server_cpu_ms": server_ms,
-                                 "load_core_share": load_cpu / summary["seconds"], "from_memory": (looked - summary["sql"]) / looked if looked else None}  # fmt: skip
+                                 "load_core_share": load_cpu / summary["seconds"], "busiest_process_share": busiest, "from_memory": (looked - summary["sql"]) / looked if looked else None}  # fmt: skip
                 if summary["non_2xx"] or summary["socket_errors"] or summary["timeouts"]:
                     raise SystemExit(f"{name}: failed requests: {summary}")
                 results.append(row)
                 mark = "ok" if row["p95"] < TARGET_P95_MS else f"over the {TARGET_P95_MS:.0f} ms target"
                 hit = f"{row['from_memory']:.0%}" if row["from_memory"] is not None else "-"
                 print(f"  {name:<19} {count:>2} clients {summary['requests']:>6} requests {summary['requests'] / summary['seconds']:6.0f}/s  "
-                      f"p50 {row['p50']:6.1f}  p95 {row['p95']:6.1f}  p99 {row['p99']:6.1f} ms ({mark}); server CPU {server_ms:4.1f} ms/request, "
+                      f"p50 {row['p50']:6.1f}  p95 {row['p95']:6.1f}  p99 {row['p99']:6.1f} ms ({mark}); server CPU {server_ms:4.1f} ms/request "
+                      f"({busiest:.0%} of it in the busiest process), "
                       f"wrk {row['load_core_share']:.0%} of a core, counts from memory {hit}")  # fmt: skip
     return results
 

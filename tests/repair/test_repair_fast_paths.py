@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taizhang.repair import duplicates, ngrams
+from taizhang.repair import duplicates, ngram_model, ngrams
 from taizhang.repair.text import (
     INVISIBLE, WordBounds, _plain_keys, cjk_count, ends_on_lone_character, has_cjk, normalise, words,
 )
@@ -108,15 +108,47 @@ def test_counts_counted_at_once_are_the_counts(paragraphs):
     lazy.prefetch(asked, asked)
     assert {g for g in asked if 1 < len(g) <= ngrams.ORDER} <= lazy._counted.keys()  # counted here, not later
     assert {g for g in asked if 0 < len(g) < ngrams.ORDER} <= lazy._followers.keys()
+    assert not lazy._sorted  # only the n-grams the questions narrowed them to were sorted
     assert_same_counts(lazy, ngrams.count(paragraphs), asked)
+
+
+@SETTINGS
+@given(PARAGRAPHS, st.sets(TEXT, max_size=6))
+def test_counts_counted_at_once_are_the_counts_whatever_the_hashes_let_by(paragraphs, extra):
+    """The table of hashes that narrows the n-grams sorted lets some by that no question needs:
+    with two entries it lets nearly all by, and the counts are the same."""
+    asked = {text[i : i + k] for text in extra for k in range(1, 5) for i in range(len(text))}
+    narrow, wide = ngrams.TextCounts(paragraphs), ngrams.TextCounts(paragraphs)
+    narrow.prefetch(asked, asked)
+    saved, ngrams._HASH_BITS = ngrams._HASH_BITS, 1
+    try:
+        wide.prefetch(asked, asked)
+    finally:
+        ngrams._HASH_BITS = saved
+    assert (narrow._counted, narrow._followers) == (wide._counted, wide._followers)
+    assert_same_counts(narrow, ngrams.count(paragraphs), asked)
 
 
 @SETTINGS
 @given(PARAGRAPHS, st.lists(st.tuples(TEXT, TEXT), max_size=6))
 def test_readings_are_the_same_with_their_counts_expected(paragraphs, pairs):
-    plain, expecting = (ngrams.Model([ngrams.background("zh"), ngrams.TextCounts(paragraphs)]) for _ in range(2))
+    plain, expecting = (ngram_model.Model([ngrams.background("zh"), ngrams.TextCounts(paragraphs)]) for _ in range(2))
     expecting.expect(pairs, 3)
     assert [expecting.reads_on(h, t, 3) for h, t in pairs] == [plain.reads_on(h, t, 3) for h, t in pairs]
+
+
+@SETTINGS
+@given(PARAGRAPHS, st.lists(st.integers(0, 7), max_size=3),
+       st.lists(st.tuples(st.integers(0, 8), st.integers(0, 30), st.integers(0, 30)), max_size=6), TEXT)
+def test_readings_of_stretches_are_the_same_with_their_chances_expected(paragraphs, picked, spans, extra):
+    texts = [*paragraphs, extra]
+    theirs = ngrams.count([paragraphs[i] for i in picked if i < len(paragraphs)] + [extra])
+    plain, expecting = (
+        ngram_model.Model([ngrams.background("zh"), ngrams.TextCounts(paragraphs).without(theirs)]) for _ in range(2)
+    )
+    stretches = [(texts[k % len(texts)], start, start + length) for k, start, length in spans]
+    expecting.expect_stretches(stretches)
+    assert [expecting.reads(*s) for s in stretches] == [plain.reads(*s) for s in stretches]
 
 
 def test_counts_of_a_text_with_too_many_characters_for_one_integer_per_4_gram():

@@ -7,7 +7,7 @@ import json
 import pytest
 import yaml
 
-from taizhang.repair import find_reprints, ngrams, render, repair
+from taizhang.repair import find_reprints, ngram_model, ngrams, render, repair
 from taizhang.repair import rules as rules_module
 from taizhang.repair.fragments import _clear_best, is_orphan_tail, overlap, reads_on, score
 from taizhang.repair.rules import load
@@ -57,7 +57,7 @@ def test_join_needs_evidence_across_the_break(head, tail, joins):
     ("习\u3000近\u3000平", "，全面总结党的百年奋斗重大成就。", False),  # too little before the cut
 ])  # fmt: skip
 def test_a_cut_between_words_reads_on(head, tail, joins):
-    model = ngrams.Model([ngrams.background("zh"), ngrams.count([head, tail])])
+    model = ngram_model.Model([ngrams.background("zh"), ngrams.count([head, tail])])
     assert (reads_on(head, tail, RULES, model) >= RULES.text["join_min_reading"]) is joins
 
 
@@ -115,7 +115,7 @@ def test_counts_without_a_document():
 
 
 def test_a_model_without_counts_still_gives_probabilities():
-    model = ngrams.Model([ngrams.Counts()])
+    model = ngram_model.Model([ngrams.Counts()])
     assert model.reads_on("推进", "网络", 3) == 0.0
 
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from taizhang.cli import app
 from taizhang.storage import Store
 from taizhang.storage.users import verify
+from taizhang.web import serving
 from tests.web.conftest import free_port
 
 runner = CliRunner()
@@ -71,3 +74,73 @@ def test_serve_answers_and_refuses_a_missing_database(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _tcp_sockets(port: int, state: str) -> set[str]:
+    """Inodes of this machine's IPv4 TCP sockets on local port ``port`` in ``state`` (/proc/net/tcp:
+    0A listening, 01 established)."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+            found.add(fields[9])
+    return found
+
+
+def _held(pid: int, inodes: set[str]) -> int:
+    """How many of the sockets ``inodes`` process ``pid`` holds open."""
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+@pytest.mark.skipif(not serving.spreads_connections(), reason="SO_REUSEPORT balances connections on Linux only")
+def test_serve_spreads_connections_over_its_processes(tmp_path: Path) -> None:
+    """`serve --workers 2`: each process listens on a socket of its own, so a burst of keep-alive
+    connections lands on both (with one shared socket, all went to one; the chance that the kernel's
+    hash sends 24 connections to one of two sockets is 2 in 2**24); a second server on the port is
+    refused; SIGTERM stops every process."""
+    db = str(tmp_path / "t.db")
+    Store(db).close()
+    port = free_port()
+    command = [sys.executable, "-c", "from taizhang.cli import main; main()", "serve", "--db", db, "--port", str(port), "--workers", "2"]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    connections = []
+    try:
+        deadline = time.monotonic() + 60
+        while len(_tcp_sockets(port, "0A")) < 2:  # both processes listen, each on a socket of its own
+            if server.poll() is not None:
+                pytest.fail(server.stderr.read().decode())
+            assert time.monotonic() < deadline, "the server's processes do not listen on sockets of their own"
+            time.sleep(0.2)
+        for _ in range(24):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", "/ledger.json")
+            response = connection.getresponse()
+            assert response.status == 200 and json.loads(response.read())["count"] == 0
+            connections.append(connection)
+        children = _children(server.pid)
+        established = _tcp_sockets(port, "01")
+        per_process = sorted(_held(pid, established) for pid in children)
+        assert per_process[-2:] >= [1, 1] and sum(per_process) == 24, per_process
+        again = runner.invoke(app, ["serve", "--db", db, "--port", str(port)])
+        assert again.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in again.output, again.output
+    finally:
+        for connection in connections:
+            connection.close()
+        server.terminate()
+        assert server.wait(timeout=60) == 0
+    deadline = time.monotonic() + 30  # multiprocessing's helper process ends just after its parent
+    while [pid for pid in children if Path(f"/proc/{pid}").exists()]:
+        assert time.monotonic() < deadline, "a server process outlived `serve`"
+        time.sleep(0.2)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux /proc)."""
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()]

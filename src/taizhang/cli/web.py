@@ -39,18 +39,22 @@ def serve(
     """
     import uvicorn
 
-    from taizhang.web import create_app
+    from taizhang.web import create_app, serving
 
     with opened_store(db, must_exist=True) as store:
         url = store.url
+        if problem := serving.cannot_listen(host, port):  # before a refresh that may take minutes
+            fail(f"cannot listen on {host}:{port}: {problem}")
         if refresh:
             with Ledger(store) as ledger:
                 ledger.refresh()
     err.print(f"台账 dashboard: http://{host}:{port}/ledger · API: http://{host}:{port}/docs", highlight=False)
-    if workers > 1:  # each worker builds the app from the environment; they share one secret
+    if workers > 1:  # each process builds the app from the environment; they share one secret
         os.environ.update(TAIZHANG_DB=url, TAIZHANG_UPLOADS=str(uploads.resolve()), TAIZHANG_SECRET=os.environ.get("TAIZHANG_SECRET") or secrets.token_urlsafe(32))  # fmt: skip
-        uvicorn.run("taizhang.web.app:from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning", access_log=False)
-        return
+        if not serving.spreads_connections():
+            uvicorn.run(serving.APP, factory=True, workers=workers, host=host, port=port, log_level="warning", access_log=False)
+            return
+        raise typer.Exit(serving.serve_processes(host, port, workers))
     application = create_app(url, uploads=uploads, refresh=False, max_bytes=max_bytes_from_env())
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 

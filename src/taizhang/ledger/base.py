@@ -29,13 +29,11 @@ class LedgerBase:
         self.store = Store(db) if self._owned else db
         self.as_of = as_of or date.today()
         self.rules = rules
+        # Judging another day or by other rules: done in memory, so the stored statuses and their
+        # history stay today's by the default rules (a what-if is not a status change). Decided
+        # once: a ledger opened for today stays today's ledger when midnight passes while it is open.
+        self.what_if = self.as_of != date.today() or rules != Rules()
         self._files: dict[str, str] = {}  # a source's SHA-256 → the file it is a version of
-
-    @property
-    def what_if(self) -> bool:
-        """Judging another day or by other rules: done in memory, so the stored statuses and their
-        history stay today's by the default rules (a what-if is not a status change)."""
-        return self.as_of != date.today() or self.rules != Rules()
 
     def close(self) -> None:
         if self._owned:

@@ -3,11 +3,13 @@ outcomes, and written in batches with entry ids that stay put."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, Outc
 from taizhang.ledger.merge import Entry, build_entries
 from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
 from taizhang.ledger.status import Rules
+from taizhang.ledger.swap import Swap
 from taizhang.ledger.tables import (
     CorrectionRow,
     EntryRow,
@@ -40,8 +43,9 @@ from taizhang.versioning import code_digest
 
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 _BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
-_FEW = 500
-_FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)  # sources whose pledges are picked by id in the query
+_FEW = 500  # sources whose pledges are picked by id in the query
+_FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)
+_SWAPPED = _BATCH  # entries from which a whole rebuild on PostgreSQL is written into fresh tables (see swap)
 _STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
 
 
@@ -65,6 +69,10 @@ class BuildStage(LedgerBase):
         all that changed since the last build is corrections recorded (a click in the dashboard,
         ``taizhang correct``), only the groups of the records they touch are rebuilt (see
         ``partial``): a correction costs its groups, not the ledger."""
+        with _collector_held():
+            return self._refresh(force)
+
+    def _refresh(self, force: bool) -> Built:
         with self._session() as session:
             made_of = self._made_of(session)
             fingerprint = made_of.digest()
@@ -88,7 +96,8 @@ class BuildStage(LedgerBase):
         writes as :meth:`refresh`; the next ``refresh`` replaces them from the stored pledges.
         """
         applied = Applied(mentions, [], [], [])
-        return self._write(build_entries(mentions), applied, "built from records")
+        with _collector_held():
+            return self._write(build_entries(mentions), applied, "built from records")
 
     def _made_of(self, session: Session) -> _MadeOf:
         parts = [_rules_version(), date.today().isoformat(), repr(Rules())]
@@ -212,10 +221,13 @@ class BuildStage(LedgerBase):
             given = max(max((i for ids in had.values() for i in ids), default=0), state.last_entry_id if state else 0)
             taken: set[int] = set()
             mention_id = match_id = 0
-            if scope is None:
-                connection.execute(delete(MentionRow))
-                connection.execute(delete(OutcomeMatchRow))
-                connection.execute(delete(EntryRow))
+            derived = [EntryRow.__table__, MentionRow.__table__, OutcomeMatchRow.__table__]
+            swap = Swap(connection, derived) if scope is None and len(entries) >= _SWAPPED and Swap.possible(connection, derived) else None  # fmt: skip
+            if scope is None:  # (a swap leaves the live tables as they are until it is done)
+                if swap is None:
+                    connection.execute(delete(MentionRow))
+                    connection.execute(delete(OutcomeMatchRow))
+                    connection.execute(delete(EntryRow))
             else:  # the entries replaced go; those left standing keep their ids, rows are numbered after theirs
                 for chunk in chunks(sorted(scope.entry_ids)):
                     connection.execute(delete(MentionRow).where(MentionRow.entry_id.in_(chunk)))
@@ -226,7 +238,7 @@ class BuildStage(LedgerBase):
                 match_id = session.scalar(select(func.max(OutcomeMatchRow.id))) or 0
             # Indexes built once over the new rows, by a sort, rather than grown row by row: on
             # SQLite, whose readers go on reading the last build meanwhile (PostgreSQL would lock
-            # them out of the tables until this one commits).
+            # them out of the tables until this one commits: there a big rebuild swaps tables).
             indexes = [
                 index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes
             ] if connection.dialect.name == "sqlite" and scope is None else []  # fmt: skip
@@ -244,7 +256,8 @@ class BuildStage(LedgerBase):
 
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
-                    insert_tuples(connection, table.__table__, columns[table], rows, encoded=_ENCODED)
+                    into = swap.table(table.__table__) if swap is not None and table is not StatusChangeRow else table.__table__
+                    insert_tuples(connection, into, columns[table], rows, encoded=_ENCODED)
                     rows.clear()
 
             ids, given = _entry_ids(entries, had, given, applied, taken)
@@ -273,6 +286,8 @@ class BuildStage(LedgerBase):
                 if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
             flush()
+            if swap is not None:
+                swap.finish()
             for index in indexes:
                 index.create(connection)
             if cache is not None:  # its dirty pages stay until the commit writes them, then go
@@ -289,6 +304,22 @@ class BuildStage(LedgerBase):
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_entries")
                 vacuum.exec_driver_sql("VACUUM ANALYZE ledger_mentions")
         return built
+
+
+@contextmanager
+def _collector_held() -> Iterator[None]:
+    """Python's cyclic garbage collector held off: a build makes millions of objects that live
+    until it ends (mentions, entries, rows), none of them in cycles, and each full collection the
+    growing heap sets off walks all of them (8 % of a 300,000-entry build's CPU, more at a million).
+    What cycles a build leaves are collected when it ends."""
+    if not gc.isenabled():  # held off already (a build inside a build's caller that holds it)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def source_ranks(sources: list[SourceInfo]) -> dict[int, int]:
@@ -447,7 +478,7 @@ def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
         pledge.official, pledge.metric, entry.metric_key, pledge.kind, pledge.comparator, pledge.value,
         pledge.value_high, pledge.unit, pledge.norm_value, entry.norm_value_high, pledge.norm_unit, pledge.deadline,
         pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence, pledge.source, pledge.start, pledge.end,
-        pledge.quote, _json_list(pledge.mentions), json_text(entry.sources), len(entry.mentions), bool(conflicts),
+        pledge.quote, _json_list(pledge.mentions), _sources_text(entry), len(entry.mentions), bool(conflicts),
         "; ".join(conflicts) or None, verdict.status, verdict.reason, *judged.outcome_values(),
     )  # fmt: skip
 
@@ -463,6 +494,16 @@ def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> tuple:
 
 
 _EMPTY = json_text([])
+
+
+@lru_cache(maxsize=4096)
+def _one_source(name: str) -> str:
+    return json_text([name])
+
+
+def _sources_text(entry: Entry) -> str:
+    """The JSON text of an entry's sources: one source's (most entries') encoded once per source."""
+    return _one_source(entry.first.pledge.source) if len(entry.mentions) == 1 else json_text(entry.sources)
 
 
 def _json_list(items: list) -> str:

@@ -72,6 +72,23 @@ def _figures(mention: Mention) -> tuple:
     return pledge.comparator, _round(pledge.norm_value), _round(norm_high(mention))
 
 
+class _Figures:
+    """Each mention's figures (by its index), worked out once when first asked for: only the
+    mentions of groups of several are asked (most groups hold one)."""
+
+    __slots__ = ("_known", "_mentions")
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self._mentions = mentions
+        self._known: dict[int, tuple] = {}
+
+    def __getitem__(self, index: int) -> tuple:
+        known = self._known.get(index)
+        if known is None:
+            known = self._known[index] = _figures(self._mentions[index])
+        return known
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.9g}")  # equal to 1e-9 relative, as the scorer's 1e-6 and tighter
 
@@ -124,7 +141,7 @@ def build_entries(
             group_place[key] = found[0]
         else:
             members.append(index)
-    figures = [_figures(m) for m in mentions]  # each mention's, worked out once
+    figures = _Figures(mentions)
     groups = _one_record_per_source(groups, mentions, figures, group_place)
     keys = list(groups)
     union = _Union(len(keys))
@@ -157,7 +174,7 @@ def _first(pair: tuple[tuple, Entry]) -> tuple:
 
 
 def _one_record_per_source(
-    groups: dict[tuple, list[int]], mentions: list[Mention], figures: list[tuple], group_place: dict[tuple, Place | None]
+    groups: dict[tuple, list[int]], mentions: list[Mention], figures: _Figures, group_place: dict[tuple, Place | None]
 ) -> dict[tuple, list[int]]:
     """Each group split so that no two of its records come from one source: a record joins the
     first part holding no record of its source, one with its figures first; parts after the first
@@ -188,7 +205,7 @@ def _one_record_per_source(
 
 
 def _join_moved_deadlines(
-    keys: list[tuple], groups: dict[tuple, list[int]], mentions: list[Mention], figures: list[tuple], union: _Union
+    keys: list[tuple], groups: dict[tuple, list[int]], mentions: list[Mention], figures: _Figures, union: _Union
 ) -> None:
     by_commitment: dict[tuple, list[int]] = {}
     for g, key in enumerate(keys):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter, defaultdict
 
-from taizhang.repair import conflicts, duplicates, fragments, ngrams
+from taizhang.repair import conflicts, duplicates, fragments, ngram_model, ngrams
 from taizhang.repair.model import Change, Paragraph, Piece, Repair, Section, Segment, Unit
 from taizhang.repair.rules import Rules, load
 from taizhang.repair.speakers import Speakers
@@ -124,7 +124,7 @@ class _Repairer:
         ] if heads else []  # fmt: skip
         model = None
         if heads:  # the n-gram table is read only for a document with a cut to mend
-            model = ngrams.Model([ngrams.background(self.lang), self._counts()])
+            model = ngram_model.Model([ngrams.background(self.lang), self._counts()])
         # A head followed by a short unpunctuated line most likely runs on through it (a link or a
         # term the page set on a line of its own): reading on elsewhere is no evidence for it.
         runs_on = {
@@ -285,21 +285,25 @@ class _Repairer:
         by a model that has not seen them: each would read best by its own counts."""
         first = copies[0].text
         reading = {u.first: 0.0 for u in copies}
-        compared = 0  # the first copy is read once per other copy: its reading is their mean
-        model = None
+        differing = []
         for unit in copies[1:]:
             edits = [op for op in difflib.SequenceMatcher(None, first, unit.text, autojunk=False).get_opcodes()
                      if op[0] != "equal"]  # fmt: skip
-            if not edits:
-                continue
-            if model is None:
-                unseen = self._counts().without(ngrams.count(u.text for u in copies))
-                model = ngrams.Model([ngrams.background(self.lang), unseen])
-            compared += 1
-            for _, i1, i2, j1, j2 in edits:
-                reading[copies[0].first] += model.reads(first, i1, i2)
-                reading[unit.first] += model.reads(unit.text, j1, j2)
-        reading[copies[0].first] /= max(compared, 1)
+            if edits:
+                differing.append((unit, edits))
+        if differing:
+            unseen = self._counts().without(ngrams.count(u.text for u in copies))
+            model = ngram_model.Model([ngrams.background(self.lang), unseen])
+            model.expect_stretches(
+                stretch for unit, edits in differing for _, i1, i2, j1, j2 in edits
+                for stretch in ((first, i1, i2), (unit.text, j1, j2))
+            )  # fmt: skip
+            for unit, edits in differing:
+                for _, i1, i2, j1, j2 in edits:
+                    reading[copies[0].first] += model.reads(first, i1, i2)
+                    reading[unit.first] += model.reads(unit.text, j1, j2)
+        # the first copy is read once per other copy that differs: its reading is their mean
+        reading[copies[0].first] /= max(len(differing), 1)
         return {i: round(r / READING_STEP) for i, r in reading.items()}
 
     def _counts(self) -> ngrams.TextCounts:

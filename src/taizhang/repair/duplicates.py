@@ -18,7 +18,7 @@ from functools import cache
 import numpy as np
 from rapidfuzz import fuzz
 
-from taizhang.repair.grams import Grams
+from taizhang.repair.grams import Grams, hashed
 from taizhang.repair.rules import Rules
 from taizhang.repair.text import has_cjk, normalise, words
 
@@ -86,13 +86,22 @@ def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
     if not len(key):
         return []
     key_bits = max(n - 1, 1).bit_length()
+    lone = np.zeros(n, np.int64)  # per key, the grams no other place in the document holds
     if len(columns) == 1 and GRAM * grams.bits + key_bits <= 64:
+        # A gram held once in the document pairs nothing: only grams whose hash meets another's
+        # (every gram held twice, a few held once) are sorted; the others are each key's own.
+        bucket = hashed(columns[0], max(len(key).bit_length() + 1, 10))
+        met = np.bincount(bucket)[bucket] > 1
+        lone = np.bincount(key[~met], minlength=n)
+        column, key = columns[0][met], key[met]
         # gram and key side by side in one integer: one sort of values, not a lexsort of two keys
-        both = np.sort((columns[0] << np.uint64(key_bits)) | key.astype(np.uint64))
+        both = np.sort((column << np.uint64(key_bits)) | key.astype(np.uint64))
         key, columns = (both & np.uint64((1 << key_bits) - 1)).astype(key.dtype), [both >> np.uint64(key_bits)]
     else:
         order = np.lexsort((key, *reversed(columns)))
         key, columns = key[order], [column[order] for column in columns]
+    if not len(key):
+        return []
     same_gram = np.ones(len(key), bool)
     same_gram[0] = False
     for column in columns:
@@ -100,7 +109,7 @@ def _candidates(keys: dict[int, str]) -> list[tuple[int, int]]:
     distinct = ~same_gram
     distinct[1:] |= key[1:] != key[:-1]
     key, same_gram = key[distinct], same_gram[distinct]  # each gram once per key
-    grams_of = np.bincount(key, minlength=n)
+    grams_of = np.bincount(key, minlength=n) + lone
     run_start = np.flatnonzero(~same_gram)
     holders = np.diff(np.append(run_start, len(key)))
     run = np.repeat(np.arange(len(holders)), holders)

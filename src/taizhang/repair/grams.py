@@ -19,11 +19,14 @@ class Grams:
     def __init__(self, texts: Sequence[str]) -> None:
         self.lengths = np.fromiter(map(len, texts), np.int64, len(texts))
         codes = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-        # ranks by table look-up over the code points present: no sort of every position
+        # ranks by table look-up over the code points present: no sort of every position, and
+        # no pass over every code point below the largest (a cumulative sum) either
         present = np.zeros(int(codes.max()) + 1 if len(codes) else 0, bool)
         present[codes] = True
         self.chars = np.flatnonzero(present)
-        self.rank = (np.cumsum(present, dtype=np.uint64) - np.uint64(1))[codes] if len(codes) else np.zeros(0, np.uint64)
+        ranks = np.zeros(len(present), np.uint64)
+        ranks[self.chars] = np.arange(len(self.chars), dtype=np.uint64)
+        self.rank = ranks[codes]
         self.bits = max(int(len(self.chars) - 1).bit_length(), 1)
         self._ranks: dict[str, int] | None = None
 
@@ -76,3 +79,11 @@ class Grams:
             value = (value << np.uint64(self.bits)) | rank[:, k].astype(np.uint64)
         return value, known
 
+
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)  # 2⁶⁴ over the golden ratio, odd
+
+
+def hashed(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Fibonacci hashing of 64-bit ``keys`` to ``bits`` bits: the top bits once multiplied by an
+    odd constant, which mixes every bit of a key into them."""
+    return ((keys * _FIBONACCI) >> np.uint64(64 - bits)).astype(np.intp)

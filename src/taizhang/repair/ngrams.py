@@ -1,37 +1,33 @@
-"""A character n-gram model: does a paragraph read on from another one, or open on its own?
-
-A cut between two words leaves no dictionary word across the break, but the text still reads on:
-…做实做强西承东|联桥头堡 or …持续推进网络提速降费|，发展“互联网+”. The model compares how likely
-a candidate tail's first characters are after the head's last ones with how likely they are to
-open a paragraph; the log of that ratio is the evidence :mod:`~taizhang.repair.fragments` uses.
+"""Character n-gram counts for a model that asks: does a paragraph read on from another one, or
+open on its own? (The model is :mod:`~taizhang.repair.ngram_model`.)
 
 Counts come from two places, added at look-up: a background table of clean official texts shipped
 as data (``rules/<lang>/ngrams.tsv``, written by ``scripts/build_repair_ngrams.py``) and the
-document itself, whose own phrasing repeats. Probabilities are Witten–Bell interpolated from the
-longest history seen down to single characters.
+document itself, whose own phrasing repeats.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from itertools import repeat
+from operator import sub
 
 import numpy as np
 
-from taizhang.repair.grams import Grams
+from taizhang.repair.grams import Grams, hashed
 from taizhang.repair.rules import RULES_DIR
 
 ORDER = 4  # characters in the longest n-gram: three of history, one predicted
-# Weight, in paragraphs, of the running-text chance in the chance that a paragraph opens on some
-# characters: characters seen opening few paragraphs are not taken to never open one.
-OPEN_PRIOR = 20.0
 TABLE = "ngrams.tsv"
 HEADER = "# paragraphs"
 # Characters that frame paragraphs in TextCounts: the first that no paragraph holds.
 _FRAMES = "\n\x00\x01\x02\x03\ufffe\uffff"
+# The table of hashes that narrows a document's n-grams to those a batch of questions needs
+# (TextCounts.prefetch): 2¹⁶ entries for at most a few thousand questions, a few percent collide.
+_HASH_BITS = 16
 
 
 @dataclass
@@ -78,6 +74,18 @@ class Counts:
     def n(self, gram: str) -> int:
         return self.grams.get(gram, 0)
 
+    # Many at once (Model asks in batches): the look-ups run in C, not a method call each.
+    def n_each(self, grams: list[str]) -> list[int]:
+        return list(map(self.grams.get, grams, repeat(0)))
+
+    def followed_each(self, histories: list[str]) -> list[int]:
+        if self.complete:
+            return list(map(sub, self.n_each(histories), map(self.ends.get, histories, repeat(0))))
+        return list(map(self._followed.get, histories, repeat(0)))
+
+    def followers_each(self, histories: list[str]) -> list[int]:
+        return list(map(self.types.get, histories, repeat(0)))
+
     def opened(self, prefix: str) -> int:
         """How many paragraphs open on ``prefix``."""
         return self.opens.get(prefix, 0)
@@ -119,6 +127,7 @@ class TextCounts:
         self.paragraphs = len(self._texts)
         self.total = sum(map(len, self._texts))
         self._grams = Grams(self._texts)
+        self._columns: dict[int, np.ndarray] = {}
         self._sorted: dict[int, np.ndarray] = {}
         self._distinct: dict[int, np.ndarray] = {}
         self._counted: dict[str, int] = {}  # the models of a document's copies ask again
@@ -136,15 +145,20 @@ class TextCounts:
     def _order(self, order: int) -> np.ndarray:
         """The n-grams of ``order`` characters, as sorted integers."""
         if order not in self._sorted:
-            (column,), _ = self._grams.columns(order)
-            self._sorted[order] = np.sort(column)
+            self._sorted[order] = np.sort(self._column(order))
         return self._sorted[order]
+
+    def _column(self, order: int) -> np.ndarray:
+        """The n-grams of ``order`` characters, as integers in the order of the text (each batch
+        of questions narrows them anew: see :meth:`prefetch`)."""
+        if order not in self._columns:
+            (self._columns[order],), _ = self._grams.columns(order)
+        return self._columns[order]
 
     def _kinds(self, order: int) -> np.ndarray:
         """The distinct n-grams of ``order`` characters, as sorted integers."""
         if order not in self._distinct:
-            grams = self._order(order)
-            self._distinct[order] = grams[np.append(True, grams[1:] != grams[:-1])] if len(grams) else grams
+            self._distinct[order] = _distinct(self._order(order))
         return self._distinct[order]
 
     @cached_property
@@ -170,6 +184,17 @@ class TextCounts:
         if found is None:
             found = self._counted[gram] = self._count(gram)
         return found
+
+    def n_each(self, grams: list[str]) -> list[int]:
+        found = list(map(self._counted.get, grams))  # counted by prefetch, most of them
+        return [self.n(gram) if n is None else n for gram, n in zip(grams, found, strict=True)]
+
+    def followed_each(self, histories: list[str]) -> list[int]:
+        return list(map(sub, self.n_each(histories), map(self._edges[1].get, histories, repeat(0))))
+
+    def followers_each(self, histories: list[str]) -> list[int]:
+        found = list(map(self._followers.get, histories))
+        return [self.followers(h) if n is None else n for h, n in zip(histories, found, strict=True)]
 
     def _count(self, gram: str) -> int:
         if len(gram) == 1:
@@ -227,27 +252,55 @@ class TextCounts:
     def prefetch(self, grams: Iterable[str], histories: Iterable[str]) -> None:
         """Count ``grams`` and the followers of ``histories`` at once, before a model asks for
         them one by one: a few vectorised searches per order instead of a few numpy calls and a
-        Python key for each (which was most of the cost of reading cuts)."""
-        for order, asked in _by_order(g for g in grams if g not in self._counted).items():
-            if 1 < order <= ORDER and self._grams.fits(order):
-                keys, known = self._grams.keys(asked, order)
-                column = self._order(order)
+        Python key for each (which was most of the cost of reading cuts).
+
+        The n-grams of an order not yet sorted are first narrowed to those that can answer: an
+        n-gram asked about, or one a history asked about is followed by, has a first ORDER-1
+        characters marked in a table of hashes (a few percent more pass by collision). Sorting
+        every n-gram of the document was most of the cost of reading its cuts."""
+        counted = _by_order(g for g in grams if g not in self._counted)
+        extended = _by_order(h for h in histories if h not in self._followers)
+        for order in range(2, ORDER + 1):
+            asked, shorter = counted.get(order, []), extended.get(order - 1, [])
+            if not (asked or shorter) or not self._grams.fits(order):
+                continue
+            keys, known = self._grams.keys(asked, order)
+            starts, started = self._grams.keys(shorter, order - 1)
+            bits = np.uint64(self._grams.bits)
+            if order in self._sorted:
+                column, kinds = self._order(order), self._kinds(order)
+            else:
+                column = self._narrowed(order, np.concatenate([keys[known] >> bits, starts[started]]))
+                kinds = _distinct(column)
+            if asked:
                 found = column.searchsorted(keys, "right") - column.searchsorted(keys, "left")
                 self._counted.update(zip(asked, np.where(known, found, 0).tolist(), strict=True))
-        for order, asked in _by_order(h for h in histories if h not in self._followers).items():
-            if 0 < order < ORDER and self._grams.fits(order + 1):
-                keys, known = self._grams.keys(asked, order)
-                kinds, bits = self._kinds(order + 1), np.uint64(self._grams.bits)
-                low = keys << bits
+            if shorter:
+                low = starts << bits
                 # the followers of a history are the distinct longer n-grams from low to high
                 # (high past 2⁶⁴ for the last history of the widest key: to the end)
                 past = low > np.uint64(2**64 - 1) - (np.uint64(1) << bits)
                 end = np.where(past, len(kinds), kinds.searchsorted(low + (np.uint64(1) << bits)))
                 found = end - kinds.searchsorted(low)
-                self._followers.update(zip(asked, np.where(known, found, 0).tolist(), strict=True))
+                self._followers.update(zip(shorter, np.where(started, found, 0).tolist(), strict=True))
+
+    def _narrowed(self, order: int, starts: np.ndarray) -> np.ndarray:
+        """The n-grams of ``order`` characters whose first ``order - 1`` (as integers) may be
+        among ``starts``, sorted: all that are, and the few whose hash meets one of theirs."""
+        column = self._column(order)
+        marked = np.zeros(1 << _HASH_BITS, bool)
+        marked[hashed(starts, _HASH_BITS)] = True
+        column = column[marked[hashed(column >> np.uint64(self._grams.bits), _HASH_BITS)]]
+        column.sort()
+        return column
 
     def without(self, other: Counts) -> Without:
         return Without(self, other)
+
+
+def _distinct(grams: np.ndarray) -> np.ndarray:
+    """Each value of sorted ``grams`` once."""
+    return grams[np.append(True, grams[1:] != grams[:-1])] if len(grams) else grams
 
 
 def _by_order(grams: Iterable[str]) -> dict[int, list[str]]:
@@ -305,6 +358,21 @@ class Without:
         grams = self.theirs.grams
         return mine - sum(1 for gram in self._theirs_following.get(history, ()) if 0 < self.mine.n(gram) <= grams[gram])
 
+    def prefetch(self, grams: set[str], histories: set[str]) -> None:
+        """:meth:`TextCounts.prefetch` of what these counts will ask of the document's: also the
+        n-grams of the others that follow a history asked about."""
+        following = self._theirs_following
+        self.mine.prefetch(grams.union(*(following.get(h, ()) for h in histories)), histories)
+
+    def n_each(self, grams: list[str]) -> list[int]:
+        return list(map(self.n, grams))
+
+    def followed_each(self, histories: list[str]) -> list[int]:
+        return list(map(self.followed, histories))
+
+    def followers_each(self, histories: list[str]) -> list[int]:
+        return list(map(self.followers, histories))
+
 
 def count(paragraphs: Iterable[str]) -> Counts:
     counts = Counts()
@@ -351,159 +419,3 @@ def background(lang: str) -> Counts:
     """The shipped table of ``lang``, empty when the language has none."""
     path = RULES_DIR / lang / TABLE
     return read_table(path.read_text(encoding="utf-8")) if path.exists() else Counts()
-
-
-class Model:
-    """Background and document counts read as one model.
-
-    Each probability is worked out once per model: the heads and tails of a document share
-    their characters, and every reading of a pair asks about the same few of them.
-    """
-
-    def __init__(self, parts: Iterable[Counts | TextCounts | Without]) -> None:
-        self.parts = [p for p in parts if p.paragraphs]
-        self.paragraphs = sum(p.paragraphs for p in self.parts)
-        self._probs: dict[tuple[str, str], float] = {}
-        self._open_probs: dict[tuple[str, str], float] = {}
-        self._grams: dict[str, int] = {}
-        self._histories: dict[str, tuple[int, int]] = {}
-        self._readings: dict[tuple[str, str], float] = {}
-
-    @cached_property
-    def total(self) -> int:
-        return sum(p.total for p in self.parts)
-
-    @cached_property
-    def types(self) -> int:
-        # the size of the union, without building it: the largest set (the table's) and what the
-        # others add to it; a model is made for each group of copies that differ
-        sets = sorted((p.unigrams for p in self.parts), key=len)
-        if not sets:
-            return 1
-        largest, seen, added = sets[-1], set(), 0
-        for other in sets[:-1]:
-            fresh = other - largest - seen
-            added += len(fresh)
-            seen |= fresh
-        return len(largest) + added + 1
-
-    # The sums over the parts are worked out for many n-grams at once where they can be (see
-    # expect): one pass over each part per batch, not a chain of calls per n-gram.
-    def _n(self, gram: str) -> int:
-        found = self._grams.get(gram)
-        if found is None:
-            self._count([gram])
-            found = self._grams[gram]
-        return found
-
-    def _count(self, grams: list[str]) -> None:
-        totals = [0] * len(grams)
-        for part in self.parts:
-            totals = [a + b for a, b in zip(totals, map(part.n, grams))]
-        self._grams.update(zip(grams, totals))
-
-    def _history(self, history: str) -> tuple[int, int]:
-        """How often something follows ``history``, and how many different characters do."""
-        found = self._histories.get(history)
-        if found is None:
-            self._count_histories([history])
-            found = self._histories[history]
-        return found
-
-    def _count_histories(self, histories: list[str]) -> None:
-        tokens, types = [0] * len(histories), [0] * len(histories)
-        for part in self.parts:
-            tokens = [a + b for a, b in zip(tokens, map(part.followed, histories))]
-            types = [a + b for a, b in zip(types, map(part.followers, histories))]
-        # at least one type: in a pruned table a history can outlive all of its followers
-        self._histories.update(zip(histories, zip(tokens, [max(n, 1) for n in types])))
-
-    @cached_property
-    def _smoothed_total(self) -> float:
-        return self.total + 0.5 * self.types
-
-    def _unigram(self, ch: str) -> float:
-        return (self._n(ch) + 0.5) / self._smoothed_total
-
-    def prob(self, ch: str, history: str) -> float:
-        """P(ch | history), Witten–Bell interpolated over the last ORDER-1 characters of history.
-        (Followers are counted in each part apart, so a follower both know counts twice among
-        the types: a slightly larger share for the shorter history.)"""
-        history = history[-(ORDER - 1) :]
-        found = self._probs.get((ch, history))
-        if found is not None:
-            return found
-        p = self._unigram(ch)
-        for k in range(1, len(history) + 1):
-            h = history[-k:]
-            tokens, types = self._history(h)
-            if tokens <= 0:
-                break
-            p = (self._n(h + ch) + types * p) / (tokens + types)
-        self._probs[ch, history] = p
-        return p
-
-    def _opens(self, prefix: str) -> int:
-        if not prefix:
-            return self.paragraphs
-        found = 0
-        for part in self.parts:
-            found += part.opened(prefix)
-        return found
-
-    def p_open(self, ch: str, prefix: str) -> float:
-        """Chance that a paragraph opening on ``prefix`` goes on with ``ch``, leaving out the one
-        paragraph being judged (which opens so by definition), drawn toward the running-text
-        chance by OPEN_PRIOR paragraphs."""
-        found = self._open_probs.get((ch, prefix))
-        if found is None:
-            opens = max(self._opens(prefix + ch) - 1, 0)
-            seen = max(self._opens(prefix) - 1, 0)
-            found = self._open_probs[ch, prefix] = (opens + OPEN_PRIOR * self.prob(ch, prefix)) / (seen + OPEN_PRIOR)
-        return found
-
-    def reads(self, text: str, start: int, end: int) -> float:
-        """Mean log-probability of ``text[start:end]`` and of the ORDER-1 characters after it,
-        whose histories hold it: how naturally a stretch reads where it stands."""
-        stop = min(len(text), end + ORDER - 1)
-        if stop <= start:
-            return 0.0
-        logp = sum(math.log(self.prob(text[i], text[max(i - ORDER + 1, 0) : i])) for i in range(start, stop))
-        return logp / (stop - start)
-
-    def expect(self, pairs: Iterable[tuple[str, str]], chars: int) -> None:
-        """Let the parts count at once what :meth:`reads_on` of these pairs will ask them: every
-        history of the tail's first ``chars`` characters read after the head, and the n-gram one
-        longer. (A history with nothing after it stops the reading early: some are counted for
-        nothing, none is missed.)"""
-        grams, histories = set(), set()
-        for head, tail in {(head[-(ORDER - 1) :], tail[:chars]) for head, tail in pairs}:
-            text = head + tail
-            for i in range(len(head), len(text)):
-                history = text[max(i - ORDER + 1, 0) : i]
-                for k in range(1, len(history) + 1):
-                    histories.add(history[-k:])
-                    grams.add(history[-k:] + text[i])
-        grams |= histories  # followed: how often a history stands
-        for part in self.parts:
-            if isinstance(part, TextCounts):
-                part.prefetch(grams, histories)
-        self._count([g for g in grams if g not in self._grams])
-        self._count_histories([h for h in histories if h not in self._histories])
-
-    def reads_on(self, head: str, tail: str, chars: int) -> float:
-        """Log-likelihood ratio of the first ``chars`` characters of ``tail`` following ``head``
-        against their opening a paragraph: positive when the tail reads as the head's sequel."""
-        tail = tail[:chars]
-        if not head or not tail:
-            return 0.0
-        head = head[-(ORDER - 1) :]  # all the history its characters are read with
-        found = self._readings.get((head, tail))
-        if found is None:
-            found = self._readings[head, tail] = self._reads_on(head, tail)
-        return found
-
-    def _reads_on(self, head: str, tail: str) -> float:
-        after = sum(math.log(self.prob(tail[i], head + tail[:i])) for i in range(len(tail)))
-        alone = sum(math.log(self.p_open(tail[i], tail[:i])) for i in range(len(tail)))
-        return after - alone

@@ -198,7 +198,7 @@ def word_bounds(text: str) -> WordBounds:
 def ends_on_lone_character(text: str) -> bool:
     """Whether the last word of ``text`` is one Chinese character (a line cut inside a word,
     …攻坚行): its last character is a word when the offset before it is a bound."""
-    return len(text) - 1 in word_bounds(text) and cjk_count(text[-1]) == 1
+    return cjk_count(text[-1]) == 1 and len(text) - 1 in word_bounds(text)  # the cheap test first
 
 
 def tagged(text: str) -> list[tuple[str, str]]:
@@ -218,16 +218,22 @@ def _route_logp(text: str) -> float:
     return route[0][0]
 
 
-def _may_span(head: str, tail: str) -> bool:
-    """Whether some dictionary word starts in ``head`` and ends in ``tail``: a quick look-up in
-    jieba's word list that spares the segmenter most pairs. jieba keeps every prefix of a word
-    in the list (with frequency 0), so a string that is not there cannot grow into a word."""
+def open_ends(head: str) -> tuple[str, ...]:
+    """The ends of ``head`` that some dictionary word starts with: where a word spanning a break
+    after ``head`` could start (worked out once for a head read against many tails). jieba keeps
+    every prefix of a word in its list (with frequency 0), so an end that is not there cannot
+    grow into a word."""
     freq = _tokenizer().FREQ
-    for i in range(len(head)):
-        if head[i:] not in freq:
-            continue
+    return tuple(end for end in (head[i:] for i in range(len(head))) if end in freq)
+
+
+def _may_span(ends: tuple[str, ...], tail: str) -> bool:
+    """Whether some dictionary word starts on one of a head's ``ends`` and ends in ``tail``: a
+    quick look-up in jieba's word list that spares the segmenter most pairs."""
+    freq = _tokenizer().FREQ
+    for end in ends:
         for j in range(1, len(tail) + 1):
-            count = freq.get(head[i:] + tail[:j])
+            count = freq.get(end + tail[:j])
             if count is None:
                 break
             if count:
@@ -235,13 +241,14 @@ def _may_span(head: str, tail: str) -> bool:
     return False
 
 
-def word_across(head: str, tail: str) -> tuple[float, str]:
+def word_across(head: str, tail: str, ends: tuple[str, ...] | None = None) -> tuple[float, str]:
     """How much better ``head + tail`` segments than the two apart, and the word spanning the break.
 
     A dictionary word cut in two (地方发|展合作 → 发展) gains a lot; two whole words side by side
     gain nothing. Returns ``(gain, word)``; ``word`` is empty when no word spans the break.
+    ``ends`` are the head's :func:`open_ends`, when already worked out.
     """
-    if not head or not tail or not _may_span(head, tail):
+    if not head or not tail or not _may_span(open_ends(head) if ends is None else ends, tail):
         return 0.0, ""
     joined = head + tail
     cut = len(head)
