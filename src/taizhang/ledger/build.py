@@ -21,8 +21,8 @@ from taizhang.document import PLEDGE_FIELDS, Pledge
 from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
-from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, OutcomeJudge
-from taizhang.ledger.merge import Entry, build_entries
+from taizhang.ledger.judging import MATCH_COLUMNS, NO_OUTCOME, OUTCOME_COLUMNS, Judged, OutcomeJudge
+from taizhang.ledger.merge import Entry, build_entries, norm_high
 from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
 from taizhang.ledger.status import Rules
 from taizhang.ledger.swap import Swap
@@ -257,7 +257,8 @@ class BuildStage(LedgerBase):
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
                     into = swap.table(table.__table__) if swap is not None and table is not StatusChangeRow else table.__table__
-                    insert_tuples(connection, into, columns[table], rows, encoded=_ENCODED)
+                    names, shaped = _entry_rows(rows) if table is EntryRow else (columns[table], rows)
+                    insert_tuples(connection, into, names, shaped, encoded=_ENCODED)
                     rows.clear()
 
             ids, given = _entry_ids(entries, had, given, applied, taken)
@@ -339,9 +340,9 @@ def _ids_of_built_mentions(session: Session) -> dict[str, list[int]]:
     """The entry id of every stored mention, by :func:`_mention_key`."""
     files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
     had: dict[str, list[int]] = {}
-    query = select(MentionRow.sha256, MentionRow.quote, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)
-    for sha256, quote, original, entry_id in session.execute(query):
-        ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, original["metric"]), [])
+    query = select(MentionRow.sha256, MentionRow.quote, MentionRow.metric, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)  # fmt: skip
+    for sha256, quote, metric, original, entry_id in session.execute(query):
+        ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, metric if original is None else original["metric"]), [])
         ids.extend([] if entry_id in ids else [entry_id])
     return had
 
@@ -461,35 +462,53 @@ _ENTRY_COLUMNS = (
 )  # fmt: skip
 _MENTION_COLUMNS = (
     "id", "entry_id", "source", "sha256", "start", "end", "quote", "actor", "official", "metric", "comparator", "value",
-    "value_high", "unit", "norm_value", "deadline", "corrected", "original",
+    "value_high", "unit", "norm_value", "norm_unit", "deadline", "corrected", "original",
 )  # fmt: skip
 _CHANGE_COLUMNS = ("entry_key", "status", "reason", "as_of", "recorded_at")
 _ENCODED = ("mentions", "sources", "corrected", "original")  # the JSON columns given as their text
 
 
 def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
-    """The values of ``_ENTRY_COLUMNS`` for an entry."""
-    pledge = entry.first.pledge
+    """The values of ``_ENTRY_COLUMNS`` for an entry; those of ``OUTCOME_COLUMNS`` only when its
+    status rests on an outcome (else they are all None: see ``_entry_rows``)."""
+    first = entry.mentions[0]
+    pledge = first.pledge
     verdict = judged.verdict
-    conflicts = entry.conflicts + ([judged.matched.conflict] if judged.matched.considered and judged.matched.conflict else [])
+    matched = judged.matched
+    conflicts = entry.conflicts + [matched.conflict] if matched.considered and matched.conflict else entry.conflicts
     place = entry.place
-    return (
+    row = (
         entry_id, entry.key, pledge.actor, place.code or None if place else None, place.name if place else None,
         pledge.official, pledge.metric, entry.metric_key, pledge.kind, pledge.comparator, pledge.value,
-        pledge.value_high, pledge.unit, pledge.norm_value, entry.norm_value_high, pledge.norm_unit, pledge.deadline,
-        pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence, pledge.source, pledge.start, pledge.end,
-        pledge.quote, _json_list(pledge.mentions), _sources_text(entry), len(entry.mentions), bool(conflicts),
-        "; ".join(conflicts) or None, verdict.status, verdict.reason, *judged.outcome_values(),
+        pledge.value_high, pledge.unit, pledge.norm_value, None if pledge.value_high is None else norm_high(first),
+        pledge.norm_unit, pledge.deadline, pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence,
+        pledge.source, pledge.start, pledge.end, pledge.quote, _json_list(pledge.mentions), _sources_text(entry),
+        len(entry.mentions), bool(conflicts), "; ".join(conflicts) or None, verdict.status, verdict.reason,
     )  # fmt: skip
+    return row + judged.outcome_values() if matched.judged else row
+
+
+_UNJUDGED = len(_ENTRY_COLUMNS) - len(OUTCOME_COLUMNS)  # the length of an entry's row without an outcome
+
+def _entry_rows(rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
+    """A batch of entry rows in one shape, and its columns: without the outcome columns (NULL by
+    default) when no entry's status rests on an outcome, as in most batches of a big ledger (a
+    value bound costs SQLite as much as one given), else each row with them."""
+    if all(len(row) == _UNJUDGED for row in rows):
+        return _ENTRY_COLUMNS[:_UNJUDGED], rows
+    return _ENTRY_COLUMNS, [row + NO_OUTCOME if len(row) == _UNJUDGED else row for row in rows]
 
 
 def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> tuple:
-    """The values of ``_MENTION_COLUMNS`` for a mention."""
+    """The values of ``_MENTION_COLUMNS`` for a mention. Its record as extracted is written only
+    where a correction changed it: else it is the row's own values (see ``tables.extracted``)."""
     pledge = mention.pledge
+    original = mention.original
     return (
         mention_id, entry_id, pledge.source, mention.sha256, pledge.start, pledge.end, pledge.quote, pledge.actor,
         pledge.official, pledge.metric, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
-        pledge.norm_value, pledge.deadline, _json_list(mention.corrected), json_text(_record(mention.original)),
+        pledge.norm_value, pledge.norm_unit, pledge.deadline, _json_list(mention.corrected),
+        None if original is pledge else json_text(_record(original)),
     )  # fmt: skip
 
 

@@ -33,7 +33,7 @@ class Judged:
         """The entry's values of ``OUTCOME_COLUMNS``: the outcome its status rests on (all None when none)."""
         judged = self.matched.judged
         if not judged:
-            return _NO_OUTCOME
+            return NO_OUTCOME
         c = judged[0]
         return (
             int(c.ref[1:]) if c.by_person else None, c.ref, c.value, c.unit, c.period, c.source, c.quote, c.start, c.end,
@@ -55,7 +55,7 @@ OUTCOME_COLUMNS = (
     "outcome_id", "outcome_ref", "outcome_value", "outcome_unit", "outcome_period", "outcome_source", "outcome_quote",
     "outcome_start", "outcome_end",
 )  # fmt: skip
-_NO_OUTCOME = (None,) * len(OUTCOME_COLUMNS)
+NO_OUTCOME = (None,) * len(OUTCOME_COLUMNS)  # an entry whose status rests on no outcome
 MATCH_COLUMNS = (
     "id", "entry_id", "rank", "state", "ref", "source", "quote", "start", "end", "actor", "metric", "kind", "value",
     "unit", "norm_value", "norm_unit", "period", "year", "basis", "reason",
