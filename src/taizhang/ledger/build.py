@@ -265,8 +265,8 @@ class BuildStage(LedgerBase):
             new_ids = sorted(  # in the order of their index: each row lands after the one before
                 (key, entry_id)
                 for entry, entry_id in zip(entries, ids, strict=True)
-                for key in {_key_of(m) for m in entry.mentions}
-                if entry_id not in stored.get(key, ())
+                for key in _keys(entry)
+                if not stored or entry_id not in stored.get(key, ())
             )  # fmt: skip
             for start in range(0, len(new_ids), _BATCH):
                 insert_tuples(connection, MentionIdRow.__table__, ("key", "entry_id"), new_ids[start : start + _BATCH])
@@ -349,6 +349,12 @@ def _ids_of_built_mentions(session: Session) -> dict[str, list[int]]:
 
 def _key_of(mention: Mention) -> str:
     return _mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
+
+
+def _keys(entry: Entry) -> Collection[str]:
+    """The keys of an entry's mentions, each once."""
+    mentions = entry.mentions
+    return (_key_of(mentions[0]),) if len(mentions) == 1 else {_key_of(m) for m in mentions}
 
 
 def _entry_ids(
@@ -471,7 +477,8 @@ _ENCODED = ("mentions", "sources", "corrected", "original")  # the JSON columns 
 def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
     """The values of ``_ENTRY_COLUMNS`` for an entry; those of ``OUTCOME_COLUMNS`` only when its
     status rests on an outcome (else they are all None: see ``_entry_rows``)."""
-    first = entry.mentions[0]
+    mentions = entry.mentions
+    first = mentions[0]
     pledge = first.pledge
     verdict = judged.verdict
     matched = judged.matched
@@ -482,8 +489,9 @@ def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
         pledge.official, pledge.metric, entry.metric_key, pledge.kind, pledge.comparator, pledge.value,
         pledge.value_high, pledge.unit, pledge.norm_value, None if pledge.value_high is None else norm_high(first),
         pledge.norm_unit, pledge.deadline, pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence,
-        pledge.source, pledge.start, pledge.end, pledge.quote, _json_list(pledge.mentions), _sources_text(entry),
-        len(entry.mentions), bool(conflicts), "; ".join(conflicts) or None, verdict.status, verdict.reason,
+        pledge.source, pledge.start, pledge.end, pledge.quote, json_text(pledge.mentions) if pledge.mentions else _EMPTY,
+        _one_source(pledge.source) if len(mentions) == 1 else json_text(entry.sources), len(mentions),
+        bool(conflicts), "; ".join(conflicts) if conflicts else None, verdict.status, verdict.reason,
     )  # fmt: skip
     return row + judged.outcome_values() if matched.judged else row
 
@@ -504,30 +512,22 @@ def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> tuple:
     where a correction changed it: else it is the row's own values (see ``tables.extracted``)."""
     pledge = mention.pledge
     original = mention.original
+    corrected = mention.corrected
     return (
         mention_id, entry_id, pledge.source, mention.sha256, pledge.start, pledge.end, pledge.quote, pledge.actor,
         pledge.official, pledge.metric, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
-        pledge.norm_value, pledge.norm_unit, pledge.deadline, _json_list(mention.corrected),
+        pledge.norm_value, pledge.norm_unit, pledge.deadline, json_text(corrected) if corrected else _EMPTY,
         None if original is pledge else json_text(_record(original)),
     )  # fmt: skip
 
 
-_EMPTY = json_text([])
+_EMPTY = json_text([])  # a list column's text when empty (most are), encoded once
 
 
 @lru_cache(maxsize=4096)
 def _one_source(name: str) -> str:
+    """The JSON text of the sources of an entry of one mention (most entries), encoded once per source."""
     return json_text([name])
-
-
-def _sources_text(entry: Entry) -> str:
-    """The JSON text of an entry's sources: one source's (most entries') encoded once per source."""
-    return _one_source(entry.first.pledge.source) if len(entry.mentions) == 1 else json_text(entry.sources)
-
-
-def _json_list(items: list) -> str:
-    """A list column's JSON text (a tuple is written as a list): most are empty, encoded once."""
-    return json_text(items) if items else _EMPTY
 
 
 def _record(pledge: Pledge) -> dict[str, Any]:
