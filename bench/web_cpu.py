@@ -2,10 +2,13 @@
 the ASGI application called directly (no HTTP, no sockets, no load generator), so the figure is
 the application's own work and varies less with what else the machine runs than bench/web.py's.
 To compare two versions, run each over the same ledger file back to back (the code imported is
-the one on PYTHONPATH):
+the one on PYTHONPATH; a file a newer schema upgraded does not open in an older version: copy it
+first). On PostgreSQL (--pg) the ledger is built anew in a database of its own each
+run, and the figure is this process's CPU only (the server's is not in it):
 
     .venv/bin/python bench/web_cpu.py --db /tmp/ledger200k.db --entries 200000        # built if absent
     PYTHONPATH=/path/to/other/checkout/src .venv/bin/python bench/web_cpu.py --db /tmp/ledger200k.db --entries 200000
+    scripts/with-postgres.sh bash -c '.venv/bin/python bench/web_cpu.py --pg "$TAIZHANG_TEST_PG" --entries 20000'
 
 Per scenario: the best of --rounds rounds of --requests requests (paths drawn as bench/web.py
 draws them, after 100 to warm up), as CPU milliseconds (process time, worker threads included).
@@ -20,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ledger import records  # noqa: E402 - bench/ledger.py: the same entries
+from ledger import pg_database, records  # noqa: E402 - bench/ledger.py: the same entries
 from web import scenarios  # noqa: E402 - bench/web.py: the same paths
 
 from taizhang.ledger import Ledger  # noqa: E402
@@ -62,27 +65,49 @@ async def measure(app, paths: list[str], requests: int, rounds: int) -> float:  
     return best
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True, help="a SQLite file: read if it exists, else built as bench/ledger.py builds it")
-    parser.add_argument("--entries", type=int, default=200_000, help="entries of the ledger (the paths are drawn over them)")
-    parser.add_argument("--requests", type=int, default=500)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args(argv)
-    url = f"sqlite:///{args.db.resolve()}"
-    if not args.db.exists():
-        with Ledger(url) as ledger:
-            ledger.build(list(records(args.entries)))
+def measure_all(url: str, args: argparse.Namespace) -> None:
+    """Every scenario (or ``--only`` one) over the built ledger at ``url``."""
     app = create_app(url, refresh=False, secret="bench")
     with Ledger(app.state.store) as ledger:
         ledger.warm(wait=True)  # the build's filter columns, as a server has them once warm
 
     async def every_scenario() -> None:
-        for name, paths in scenarios(args.entries).items():
+        drawn = scenarios(args.entries)
+        if args.only is not None and args.only not in drawn:
+            raise SystemExit(f"--only: no scenario {args.only!r} (scenarios: {', '.join(drawn)})")
+        for name, paths in drawn.items():
+            if args.only not in (None, name):
+                continue
             ms = await measure(app, paths, args.requests, args.rounds)
             print(f"{name:<19} {ms:5.2f} ms CPU per request (best of {args.rounds} × {args.requests})", flush=True)
 
-    asyncio.run(every_scenario())
+    try:
+        asyncio.run(every_scenario())
+    finally:
+        app.state.store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", type=Path, help="a SQLite file: read if it exists, else built as bench/ledger.py builds it")
+    where.add_argument("--pg", help="a PostgreSQL server URL: the ledger is built in a new database on it, dropped after")
+    parser.add_argument("--entries", type=int, default=200_000, help="entries of the ledger (the paths are drawn over them)")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", metavar="SCENARIO", help="measure this one scenario alone (as named in the output: 'entry page')")
+    args = parser.parse_args(argv)
+    if args.pg:
+        with pg_database(args.pg) as url:
+            with Ledger(url) as ledger:
+                ledger.build(list(records(args.entries)))
+            measure_all(url, args)
+        return 0
+    url = f"sqlite:///{args.db.resolve()}"
+    if not args.db.exists():
+        with Ledger(url) as ledger:
+            ledger.build(list(records(args.entries)))
+    measure_all(url, args)
     return 0
 
 

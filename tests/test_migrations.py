@@ -261,3 +261,28 @@ def test_outcomes_recorded_twice_before_0008_keep_their_rows(tmp_path: Path) -> 
         with ledger.store.engine.connect() as connection:
             rows = connection.execute(text("SELECT id, fingerprint FROM ledger_outcomes ORDER BY id")).all()
     assert [row.id for row in rows] == [1, 2] and len(rows[0].fingerprint) == 40 and rows[1].fingerprint == "duplicate #2"
+
+
+def test_corrections_recorded_before_0015_are_found_by_their_source(tmp_path: Path) -> None:
+    """Migration 0015 gives each recorded correction its anchor's source, by which an entry page
+    finds the corrections on its mentions."""
+    from taizhang.ledger import Ledger
+
+    db = tmp_path / "c.db"
+    with Store(str(db)) as store:
+        ingest(store, [SEED])
+    with Ledger(str(db)) as ledger:
+        ledger.refresh()
+        first, second = (row["entry_id"] for row in ledger.entries(limit=2))
+        ledger.set_field(first, "official", "某某", author="t")
+        ledger.reject(second, author="t")
+        sha = ledger.entry(first)["mentions"][0]["sha256"]
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:
+        command.downgrade(_alembic(connection), "0014")
+        assert "sha256" not in {row[1] for row in connection.execute(text("PRAGMA table_info(ledger_corrections)"))}
+    engine.dispose()
+    with Ledger(str(db)) as ledger:
+        with ledger.store.engine.connect() as connection:
+            assert connection.execute(text("SELECT sha256 FROM ledger_corrections ORDER BY id")).scalars().all() == [sha, sha]
+        assert [(c.field, c.after) for c in ledger.entry_page(first)["corrections"]] == [("official", "某某")]

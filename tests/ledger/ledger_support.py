@@ -21,6 +21,7 @@ SEED_GOLD = FIXTURES / "seed.pledges.jsonl"
 DEV_GOLD = ROOT / "tests" / "gold" / "pledges.jsonl"
 DEV_DOCS = ROOT / "tests" / "gold" / "docs"
 WHOLE_GOLD = ROOT / "tests" / "gold" / "whole"  # whole-document gold, one file per document
+REPRINT_HEADER = "来源：大众日报  2022-07-01\n\n"
 _FIELDS = (
     "actor", "official", "metric", "kind", "comparator", "value", "value_high", "unit", "norm_value", "norm_unit",
     "deadline", "horizon", "hedge",
@@ -58,3 +59,14 @@ def store_source(store: Store, path: Path, pledges: list[Pledge], extractor: str
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def store_seed_and_reprint(db_url: str, folder: Path) -> str:
+    """The seed and a reprint of it (a newspaper's header above the same text) with their gold
+    pledges: most entries have a mention in each."""
+    text = SEED.read_text(encoding="utf-8")
+    reprint = write(folder / "reprint_dazhong.txt", REPRINT_HEADER + text)
+    with Store(db_url) as store:
+        store_source(store, SEED, pledges_in(text, SEED.name, gold(SEED_GOLD)))
+        store_source(store, reprint, pledges_in(reprint.read_text(encoding="utf-8"), reprint.name, gold(SEED_GOLD)))
+    return db_url

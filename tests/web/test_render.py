@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from taizhang.ledger.browse import Mark, page_token, read_token, sentence_around
+from taizhang.ledger.browse import Mark, page_token, read_token
+from taizhang.ledger.entry_view import sentence_around
 from taizhang.ledger.errors import LedgerError
 from taizhang.places import children, code_prefix, lineage, resolve
 from taizhang.repair import Change

@@ -374,30 +374,6 @@ class BrowseStage(QueryStage):
             ]
         return info, self.store.source_text(info.id), found
 
-    def in_sentences(self, mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Mentions (as :meth:`entry` gives them) with the words of the sentence around each quote
-        and the id of the source they are in (each source's text read once)."""
-        texts: dict[str, tuple[int, str] | None] = {}
-        found = []
-        for mention in mentions:
-            sha = mention["sha256"]
-            if sha not in texts:
-                texts[sha] = self.store.text_of(sha)  # mentions carry the full SHA-256
-            source = texts[sha]
-            before, after = sentence_around(source[1], mention["start"], mention["end"]) if source else ("", "")
-            found.append(mention | {"source_id": source[0] if source else None, "before": before, "after": after})
-        return found
-
-
-def sentence_around(text: str, start: int, end: int, reach: int = 120) -> tuple[str, str]:
-    """The words of the sentence before ``start`` and after ``end`` (at most ``reach`` characters each)."""
-    stops = "。！？；\n!?;"
-    head = max((text.rfind(mark, max(0, start - reach), start) for mark in stops), default=-1)
-    head = head + 1 if head >= 0 else max(0, start - reach)
-    tails = [i for i in (text.find(mark, end, end + reach) for mark in stops) if i >= 0]
-    tail = min(tails) + 1 if tails else min(len(text), end + reach)
-    return text[head:start].lstrip(), text[end:tail].rstrip("\n")
-
 
 def _corrected():  # noqa: ANN202 - a SQLAlchemy subquery
     """The entries a person corrected a field of (their mentions' ``corrected`` is not ``[]``)."""

@@ -14,13 +14,15 @@ from taizhang.ledger import export
 from taizhang.ledger.base import LedgerBase
 from taizhang.extract.actors import report_owner
 from taizhang.ledger.coverage import Coverage, CoverageReport, coverage, main_actor, own_pledges
+from taizhang.ledger.entry_view import EntryParts, concerns, in_sentence, read_entry
 from taizhang.ledger.errors import NO_ACTOR, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
 from taizhang.ledger.judging import JUDGED_STATES, rejudge
 from taizhang.ledger.matching import STATES
 from taizhang.ledger.metrics import metric_key
 from taizhang.ledger.scorecard import scorecard_rows
 from taizhang.ledger.status import STATUSES, Verdict
-from taizhang.ledger.tables import EntryRow, MentionRow, OutcomeMatchRow, StatusChangeRow
+from taizhang.ledger.tables import EntryRow, MentionRow, OutcomeMatchRow
+from taizhang.ledger.trail import correction_of
 from taizhang.places import Place, code_prefix, lineage
 
 # The columns an entry is judged on.
@@ -147,26 +149,39 @@ class QueryStage(LedgerBase):
 
     def entry(self, entry_id: int) -> dict[str, Any]:
         """One entry with its mentions (every source's own figures), outcomes and status history."""
-        with self._reading() as session:
-            row = session.get(EntryRow, entry_id)
-            if row is None:
+        return self._shown(entry_id)[0]
+
+    def entry_page(self, entry_id: int) -> dict[str, Any]:
+        """:meth:`entry` with what its page shows besides, from the same one statement: each
+        mention's ``source_id`` and the words of its sentence ``before`` and ``after`` the quote,
+        and the ``corrections`` made on its mentions (oldest first)."""
+        shown, parts = self._shown(entry_id)
+        shown["mentions"] = [
+            mention | {"source_id": row.source_id} | dict(zip(("before", "after"), in_sentence(row), strict=True))
+            for mention, row in zip(shown["mentions"], parts.mentions, strict=True)
+        ]  # fmt: skip
+        shown["corrections"] = [c for c in map(correction_of, parts.corrections) if concerns(c.anchor, parts.mentions)]
+        return shown
+
+    def _shown(self, entry_id: int) -> tuple[dict[str, Any], EntryParts]:
+        """:meth:`entry`'s answer and the rows it was made of (see ``entry_view``)."""
+        with self._connection() as connection:
+            parts = read_entry(connection, entry_id)
+        if parts is None:
+            with self._reading() as session:
                 raise self._no_entry(session, entry_id)
-            mentions = session.scalars(select(MentionRow).where(MentionRow.entry_id == entry_id).order_by(MentionRow.id))
-            outcomes = session.scalars(
-                select(OutcomeMatchRow).where(OutcomeMatchRow.entry_id == entry_id).order_by(OutcomeMatchRow.rank)
-            )
-            history = session.scalars(
-                select(StatusChangeRow).where(StatusChangeRow.entry_key == row.key).order_by(StatusChangeRow.id)
-            )
-            verdict = self._judge(row, self._judged_matches(session, [entry_id])) if self.what_if else None
-            return {
-                "entry": export_row(row, verdict),
-                "mentions": [mention_dict(m) | {"sha256": m.sha256} for m in mentions],
-                "outcomes": [_match_dict(o) for o in outcomes],
-                "history": [
-                    {"status": h.status, "reason": h.reason, "as_of": h.as_of, "recorded_at": h.recorded_at} for h in history
-                ],
-            }
+        verdict = None
+        if self.what_if:  # judged on the stored matches a status rests on, as ``_judged_matches`` reads them
+            judged = sorted((o for o in parts.outcomes if o.state in JUDGED_STATES), key=lambda o: o.id)
+            verdict = self._judge(parts.entry, {entry_id: judged})
+        return {
+            "entry": export_row(parts.entry, verdict),
+            "mentions": [mention_dict(m) | {"sha256": m.sha256} for m in parts.mentions],
+            "outcomes": [_match_dict(o) for o in parts.outcomes],
+            "history": [
+                {"status": h.status, "reason": h.reason, "as_of": h.as_of, "recorded_at": h.recorded_at} for h in parts.history
+            ],
+        }, parts
 
     def mentions(self, filters: Filters = Filters()) -> list[dict[str, Any]]:
         """Every mention of the selected entries: the sources sheet of an export."""
@@ -216,7 +231,7 @@ def check_status(status: str | None) -> None:
         raise LedgerError(UNKNOWN_STATUS.format(status=status, statuses=", ".join(STATUSES)))
 
 
-def export_row(row: EntryRow, verdict: Verdict | None = None) -> dict[str, Any]:
+def export_row(row: Any, verdict: Verdict | None = None) -> dict[str, Any]:
     """An entry as an export row; with ``verdict``, judged as of another day than the stored status
     (on the same outcome: matching depends on neither the day nor the rules)."""
     record = {name: getattr(row, name, None) for name in PLEDGE_FIELDS}
@@ -232,11 +247,11 @@ def export_row(row: EntryRow, verdict: Verdict | None = None) -> dict[str, Any]:
     } | {name: getattr(row, name) for name in export.OUTCOME_FIELDS}  # fmt: skip
 
 
-def mention_dict(row: MentionRow) -> dict[str, Any]:
+def mention_dict(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in export.MENTION_COLUMNS if name != "entry_id"} | {"entry_id": row.entry_id}
 
 
-def _match_dict(row: OutcomeMatchRow) -> dict[str, Any]:
+def _match_dict(row: Any) -> dict[str, Any]:
     """An outcome bearing on an entry, with its state (``matching.STATES``) and the evidence."""
     return {
         "ref": row.ref, "state": row.state, "state_words": STATES[row.state], "source": row.source, "quote": row.quote,

@@ -101,9 +101,9 @@ class MentionRow(Base):
     deadline: Mapped[int | None] = mapped_column(Integer)
     corrected: Mapped[list] = mapped_column(JSON)  # fields a person changed
     # The record as extracted, where a correction changed it (else it is this row's own columns):
-    # what a correction's anchor is made from (see ``extracted``). Migration 0015.
+    # what a correction's anchor is made from (see ``extracted``). Migration 0016.
     original: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    norm_unit: Mapped[str | None] = mapped_column(String(16))  # None: a row built before 0015 (its original says)
+    norm_unit: Mapped[str | None] = mapped_column(String(16))  # None: a row built before 0016 (its original says)
 
 
 def extracted(row: Any) -> Any:
@@ -181,6 +181,8 @@ class CorrectionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     action: Mapped[str] = mapped_column(String(8))  # set | reject | add | merge | split
     anchor: Mapped[dict] = mapped_column(JSON)  # the extracted record it applies to (see corrections.Anchor)
+    # The anchor's source: an entry page reads the corrections made in its mentions' sources (0015).
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     other: Mapped[dict | None] = mapped_column(JSON)  # merge: a record of the entry to merge with
     field: Mapped[str | None] = mapped_column(String(16))
     before: Mapped[object] = mapped_column(JSON, nullable=True)  # a field value of any JSON type, or None

@@ -46,7 +46,7 @@ class TrailStage(LedgerBase):
 
     def corrections(self) -> list[Correction]:
         with self._reading() as session:
-            return [_correction(row) for row in session.scalars(select(CorrectionRow).order_by(CorrectionRow.id))]
+            return [correction_of(row) for row in session.scalars(select(CorrectionRow).order_by(CorrectionRow.id))]
 
     def not_applying(self) -> set[int]:
         """The ids of the corrections that do not apply to the ledger as built now: the words or
@@ -60,7 +60,7 @@ class TrailStage(LedgerBase):
         with self._session() as session, session.begin():
             rows = [
                 CorrectionRow(
-                    action=c.action, anchor=c.anchor.to_dict(), other=c.other.to_dict() if c.other else None,
+                    action=c.action, anchor=c.anchor.to_dict(), sha256=c.anchor.sha256, other=c.other.to_dict() if c.other else None,
                     field=c.field, before=c.before, after=c.after, author=c.author, created_at=c.created_at, note=c.note,
                 )  # fmt: skip
                 for c in corrections
@@ -225,7 +225,7 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _correction(row: CorrectionRow) -> Correction:
+def correction_of(row: CorrectionRow) -> Correction:
     return Correction(
         action=row.action, anchor=Anchor.from_dict(row.anchor), author=row.author, created_at=_utc(row.created_at),
         field=row.field, before=row.before, after=row.after, other=Anchor.from_dict(row.other) if row.other else None,

@@ -203,12 +203,6 @@ class Store:
                 row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
             return info(row) if row is not None else None
 
-    def text_of(self, sha256: str) -> tuple[int, str] | None:
-        """The id and text of the source whose bytes have this SHA-256 (its unique index: one statement)."""
-        with self._guard("read"), self.reader.connect() as connection:
-            found = connection.execute(select(SourceRow.id, SourceRow.text).where(SourceRow.sha256 == sha256)).first()
-            return (found[0], found[1]) if found is not None else None
-
     def source_text(self, source_id: int) -> str:
         with self._guard("read"), Session(self.reader) as session:
             return session.scalar(select(SourceRow.text).where(SourceRow.id == source_id))

@@ -125,7 +125,7 @@ async def answer(quick: bool, work: Callable[..., T], *args: Any) -> T:
     can take a second; the loop must go on serving meanwhile). Measured with bench/web.py's paths
     at 200,000 entries, 20 clients, a server of each kind side by side under the same load: with
     the reading in a worker thread the ledger page cost 14 % more server CPU, the filtered API
-    query 5 % more (an entry's six statements cost less there: see routes/entries.py)."""
+    query 5 % more (an entry's views run on the loop too: see routes/entries.py)."""
     return work(*args) if quick else await run_in_threadpool(work, *args)
 VisitorDep = Annotated[Visitor, Depends(get_visitor)]
 

@@ -2,15 +2,15 @@
 norm_unit: a mention's record as extracted is, unless a person corrected it, the mention's own
 columns; writing it again as JSON on every row was a third of a ledger build's bytes
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
