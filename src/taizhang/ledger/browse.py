@@ -105,16 +105,21 @@ _JSON_AT = [i for i, c in enumerate(EntryRow.__table__.columns) if isinstance(c.
 _BOOL_AT = [i for i, c in enumerate(EntryRow.__table__.columns) if isinstance(c.type, Boolean)]
 
 
-def _typed(row: tuple) -> list:
-    """A row as the driver gave it, with JSON decoded and booleans as bools (SQLite gives text and 0/1)."""
-    values = list(row)
-    for i in _JSON_AT:
-        if isinstance(values[i], str):
-            values[i] = json.loads(values[i])
-    for i in _BOOL_AT:
-        if values[i] is not None:
-            values[i] = bool(values[i])
-    return values
+def _typed(rows: list[tuple]) -> list[list]:
+    """Rows as the driver gave them, with JSON decoded and booleans as bools (SQLite gives text and
+    0/1). The JSON of every row is decoded in one call: two calls a row cost a twentieth of an API
+    request's CPU."""
+    typed = [list(row) for row in rows]
+    texts = [(values, i) for values in typed for i in _JSON_AT if isinstance(values[i], str)]
+    if texts:
+        decoded = json.loads("[" + ",".join(values[i] for values, i in texts) + "]")
+        for (values, i), value in zip(texts, decoded, strict=True):
+            values[i] = value
+    for values in typed:
+        for i in _BOOL_AT:
+            if values[i] is not None:
+                values[i] = bool(values[i])
+    return typed
 
 
 _BUILD = f"SELECT fingerprint, built_at FROM {LedgerStateRow.__tablename__} WHERE id = 1"
@@ -237,7 +242,7 @@ class BrowseStage(QueryStage):
         statement = f"SELECT {_ROW_NAMES} FROM ledger_entries WHERE id IN ({','.join(str(int(i)) for i in ids)})"  # noqa: S608 - integers only
         with self._connection() as connection:
             found = {row[0]: row for row in connection.exec_driver_sql(statement)}
-        return [_Row._make(_typed(found[i])) for i in ids if i in found]
+        return [_Row._make(values) for values in _typed([found[i] for i in ids if i in found])]
 
     def _facet(self, name: str, filters: Filters, top: int) -> list[tuple[Any, int]]:
         column, own = FACETS[name]

@@ -38,7 +38,8 @@ FACET_COLUMNS = {
 _CODED = ("status", "kind", "metric_key", "official", "actor", "place")
 # The orders a page can be read in from here: the sort's name → the column it orders by.
 _SORTED = {"deadline": "deadline", "actor": "actor", "metric": "metric_key", "status": "status", "value": "norm_value", "confidence": "confidence"}  # fmt: skip
-_MASKS = 16  # selections kept per build and process (a million entries: 1 MB each)
+_SPARSE = 8  # a place's entries are tested as positions when at most 1/_SPARSE of all
+_KEPT = 16  # selections kept per build and process (a million entries: 1 MB at most each)
 
 
 @dataclass(slots=True)
@@ -55,8 +56,29 @@ class _Coded:
         values = values.tolist()
         return cls(codes.astype(np.int32), values, {v: i for i, v in enumerate(values)})
 
-    def equal(self, value: Any) -> np.ndarray:
-        return self.codes == self.index.get(value, -2)  # a value no entry has selects none
+    def test(self, value: Any) -> tuple[np.ndarray, int]:
+        """The codes and the one that means ``value`` (a value no entry has selects none)."""
+        return self.codes, self.index.get(value, -2)
+
+
+@dataclass(slots=True, frozen=True)
+class Chosen:
+    """The entries some filters select: their positions in id order (``at``, ascending) when a
+    place's entries gave them, else a mask over every entry; neither: every entry."""
+
+    at: np.ndarray | None = None
+    mask: np.ndarray | None = None
+
+    def count(self, every: int) -> int:
+        if self.at is not None:
+            return len(self.at)
+        return every if self.mask is None else int(np.count_nonzero(self.mask))
+
+    def of(self, column: np.ndarray) -> np.ndarray:
+        """The chosen entries' values in ``column``, in id order."""
+        if self.at is not None:
+            return column[self.at]
+        return column if self.mask is None else column[self.mask]
 
 
 @dataclass(slots=True)
@@ -75,7 +97,7 @@ class Columns:
     by_place: np.ndarray  # positions in place-code order: a place and the places under it are one run
     place_sorted: np.ndarray  # place_code[by_place]
     _orders: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    _masks: OrderedDict[Filters, np.ndarray | None] = field(default_factory=OrderedDict)
+    _kept: OrderedDict[Filters, Chosen] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __len__(self) -> int:
@@ -87,51 +109,73 @@ class Columns:
             return False
         return not (filters.actor and self.odd_codes)
 
-    def mask(self, filters: Filters) -> np.ndarray | None:
-        """The entries ``filters`` select (None: all of them), as ``QueryStage._select`` does; the
-        last few asked for are kept (a view asks for its count, its page and its facets' masks)."""
+    def chosen(self, filters: Filters) -> Chosen:
+        """The entries ``filters`` select, as ``QueryStage._select`` does; the last few asked for
+        are kept (a view asks for its count, its page and its facets' selections)."""
         with self._lock:
-            if filters in self._masks:
-                self._masks.move_to_end(filters)
-                return self._masks[filters]
-        found = self._mask(filters)
+            if filters in self._kept:
+                self._kept.move_to_end(filters)
+                return self._kept[filters]
+        found = self._choose(filters)
         with self._lock:
-            self._masks[filters] = found
-            while len(self._masks) > _MASKS:
-                self._masks.popitem(last=False)
+            self._kept[filters] = found
+            while len(self._kept) > _KEPT:
+                self._kept.popitem(last=False)
         return found
 
-    def _mask(self, filters: Filters) -> np.ndarray | None:
-        chosen: list[np.ndarray] = []
-        if filters.actor:
-            chosen.append(self._actor(filters))
+    def _choose(self, filters: Filters) -> Chosen:
+        # Each filter as a column and the value it must hold. A place's entries are a run of the
+        # place-code order: the other filters are then tested on that run alone (a county's few
+        # thousand entries, not a pass over every entry for each filter).
+        at, tests = None, []
+        runs = self._actor(filters, tests) if filters.actor else None
+        if runs is not None and sum(map(len, runs)) > len(self) // _SPARSE:
+            place = np.zeros(len(self), dtype=bool)  # a province's entries: a mask costs less than sorting them
+            for run in runs:
+                place[run] = True
+            tests.append((place, True))
+        elif runs is not None:
+            # In id order within each place code (the place order is a stable sort): a stable sort
+            # (timsort) merges those runs, where a plain one would sort from scratch.
+            at = np.sort(np.concatenate(runs), kind="stable") if runs else np.empty(0, dtype=np.int64)
         if filters.year is not None:
-            chosen.append(self.deadline == filters.year)
+            tests.append((self.deadline, filters.year))
         if filters.status:
             check_status(filters.status)
-            chosen.append(self.coded["status"].equal(filters.status))
+            tests.append(self.coded["status"].test(filters.status))
         if filters.metric:
-            chosen.append(self.coded["metric_key"].equal(metric_key(filters.metric)))
+            tests.append(self.coded["metric_key"].test(metric_key(filters.metric)))
         if filters.conflicts:
-            chosen.append(self.conflict)
+            tests.append((self.conflict, True))
         if filters.official:
-            chosen.append(self.coded["official"].equal(filters.official))
+            tests.append(self.coded["official"].test(filters.official))
         if filters.kind:
-            chosen.append(self.coded["kind"].equal(filters.kind))
-        if not chosen:
-            return None
-        found = chosen[0].copy()
-        for more in chosen[1:]:
-            found &= more
-        return found
+            tests.append(self.coded["kind"].test(filters.kind))
+        if at is not None:
+            if tests:
+                keep = tests[0][0][at] == tests[0][1]
+                for column, value in tests[1:]:
+                    keep &= column[at] == value
+                at = at[keep]
+            return Chosen(at=at)
+        if not tests:
+            return Chosen()
+        found = tests[0][0] == tests[0][1]
+        for column, value in tests[1:]:
+            found &= column == value
+        return Chosen(mask=found)
 
-    def _actor(self, filters: Filters) -> np.ndarray:
+    def _actor(self, filters: Filters, tests: list[tuple[np.ndarray, Any]]) -> list[np.ndarray] | None:
+        """The positions of the entries of the actor's place (and those under or above it, as
+        asked), a run of them per place code range; for an actor no division table places, None
+        and its test added to ``tests``."""
         places = lineage(filters.actor)
         if not (places and places[0].code):
-            found = self.coded["actor"].equal(filters.actor)
-            if not places and not found.any():
+            test = self.coded["actor"].test(filters.actor)
+            if not places and filters.actor not in self.coded["actor"].index:
                 raise LedgerError(unknown_place(filters.actor, NO_ACTOR))
-            return found
+            tests.append(test)
+            return None
         codes = [int(p.code) for p in (places if filters.with_parents else places[:1]) if p.code.isdigit()]
         runs = [(code, code + 1) for code in codes]  # [low, high) of place codes
         if filters.with_children:
@@ -141,25 +185,20 @@ class Columns:
             else:
                 low = int(prefix.ljust(6, "0"))
                 runs.append((low, low + 10 ** (6 - len(prefix))))
-        # Each run of codes is one slice of the entries in place-code order: found by bisection,
-        # so a county's entries cost what they are, not a pass over the whole ledger.
-        chosen = np.zeros(len(self), dtype=bool)
-        for low, high in runs:
-            chosen[self.by_place[np.searchsorted(self.place_sorted, low) : np.searchsorted(self.place_sorted, high)]] = True
-        return chosen
+        # Each run of codes is one slice of the entries in place-code order, found by bisection
+        # (overlapping runs joined first: a place's own code lies in the run of the places under it).
+        return [self.by_place[np.searchsorted(self.place_sorted, low) : np.searchsorted(self.place_sorted, high)] for low, high in _joined(runs)]
 
     def count(self, filters: Filters) -> int:
-        found = self.mask(filters)
-        return len(self) if found is None else int(np.count_nonzero(found))
+        return self.chosen(filters).count(len(self))
 
     def facet(self, name: str, own: str, filters: Filters, top: int) -> list[tuple[Any, int]]:
         """The ``top`` most common values of facet ``name`` among the entries the other filters
         select (its own filter, ``own``, left out), the most common first, then by value."""
-        found = self.mask(replace(filters, **{own: False if own == "conflicts" else None}))
+        found = self.chosen(replace(filters, **{own: False if own == "conflicts" else None}))
         column = FACET_COLUMNS[name]
         if column == "deadline" or column == "conflict":
-            raw = getattr(self, column)
-            values = raw if found is None else raw[found]
+            values = found.of(getattr(self, column))
             if column == "conflict":
                 counted = [(flag, int(np.count_nonzero(values == flag))) for flag in (False, True)]
             else:
@@ -167,7 +206,7 @@ class Columns:
                 counted = [(int(v), int(c)) for v, c in zip(present, counts, strict=True)]
         else:
             coded = self.coded[column]
-            codes = coded.codes if found is None else coded.codes[found]
+            codes = found.of(coded.codes)
             counts = np.bincount(codes[codes != _NONE], minlength=len(coded.values))
             counted = [(coded.values[i], int(counts[i])) for i in np.flatnonzero(counts)]
         counted = [(value, count) for value, count in counted if count]
@@ -183,18 +222,27 @@ class Columns:
         ``value``) in ``sort`` order, as ``BrowseStage.page`` orders them in SQL (ties by id,
         entries without a value last either way); None when entry ``after`` is not this build's
         with that value (SQL then answers from the value alone)."""
-        found = self.mask(filters)
+        found = self.chosen(filters)
         if sort != "id":
             return self._sorted_page(found, sort, after, value, descending, limit)
         if descending:
             end = len(self) if after is None else int(np.searchsorted(self.ids, after, side="left"))
-            where = np.arange(end) if found is None else np.flatnonzero(found[:end])
+            if found.at is not None:
+                where = found.at[: np.searchsorted(found.at, end)]
+            else:
+                where = np.arange(end) if found.mask is None else np.flatnonzero(found.mask[:end])
             return self.ids[where[::-1][:limit]].tolist()
         start = 0 if after is None else int(np.searchsorted(self.ids, after, side="right"))
-        where = np.arange(start, min(len(self), start + limit)) if found is None else start + np.flatnonzero(found[start:])[:limit]
+        if found.at is not None:
+            from_ = int(np.searchsorted(found.at, start))
+            where = found.at[from_ : from_ + limit]
+        elif found.mask is None:
+            where = np.arange(start, min(len(self), start + limit))
+        else:
+            where = start + np.flatnonzero(found.mask[start:])[:limit]
         return self.ids[where].tolist()
 
-    def _sorted_page(self, found: np.ndarray | None, sort: str, after: int | None, value: Any, descending: bool, limit: int) -> list[int] | None:  # fmt: skip
+    def _sorted_page(self, found: Chosen, sort: str, after: int | None, value: Any, descending: bool, limit: int) -> list[int] | None:  # fmt: skip
         order, rank = self._order(sort, descending)
         start = 0
         if after is not None:
@@ -202,9 +250,9 @@ class Columns:
             if at == len(self) or self.ids[at] != after or self._value(sort, at) != value:
                 return None
             start = int(rank[at]) + 1
-        if found is None:
+        if found.at is None and found.mask is None:
             return self.ids[order[start : start + limit]].tolist()
-        ranks = rank[np.flatnonzero(found)]
+        ranks = found.of(rank)
         ranks = ranks[ranks >= start]
         if len(ranks) > limit:
             ranks = np.partition(ranks, limit - 1)[:limit]
@@ -242,6 +290,17 @@ class Columns:
             rank[order] = np.arange(len(order))
             held = self._orders[(sort, descending)] = (order, rank)
         return held
+
+
+def _joined(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges ``[low, high)`` with those that overlap joined, in order."""
+    joined: list[tuple[int, int]] = []
+    for low, high in sorted(runs):
+        if joined and low <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(high, joined[-1][1]))
+        else:
+            joined.append((low, high))
+    return joined
 
 
 def read_columns(engine: Engine) -> Columns:

@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
 from taizhang.ledger import Filters, Ledger
-from taizhang.ledger.browse import SORTS
 from taizhang.ledger.corrections import KINDS
 from taizhang.ledger.metrics import metric_name
 from taizhang.ledger.status import STATUSES, YEARS
@@ -58,28 +58,61 @@ def words(most: int) -> type:
 Text = Annotated[words(200), Blank, Query()]
 YearNumber = Annotated[int, Field(ge=YEARS.start, le=YEARS.stop - 1)]
 Year = Annotated[YearNumber | None, Blank, Query(description="期限年份 deadline year")]
-Status = Annotated[Literal[tuple(STATUSES)] | None, Blank, Query(description="状态 status")]  # type: ignore[valid-type]
 Kind = Annotated[Literal[KINDS] | None, Blank, Query(description="level, growth, annual_growth or share")]  # type: ignore[valid-type]
-Sort = Annotated[Literal[tuple(SORTS)], Query(description="the column to sort by")]  # type: ignore[valid-type]
 EntryId = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 
-async def filter_params(  # async: pure, so it runs on the event loop (a sync one costs a thread hop per request)
-    actor: Annotated[words(64), Blank, Query(description="地区 a place (崂山区, 370212) or an actor as written")] = None,
-    children: Annotated[bool, Query(description="also the places under the actor")] = False,
-    parents: Annotated[bool, Query(description="also the places above the actor")] = False,
-    official: Text = None,
-    metric: Text = None,
-    year: Year = None,
-    status: Status = None,
-    kind: Kind = None,
-    source: Annotated[words(512), Blank, Query(description="来源 a source file name")] = None,
-    conflicts: Annotated[bool, Query(description="only entries whose sources disagree")] = False,
-    q: Annotated[words(200), Blank, Query(description="words in the quote, metric or actor")] = None,
-) -> Filters:
+class FilterQuery(BaseModel):
+    """The ledger's filters as query parameters. ``filter_params`` validates them as one model
+    (FastAPI's reading of eleven declared parameters, one by one, cost a tenth of an API request's
+    CPU); ``filter_docs`` documents each in the OpenAPI at /docs as FastAPI documents a parameter."""
+
+    actor: Annotated[words(64), Blank, Field(description="地区 a place (崂山区, 370212) or an actor as written")] = None
+    children: Annotated[bool, Field(description="also the places under the actor")] = False
+    parents: Annotated[bool, Field(description="also the places above the actor")] = False
+    official: Annotated[words(200), Blank] = None
+    metric: Annotated[words(200), Blank] = None
+    year: Annotated[YearNumber | None, Blank, Field(description="期限年份 deadline year")] = None
+    status: Annotated[Literal[tuple(STATUSES)] | None, Blank, Field(description="状态 status")] = None  # type: ignore[valid-type]
+    kind: Annotated[Literal[KINDS] | None, Blank, Field(description="level, growth, annual_growth or share")] = None  # type: ignore[valid-type]
+    source: Annotated[words(512), Blank, Field(description="来源 a source file name")] = None
+    conflicts: Annotated[bool, Field(description="only entries whose sources disagree")] = False
+    q: Annotated[words(200), Blank, Field(description="words in the quote, metric or actor")] = None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def query_docs(model: type[BaseModel], *declared: str) -> list[dict[str, Any]]:
+    """``model``'s fields as OpenAPI query parameters, as FastAPI lists a declared one (those a
+    route ``declared`` itself left out: FastAPI lists them)."""
+    fields = model.model_json_schema()["properties"]
+    return [
+        {**({"description": field["description"]} if "description" in field else {}), "in": "query", "name": name, "required": False,
+         "schema": {key: value for key, value in field.items() if not (key == "default" and value is None)}}
+        for name, field in fields.items() if name not in declared
+    ]  # fmt: skip
+
+
+def filter_docs(*declared: str) -> dict[str, Any]:
+    """A route's ``openapi_extra`` listing the filters as query parameters."""
+    return {"parameters": query_docs(FilterQuery, *declared)}
+
+
+def read_query(model: type[M], request: Request) -> M:
+    """The request's query string as ``model``; a 422 as FastAPI words one for a bad value."""
+    try:
+        return model.model_validate(request.query_params)
+    except ValidationError as error:
+        raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in error.errors(include_url=False)]) from None
+
+
+async def filter_params(request: Request) -> Filters:  # async: pure, so on the event loop
+    query = read_query(FilterQuery, request)
     return Filters(
-        actor=actor, with_children=children, with_parents=parents, official=official, metric=metric, year=year,
-        status=status, kind=kind, source=source, conflicts=conflicts, search=q,
+        actor=query.actor, with_children=query.children, with_parents=query.parents, official=query.official,
+        metric=query.metric, year=query.year, status=query.status, kind=query.kind, source=query.source,
+        conflicts=query.conflicts, search=query.q,
     )  # fmt: skip
 
 

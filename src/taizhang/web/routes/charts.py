@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from taizhang.ledger import Filters, Ledger
-from taizhang.web.common import FilterParams, LedgerDep, Text, Timer, page, query_of
+from taizhang.web.common import FilterParams, LedgerDep, Text, Timer, filter_docs, page, query_of
 from taizhang.web.models import ChartsOut
 
 router = APIRouter(tags=["charts"])
@@ -24,7 +24,7 @@ def charts_data(ledger: Ledger, filters: Filters, metric: str | None) -> ChartsO
     )  # fmt: skip
 
 
-@router.get("/charts.json", response_model=ChartsOut, summary="The data of the charts page (same filters as the ledger)")
+@router.get("/charts.json", response_model=ChartsOut, summary="The data of the charts page (same filters as the ledger)", openapi_extra=filter_docs("metric"))
 def charts_json(ledger: LedgerDep, filters: FilterParams, metric: Text = None) -> ChartsOut:
     return charts_data(ledger, filters, metric)
 

@@ -6,14 +6,14 @@ import io
 from dataclasses import replace
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from taizhang.ledger import Filters, Ledger, export
 from taizhang.ledger import LedgerError
-from taizhang.ledger.browse import FACETS, read_token
-from taizhang.web.common import FilterParams, LedgerDep, Sort, Timer, answer, page, query_of, url
+from taizhang.ledger.browse import FACETS, SORTS, read_token
+from taizhang.web.common import FilterParams, FilterQuery, LedgerDep, Timer, answer, filter_docs, page, query_docs, query_of, read_query, url
 from taizhang.web.models import EntryOut, FacetsOut, FacetValue, LedgerOut
 from taizhang.web.render import ledger_rows, written
 
@@ -28,11 +28,23 @@ def _token(value: str | None) -> str | None:
     return value
 
 
-Next = Annotated[
-    Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] | None, AfterValidator(_token),
-    Query(alias="_next", description="the next page's token (a page's `next`)"),
-]
-Limit = Annotated[int, Query(ge=1, le=500)]
+class PageQuery(BaseModel):
+    """Which page of the ledger, in which order: read as one model, as the filters are."""
+
+    sort: Annotated[Literal[tuple(SORTS)], Field(description="the column to sort by")] = "id"  # type: ignore[valid-type]
+    desc: bool = False
+    after: Annotated[
+        Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] | None, AfterValidator(_token),
+        Field(alias="_next", description="the next page's token (a page's `next`)"),
+    ] = None
+    limit: Annotated[int, Field(ge=1, le=500)] = 50
+
+
+async def page_params(request: Request) -> PageQuery:  # async: pure, so on the event loop
+    return read_query(PageQuery, request)
+
+
+PageParams = Annotated[PageQuery, Depends(page_params)]
 FacetNames = Annotated[list[Literal[tuple(FACETS)]] | None, Query(alias="facet")]  # type: ignore[valid-type]
 _EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -87,17 +99,18 @@ def ledger_data(ledger: Ledger, filters: Filters, sort: str, desc: bool, after: 
     return view | {"rows": [entry_fields(r) for r in view["rows"]]}
 
 
-@router.get("/ledger.json", response_model=LedgerOut, summary="The ledger: one page of entries, the count, and the facets asked for")
-async def ledger_json(ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50, facet: FacetNames = None) -> dict[str, Any]:  # fmt: skip
+@router.get("/ledger.json", response_model=LedgerOut, summary="The ledger: one page of entries, the count, and the facets asked for", openapi_extra={"parameters": query_docs(PageQuery) + query_docs(FilterQuery)})  # fmt: skip
+async def ledger_json(ledger: LedgerDep, filters: FilterParams, paging: PageParams, facet: FacetNames = None) -> dict[str, Any]:  # fmt: skip
     """As the ledger page shows it; facet counts only for the facets named (``facet=status&facet=kind``)."""
-    facets = tuple(facet or ())
-    return await answer(ledger.from_memory(filters, sort, facets), ledger_data, ledger, filters, sort, desc, after, limit, facets)
+    facets, sort = tuple(facet or ()), paging.sort
+    return await answer(ledger.from_memory(filters, sort, facets), ledger_data, ledger, filters, sort, paging.desc, paging.after, paging.limit, facets)  # fmt: skip
 
 
 @router.get("/ledger", response_class=HTMLResponse, include_in_schema=False)
-async def ledger_page(request: Request, ledger: LedgerDep, filters: FilterParams, sort: Sort = "id", desc: bool = False, after: Next = None, limit: Limit = 50) -> HTMLResponse:  # fmt: skip
+async def ledger_page(request: Request, ledger: LedgerDep, filters: FilterParams, paging: PageParams) -> HTMLResponse:  # fmt: skip
     # The facets come beside the page (htmx loads them; a link without JavaScript): counting a
     # million entries by eight columns the first time must not hold the rows back.
+    sort, desc, after, limit = paging.sort, paging.desc, paging.after, paging.limit
     data = await answer(ledger.from_memory(filters, sort), ledger_view, ledger, filters, sort, desc, after, limit, ())
     data["table"] = ledger_rows(data["rows"])
     template = "ledger_results.html" if request.headers.get("hx-request") and request.headers.get("hx-target") == "results" else "ledger.html"
@@ -115,7 +128,7 @@ async def facets_page(request: Request, ledger: LedgerDep, filters: FilterParams
     return page(request, template, {"facets": counted, "ledger_url": url("/ledger", query_of(filters))})
 
 
-@router.get("/ledger/facets.json", response_model=FacetsOut, summary="Facet counts under the current filters")
+@router.get("/ledger/facets.json", response_model=FacetsOut, summary="Facet counts under the current filters", openapi_extra=filter_docs())
 async def facets_json(ledger: LedgerDep, filters: FilterParams, facet: FacetNames = None) -> FacetsOut:
     timer = Timer()
     names = tuple(facet) if facet else tuple(FACETS)
@@ -123,7 +136,7 @@ async def facets_json(ledger: LedgerDep, filters: FilterParams, facet: FacetName
     return FacetsOut(filters=query_of(filters), facets=facet_values(filters, counted), query_ms=timer.ms)
 
 
-@router.get("/export.{format}", summary="Export the selected entries (CSV, XLSX or JSON, as `taizhang export`)")
+@router.get("/export.{format}", summary="Export the selected entries (CSV, XLSX or JSON, as `taizhang export`)", openapi_extra=filter_docs())
 def export_file(ledger: LedgerDep, filters: FilterParams, format: Literal["csv", "xlsx", "json"]) -> Response:  # noqa: A002 - the URL's word
     kind = format
     rows = ledger.entries(filters)
