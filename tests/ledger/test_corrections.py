@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 
 from taizhang.ingest import ingest
 from taizhang.ledger import Filters, Ledger, LedgerError
-from taizhang.ledger.tables import CorrectionRow, MentionIdRow
+from taizhang.ledger.tables import CorrectionRow, MentionIdRow, MentionRow, extracted
 from taizhang.pipeline import EXTRACTOR
 from taizhang.storage import Store
 from tests.ledger.ledger_support import REPRINT_HEADER, SEED, SEED_GOLD, gold, pledges_in, store_seed_and_reprint, store_source, write
@@ -49,6 +49,23 @@ def test_set_a_field_keeps_who_when_before_after(seeded: str) -> None:
         assert (first.action, first.field, first.before, first.after, first.author, first.note) == ("set", "value", 1500, 1600, "王芳", "原文如此")  # fmt: skip
         assert first.created_at is not None and first.anchor.quote == LAOSHAN_GDP
         assert ledger.entry(row["entry_id"])["mentions"][0]["corrected"] == ["value"]
+
+
+def test_a_mention_keeps_its_record_as_extracted_only_where_a_correction_changed_it(seeded: str) -> None:
+    """Migration 0016: an uncorrected mention's record as extracted is its own row; a corrected one's
+    is stored whole, and a later correction is anchored on it (the words and figure as extracted)."""
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        row = laoshan_gdp(ledger)
+        ledger.set_field(row["entry_id"], "value", "1600", author="王芳")
+        ledger.set_field(laoshan_gdp(ledger)["entry_id"], "value", "1700", author="王芳")
+        ledger.refresh()
+        with ledger.store.engine.connect() as connection:
+            rows = connection.execute(select(MentionRow)).all()
+        corrected = [r for r in rows if r.original is not None]
+        assert len(corrected) == 2 and all(r.value == 1700 and r.original["value"] == 1500 for r in corrected)
+        assert all(r.norm_unit is not None and extracted(r) is r for r in rows if r.original is None)
+        assert [(a.norm_value, a.quote) for a in (c.anchor for c in ledger.corrections())] == [(1.5e11, LAOSHAN_GDP)] * 4
+        assert {(e.quote, e.norm_value, e.norm_unit) for e in map(extracted, corrected)} == {(LAOSHAN_GDP, 1.5e11, "CNY")}
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.chunked import Part, Parts, Plan, Spill, in_order
 from taizhang.ledger.corrections import Anchor, Applied, Correction, Mention, SourceRef, apply
-from taizhang.ledger.judging import MATCH_COLUMNS, OUTCOME_COLUMNS, Judged, OutcomeJudge
+from taizhang.ledger.judging import MATCH_COLUMNS, NO_OUTCOME, OUTCOME_COLUMNS, Judged, OutcomeJudge
 from taizhang.ledger.matching import Candidate, Index
-from taizhang.ledger.merge import Entry, build_entries
+from taizhang.ledger.merge import Entry, build_entries, norm_high
 from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
 from taizhang.ledger.rows import Ids, Prepared, Rows, first_of, merge_targets
 from taizhang.ledger.status import Rules
@@ -331,7 +331,8 @@ class BuildStage(LedgerBase):
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
                     into = swap.table(table.__table__) if swap is not None and table is not StatusChangeRow else table.__table__
-                    insert_tuples(connection, into, columns[table], rows, encoded=_ENCODED)
+                    names, shaped = _entry_rows(rows) if table is EntryRow else (columns[table], rows)
+                    insert_tuples(connection, into, names, shaped, encoded=_ENCODED)
                     rows.clear()
 
             entry_rows, mention_rows, match_rows, change_rows = batch.values()
@@ -342,7 +343,7 @@ class BuildStage(LedgerBase):
                 entry_rows.append((entry_id, *prepared.entry_row[1:]))
                 match_rows.extend((matches_after + rank, entry_id, *row[2:]) for rank, row in enumerate(prepared.match_rows, 1))
                 mention_rows.extend((mentions_after + k, entry_id, *row[2:]) for k, row in enumerate(prepared.mention_rows, 1))
-                new_ids.extend((key, entry_id) for key in set(prepared.keys) if entry_id not in stored.get(key, ()))
+                new_ids.extend((key, entry_id) for key in set(prepared.keys) if not stored or entry_id not in stored.get(key, ()))
                 if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
 
@@ -417,9 +418,9 @@ def _ids_of_built_mentions(session: Session) -> dict[str, list[int]]:
     """The entry id of every stored mention, by :func:`_mention_key`."""
     files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
     had: dict[str, list[int]] = {}
-    query = select(MentionRow.sha256, MentionRow.quote, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)
-    for sha256, quote, original, entry_id in session.execute(query):
-        ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, original["metric"]), [])
+    query = select(MentionRow.sha256, MentionRow.quote, MentionRow.metric, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)  # fmt: skip
+    for sha256, quote, metric, original, entry_id in session.execute(query):
+        ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, metric if original is None else original["metric"]), [])
         ids.extend([] if entry_id in ids else [entry_id])
     return had
 
@@ -546,54 +547,66 @@ _ENTRY_COLUMNS = (
 )  # fmt: skip
 _MENTION_COLUMNS = (
     "id", "entry_id", "source", "sha256", "start", "end", "quote", "actor", "official", "metric", "comparator", "value",
-    "value_high", "unit", "norm_value", "deadline", "corrected", "original",
+    "value_high", "unit", "norm_value", "norm_unit", "deadline", "corrected", "original",
 )  # fmt: skip
 _CHANGE_COLUMNS = ("entry_key", "status", "reason", "as_of", "recorded_at")
 _ENCODED = ("mentions", "sources", "corrected", "original")  # the JSON columns given as their text
 
 
 def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
-    """The values of ``_ENTRY_COLUMNS`` for an entry."""
-    pledge = entry.first.pledge
+    """The values of ``_ENTRY_COLUMNS`` for an entry; those of ``OUTCOME_COLUMNS`` only when its
+    status rests on an outcome (else they are all None: see ``_entry_rows``)."""
+    mentions = entry.mentions
+    first = mentions[0]
+    pledge = first.pledge
     verdict = judged.verdict
-    conflicts = entry.conflicts + ([judged.matched.conflict] if judged.matched.considered and judged.matched.conflict else [])
+    matched = judged.matched
+    conflicts = entry.conflicts + [matched.conflict] if matched.considered and matched.conflict else entry.conflicts
     place = entry.place
-    return (
+    row = (
         entry_id, entry.key, pledge.actor, place.code or None if place else None, place.name if place else None,
         pledge.official, pledge.metric, entry.metric_key, pledge.kind, pledge.comparator, pledge.value,
-        pledge.value_high, pledge.unit, pledge.norm_value, entry.norm_value_high, pledge.norm_unit, pledge.deadline,
-        pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence, pledge.source, pledge.start, pledge.end,
-        pledge.quote, _json_list(pledge.mentions), _sources_text(entry), len(entry.mentions), bool(conflicts),
-        "; ".join(conflicts) or None, verdict.status, verdict.reason, *judged.outcome_values(),
+        pledge.value_high, pledge.unit, pledge.norm_value, None if pledge.value_high is None else norm_high(first),
+        pledge.norm_unit, pledge.deadline, pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence,
+        pledge.source, pledge.start, pledge.end, pledge.quote, json_text(pledge.mentions) if pledge.mentions else _EMPTY,
+        _one_source(pledge.source) if len(mentions) == 1 else json_text(entry.sources), len(mentions),
+        bool(conflicts), "; ".join(conflicts) if conflicts else None, verdict.status, verdict.reason,
     )  # fmt: skip
+    return row + judged.outcome_values() if matched.judged else row
+
+
+_UNJUDGED = len(_ENTRY_COLUMNS) - len(OUTCOME_COLUMNS)  # the length of an entry's row without an outcome
+
+def _entry_rows(rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
+    """A batch of entry rows in one shape, and its columns: without the outcome columns (NULL by
+    default) when no entry's status rests on an outcome, as in most batches of a big ledger (a
+    value bound costs SQLite as much as one given), else each row with them."""
+    if all(len(row) == _UNJUDGED for row in rows):
+        return _ENTRY_COLUMNS[:_UNJUDGED], rows
+    return _ENTRY_COLUMNS, [row + NO_OUTCOME if len(row) == _UNJUDGED else row for row in rows]
 
 
 def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> tuple:
-    """The values of ``_MENTION_COLUMNS`` for a mention."""
+    """The values of ``_MENTION_COLUMNS`` for a mention. Its record as extracted is written only
+    where a correction changed it: else it is the row's own values (see ``tables.extracted``)."""
     pledge = mention.pledge
+    original = mention.original
+    corrected = mention.corrected
     return (
         mention_id, entry_id, pledge.source, mention.sha256, pledge.start, pledge.end, pledge.quote, pledge.actor,
         pledge.official, pledge.metric, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
-        pledge.norm_value, pledge.deadline, _json_list(mention.corrected), json_text(_record(mention.original)),
+        pledge.norm_value, pledge.norm_unit, pledge.deadline, json_text(corrected) if corrected else _EMPTY,
+        None if original is pledge else json_text(_record(original)),
     )  # fmt: skip
 
 
-_EMPTY = json_text([])
+_EMPTY = json_text([])  # a list column's text when empty (most are), encoded once
 
 
 @lru_cache(maxsize=4096)
 def _one_source(name: str) -> str:
+    """The JSON text of the sources of an entry of one mention (most entries), encoded once per source."""
     return json_text([name])
-
-
-def _sources_text(entry: Entry) -> str:
-    """The JSON text of an entry's sources: one source's (most entries') encoded once per source."""
-    return _one_source(entry.first.pledge.source) if len(entry.mentions) == 1 else json_text(entry.sources)
-
-
-def _json_list(items: list) -> str:
-    """A list column's JSON text (a tuple is written as a list): most are empty, encoded once."""
-    return json_text(items) if items else _EMPTY
 
 
 def _record(pledge: Pledge) -> dict[str, Any]:

@@ -33,7 +33,7 @@ class Judged:
         """The entry's values of ``OUTCOME_COLUMNS``: the outcome its status rests on (all None when none)."""
         judged = self.matched.judged
         if not judged:
-            return _NO_OUTCOME
+            return NO_OUTCOME
         c = judged[0]
         return (
             int(c.ref[1:]) if c.by_person else None, c.ref, c.value, c.unit, c.period, c.source, c.quote, c.start, c.end,
@@ -55,7 +55,7 @@ OUTCOME_COLUMNS = (
     "outcome_id", "outcome_ref", "outcome_value", "outcome_unit", "outcome_period", "outcome_source", "outcome_quote",
     "outcome_start", "outcome_end",
 )  # fmt: skip
-_NO_OUTCOME = (None,) * len(OUTCOME_COLUMNS)
+NO_OUTCOME = (None,) * len(OUTCOME_COLUMNS)  # an entry whose status rests on no outcome
 MATCH_COLUMNS = (
     "id", "entry_id", "rank", "state", "ref", "source", "quote", "start", "end", "actor", "metric", "kind", "value",
     "unit", "norm_value", "norm_unit", "period", "year", "basis", "reason",
@@ -93,6 +93,7 @@ class OutcomeJudge:
             for position in positions:
                 for ref in refs:
                     self._said[(position, ref)] = (link.action, why)
+        self._judged: dict[tuple[int | None, date], Judged] = {}  # (deadline, as of) → an unanswered entry's
         self._attached: dict[int, list[tuple[Candidate, str]]] = {}
         self._rejected: dict[int, dict[str, str]] = {}
         for (position, ref), (action, why) in self._said.items():
@@ -102,23 +103,35 @@ class OutcomeJudge:
                 self._rejected.setdefault(position, {})[ref] = why
 
     def judge(self, position: int, entry: Entry, as_of: date) -> Judged:
-        pledge = entry.first.pledge
-        attached = self._attached.get(position, [])
-        matched = Matched()
-        if self.index or attached:  # no outcome at all (a ledger of pledges alone): nothing to match
-            wanted = Wanted(
-                place_key(entry.place, pledge.actor), entry.metric_key, pledge.kind, pledge.norm_unit, pledge.deadline,
-                entry.first.source_year, f"{pledge.metric} {pledge.quote}",
-            )  # fmt: skip
-            rejected = self._rejected.get(position, {})
-            matched = match(wanted, self.index, rejected=lambda c: rejected.get(c.ref), attached=attached)
+        """``entry``'s outcomes and status as of ``as_of`` (``position``: its place in the build).
+        An entry no outcome bears on is given a ``Judged`` shared by all of its deadline: not to
+        be changed."""
+        first = entry.mentions[0]
+        pledge = first.pledge
+        attached = self._attached.get(position)
+        if not self.index and not attached:  # no outcome at all (a ledger of pledges alone): nothing to match
+            return self._unanswered(pledge.deadline, as_of)
+        wanted = Wanted(
+            place_key(entry.place, pledge.actor), entry.metric_key, pledge.kind, pledge.norm_unit, pledge.deadline,
+            first.source_year, f"{pledge.metric} {pledge.quote}",
+        )  # fmt: skip
+        rejected = self._rejected.get(position, {})
+        matched = match(wanted, self.index, rejected=lambda c: rejected.get(c.ref), attached=attached or [])
         if not matched.considered:  # most entries of a big ledger: the verdict rests on the deadline alone
-            return Judged(matched, _unanswered(pledge.deadline, as_of, self.rules))
+            return self._unanswered(pledge.deadline, as_of)
         target = target_of(pledge.kind, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
                            pledge.norm_value, entry.norm_value_high, pledge.norm_unit, pledge.deadline, pledge.metric)  # fmt: skip
         results = [result_of(c, pledge.kind) for c in matched.judged]
         incomparable = [c.norm_unit if c.norm_unit != pledge.norm_unit else str(c.kind) for c in matched.incomparable]
         return Judged(matched, judge(target, results, as_of, self.rules, incomparable=incomparable))
+
+
+    def _unanswered(self, deadline: int | None, as_of: date) -> Judged:
+        """The outcomes and status of an entry no outcome bears on, one per deadline and day."""
+        judged = self._judged.get((deadline, as_of))
+        if judged is None:
+            judged = self._judged[(deadline, as_of)] = Judged(Matched(), _unanswered(deadline, as_of, self.rules))
+        return judged
 
 
 @lru_cache(maxsize=1024)

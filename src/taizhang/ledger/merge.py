@@ -96,6 +96,7 @@ def _round(value: float | None) -> float | None:
 class _Union:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
+        self.joins = 0
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -107,6 +108,7 @@ class _Union:
         a, b = self.find(a), self.find(b)
         if a != b:
             self.parent[max(a, b)] = min(a, b)
+            self.joins += 1
 
 
 def build_entries(
@@ -154,8 +156,11 @@ def build_entries(
             if found_a and found_b:
                 union.join(found_a[0], found_b[0])
     joined: dict[int, list[int]] = {}
-    for g in range(len(keys)):
-        joined.setdefault(union.find(g), []).append(g)
+    if union.joins:
+        for g in range(len(keys)):
+            joined.setdefault(union.find(g), []).append(g)
+    else:  # no two groups joined (no moved deadline, no merge): each its own entry
+        joined = {g: [g] for g in range(len(keys))}
     entries = []
     for root, group_ids in joined.items():
         key = keys[root]
@@ -216,10 +221,7 @@ def _join_moved_deadlines(
             continue
         # Per group, once: whether all its mentions are annual targets, and (asked only of the
         # pairs that could join) its sources.
-        annual = {
-            g: all(mentions[i].source_year is not None and mentions[i].pledge.deadline == mentions[i].source_year for i in groups[keys[g]])
-            for g in same
-        }  # fmt: skip
+        annual = {g: _annual([mentions[i] for i in groups[keys[g]]]) for g in same}
         if all(annual.values()):  # each year's own target (the common case): no deadline was moved
             continue
         shas = {g: {mentions[i].sha256 for i in groups[keys[g]]} for g in same}
@@ -228,6 +230,15 @@ def _join_moved_deadlines(
                 continue  # one source's 2026 and 2030 targets: two commitments, not a moved deadline
             if not (annual[a] and annual[b]) and figures[groups[keys[a]][0]] == figures[groups[keys[b]][0]]:
                 union.join(a, b)
+
+
+def _annual(mentions: list[Mention]) -> bool:
+    """Whether every one of ``mentions`` is an annual target: its deadline its source's year."""
+    for mention in mentions:
+        year = mention.source_year
+        if year is None or mention.pledge.deadline != year:
+            return False
+    return True
 
 
 def _conflicts(mentions: list[Mention], figures: list[tuple]) -> list[str]:
@@ -256,4 +267,7 @@ def _written(mention: Mention) -> str:
 
 
 def _stable_key(group: tuple) -> str:
+    if len(group) == 5:  # most groups: the same text as the join's, made in one step
+        place, metric, kind, unit, deadline = group
+        return hashlib.sha1(f"{place}|{metric}|{kind}|{unit}|{deadline}".encode()).hexdigest()[:16]
     return hashlib.sha1("|".join(map(str, group)).encode()).hexdigest()[:16]

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from taizhang.document import Pledge
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import OUTCOME_ACTIONS, Anchor, Applied, Correction, Mention, apply
 from taizhang.ledger.merge import Entry, build_entries, place_key
 from taizhang.ledger.metrics import metric_key
-from taizhang.ledger.tables import MentionRow
+from taizhang.ledger.tables import MentionRow, extracted
 from taizhang.places import resolve
 from taizhang.storage import SourceInfo
 from taizhang.storage.tables import PledgeRow
@@ -126,12 +125,13 @@ def _groups_of(anchor: Anchor, named: Applied, places: Places) -> set[Group]:
 def _holding(session: Session, anchors: list[Anchor], files: dict[str, str | None]) -> set[int]:
     """The stored entries with a mention of a record ``anchors`` name."""
     shas = {a.sha256 for a in anchors} | {sha for sha, path in files.items() if path in {a.path for a in anchors}}
-    query = select(MentionRow.entry_id, MentionRow.sha256, MentionRow.original)
+    m = MentionRow
+    query = select(m.entry_id, m.sha256, m.original, m.start, m.end, m.quote, m.metric, m.norm_value, m.norm_unit)
     found = set()
     for chunk in chunks(sorted(shas)):
-        for entry_id, sha256, original in session.execute(query.where(MentionRow.sha256.in_(chunk))):
-            if any(a.matches_record(sha256, files.get(sha256), Pledge(**original)) for a in anchors):
-                found.add(entry_id)
+        for row in session.execute(query.where(MentionRow.sha256.in_(chunk))):
+            if any(a.matches_record(row.sha256, files.get(row.sha256), extracted(row)) for a in anchors):
+                found.add(row.entry_id)
     return found
 
 

@@ -9,10 +9,12 @@ at a source's SHA-256 and a span instead, entries' status history at the entry's
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from taizhang.document import Pledge
 from taizhang.storage.tables import Base
 
 
@@ -98,8 +100,17 @@ class MentionRow(Base):
     norm_value: Mapped[float] = mapped_column(Float)
     deadline: Mapped[int | None] = mapped_column(Integer)
     corrected: Mapped[list] = mapped_column(JSON)  # fields a person changed
-    # The record as extracted (before corrections): what a correction's anchor is made from.
-    original: Mapped[dict] = mapped_column(JSON)
+    # The record as extracted, where a correction changed it (else it is this row's own columns):
+    # what a correction's anchor is made from (see ``extracted``). Migration 0016.
+    original: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    norm_unit: Mapped[str | None] = mapped_column(String(16))  # None: a row built before 0016 (its original says)
+
+
+def extracted(row: Any) -> Any:
+    """A mention's record as extracted, as anchors read it (its span, quote, metric, normalised
+    value and unit): its stored ``original`` where a correction changed it, else ``row`` itself (a
+    ``MentionRow``, or a row of a query naming those columns)."""
+    return row if row.original is None else Pledge(**row.original)
 
 
 class OutcomeRow(Base):

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from taizhang.document import Pledge
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.corrections import (
     EDITABLE,
@@ -39,7 +38,7 @@ from taizhang.ledger.errors import (
     LedgerError,
 )
 from taizhang.ledger.export import load_json, read_text
-from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow
+from taizhang.ledger.tables import CorrectionRow, EntryRow, LedgerStateRow, MentionRow, extracted
 
 
 class TrailStage(LedgerBase):
@@ -75,7 +74,7 @@ class TrailStage(LedgerBase):
         (the sources' files are read once, and again only for a source new since)."""
         if row.sha256 not in self._files:
             self._files.update({s.sha256: s.path for s in self.store.sources()})
-        return Anchor.of(row.sha256, Pledge(**row.original), self._files.get(row.sha256))
+        return Anchor.of(row.sha256, extracted(row), self._files.get(row.sha256))
 
     def _targets(self, entry_id: int, mention: int | None) -> tuple[dict[str, Any], list[MentionRow]]:
         self.refresh()

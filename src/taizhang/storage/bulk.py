@@ -4,7 +4,8 @@ SQLAlchemy's ``insert(table), rows`` works every row's parameters out anew (for 
 rows, more time than the database took to store them). Here only the columns whose type converts
 its values (JSON, dates, floats on SQLite) are converted, each by SQLAlchemy's own bind processor
 for it (stored exactly as SQLAlchemy stores them) in one pass over the column, and the rows go to
-the driver in one ``executemany``, or, on PostgreSQL, one ``COPY``.
+the driver in one ``executemany``, or, on PostgreSQL, one ``COPY``; a table whose columns need no
+conversion (floats, flags and JSON given as text, on SQLite) goes to the driver as it is given.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Table
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Table
 from sqlalchemy.engine import Connection
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -53,7 +54,7 @@ def insert_tuples(
     if connection.dialect.name == "postgresql":
         _copy(connection, table, columns, names, rows, encoded)
         return
-    processors = [None if name in encoded else table.c[name].type._cached_bind_processor(connection.dialect) for name in columns]
+    processors = [None if name in encoded else _processor(connection, table.c[name].type) for name in columns]
     if any(processors):  # transposed in C, the few converted columns converted, transposed back
         by_column = list(zip(*rows, strict=True))
         for i, process in enumerate(processors):
@@ -62,6 +63,15 @@ def insert_tuples(
         rows = list(zip(*by_column, strict=True))
     marks = ", ".join("?" * len(columns))
     connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+
+
+def _processor(connection: Connection, column_type: Any) -> Any:
+    """What converts a column's values for SQLite, if anything must: none for a float or a flag,
+    which SQLAlchemy would pass through ``float`` and ``int`` (a FLOAT column's REAL affinity
+    stores an integer as a real all the same, and a bool is bound as the integer it is)."""
+    if isinstance(column_type, (Float, Boolean)):
+        return None
+    return column_type._cached_bind_processor(connection.dialect)
 
 
 def _converted(process: Any, values: Sequence[Any], repeats: bool) -> list[Any]:
