@@ -16,8 +16,9 @@
 (c) **Speed**: ``taizhang.extract.extract`` over every document of ``../shared/corpus`` with and
     without outcome reading, interleaved: the CPU time of each document, best of ``--repeat``,
     summed over the documents, and the share outcome reading adds; ``--breakdown`` what each of its
-    stages adds (see :func:`breakdown`) and how many quantities each pass reads, twice or to no
-    end (see :func:`reads`).
+    stages adds (see :func:`breakdown`), how many quantities each pass reads, twice or to no
+    end (see :func:`reads`), and what a reader of results on today's primitives could not go below
+    (see :func:`floor`).
 
 Targets (issue #9): value F1 ≥ 0.95, full F1 ≥ 0.90; right ≥ 0.95, wrong ≤ 0.03, verdicts ≥ 0.95
 of the matched; outcome reading adds ≤ 30 % to extraction. Timings are only worth reporting from
