@@ -11,7 +11,8 @@ run, and the figure is this process's CPU only (the server's is not in it):
     scripts/with-postgres.sh bash -c '.venv/bin/python bench/web_cpu.py --pg "$TAIZHANG_TEST_PG" --entries 20000'
 
 Per scenario: the best of --rounds rounds of --requests requests (paths drawn as bench/web.py
-draws them, after 100 to warm up), as CPU milliseconds (process time, worker threads included).
+draws them, after 100 to warm up; each with the CSRF cookie a browser keeps, as bench/web.py's
+load sends it), as CPU milliseconds (process time, worker threads included).
 """
 
 from __future__ import annotations
