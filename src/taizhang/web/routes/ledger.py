@@ -85,8 +85,8 @@ def facet_values(filters: Filters, counted: dict[str, list[tuple[Any, int]]]) ->
 
 
 def ledger_view(ledger: Ledger, filters: Filters, sort: str, desc: bool, after: str | None, limit: int, facets: tuple[str, ...] = tuple(FACETS), shape: Callable[[Any], Any] = export_row) -> dict[str, Any]:  # fmt: skip
-    """One page of the ledger as :class:`LedgerOut`'s fields, its rows ``shape``d (export rows, as
-    the page writes them; the JSON answer's as :func:`entry_json` makes them)."""
+    """One page of the ledger as :class:`LedgerOut`'s fields, its rows ``shape``d (export rows,
+    for the JSON answer; the page writes the stored rows as they are: :func:`stored`)."""
     timer = Timer()
     found = ledger.page(filters, sort=sort, descending=desc, after=after, limit=limit, shape=shape)
     extra = {"sort": sort if sort != "id" else None, "desc": "1" if desc else None, "limit": limit if limit != 50 else None}
