@@ -161,8 +161,8 @@ class BrowseStage(QueryStage):
     def _driver_rows(self, statement: str, parameters: tuple = ()) -> list[tuple]:
         """The rows of ``statement`` (``parameters`` in the driver's style) as the driver gives them,
         read with its own cursor: SQLAlchemy's result (column metadata made from the cursor, a call
-        per row) cost a third as much again as the statement itself on SQLite, a page of 51 rows
-        of 41 columns. A driver's error is left to SQLAlchemy, which runs the statement again and
+        per row) cost a quarter to a third as much again as the statement itself on SQLite, a page
+        of 51 rows of 41 columns. A driver's error is left to SQLAlchemy, which runs the statement again and
         handles it as any other (a lost connection dropped from the pool, the error worded by
         ``_worded``)."""
         with self._connection() as connection:

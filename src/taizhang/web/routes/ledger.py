@@ -18,7 +18,7 @@ from taizhang.ledger import LedgerError
 from taizhang.ledger.browse import FACETS, ROW_FIELDS, SORTS, read_token
 from taizhang.ledger.figures import figure_words
 from taizhang.ledger.query import evidence, export_row
-from taizhang.web.common import FilterParams, FilterQuery, LedgerDep, Timer, INVALID, answer, filter_docs, filter_params, get_ledger, page, query_docs, query_of, read_query, url
+from taizhang.web.common import INVALID, FilterParams, FilterQuery, LedgerDep, Timer, answer, filter_docs, filter_params, get_ledger, page, query_docs, query_of, read_query, url
 from taizhang.web.models import EntryOut, FacetsOut, FacetValue, LedgerOut
 from taizhang.web.render import ledger_rows, written
 
@@ -119,9 +119,10 @@ _FLOATS = tuple(name for name, field in EntryOut.model_fields.items() if field.a
 
 
 def entry_json(row: Any) -> dict[str, Any]:
-    """A stored row (the table's columns in order, by name) as :class:`EntryOut` validates and writes it: its
-    fields in order, numbers of float fields as floats. Made in one pass: an export row, then
-    EntryOut's fields, then validating the answer cost a third of an API request's CPU."""
+    """A stored row (the table's columns in order, by name) as :class:`EntryOut` validates and
+    writes it: its fields in order, the numbers of float fields as floats. Made in one pass: an
+    export row, then EntryOut's fields, then validating the answer cost a third of an API
+    request's CPU."""
     shown = dict(zip(_ENTRY_OUT, _FROM_ROW(row), strict=True))
     for name in _FLOATS:
         if shown[name] is not None:
