@@ -16,8 +16,9 @@
 (c) **Speed**: ``taizhang.extract.extract`` over every document of ``../shared/corpus`` with and
     without outcome reading, interleaved: the CPU time of each document, best of ``--repeat``,
     summed over the documents, and the share outcome reading adds; ``--breakdown`` what each of its
-    stages adds (see :func:`breakdown`) and how many quantities each pass reads, twice or to no
-    end (see :func:`reads`).
+    stages adds (see :func:`breakdown`), how many quantities each pass reads, twice or to no
+    end (see :func:`reads`), and what a reader of results on today's primitives could not go below
+    (see :func:`floor`).
 
 Targets (issue #9): value F1 ≥ 0.95, full F1 ≥ 0.90; right ≥ 0.95, wrong ≤ 0.03, verdicts ≥ 0.95
 of the matched; outcome reading adds ≤ 30 % to extraction. Timings are only worth reporting from
@@ -265,6 +266,83 @@ def reads() -> dict[str, int]:
     return counts
 
 
+def floor(repeat: int) -> dict[str, float]:
+    """What a reader of results built on today's primitives could not go below: the quantities one
+    pass of the speed measure reads for results and that give a record are captured with their
+    reading, then only what a record needs is redone on them and timed (CPU, best of ``repeat``):
+    value and unit with kind and sign (``quantities.read``, ``kind_and_sign``), metric
+    (``metrics.name``), period (``outcomes._period``), and the records (``outcomes.records``: lists,
+    targets, the Outcome objects, warnings). No check that turns a quantity down (code, name,
+    condition, qualifier), no clause bounds, no Reading/Candidate objects are counted: a leaner
+    reader would still pay these, so what it could save is at most the rest."""
+    from unittest import mock
+
+    from taizhang.extract import engine, metrics, outcomes, quantities, reading
+    from taizhang.extract.marks import clause_end
+
+    judged, recorded = [], []
+    judge, records = outcomes.judge, outcomes.records
+
+    def capture_judge(ctx, m, spot, previous_end, scope):  # type: ignore[no-untyped-def]
+        found = judge(ctx, m, spot, previous_end, scope)
+        if found is not None:
+            judged.append((ctx, m, spot, previous_end, scope))
+        return found
+
+    def capture_records(ctx, source, found):  # type: ignore[no-untyped-def]
+        recorded.append((ctx, source, list(found)))
+        return records(ctx, source, found)
+
+    texts = speed_texts()
+    with mock.patch.object(engine.results, "judge", capture_judge), mock.patch.object(engine.results, "records", capture_records):
+        for name, text in texts:
+            engine.run(text, name, None, None, None)
+    q_rules, p = quantities.patterns(), outcomes.patterns()
+    inputs = []
+    for ctx, m, spot, previous_end, scope in judged:
+        r = reading.read(ctx, m, spot, previous_end, outcomes._opens_with_context, facts=True)
+        assert r is not None
+        text = ctx.text
+        comparator = q_rules.comparators_after[r.bound_after] if r.bound_after else q_rules.comparators_before.get(r.bound_before, "=")
+        owns_next = text.startswith("的", r.tail)
+        following = q_rules.quantity[0].match(text, r.tail + 1) if owns_next else None
+        name_args = (
+            text, ctx.year, r.start, r.tail, r.item_start, clause_end(text, r.tail, r.sentence[1]),
+            ctx.horizons(r.sentence, r.item_start, r.start), r.quantity.named_after, r.quantity.category == "money",
+            r.continued, following, r.sentence[0],
+        )  # fmt: skip
+        inputs.append((ctx, m, r, scope, comparator, text[r.clause_start : r.start], owns_next, name_args))
+
+    def value_and_kind() -> None:
+        for ctx, m, r, _, comparator, prefix, owns_next, _ in inputs:
+            q = quantities.read(ctx.text, m, comparator, prefix, r.bound_before, True)
+            if q is not None:
+                quantities.kind_and_sign(prefix, q, owns_next)
+
+    def metric() -> None:
+        for *_, name_args in inputs:
+            outcomes._metric(p, metrics.name(*name_args)[0])
+
+    def period() -> None:
+        for ctx, _, r, scope, *_ in inputs:
+            outcomes._period(ctx, r, scope, p)
+
+    def make_records() -> None:
+        for ctx, source, found in recorded:
+            records(ctx, source, found)
+
+    def best(run: object) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.process_time()
+            run()  # type: ignore[operator]
+            times.append(time.process_time() - started)
+        return min(times)
+
+    timed = {"value_and_kind_s": best(value_and_kind), "metric_s": best(metric), "period_s": best(period), "records_s": best(make_records)}
+    return {"quantities": len(inputs), **timed, "floor_s": sum(timed.values())}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="print every miss, extra and wrong match")
@@ -273,13 +351,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--breakdown", action="store_true", help="what each stage of outcome reading adds (see breakdown)")
     args = parser.parse_args(argv)
     if args.breakdown:
-        before = 0.0
+        before = extract_s = 0.0
         for label, s in breakdown(args.repeat):
+            extract_s = s["without_s"]
             print(f"{label:48s} adds {s['added']:4.0%} ({(s['with_s'] - s['without_s']) * 1000:5.1f} ms; this stage "
                   f"{(s['with_s'] - s['without_s'] - before) * 1000:+5.1f} ms; extract {s['without_s'] * 1000:.1f} ms without outcomes)")  # fmt: skip
             before = s["with_s"] - s["without_s"]
         counted = ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in reads().items())
         print(f"quantities read (one pass over the documents): {counted}")
+        f = floor(args.repeat)
+        parts = ", ".join(f"{k.removesuffix('_s').replace('_', ' ')} {v * 1000:.1f} ms" for k, v in f.items() if k.endswith("_s") and k != "floor_s")
+        print(f"floor: what the {f['quantities']} quantities giving a result need redone alone ({parts}): {f['floor_s'] * 1000:.1f} ms, "
+              f"{f['floor_s'] / extract_s:.0%} of extract without outcomes")  # fmt: skip
         return 0
     if not args.speed_only:
         e = extraction(args.misses)

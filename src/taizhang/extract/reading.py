@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from taizhang.extract import lists, metrics, quantities, rules
 from taizhang.extract.context import Context
-from taizhang.extract.marks import CLAUSE_MARKS, TRIM, clause_end, clause_start, last_mark, next_mark
+from taizhang.extract.marks import CLAUSE_MARKS, CLAUSE_MAX, TRIM, clause_end, clause_start, last_mark, next_mark
 from taizhang.extract.parts import NOTES, Part
 from taizhang.extract.quantities import Quantity
 
@@ -150,8 +150,11 @@ def read(
     kind_prefix = gap if gap.strip() and not lists.patterns().joiners.fullmatch(gap.strip()) else clause_prefix
     kind = quantities.kind_and_sign(kind_prefix, q, text.startswith("的", tail))
     following = q_rules.quantity[0].match(text, tail + 1) if text.startswith("的", tail) else None
+    # The clause past its unit ends where it does past its number when a mark was found after the
+    # bound words (they hold none) and before the search's reach.
+    named_hi = clause_hi if tail <= clause_hi < min(sentence[1], end + CLAUSE_MAX) else clause_end(text, tail, sentence[1])
     metric, quote_end = metrics.name(
-        text, ctx.year, start, tail, item_lo, clause_end(text, tail, sentence[1]),
+        text, ctx.year, start, tail, item_lo, named_hi,
         ctx.horizons(sentence, item_lo, start), q.named_after, q.category == "money", continued, following,
         sentence[0],
     )  # fmt: skip
