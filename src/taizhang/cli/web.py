@@ -40,6 +40,7 @@ def serve(
     import uvicorn
 
     from taizhang.web import create_app, serving
+    from taizhang.web.app import settle
 
     with opened_store(db, must_exist=True) as store:
         url = store.url
@@ -56,6 +57,7 @@ def serve(
             return
         raise typer.Exit(serving.serve_processes(host, port, workers))
     application = create_app(url, uploads=uploads, refresh=False, max_bytes=max_bytes_from_env())
+    settle(application)
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 

@@ -23,12 +23,17 @@ from taizhang.ledger.status import STATUSES, YEARS
 from taizhang.storage import MAX_ID
 from taizhang.web import i18n
 from taizhang.web.auth import CSRF_COOKIE, Visitor
-from taizhang.web.render import normalised, number, written
+from taizhang.web.render import WordedLoader, normalised, number, written
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.filters.update(number=number, written=written, normalised=normalised)
 TEMPLATES.env.auto_reload = False  # compiled once per process: no file check per page
+# The templates once per language, their fixed words written in (render.WordedLoader).
+WORDED = {
+    lang: Jinja2Templates(env=TEMPLATES.env.overlay(loader=WordedLoader(TEMPLATES.env.loader, lambda key, lang=lang: i18n.messages().get(key, {}).get(lang))))
+    for lang in i18n.LANGUAGES
+}  # fmt: skip
 
 
 def _blank_is_none(value: Any) -> Any:
@@ -178,7 +183,7 @@ def page(request: Request, template: str, context: dict[str, Any], status_code: 
     other = "en" if lang == "zh" else "zh"
     switch = url(request.url.path, dict(request.query_params) | {"lang": other})
     t = i18n.translator(lang)
-    response = TEMPLATES.TemplateResponse(
+    response = WORDED[lang].TemplateResponse(
         request, template,
         {"t": t, "lang": lang, "visitor": visitor, "csrf": visitor.csrf, "switch_url": switch,
          "statuses": STATUSES, "kinds": KINDS, "metric_name": lambda key: metric_name(key, lang),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from operator import itemgetter
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,7 +19,9 @@ from taizhang.ledger import LedgerError
 from taizhang.ledger.browse import FACETS, ROW_FIELDS, SORTS, read_token
 from taizhang.ledger.figures import figure_words
 from taizhang.ledger.query import evidence, export_row
-from taizhang.web.common import INVALID, FilterParams, FilterQuery, LedgerDep, Timer, answer, filter_docs, filter_params, get_ledger, page, query_docs, query_of, read_query, url
+from taizhang.web.common import (
+    INVALID, FilterParams, FilterQuery, LedgerDep, Timer, answer, filter_docs, filter_params, get_ledger, page, query_docs, query_of, read_query, url,
+)  # fmt: skip
 from taizhang.web.models import EntryOut, FacetsOut, FacetValue, LedgerOut
 from taizhang.web.render import ledger_rows, written
 
@@ -98,8 +101,9 @@ def facet_values(filters: Filters, counted: dict[str, list[tuple[Any, int]]]) ->
 
 
 def ledger_view(ledger: Ledger, filters: Filters, sort: str, desc: bool, after: str | None, limit: int, facets: tuple[str, ...] = tuple(FACETS), shape: Callable[[Any], Any] = export_row) -> dict[str, Any]:  # fmt: skip
-    """One page of the ledger as :class:`LedgerOut`'s fields, its rows ``shape``d (export rows, as
-    the page writes them; the JSON answer's as :func:`entry_json` makes them)."""
+    """One page of the ledger as :class:`LedgerOut`'s fields, its rows ``shape``d (export rows by
+    default; the JSON answer's as :func:`entry_json` makes them; the page writes the stored rows
+    as they are: :func:`stored`)."""
     timer = Timer()
     found = ledger.page(filters, sort=sort, descending=desc, after=after, limit=limit, shape=shape)
     extra = {"sort": sort if sort != "id" else None, "desc": "1" if desc else None, "limit": limit if limit != 50 else None}
@@ -152,19 +156,33 @@ async def ledger_json(request: Request) -> Response:
     return Response(to_json(data, inf_nan_mode="null"), media_type="application/json")
 
 
+def stored(row: Any) -> Any:
+    """A stored entry as the page's table writes it (:func:`ledger_rows`): as it is."""
+    return row
+
+
 @router.get("/ledger", response_class=HTMLResponse, include_in_schema=False)
-async def ledger_page(request: Request, ledger: LedgerDep, filters: FilterParams, paging: PageParams) -> HTMLResponse:  # fmt: skip
+async def ledger_page(request: Request) -> HTMLResponse:
+    # The filters and the page are read here rather than declared as dependencies: FastAPI's
+    # solving of them was a twentieth of the page's server CPU (bench/web_cpu.py).
+    filters, paging, ledger = await filter_params(request), read_query(PageQuery, request), await get_ledger(request)
     # The facets come beside the page (htmx loads them; a link without JavaScript): counting a
     # million entries by eight columns the first time must not hold the rows back.
     sort, desc, after, limit = paging.sort, paging.desc, paging.after, paging.limit
-    data = await answer(ledger.from_memory(filters, sort), ledger_view, ledger, filters, sort, desc, after, limit, ())
+    data = await answer(ledger.from_memory(filters, sort), ledger_view, ledger, filters, sort, desc, after, limit, (), stored)
     data["table"] = ledger_rows(data["rows"])
     template = "ledger_results.html" if request.headers.get("hx-request") and request.headers.get("hx-target") == "results" else "ledger.html"
-    query = query_of(filters)
-    exports = {kind: url(f"/export.{kind}", query) for kind in _EXPORT_TYPES}
-    sorts = {name: url("/ledger", query_of(filters, sort=name if name != "id" else None, desc="1" if sort == name and not desc else None)) for name in ("id", "deadline", "actor", "metric", "status", "value")}  # fmt: skip
-    context = {"data": data, "filters": filters, "sort": sort, "desc": desc, "exports": exports, "sorts": sorts, "first_url": url("/ledger", query), "facets_url": url("/ledger/facets", query)}  # fmt: skip
+    chosen = urlencode(query_of(filters))  # the filters' part of every link on the page, written once
+    exports = {kind: _link(f"/export.{kind}", chosen) for kind in _EXPORT_TYPES}
+    sorts = {name: _link("/ledger", chosen, sort=name if name != "id" else None, desc="1" if sort == name and not desc else None) for name in ("id", "deadline", "actor", "metric", "status", "value")}  # fmt: skip
+    context = {"data": data, "filters": filters, "sort": sort, "desc": desc, "exports": exports, "sorts": sorts, "first_url": _link("/ledger", chosen), "facets_url": _link("/ledger/facets", chosen)}  # fmt: skip
     return page(request, template, context)
+
+
+def _link(path: str, chosen: str, **extra: Any) -> str:
+    """``url(path, query_of(filters, **extra))`` from the filters' query string ``chosen``."""
+    query = "&".join(part for part in (chosen, urlencode({name: value for name, value in extra.items() if value is not None})) if part)
+    return f"{path}?{query}" if query else path
 
 
 @router.get("/ledger/facets", response_class=HTMLResponse, include_in_schema=False)
