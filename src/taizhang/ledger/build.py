@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
-from functools import cache, lru_cache
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -21,12 +21,26 @@ from taizhang.document import PLEDGE_FIELDS, Pledge
 from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.chunked import Part, Parts, Plan, Spill, in_order
-from taizhang.ledger.corrections import Anchor, Applied, Correction, Mention, SourceRef, apply
-from taizhang.ledger.judging import MATCH_COLUMNS, NO_OUTCOME, OUTCOME_COLUMNS, Judged, OutcomeJudge
+from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
+from taizhang.ledger.judging import MATCH_COLUMNS, OutcomeJudge
 from taizhang.ledger.matching import Candidate, Index
-from taizhang.ledger.merge import Entry, build_entries, norm_high
+from taizhang.ledger.merge import Entry, build_entries
 from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
-from taizhang.ledger.rows import Ids, Prepared, Rows, first_of, merge_targets
+from taizhang.ledger.rows import (
+    CHANGE_COLUMNS,
+    ENCODED,
+    ENTRY_COLUMNS,
+    MENTION_COLUMNS,
+    Ids,
+    Prepared,
+    Rows,
+    entry_batch,
+    first_of,
+    key_of,
+    mention_key,
+    merge_targets,
+    prepare,
+)
 from taizhang.ledger.status import Rules
 from taizhang.ledger.swap import Swap
 from taizhang.ledger.tables import (
@@ -40,7 +54,7 @@ from taizhang.ledger.tables import (
     StatusChangeRow,
 )
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
-from taizhang.storage.bulk import insert_tuples, json_text
+from taizhang.storage.bulk import insert_tuples
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
@@ -230,7 +244,7 @@ class BuildStage(LedgerBase):
             judging = OutcomeJudge(Index(Candidate(*values) for values in outcomes[chunk]), texts, applied.outcome_links, built)  # fmt: skip
             rows = Spill()
             for position, entry in enumerate(built):
-                rows.add(_prepared(entry, judging.judge(position, entry, today), targets, applied.splits), len(entry.mentions))
+                rows.add(prepare(entry, judging.judge(position, entry, today), targets, applied.splits), len(entry.mentions))
             done.append(rows)
             entries, mentions = entries + len(built), mentions + len(applied.mentions)
             del applied, built
@@ -256,11 +270,11 @@ class BuildStage(LedgerBase):
         judging = OutcomeJudge(index, texts, applied.outcome_links, entries)
         today = date.today()
         targets = merge_targets(applied.merges)
-        prepared = (_prepared(entry, judging.judge(position, entry, today), targets, applied.splits) for position, entry in enumerate(entries))  # fmt: skip
+        prepared = (prepare(entry, judging.judge(position, entry, today), targets, applied.splits) for position, entry in enumerate(entries))  # fmt: skip
         rows = Rows(prepared, len(entries), len(applied.mentions), applied, judging.unapplied, today)
         if scoped:
             rows.entry_keys = [entry.key for entry in entries]
-            rows.mention_keys = {_key_of(m) for entry in entries for m in entry.mentions}
+            rows.mention_keys = {key_of(m) for entry in entries for m in entry.mentions}
         return rows
 
     def _write(
@@ -313,8 +327,11 @@ class BuildStage(LedgerBase):
             # Indexes built once over the new rows, by a sort, rather than grown row by row: on
             # SQLite, whose readers go on reading the last build meanwhile (PostgreSQL would lock
             # them out of the tables until this one commits: there a big rebuild swaps tables).
+            # The status history's too on a first build, when every entry adds a row to an empty
+            # table (later builds add a few to many: there the index is kept).
+            rebuilt = (EntryRow, MentionRow, OutcomeMatchRow) + (() if last else (StatusChangeRow,))
             indexes = [
-                index for table in (EntryRow, MentionRow, OutcomeMatchRow) for index in table.__table__.indexes
+                index for table in rebuilt for index in table.__table__.indexes
             ] if connection.dialect.name == "sqlite" and scope is None else []  # fmt: skip
             for index in indexes:
                 index.drop(connection)
@@ -325,14 +342,14 @@ class BuildStage(LedgerBase):
             if cache is not None:
                 connection.exec_driver_sql(f"PRAGMA cache_size = {_BUILD_CACHE_KIB}")
             # Rows as tuples in the order of each table's columns (no dict per row), flushed in batches.
-            columns = {EntryRow: _ENTRY_COLUMNS, MentionRow: _MENTION_COLUMNS, OutcomeMatchRow: MATCH_COLUMNS, StatusChangeRow: _CHANGE_COLUMNS}  # fmt: skip
+            columns = {EntryRow: ENTRY_COLUMNS, MentionRow: MENTION_COLUMNS, OutcomeMatchRow: MATCH_COLUMNS, StatusChangeRow: CHANGE_COLUMNS}  # fmt: skip
             batch: dict[type, list[tuple]] = {table: [] for table in columns}
 
             def flush() -> None:  # entries before their mentions and matches: the foreign keys
                 for table, rows in batch.items():
                     into = swap.table(table.__table__) if swap is not None and table is not StatusChangeRow else table.__table__
-                    names, shaped = _entry_rows(rows) if table is EntryRow else (columns[table], rows)
-                    insert_tuples(connection, into, names, shaped, encoded=_ENCODED)
+                    names, shaped = entry_batch(rows) if table is EntryRow else (columns[table], rows)
+                    insert_tuples(connection, into, names, shaped, encoded=ENCODED)
                     rows.clear()
 
             entry_rows, mention_rows, match_rows, change_rows = batch.values()
@@ -340,10 +357,17 @@ class BuildStage(LedgerBase):
             new_ids: list[tuple[str, int]] = []
 
             def put(prepared: Prepared, entry_id: int, mentions_after: int, matches_after: int) -> None:
-                entry_rows.append((entry_id, *prepared.entry_row[1:]))
-                match_rows.extend((matches_after + rank, entry_id, *row[2:]) for rank, row in enumerate(prepared.match_rows, 1))
-                mention_rows.extend((mentions_after + k, entry_id, *row[2:]) for k, row in enumerate(prepared.mention_rows, 1))
-                new_ids.extend((key, entry_id) for key in set(prepared.keys) if not stored or entry_id not in stored.get(key, ()))
+                entry_rows.append((entry_id,) + prepared.entry_row)
+                if prepared.match_rows:
+                    match_rows.extend((matches_after + rank, entry_id) + row for rank, row in enumerate(prepared.match_rows, 1))
+                keys = prepared.keys
+                if len(keys) == 1:  # most entries: one mention, its rows without a loop
+                    mention_rows.append((mentions_after + 1, entry_id) + prepared.mention_rows[0])
+                    if not stored or entry_id not in stored.get(keys[0], ()):
+                        new_ids.append((keys[0], entry_id))
+                else:
+                    mention_rows.extend((mentions_after + k, entry_id) + row for k, row in enumerate(prepared.mention_rows, 1))
+                    new_ids.extend((key, entry_id) for key in set(keys) if not stored or entry_id not in stored.get(key, ()))
                 if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
 
@@ -409,42 +433,15 @@ def source_ranks(sources: list[SourceInfo]) -> dict[int, int]:
     return {source.id: rank for rank, source in enumerate(ordered)}
 
 
-def _mention_key(file: str, quote: str, metric: str) -> str:
-    """What stands for one mention across rebuilds and new versions of its file."""
-    return hashlib.sha1("\x1f".join((file, quote, metric)).encode()).hexdigest()
-
-
 def _ids_of_built_mentions(session: Session) -> dict[str, list[int]]:
-    """The entry id of every stored mention, by :func:`_mention_key`."""
+    """The entry id of every stored mention, by :func:`rows.mention_key`."""
     files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
     had: dict[str, list[int]] = {}
     query = select(MentionRow.sha256, MentionRow.quote, MentionRow.metric, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)  # fmt: skip
     for sha256, quote, metric, original, entry_id in session.execute(query):
-        ids = had.setdefault(_mention_key(files.get(sha256, sha256), quote, metric if original is None else original["metric"]), [])
+        ids = had.setdefault(mention_key(files.get(sha256, sha256), quote, metric if original is None else original["metric"]), [])
         ids.extend([] if entry_id in ids else [entry_id])
     return had
-
-
-def _key_of(mention: Mention) -> str:
-    return _mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
-
-
-def _prepared(entry: Entry, judged: Judged, targets: list[Anchor], splits: list[Anchor]) -> Prepared:
-    """An entry's rows, judged, with its ids still to give (``targets``: see ``rows.merge_targets``;
-    ``splits``: the records split out)."""
-    mentions = entry.mentions
-    first = entry.first
-    verdict = judged.verdict
-    return Prepared(
-        (first.order, first.pledge.start, first.pledge.end, first.pledge.metric),
-        bool(splits) and any(a.matches(m) for a in splits for m in mentions),
-        [_key_of(m) for m in mentions],
-        [k for a in targets for k, m in enumerate(mentions) if a.matches(m)] if targets else [],
-        _entry_row(0, entry, judged),
-        [_mention_row(0, 0, m) for m in mentions],
-        list(judged.match_rows(0, 0)),
-        entry.key, verdict.status, verdict.reason,
-    )  # fmt: skip
 
 
 class _Mentions:
@@ -538,81 +535,3 @@ class _Moved(Exception):
     """The ledger was built by another process since a partial build was worked out."""
 
 
-# The columns of an entry's row and of a mention's, in the order their values are made in.
-_ENTRY_COLUMNS = (
-    "id", "key", "actor", "place_code", "place", "official", "metric", "metric_key", "kind", "comparator", "value",
-    "value_high", "unit", "norm_value", "norm_value_high", "norm_unit", "deadline", "horizon", "hedge", "binding",
-    "confidence", "source", "start", "end", "quote", "mentions", "sources", "mention_count", "conflict",
-    "conflict_reason", "status", "status_reason", *OUTCOME_COLUMNS,
-)  # fmt: skip
-_MENTION_COLUMNS = (
-    "id", "entry_id", "source", "sha256", "start", "end", "quote", "actor", "official", "metric", "comparator", "value",
-    "value_high", "unit", "norm_value", "norm_unit", "deadline", "corrected", "original",
-)  # fmt: skip
-_CHANGE_COLUMNS = ("entry_key", "status", "reason", "as_of", "recorded_at")
-_ENCODED = ("mentions", "sources", "corrected", "original")  # the JSON columns given as their text
-
-
-def _entry_row(entry_id: int, entry: Entry, judged: Judged) -> tuple:
-    """The values of ``_ENTRY_COLUMNS`` for an entry; those of ``OUTCOME_COLUMNS`` only when its
-    status rests on an outcome (else they are all None: see ``_entry_rows``)."""
-    mentions = entry.mentions
-    first = mentions[0]
-    pledge = first.pledge
-    verdict = judged.verdict
-    matched = judged.matched
-    conflicts = entry.conflicts + [matched.conflict] if matched.considered and matched.conflict else entry.conflicts
-    place = entry.place
-    row = (
-        entry_id, entry.key, pledge.actor, place.code or None if place else None, place.name if place else None,
-        pledge.official, pledge.metric, entry.metric_key, pledge.kind, pledge.comparator, pledge.value,
-        pledge.value_high, pledge.unit, pledge.norm_value, None if pledge.value_high is None else norm_high(first),
-        pledge.norm_unit, pledge.deadline, pledge.horizon, pledge.hedge, pledge.binding, pledge.confidence,
-        pledge.source, pledge.start, pledge.end, pledge.quote, json_text(pledge.mentions) if pledge.mentions else _EMPTY,
-        _one_source(pledge.source) if len(mentions) == 1 else json_text(entry.sources), len(mentions),
-        bool(conflicts), "; ".join(conflicts) if conflicts else None, verdict.status, verdict.reason,
-    )  # fmt: skip
-    return row + judged.outcome_values() if matched.judged else row
-
-
-_UNJUDGED = len(_ENTRY_COLUMNS) - len(OUTCOME_COLUMNS)  # the length of an entry's row without an outcome
-
-def _entry_rows(rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
-    """A batch of entry rows in one shape, and its columns: without the outcome columns (NULL by
-    default) when no entry's status rests on an outcome, as in most batches of a big ledger (a
-    value bound costs SQLite as much as one given), else each row with them."""
-    if all(len(row) == _UNJUDGED for row in rows):
-        return _ENTRY_COLUMNS[:_UNJUDGED], rows
-    return _ENTRY_COLUMNS, [row + NO_OUTCOME if len(row) == _UNJUDGED else row for row in rows]
-
-
-def _mention_row(mention_id: int, entry_id: int, mention: Mention) -> tuple:
-    """The values of ``_MENTION_COLUMNS`` for a mention. Its record as extracted is written only
-    where a correction changed it: else it is the row's own values (see ``tables.extracted``)."""
-    pledge = mention.pledge
-    original = mention.original
-    corrected = mention.corrected
-    return (
-        mention_id, entry_id, pledge.source, mention.sha256, pledge.start, pledge.end, pledge.quote, pledge.actor,
-        pledge.official, pledge.metric, pledge.comparator, pledge.value, pledge.value_high, pledge.unit,
-        pledge.norm_value, pledge.norm_unit, pledge.deadline, json_text(corrected) if corrected else _EMPTY,
-        None if original is pledge else json_text(_record(original)),
-    )  # fmt: skip
-
-
-_EMPTY = json_text([])  # a list column's text when empty (most are), encoded once
-
-
-@lru_cache(maxsize=4096)
-def _one_source(name: str) -> str:
-    """The JSON text of the sources of an entry of one mention (most entries), encoded once per source."""
-    return json_text([name])
-
-
-def _record(pledge: Pledge) -> dict[str, Any]:
-    """``pledge.to_dict()`` as JSON writes it, without dataclasses.asdict's deep copy, which
-    dominated a million-entry build (its mentions' tuples are written as lists all the same)."""
-    return dict(zip(PLEDGE_FIELDS, _pledge_values(pledge), strict=True))
-
-
-_pledge_values = attrgetter(*PLEDGE_FIELDS)  # a pledge's fields in one call (in C)

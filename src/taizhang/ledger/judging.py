@@ -39,12 +39,13 @@ class Judged:
             int(c.ref[1:]) if c.by_person else None, c.ref, c.value, c.unit, c.period, c.source, c.quote, c.start, c.end,
         )  # fmt: skip
 
-    def match_rows(self, entry_id: int, last_id: int) -> Iterable[tuple]:
-        """Rows of ``ledger_outcome_matches`` (values of ``MATCH_COLUMNS``), numbered after ``last_id``."""
+    def match_rows(self) -> Iterable[tuple]:
+        """Rows of ``ledger_outcome_matches`` without their ids (the values of ``MATCH_COLUMNS``
+        after its id and the entry's), in the order of their rank."""
         for rank, considered in enumerate(self.matched.considered, start=1):
             c = considered.candidate
             yield (
-                last_id + rank, entry_id, rank, considered.state, c.ref, c.source, c.quote, c.start, c.end, c.actor,
+                rank, considered.state, c.ref, c.source, c.quote, c.start, c.end, c.actor,
                 c.metric, c.kind, c.value, c.unit, c.norm_value, c.norm_unit, c.period, c.last_year, c.basis,
                 considered.reason,
             )  # fmt: skip
