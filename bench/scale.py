@@ -10,7 +10,9 @@ saved in GB18030. About 10 KB a document: 100k documents are about 1 GB.
 For each size and worker count, a fresh database is filled by ``taizhang ingest DIR --workers N``
 (decode, repair, extraction, storage, reprint links) and its ledger built (``Ledger.refresh``),
 each in a process of its own, timed, with the peak resident memory of its whole process tree
-(sampled from /proc). Printed: documents/s, MB/s, peak RSS, database size, the ledger's entries/s,
+and the CPU time all its processes used (sampled from /proc every 0.1 s: a process's last tenth
+of a second may be missed). CPU seconds hold still on a busy machine where wall time does not:
+compare them too. Printed: documents/s, MB/s, peak RSS, database size, the ledger's entries/s,
 the exponent of time against corpus size (a log-log fit: 1.0 is linear) and what 2 workers gain.
 
     .venv/bin/python bench/scale.py --sizes 1000 --workers 1,2            # a check (minutes)
@@ -102,22 +104,27 @@ def build(folder: Path, count: int, seed: int) -> tuple[int, int]:
     return count, size
 
 
-class PeakMemory:
-    """The largest resident memory a process and its descendants held at once (sampled from /proc)."""
+class Usage:
+    """The largest resident memory a process and its descendants held at once, and the CPU seconds
+    they used (sampled from /proc; a worker started by a fork server is a descendant too)."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self._cpu: dict[int, float] = {}
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
 
     def _watch(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.pid)))
+            tree = _tree(self.pid)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in tree))
+            for pid in tree:
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), _cpu(pid))
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[int, float]:
         self._stop.set()
         self._thread.join()
-        return self.peak
+        return self.peak, sum(self._cpu.values())
 
 
 def _tree(root: int) -> list[int]:
@@ -137,6 +144,15 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _cpu(pid: int) -> float:
+    """The user and system CPU seconds a process has used."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -147,16 +163,16 @@ def _rss(pid: int) -> int:
     return 0
 
 
-def timed(command: list[str]) -> tuple[float, int, str]:
-    """Run ``command``; its seconds, its process tree's peak RSS and its output's last line."""
+def timed(command: list[str]) -> tuple[float, int, float, str]:
+    """Run ``command``; its seconds, its process tree's peak RSS and CPU seconds, and its output's last line."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    memory = PeakMemory(process.pid)
+    usage = Usage(process.pid)
     output, _ = process.communicate()
-    seconds, peak = time.perf_counter() - start, memory.stop()
+    seconds, (peak, cpu) = time.perf_counter() - start, usage.stop()
     if process.returncode not in (0, 1):  # 1: some files failed, which the summary says
         raise SystemExit(f"{' '.join(command)} failed:\n{output}")
-    return seconds, peak, (output.strip().splitlines() or [""])[-1]
+    return seconds, peak, cpu, (output.strip().splitlines() or [""])[-1]
 
 
 LEDGER = """
@@ -175,8 +191,10 @@ class Result:
     workers: int
     ingest_s: float
     ingest_rss: int
+    ingest_cpu: float
     ledger_s: float
     ledger_rss: int
+    ledger_cpu: float
     entries: int
     db_bytes: int
     summary: str
@@ -188,10 +206,13 @@ class Result:
 
 def run(folder: Path, url: str, workers: int, size: int) -> Result:
     taizhang = str(Path(sys.executable).with_name("taizhang"))
-    ingest_s, ingest_rss, summary = timed([taizhang, "ingest", str(folder), "--db", url, "--workers", str(workers), "--quiet"])
-    _, ledger_rss, line = timed([sys.executable, "-c", LEDGER, url])
+    ingest_s, ingest_rss, ingest_cpu, summary = timed([taizhang, "ingest", str(folder), "--db", url, "--workers", str(workers), "--quiet"])
+    _, ledger_rss, ledger_cpu, line = timed([sys.executable, "-c", LEDGER, url])
     entries, _, ledger_s = line.split()
-    return Result(size, workers, ingest_s, ingest_rss, float(ledger_s), ledger_rss, int(entries), size_of(url), summary)
+    return Result(
+        size, workers, ingest_s, ingest_rss, ingest_cpu, float(ledger_s), ledger_rss, ledger_cpu, int(entries),
+        size_of(url), summary,
+    )  # fmt: skip
 
 
 def size_of(url: str) -> int:
@@ -247,8 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {os.cpu_count()} cores; database: {'PostgreSQL' if args.pg else 'SQLite'}; corpora under {args.work}")
     results: list[Result] = []
-    print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'ingest s':>9} {'docs/s':>7} {'MB/s':>6} {'RSS MB':>7} "
-          f"{'ledger s':>8} {'entries':>8} {'entries/s':>9} {'ledger RSS':>10} {'total s':>8} {'DB MB':>7}")  # fmt: skip
+    print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'ingest s':>9} {'CPU s':>6} {'docs/s':>7} {'MB/s':>6} {'RSS MB':>7} "
+          f"{'ledger s':>8} {'CPU s':>6} {'entries':>8} {'entries/s':>9} {'ledger RSS':>10} {'total s':>8} {'DB MB':>7}")  # fmt: skip
     for size in sizes:
         folder = args.work / f"corpus-{size}-{args.seed}"
         _, corpus_bytes = build(folder, size, args.seed)
@@ -259,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 drop()
             results.append(r)
-            print(f"{size:>7} {corpus_bytes / 1e6:>7.1f} {workers:>7} {r.ingest_s:>9.1f} {size / r.ingest_s:>7.1f} "
-                  f"{corpus_bytes / 1e6 / r.ingest_s:>6.2f} {r.ingest_rss / 2**20:>7.0f} {r.ledger_s:>8.1f} {r.entries:>8} "
+            print(f"{size:>7} {corpus_bytes / 1e6:>7.1f} {workers:>7} {r.ingest_s:>9.1f} {r.ingest_cpu:>6.1f} {size / r.ingest_s:>7.1f} "
+                  f"{corpus_bytes / 1e6 / r.ingest_s:>6.2f} {r.ingest_rss / 2**20:>7.0f} {r.ledger_s:>8.1f} {r.ledger_cpu:>6.1f} {r.entries:>8} "
                   f"{r.entries / max(r.ledger_s, 1e-9):>9,.0f} {r.ledger_rss / 2**20:>10.0f} {r.total_s:>8.1f} "
                   f"{r.db_bytes / 1e6:>7.1f}", flush=True)  # fmt: skip
             print(f"        {r.summary}", flush=True)

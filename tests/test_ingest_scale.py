@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from taizhang.ingest import ingest
+from taizhang import ingest as ingest_module
+from taizhang.errors import SourceError
+from taizhang.ingest import analyse_files, ingest
 from taizhang.ledger import Ledger
 from taizhang.reprints import link_reprints
 from taizhang.runners import LocalPool
+from taizhang.source import read
 from taizhang.storage import Store
 from taizhang.storage.tables import FileRow, PledgeRow, ReprintBandRow, SourceBlob, SourceRow
 from tests.helpers import DEMO_CORPUS
@@ -65,6 +68,26 @@ def test_worker_processes_store_what_this_process_stores(db_url: str, tmp_path: 
     assert [d.stored.source.id for d in report.done] == [d.stored.source.id for d in one.done]
     assert report.pledges == one.pledges > 0
     assert expected["reprints"] == {13: 1}  # the reprint, linked as ingest stored it
+
+
+def test_a_file_that_breaks_the_pipeline_fails_alone_and_the_files_sent_with_it_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = corpus(tmp_path / "corpus", 3)
+    process = ingest_module.process
+
+    def broken_by_the_second_file(raw, year=None):  # noqa: ANN001, ANN202 - a bug, as one file meets it
+        if raw.path == files[1]:
+            raise ValueError("一个缺陷 a bug")
+        return process(raw, year)
+
+    monkeypatch.setattr(ingest_module, "process", broken_by_the_second_file)
+    first, broken, third = analyse_files([read(path) for path in files[:3]])  # one call of a worker's
+    assert isinstance(broken, SourceError) and broken.path == str(files[1])
+    assert "internal error (ValueError: 一个缺陷 a bug)" in broken.reason
+    assert first.pledges > 0 and third.pledges > 0 and third.source.path == files[2]
+    with Store(str(tmp_path / "t.db")) as store:
+        report = ingest(store, files[:3])
+        assert [problem.path for problem in report.failed] == [str(files[1])]
+        assert [d.path for d in report.done] == [files[0], files[2]] and len(store.sources()) == 2
 
 
 def test_a_second_run_reads_only_new_and_changed_files(db_url: str, tmp_path: Path) -> None:

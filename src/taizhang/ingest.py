@@ -3,8 +3,9 @@
 This process finds the files, reads each one's bytes (skipping, unread, a file whose size and
 modification time are as the last run recorded and whose pledges are up to date), and hands the
 bytes to a runner (:mod:`taizhang.runners`, :mod:`taizhang.cluster`) that runs
-:func:`analyse_rows` (:func:`taizhang.pipeline.process` and the rows its records make) on them:
-here, in local worker processes or on Dask, so that this process only reads and writes. Results are
+:func:`analyse_files` (:func:`taizhang.pipeline.process` and the rows its records make) on them,
+``runner.files_per_call`` files a call: here, in local worker processes or on Dask, so that this
+process only reads and writes. Results are
 taken back in the order the files were found and written in batches (:mod:`taizhang.storage.batch`),
 each batch one transaction: the same files get the same ids however they were processed, and a
 run killed midway leaves whole files behind it, which the next run skips.
@@ -28,11 +29,11 @@ from typing import Any
 
 from taizhang import errors
 from taizhang.errors import SourceError
-from taizhang.pipeline import EXTRACTOR, Analysed, process
+from taizhang.pipeline import EXTRACTOR, process
 from taizhang.runners import InProcess, Runner
 from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, read_discovered
 from taizhang.storage import Store, Stored
-from taizhang.storage.batch import FileState, Item, file_states, record_rows, sources_by_sha, stored_path, write
+from taizhang.storage.batch import FileState, Item, SourceRows, file_states, source_rows, sources_by_sha, stored_path, write
 from taizhang.storage.reprint_index import ReprintIndex
 
 BATCH_FILES = 64  # files per transaction: few round trips, and a kill loses little
@@ -81,16 +82,25 @@ class IngestReport:
 
 
 @dataclass(slots=True)
+class _Call:
+    """One call of :func:`analyse_files` sent to the runner, and its results once taken back."""
+
+    handle: Any
+    results: list[SourceRows | SourceError] | None = None
+    failure: str | None = None  # why the call as a whole failed (a lost worker)
+
+
+@dataclass(slots=True)
 class _Job:
     """One file on its way: read or not, maybe sent to the runner, then written."""
 
     path: Path
     raw: RawFile | None = None
     source_id: int | None = None  # a stored source with these bytes
-    handle: Any = None  # the runner's handle of process(raw)
+    call: _Call | None = None  # the runner's call that analyses it, with others
+    at: int = 0  # its place in that call's files
     after: _Job | None = None  # an earlier job with the same bytes, whose result this one shares
-    analysed: Analysed | None = None
-    rows: list[list[tuple]] | None = None  # the rows its records make, made with it
+    analysed: SourceRows | None = None
     error: SourceError | None = None
 
     @property
@@ -190,6 +200,7 @@ class _Run:
         """Send to the runner the files read whose bytes are not stored with up-to-date pledges
         (looked up together), each the first of its bytes in flight."""
         stored = sources_by_sha(self.store, [job.raw.sha256 for job in jobs if job.raw])
+        sent: list[_Job] = []
         for job in jobs:
             if job.raw is None:
                 continue
@@ -200,34 +211,48 @@ class _Run:
             job.after = self.in_flight.get(job.raw.sha256)
             if job.after is None:
                 self.in_flight[job.raw.sha256] = job
-                job.handle = self.runner.submit(analyse_rows, job.raw, self.year)
+                sent.append(job)
+        step = self.runner.files_per_call
+        for start in range(0, len(sent), step):
+            group = sent[start : start + step]
+            call = _Call(self.runner.submit(analyse_files, [job.raw for job in group], self.year))
+            for k, job in enumerate(group):
+                job.call, job.at = call, k
 
     def _ready(self, job: _Job) -> bool:
-        return job.handle is None or self.runner.done(job.handle)
+        return job.call is None or job.call.handle is None or self.runner.done(job.call.handle)
 
     def _finish(self, job: _Job) -> None:
-        if job.handle is not None:
-            try:
-                result = self.runner.result(job.handle)
-            except Exception as error:  # noqa: BLE001 - a bug or a lost worker fails this file, not the batch
-                result = SourceError(str(job.path), errors.INTERNAL.format(error=f"{type(error).__name__}: {error}"))
+        if job.call is not None:
+            result = self._result(job)
             if isinstance(result, SourceError):
                 job.error = result
             else:
-                job.analysed, job.rows = result
-            job.handle = None
+                job.analysed = result
+            job.call = None
         elif job.after is not None and job.after.error is not None:
             job.error = SourceError(str(job.path), job.after.error.reason)  # the same bytes fail alike
         self.batch.append(job)
         if len(self.batch) >= self.batch_files or sum(j.size for j in self.batch) >= BATCH_BYTES:
             self._flush()
 
+    def _result(self, job: _Job) -> SourceRows | SourceError:
+        """Its file's result, from its call's (taken back from the runner for the call's first file)."""
+        call = job.call
+        if call.results is None and call.failure is None:
+            try:
+                call.results = self.runner.result(call.handle)
+            except Exception as error:  # noqa: BLE001 - a lost worker fails its call's files, not the batch
+                call.failure = errors.INTERNAL.format(error=f"{type(error).__name__}: {error}")
+            call.handle = None
+        return SourceError(str(job.path), call.failure) if call.failure is not None else call.results[job.at]
+
     def _flush(self) -> None:
         if not self.batch:
             return
         jobs, self.batch = self.batch, []
         written = [job for job in jobs if job.error is None]
-        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed, job.rows) for job in written], self.reprints))
+        stored = iter(write(self.store, [Item(job.raw, job.source_id, job.analysed) for job in written], self.reprints))
         for job in jobs:
             if job.raw is not None and self.in_flight.get(job.raw.sha256) is job:
                 del self.in_flight[job.raw.sha256]
@@ -239,7 +264,7 @@ class _Run:
                 done = job.analysed
                 result = Ingested(job.path, next(stored), warnings=[] if done is None else done.warnings, read=job.size)
                 if done is not None:
-                    result.pledges, result.outcomes = len(done.extraction.pledges), len(done.extraction.outcomes)
+                    result.pledges, result.outcomes = done.pledges, done.outcomes
                 self.report.done.append(result)
             if self.on_file:
                 self.on_file(job.path, result)
@@ -247,12 +272,20 @@ class _Run:
             self.on_batch()
 
 
-def analyse_rows(raw: RawFile, year: int | None = None) -> tuple[Analysed, list[list[tuple]]] | SourceError:
-    """:func:`~taizhang.pipeline.process`, and the rows its records make in each table
-    (:func:`~taizhang.storage.batch.record_rows`): the runner's work, so that the one writing
-    process has only rows to write."""
-    done = process(raw, year)
-    return done if isinstance(done, SourceError) else (done, record_rows(done))
+def analyse_files(raws: list[RawFile], year: int | None = None) -> list[SourceRows | SourceError]:
+    """:func:`~taizhang.pipeline.process` for each file, and what of it is stored
+    (:func:`~taizhang.storage.batch.source_rows`): the runner's work, a few files a call so that
+    fewer calls and results cross between processes, and the one writing process only writes. A
+    file that fails, even by a bug, is its :class:`SourceError`; the others go on."""
+    return [_analysed(raw, year) for raw in raws]
+
+
+def _analysed(raw: RawFile, year: int | None) -> SourceRows | SourceError:
+    try:
+        done = process(raw, year)
+    except Exception as error:  # noqa: BLE001 - a bug fails this file, not the batch
+        return SourceError(str(raw.path), errors.INTERNAL.format(error=f"{type(error).__name__}: {error}"))
+    return done if isinstance(done, SourceError) else source_rows(done)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -1,23 +1,30 @@
 """Where ingest's per-file work runs: in this process, or in a pool of local worker processes.
 
-A runner only schedules :func:`taizhang.pipeline.process` (a plain function of one file's bytes):
-``submit`` hands it a call, ``result`` waits for its value. Ingest keeps ``slots`` calls in flight
-and takes results back in the order it submitted them, so every runner stores the same sources
-under the same ids. The Dask runner, for a cluster, is in :mod:`taizhang.cluster`.
+A runner only schedules :func:`taizhang.ingest.analyse_files` (a plain function of a few files'
+bytes): ``submit`` hands it a call, ``result`` waits for its value. Ingest keeps ``slots`` files in
+flight, ``files_per_call`` of them a call, and takes results back in the order it submitted them,
+so every runner stores the same sources under the same ids. The Dask runner, for a cluster, is in
+:mod:`taizhang.cluster`.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol
+
+# Files a worker analyses in one call: few enough that work is shared out evenly, enough that the
+# cost of a call between processes (its queue hand-offs, a wake-up of this process) is spread.
+FILES_PER_CALL = 4
 
 
 class Runner(Protocol):
     """What ingest needs of a place to run work."""
 
-    slots: int  # calls worth keeping in flight to keep every worker busy
+    slots: int  # files worth keeping in flight to keep every worker busy
+    files_per_call: int  # files sent in one call
     where: str  # said to the user: "this process", "2 worker processes", a scheduler's address
     dashboard: str | None  # a link to watch the work, when there is one
 
@@ -34,6 +41,7 @@ class InProcess:
     """Work done here, when its result is asked for: one file at a time, nothing read ahead."""
 
     slots = 1
+    files_per_call = 1
     where = "this process"
     dashboard = None
 
@@ -52,18 +60,38 @@ class InProcess:
 
 
 class LocalPool:
-    """A pool of ``workers`` processes on this machine (``spawn``ed: fresh interpreters that share
-    nothing with this one, its database connections least of all)."""
+    """A pool of ``workers`` processes on this machine: fresh processes that share nothing with this
+    one, its database connections least of all. Where the system has a fork server (Linux, macOS)
+    they are forked from one that loaded the pipeline's rules and dictionaries first
+    (:mod:`taizhang.warmed`), so that they are loaded once for all workers and each starts at
+    once; elsewhere they are ``spawn``ed and each loads its own. They start as the pool is made,
+    in the background, while this process finds and reads the files."""
 
     dashboard = None
+    files_per_call = FILES_PER_CALL
 
     def __init__(self, workers: int) -> None:
         from taizhang.pipeline import warm_up
 
-        self.slots = 2 * workers
+        self.slots = 2 * workers * FILES_PER_CALL
         self.where = f"{workers} worker processes"
-        context = multiprocessing.get_context("spawn")
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            # The main module too, so that a worker need not import it again (as spawned ones do).
+            context.set_forkserver_preload(["__main__", "taizhang.warmed"])
+        else:
+            context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+        # A call per worker starts them all (the first waits for the fork server to load).
+        self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
+        self._starting.start()
+
+    def _start(self, workers: int) -> None:
+        try:
+            for _ in range(workers):
+                self._pool.submit(int)
+        except RuntimeError:  # closed before it started: nothing to start
+            pass
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         return self._pool.submit(fn, *args)
@@ -75,4 +103,5 @@ class LocalPool:
         return handle.done()
 
     def close(self) -> None:
+        self._starting.join()
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -53,7 +53,7 @@ def test_a_cluster_run_makes_the_ledger_one_process_makes(db_url: str, reference
     folder, expected, ledger = reference
     runner = DaskRunner("local", 2)
     try:
-        assert runner.dashboard and runner.slots == 4
+        assert runner.dashboard and runner.slots == 4 * runner.files_per_call  # two calls in flight for each of 2 threads
         with Store(db_url) as store:
             report = ingest(store, [folder], runner=runner, batch_files=3)
             assert report.ok and contents(store) == expected

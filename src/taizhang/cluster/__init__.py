@@ -1,8 +1,8 @@
 """Running ingest's per-file work on Dask distributed: an existing scheduler, or a LocalCluster.
 
 The only module that imports Dask (the ``[cluster]`` extra). Workers run
-:func:`taizhang.ingest.analyse_rows` on a file's bytes and send back its text, records and their
-rows; they need taizhang installed (without extras: they never open the database) and nothing
+:func:`taizhang.ingest.analyse_files` on a few files' bytes a task and send back their texts
+and rows; they need taizhang installed (without extras: they never open the database) and nothing
 else, since the bytes travel with the task. The ingesting process reads the files and writes the database.
 
     taizhang ingest corpus/ --cluster local                 # a LocalCluster of this machine's cores
@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from taizhang.errors import TaizhangError
+from taizhang.runners import FILES_PER_CALL
 
 NO_DASK = "the cluster runner needs Dask: pip install 'taizhang[cluster]' ({error})"
 NO_SCHEDULER = "cannot reach a Dask scheduler at {address} ({error})"
@@ -32,6 +33,8 @@ class ClusterError(TaizhangError):
 class DaskRunner:
     """Submits work to a Dask cluster: the scheduler at ``address``, or with ``address`` "local" a
     LocalCluster of ``workers`` single-threaded worker processes started here (closed with it)."""
+
+    files_per_call = FILES_PER_CALL
 
     def __init__(self, address: str, workers: int | None = None, *, timeout: float = 30) -> None:
         try:
@@ -57,7 +60,7 @@ class DaskRunner:
             self.close()
             raise ClusterError(OTHER_VERSION.format(address=address, theirs=", ".join(theirs), ours=ours))
         threads = sum(self._client.nthreads().values()) or 1
-        self.slots = 2 * threads
+        self.slots = 2 * threads * FILES_PER_CALL
         self.where = f"Dask at {self._client.scheduler.address} ({threads} worker threads)"
         self.dashboard = self._client.dashboard_link
 

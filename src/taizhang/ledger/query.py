@@ -236,15 +236,19 @@ def export_row(row: Any, verdict: Verdict | None = None) -> dict[str, Any]:
     (on the same outcome: matching depends on neither the day nor the rules)."""
     record = {name: getattr(row, name, None) for name in PLEDGE_FIELDS}
     status, reason = (row.status, row.status_reason) if verdict is None else (verdict.status, verdict.reason)
-    evidence = None
-    if row.outcome_ref is not None:
-        evidence = f"{row.outcome_value:g} {row.outcome_unit} ({row.outcome_period}, {row.outcome_source})"
     return record | {
         "entry_id": row.id, "status": status, "status_reason": reason, "conflict": row.conflict,
         "conflict_reason": row.conflict_reason, "sources": row.sources, "mention_count": row.mention_count,
-        "place_code": row.place_code, "place": row.place, "metric_key": row.metric_key, "outcome": evidence,
+        "place_code": row.place_code, "place": row.place, "metric_key": row.metric_key, "outcome": evidence(row),
         "key": row.key,
     } | {name: getattr(row, name) for name in export.OUTCOME_FIELDS}  # fmt: skip
+
+
+def evidence(row: Any) -> str | None:
+    """The outcome an entry's status rests on, in words: 6.2 % (2025, 青岛市_2026_gwr.txt)."""
+    if row.outcome_ref is None:
+        return None
+    return f"{row.outcome_value:g} {row.outcome_unit} ({row.outcome_period}, {row.outcome_source})"
 
 
 def mention_dict(row: Any) -> dict[str, Any]:

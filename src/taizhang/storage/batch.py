@@ -31,7 +31,7 @@ from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintB
 
 if TYPE_CHECKING:
     from taizhang.pipeline import Analysed
-    from taizhang.source import RawFile
+    from taizhang.source import LoadedSource, RawFile
 
 _CHUNK = 500  # values in one IN (...) list: well under every backend's limit on parameters
 
@@ -55,10 +55,32 @@ RECORDS: list[Record] = [
 ]
 
 
-def record_rows(done: Analysed) -> list[list[tuple]]:
-    """The rows of each of :data:`RECORDS` one analysed file gives, without its source id: made
-    where the file was analysed (ingest's workers), so that the one writing process only writes."""
-    return [record.rows(done) for record in RECORDS]
+@dataclass(slots=True)
+class SourceRows:
+    """What is stored of one analysed file besides its bytes: its source decoded (the bytes left
+    with the reader), the rows of each of :data:`RECORDS` without their source id, its reprint
+    band keys, the year it speaks from and the extractor that made them; and for the report, its
+    warnings and how many pledges and outcomes it gave. Made where the file was analysed (ingest's
+    workers, :func:`source_rows`), so that the one writing process only writes; compact, since it
+    travels back from a worker: rows, not the records they came from."""
+
+    source: LoadedSource
+    records: list[list[tuple]]
+    bands: list[int]
+    year: int | None
+    extractor: str
+    warnings: list[str]
+    pledges: int
+    outcomes: int
+
+
+def source_rows(done: Analysed) -> SourceRows:
+    """What :func:`write` stores of one analysed file."""
+    extraction = done.extraction
+    return SourceRows(
+        done.source, [record.rows(done) for record in RECORDS], done.bands, done.year, done.extractor,
+        done.warnings, len(extraction.pledges), len(extraction.outcomes),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +102,7 @@ class Item:
 
     raw: RawFile | None
     source_id: int | None
-    analysed: Analysed | None
-    rows: list[list[tuple]] | None = None  # :func:`record_rows` of ``analysed``, when made already
-
-    def records(self) -> list[list[tuple]]:
-        return self.rows if self.rows is not None else record_rows(self.analysed)
+    analysed: SourceRows | None
 
 
 @lru_cache(maxsize=4096)  # each file's is asked for a few times on its way, and resolving reads the disk
@@ -224,7 +242,7 @@ def _replace_records(connection: Connection, redone: list[tuple[int, Item]]) -> 
 
 
 def _insert_records(connection: Connection, items: list[tuple[int, Item]]) -> None:
-    made = [(source_id, item.records()) for source_id, item in items]
+    made = [(source_id, item.analysed.records) for source_id, item in items]
     for k, record in enumerate(RECORDS):
         rows = [(source_id, *row) for source_id, rows in made for row in rows[k]]
         insert_tuples(connection, record.table, ("source_id", *record.columns), rows, encoded=record.encoded)

@@ -4,7 +4,7 @@ query parameters, rendering a page or its JSON twin, and URLs that keep the curr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlencode
@@ -99,15 +99,23 @@ def query_docs(model: type[BaseModel], *declared: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+# The 422 answer FastAPI documents for a route with parameters it reads (one that reads its own
+# query string declares it so).
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Validation Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}},
+}
+
+
 def filter_docs(*declared: str) -> dict[str, Any]:
     """A route's ``openapi_extra`` listing the filters as query parameters."""
     return {"parameters": query_docs(FilterQuery, *declared)}
 
 
-def read_query(model: type[M], request: Request) -> M:
-    """The request's query string as ``model``; a 422 as FastAPI words one for a bad value."""
+def read_query(model: type[M], request: Request, values: Mapping[str, Any] | None = None) -> M:
+    """The request's query string (or ``values`` read from it) as ``model``; a 422 as FastAPI
+    words one for a bad value."""
     try:
-        return model.model_validate(request.query_params)
+        return model.model_validate(request.query_params if values is None else values)
     except ValidationError as error:
         raise RequestValidationError([{**e, "loc": ("query", *e["loc"])} for e in error.errors(include_url=False)]) from None
 
