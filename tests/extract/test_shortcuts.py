@@ -96,3 +96,31 @@ def test_word_led_finds_what_its_regex_finds(text: str, lo: int, length: int) ->
 
 def test_word_led_regexes_of_the_rules() -> None:
     assert [m.lastgroup for m in quantities.patterns().change.finditer("年均增长6%，比重下降")] == ["growth", "share", "decline"]
+
+
+def find_regex_by_regex(text: str) -> list[re.Match[str]]:
+    """quantities.find the longer way: each quantity regex over the whole text, then the first of
+    overlapping matches (by start, then by the regexes' order)."""
+    p = quantities.patterns()
+    found = [m for pattern in p.quantity for m in pattern.finditer(text)]
+    found += [b for u in p.unitless.finditer(text) if (b := p.bare.match(text, u.end()))]
+    kept: list[re.Match[str]] = []
+    for m in sorted(found, key=re.Match.start):
+        if not kept or m.start() >= kept[-1].end():
+            kept.append(m)
+    return kept
+
+
+@QUICK
+@given(st.lists(st.sampled_from([*"0123456789０. ,-多余万亿元人个%，年百分之翻一两番倍增", "系数提高到", "万元", "1 9 9 3"]), max_size=14).map("".join))
+def test_find_scans_once_for_what_each_regex_finds(text: str) -> None:
+    expected = find_regex_by_regex(text)
+    found = quantities.find(text, [(0, len(text))])
+    assert [(m.re.pattern, m.span(), m.groups()) for m in found] == [(m.re.pattern, m.span(), m.groups()) for m in expected]
+
+
+@QUICK
+@given(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([1.0, 1e4, 1e8, 1e12, 1e-4, 0.1, 1e300]))
+def test_scale_rounds_to_12_significant_digits(value: float, factor: float) -> None:
+    product = value * factor
+    assert scale(value, factor) == (float(f"{product:.12g}") if math.isfinite(product) else product)
