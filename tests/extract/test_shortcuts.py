@@ -124,3 +124,27 @@ def test_find_scans_once_for_what_each_regex_finds(text: str) -> None:
 def test_scale_rounds_to_12_significant_digits(value: float, factor: float) -> None:
     product = value * factor
     assert scale(value, factor) == (float(f"{product:.12g}") if math.isfinite(product) else product)
+
+
+def code_or_name_word_by_word(text: str, start: int, end: int, tail: int, sentence: tuple[int, int]) -> bool:
+    """quantities.is_code_or_name as first written: the words and letters around a number one test each."""
+    data = rules.load()["quantities"]
+    before, after = tuple(data["qualifier_before"]), tuple(data["qualifier_after"])
+    before_char = text[start - 1] if start else ""
+    if text[max(0, start - 3) : start].endswith(before) or (before_char.isascii() and before_char.isalpha()):
+        return True
+    if text.startswith(after, tail) or text.startswith(after, end):
+        return True
+    if tail < len(text) and (text[tail] in "+＋" or (text[tail].isascii() and text[tail].isalpha())):
+        return True
+    return quantities.in_short_quote(text, start, end, sentence)
+
+
+@QUICK
+@given(st.lists(st.sampled_from([*"5第每号No+＋×/级版aZ\n “”年，", "PM", "区间", "以上规模"]), min_size=1, max_size=10).map("".join), st.data())
+def test_code_or_name_in_one_regex_each_side(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    tail = data.draw(st.integers(end, len(text)))
+    sentence = (0, len(text))
+    assert quantities.is_code_or_name(text, start, end, tail, sentence) == code_or_name_word_by_word(text, start, end, tail, sentence)

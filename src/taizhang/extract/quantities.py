@@ -57,7 +57,8 @@ class Rules:
     reach: re.Pattern[str]
     level_verbs: re.Pattern[str]
     qualifier_after: tuple[str, ...]
-    qualifier_before: tuple[str, ...]
+    code_before: re.Pattern[str]  # a qualifier word (第, 每, No) or a Latin letter right before a number
+    code_after: re.Pattern[str]  # a qualifier word (级, 版), a Latin letter or + right after it
     qualifying_before: tuple[str, ...]
     qualifying_before_of: tuple[str, ...]
     bound_then_noun: tuple[str, ...]
@@ -149,7 +150,9 @@ def patterns() -> Rules:
         ),  # 城镇化率提高到65%, 增加到超过100万亿元
         level_verbs=re.compile(alt(kinds["level_verbs"])),
         qualifier_after=tuple(q["qualifier_after"]),
-        qualifier_before=tuple(q["qualifier_before"]),
+        # \Z, not $: a word must end right at the number, not before a newline ending there.
+        code_before=re.compile(rf"(?:{alt(q['qualifier_before'])}|[A-Za-z])\Z"),
+        code_after=re.compile(rf"{alt(q['qualifier_after'])}|[+＋A-Za-z]"),
         qualifying_before=tuple(q["qualifying_before"]),
         qualifying_before_of=tuple(q["qualifying_before_of"]),
         bound_then_noun=tuple(q["bound_then_noun"]),
@@ -266,16 +269,9 @@ def in_short_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -
 def is_code_or_name(text: str, start: int, end: int, tail: int, sentence: tuple[int, int]) -> bool:
     """Codes, ordinals and names: 第十二次, 7+10+7, PM2.5, 千亿级, 2.0版, 1号项目, “1866”."""
     p = patterns()
-    before_char = text[start - 1] if start else ""
-    if text[max(0, start - 3) : start].endswith(p.qualifier_before):
+    if p.code_before.search(text, max(0, start - 3), start) or p.code_after.match(text, tail):
         return True
-    if before_char.isascii() and before_char.isalpha():
-        return True
-    if text.startswith(p.qualifier_after, tail) or text.startswith(p.qualifier_after, end):
-        return True
-    if tail < len(text) and (text[tail] in "+＋" or (text[tail].isascii() and text[tail].isalpha())):
-        return True
-    return in_short_quote(text, start, end, sentence)
+    return text.startswith(p.qualifier_after, end) or in_short_quote(text, start, end, sentence)
 
 
 def read_ratio(text: str, m: re.Match[str], comparator: str) -> Quantity | None:
@@ -419,12 +415,12 @@ def kind_and_sign(clause_prefix: str, q: Quantity, owns_next: bool) -> str:
     """
     p = patterns()
     amount = q.category not in ("percent", "points", "ratio", "coefficient")
-    unchanged = bool(p.reach.search(clause_prefix)) or (owns_next and amount)
     last = None
     for word in p.change.finditer(clause_prefix):
         if word.lastgroup:
             last = word.lastgroup
-    change = not unchanged and last in ("growth", "decline")
+    # (what reaches a level is looked for only where a change word is: without one, none is made)
+    change = last in ("growth", "decline") and not (owns_next and amount) and not p.reach.search(clause_prefix)
     if not amount:
         if change and p.annual.search(clause_prefix):
             kind = "annual_growth"
