@@ -40,10 +40,13 @@ _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千
 EXTRACTOR = f"{__version__}+{code_digest(*_STAGE_PACKAGES)[:10]}"
 
 
-def analyse(document: Document, year: int | None = None) -> Extraction:
-    """Pledges and outcomes of one document, offsets into its original text."""
+def analyse(document: Document, year: int | None = None, outcomes: bool = True) -> Extraction:
+    """Pledges and outcomes of one document, offsets into its original text (without ``outcomes``,
+    pledges only, as :func:`taizhang.extract.extract` reads them)."""
     repaired = repair(document.text, document.name)
-    extraction = extract(repaired.repaired_text, document.name, year, title=document.title, date=document.date)
+    extraction = extract(
+        repaired.repaired_text, document.name, year, title=document.title, date=document.date, outcomes=outcomes
+    )
     copies = _duplicate_groups(repaired)
     pledges = [_to_original(pledge, repaired, copies) for pledge in extraction.pledges]
     outcomes = [_to_original(outcome, repaired, copies) for outcome in extraction.outcomes]
@@ -121,12 +124,7 @@ def original_span(repaired: Repair, start: int, end: int) -> tuple[int, int]:
     cut-off paragraph and its continuation, elsewhere in the original) is narrowed to the piece
     that holds its number, so the quote shown is a real stretch of the source.
     """
-    pieces = []
-    for segment in repaired.segments:
-        low = max(start, segment.repaired_start)
-        high = min(end, segment.repaired_start + segment.length)
-        if low < high:
-            pieces.append((segment, low, high))
+    pieces = repaired.segments_over(start, end)
     if not pieces:
         position = repaired.to_original(start)
         return position, position

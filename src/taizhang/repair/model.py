@@ -126,6 +126,25 @@ class Repair:
     problems: list[Change]
     repaired_text: str
     segments: list[Segment]
+    # The segments' repaired starts, ascending: an offset's segment is found by bisection, not by a
+    # walk over every segment (a long report has thousands, and every extracted span is mapped).
+    segment_starts: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.segment_starts = [s.repaired_start for s in self.segments]
+
+    def segments_over(self, start: int, end: int) -> list[tuple[Segment, int, int]]:
+        """The segments that share characters with repaired ``[start, end)``, in order, each with
+        the shared stretch."""
+        shared = []
+        index = max(bisect.bisect_right(self.segment_starts, start) - 1, 0)
+        while index < len(self.segments) and self.segment_starts[index] < end:
+            segment = self.segments[index]
+            low, high = max(start, segment.repaired_start), min(end, segment.repaired_start + segment.length)
+            if low < high:
+                shared.append((segment, low, high))
+            index += 1
+        return shared
 
     def to_original(self, offset: int) -> int:
         """The original offset of repaired character ``offset`` (0 ≤ offset ≤ len(repaired_text)).
@@ -136,8 +155,7 @@ class Repair:
             raise IndexError(f"offset {offset} is outside the {len(self.repaired_text)}-char repaired text")
         if not self.segments:
             return 0
-        starts = [s.repaired_start for s in self.segments]
-        seg = self.segments[max(bisect.bisect_right(starts, offset) - 1, 0)]
+        seg = self.segments[max(bisect.bisect_right(self.segment_starts, offset) - 1, 0)]
         if offset < seg.repaired_start:  # before the first segment: a leading separator
             return seg.original_start
         return seg.original_start + min(offset - seg.repaired_start, seg.length)
