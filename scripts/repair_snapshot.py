@@ -73,9 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in changed:
         print(f"changed: {name}")
     for name in missing:
-        print(f"not in the snapshot: {name} (record it with --write)")
+        print(f"not in the snapshot: {name} (not checked; record it with --write)")
     print(f"{len(digests) - len(changed) - len(missing)} of {len(digests)} documents repaired as recorded")
-    return 1 if changed or missing else 0
+    # A document new to shared/ is reported, not failed: shared/ grows, and a test must not
+    # assume its exact contents.
+    return 1 if changed else 0
 
 
 if __name__ == "__main__":

@@ -286,3 +286,30 @@ def test_corrections_recorded_before_0015_are_found_by_their_source(tmp_path: Pa
         with ledger.store.engine.connect() as connection:
             assert connection.execute(text("SELECT sha256 FROM ledger_corrections ORDER BY id")).scalars().all() == [sha, sha]
         assert [(c.field, c.after) for c in ledger.entry_page(first)["corrections"]] == [("official", "某某")]
+
+
+def test_mention_keys_made_integers_by_0017_come_back_as_text_and_keep_their_entries(db_url: str) -> None:
+    """Migration 0017 stores a mention's key as the first 64 bits of its digest; its downgrade
+    gives each key of a built mention its 40 characters back, and the ledger rebuilt after either
+    keeps every entry's id."""
+    from taizhang.ledger import Ledger
+
+    with Store(db_url) as store:
+        ingest(store, [SEED])
+    with Ledger(db_url) as ledger:
+        ledger.refresh()
+        ids = {(row["quote"], row["metric"]): row["entry_id"] for row in ledger.entries(limit=1000)}
+    engine = create_engine(db_url)
+    with engine.begin() as connection:
+        before = connection.execute(text("SELECT id, key, entry_id FROM ledger_mention_ids ORDER BY id")).all()
+        command.downgrade(_alembic(connection), "0016")
+        texts = connection.execute(text("SELECT id, key, entry_id FROM ledger_mention_ids ORDER BY id")).all()
+        command.upgrade(_alembic(connection), "0017")
+        again = connection.execute(text("SELECT id, key, entry_id FROM ledger_mention_ids ORDER BY id")).all()
+    engine.dispose()
+    assert len(before) == len(ids) > 10 and all(isinstance(key, int) for _, key, _ in before)
+    assert [(i, int.from_bytes(bytes.fromhex(k[:16]), "big", signed=True), e) for i, k, e in texts] == before
+    assert all(len(key) == 40 for _, key, _ in texts) and again == before
+    with Ledger(db_url) as ledger:
+        ledger.refresh(force=True)
+        assert {(row["quote"], row["metric"]): row["entry_id"] for row in ledger.entries(limit=1000)} == ids

@@ -354,7 +354,7 @@ class BuildStage(LedgerBase):
 
             entry_rows, mention_rows, match_rows, change_rows = batch.values()
             ids = Ids(had, given, taken)
-            new_ids: list[tuple[str, int]] = []
+            new_ids: list[tuple[int, int]] = []
 
             def put(prepared: Prepared, entry_id: int, mentions_after: int, matches_after: int) -> None:
                 entry_rows.append((entry_id,) + prepared.entry_row)
@@ -433,10 +433,10 @@ def source_ranks(sources: list[SourceInfo]) -> dict[int, int]:
     return {source.id: rank for rank, source in enumerate(ordered)}
 
 
-def _ids_of_built_mentions(session: Session) -> dict[str, list[int]]:
+def _ids_of_built_mentions(session: Session) -> dict[int, list[int]]:
     """The entry id of every stored mention, by :func:`rows.mention_key`."""
     files = dict(session.execute(select(SourceRow.sha256, SourceRow.path)).all())
-    had: dict[str, list[int]] = {}
+    had: dict[int, list[int]] = {}
     query = select(MentionRow.sha256, MentionRow.quote, MentionRow.metric, MentionRow.original, MentionRow.entry_id).order_by(MentionRow.id)  # fmt: skip
     for sha256, quote, metric, original, entry_id in session.execute(query):
         ids = had.setdefault(mention_key(files.get(sha256, sha256), quote, metric if original is None else original["metric"]), [])
@@ -495,13 +495,13 @@ def _last_statuses_where(session: Session, where: Any) -> list[tuple[str, str]]:
     return [(key, status) for key, status in session.execute(query)]
 
 
-def _stored_ids(session: Session, keys: set[str] | None) -> dict[str, list[int]]:
+def _stored_ids(session: Session, keys: set[int] | None) -> dict[int, list[int]]:
     """The entry ids each mention key had (``keys``: these keys only), the first first."""
     query = select(MentionIdRow.key, MentionIdRow.entry_id).order_by(MentionIdRow.id)
     rows = session.execute(query) if keys is None else (
         row for chunk in chunks(sorted(keys)) for row in session.execute(query.where(MentionIdRow.key.in_(chunk)))
     )  # fmt: skip
-    stored: dict[str, list[int]] = {}
+    stored: dict[int, list[int]] = {}
     for key, entry_id in rows:
         stored.setdefault(key, []).append(entry_id)
     return stored

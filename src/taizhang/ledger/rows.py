@@ -33,7 +33,7 @@ class Prepared(NamedTuple):
 
     first: tuple  # its first mention's place in the ledger's order (``merge.build_entries``)
     split_off: bool  # it holds a mention a person split out
-    keys: list[str]  # its mentions' keys (:func:`mention_key`)
+    keys: list[int]  # its mentions' keys (:func:`mention_key`)
     into: list[int]  # its mentions merged into (:func:`merge_targets`), by position, the latest merge's first
     entry_row: tuple
     mention_rows: list[tuple]
@@ -58,7 +58,7 @@ class Rows:
     unapplied: list[Correction]  # match corrections whose outcome is gone
     today: date
     entry_keys: list[str] | None = None  # a partial build's: whose status history is read
-    mention_keys: set[str] | None = None  # a partial build's: whose ids are read
+    mention_keys: set[int] | None = None  # a partial build's: whose ids are read
 
 
 class Ids:
@@ -70,7 +70,7 @@ class Ids:
     (as ``correct merge``/``split`` say). ``taken``: the ids of entries left standing (a partial
     build)."""
 
-    def __init__(self, had: dict[str, list[int]], given: int, taken: set[int]) -> None:
+    def __init__(self, had: dict[int, list[int]], given: int, taken: set[int]) -> None:
         self.had = had
         self.given = given
         self.taken = set(taken)
@@ -93,12 +93,13 @@ class Ids:
         yield from (i for k, key in enumerate(keys) if k not in into for i in self.had.get(key, ()))
 
 
-def mention_key(file: str, quote: str, metric: str) -> str:
-    """What stands for one mention across rebuilds and new versions of its file."""
-    return hashlib.sha1("\x1f".join((file, quote, metric)).encode()).hexdigest()
+def mention_key(file: str, quote: str, metric: str) -> int:
+    """What stands for one mention across rebuilds and new versions of its file: the first 64 bits
+    of a digest of them, as a signed integer (a column of 8 bytes, not 40 characters; migration 0017)."""
+    return int.from_bytes(hashlib.sha1("\x1f".join((file, quote, metric)).encode()).digest()[:8], "big", signed=True)
 
 
-def key_of(mention: Mention) -> str:
+def key_of(mention: Mention) -> int:
     """A mention's :func:`mention_key`: by its file, its words and its metric as extracted."""
     return mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taizhang.document import Pledge
@@ -208,13 +208,13 @@ class StatusChangeRow(Base):
 class MentionIdRow(Base):
     """Every entry id a mention has had, in the order it had them; never rebuilt, so an entry that
     comes back (a merge undone) gets its own id back. ``key`` stands for the mention's file, words
-    and metric as extracted (see build._mention_key)."""
+    and metric as extracted (see rows.mention_key)."""
 
     __tablename__ = "ledger_mention_ids"
     __table_args__ = (UniqueConstraint("key", "entry_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(40))  # looked up through the unique (key, entry_id) index
+    key: Mapped[int] = mapped_column(BigInteger)  # looked up through the unique (key, entry_id) index
     entry_id: Mapped[int] = mapped_column(Integer)
 
 
