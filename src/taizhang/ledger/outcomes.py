@@ -194,34 +194,35 @@ class OutcomeStage(LedgerBase):
         others' mentions are then not read, nor their records made)."""
         places: dict[str | None, str] = {}
         latest = {info.id: info for info in self.store.latest_sources()}
-        order = (OutcomeTextRow.source_id, OutcomeTextRow.start, OutcomeTextRow.id)
-        full = select(*OutcomeTextRow.__table__.columns).where(OutcomeTextRow.source_id.in_(list(latest)))
+        table = OutcomeTextRow.__table__
+        order = (table.c.source_id, table.c.start, table.c.id)
+        full = select(*table.columns).where(table.c.source_id.in_(list(latest)))
         with self._session() as session:
             connection = session.connection()
             if kept is not None:
                 named = [source_id for source_id in kept if source_id in latest]
-                for row in connection.execute(full.where(OutcomeTextRow.source_id.in_(named)).order_by(*order)) if named else ():
+                for row in connection.execute(full.where(table.c.source_id.in_(named)).order_by(*order)) if named else ():
                     info = latest[row.source_id]
                     texts[f"t{row.id}"] = (info.sha256, info.path, outcome_of(row, info.name))
-                columns = [column for column in OutcomeTextRow.__table__.columns if column.name != "mentions"]
-                query = select(*columns).where(OutcomeTextRow.source_id.in_(list(latest)))
-            else:
-                query = full
+            # A candidate's columns first, unpacked by position (a row's attributes cost more); the
+            # rest (the mentions, JSON) only where every outcome's record is kept in ``texts``.
+            rest = [] if kept is not None else [column for column in table.columns if column.name not in _CANDIDATE_COLUMNS]
+            query = select(*(table.c[name] for name in _CANDIDATE_COLUMNS), *rest).where(table.c.source_id.in_(list(latest)))
             for row in connection.execute(query.order_by(*order).execution_options(yield_per=_BATCH)):
-                info = latest[row.source_id]
+                (number, source_id, actor, metric, kind, value, unit, norm_value, norm_unit, first_year, last_year,
+                 basis, quote, start, end, target, unplaced) = row[:_CANDIDATE_WIDTH]  # fmt: skip
+                info = latest[source_id]
                 if kept is None:
-                    texts[f"t{row.id}"] = (info.sha256, info.path, outcome_of(row, info.name))
-                if row.unplaced or row.first_year is None or row.last_year is None:
+                    texts[f"t{number}"] = (info.sha256, info.path, outcome_of(row, info.name))
+                if unplaced or first_year is None or last_year is None:
                     continue
-                actor = row.actor
                 if actor not in places:
                     places[actor] = place_key(resolve(actor), actor)
                 yield Candidate(
-                    ref=f"t{row.id}", by_person=False, place_key=places[actor], metric_key=metric_key(row.metric),
-                    metric=row.metric, actor=actor, kind=row.kind, value=row.value, unit=row.unit,
-                    norm_value=row.norm_value, norm_unit=row.norm_unit, first_year=row.first_year,
-                    last_year=row.last_year, source=info.name, order=info.id, basis=row.basis,
-                    quote=row.quote, start=row.start, end=row.end, target=row.target,
+                    ref=f"t{number}", by_person=False, place_key=places[actor], metric_key=metric_key(metric), metric=metric,
+                    actor=actor, kind=kind, value=value, unit=unit, norm_value=norm_value, norm_unit=norm_unit,
+                    first_year=first_year, last_year=last_year, source=info.name, order=info.id, basis=basis, quote=quote,
+                    start=start, end=end, target=target,
                 )  # fmt: skip
             for row in session.scalars(select(OutcomeRow).order_by(OutcomeRow.id)):
                 yield Candidate(
@@ -229,6 +230,14 @@ class OutcomeStage(LedgerBase):
                     actor=row.actor, kind=None, value=row.value, unit=row.unit, norm_value=row.norm_value,
                     norm_unit=row.norm_unit, first_year=row.year, last_year=row.year, source=row.source, order=row.id,
                 )  # fmt: skip
+
+
+# The columns of a text's outcome that make its candidate, in the order they are unpacked.
+_CANDIDATE_COLUMNS = (
+    "id", "source_id", "actor", "metric", "kind", "value", "unit", "norm_value", "norm_unit", "first_year", "last_year",
+    "basis", "quote", "start", "end", "target", "unplaced",
+)  # fmt: skip
+_CANDIDATE_WIDTH = len(_CANDIDATE_COLUMNS)
 
 
 def outcome_problems(outcome: Outcome) -> list[tuple[str, str]]:
