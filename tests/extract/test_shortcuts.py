@@ -17,12 +17,37 @@ QUICK = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 WORDS = ["增长", "长", "实际", "预期目标", "目标", "达到", "再", "同比"]
 
 
+def joined_longest_first(words: list[str]) -> str:
+    """The alternation as rules.alternation wrote it before it wrote a trie."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@QUICK
+@given(
+    st.lists(st.text(alphabet="增长实际目标个百分点.+", max_size=4), min_size=1, max_size=8),
+    st.text(alphabet="增长实际目标个百分点.+年", max_size=16),
+)
+def test_alternation_matches_what_the_words_joined_longest_first_do(words: list[str], text: str) -> None:
+    trie, joined = rules.alternation(words), joined_longest_first(words)
+    for shape in ("(?:{})", "(?:{})+$", ".*(?:{})", "(?:{})年", "(?:{})(?:{})"):
+        a, b = re.compile(shape.format(trie, trie)), re.compile(shape.format(joined, joined))
+        assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)]
+        assert [bool(a.match(text, i)) and a.match(text, i).end() for i in range(len(text))] == [
+            bool(b.match(text, i)) and b.match(text, i).end() for i in range(len(text))
+        ]
+
+
+def test_alternation_is_a_trie_longest_first() -> None:
+    assert rules.alternation(["个", "个百分点", "百分点", "万", "万元"]) == "万(?:元)?|个(?:百分点)?|百分点"
+    assert re.fullmatch(rules.alternation(["", "a"]), "") and re.match(rules.alternation(["a.b", "a"]), "a.b").end() == 3
+
+
 @QUICK
 @given(st.lists(st.sampled_from([*WORDS, "值", "生产总值", "\n", " ", "长\n"]), max_size=8).map("".join))
 def test_trailing_words_cut_as_the_regex_does(text: str) -> None:
     # $ matches before a final newline too: 实际\n is cut to \n by the regex, and so by cut.
     trailing = rules.TrailingWords.of(WORDS)
-    assert trailing.cut(text) == re.sub(rf"(?:{rules.alternation(WORDS)})+$", "", text)
+    assert trailing.cut(text) == re.sub(rf"(?:{joined_longest_first(WORDS)})+$", "", text)
 
 
 def test_trailing_words_of_the_rules() -> None:
@@ -71,3 +96,55 @@ def test_word_led_finds_what_its_regex_finds(text: str, lo: int, length: int) ->
 
 def test_word_led_regexes_of_the_rules() -> None:
     assert [m.lastgroup for m in quantities.patterns().change.finditer("年均增长6%，比重下降")] == ["growth", "share", "decline"]
+
+
+def find_regex_by_regex(text: str) -> list[re.Match[str]]:
+    """quantities.find the longer way: each quantity regex over the whole text, then the first of
+    overlapping matches (by start, then by the regexes' order)."""
+    p = quantities.patterns()
+    found = [m for pattern in p.quantity for m in pattern.finditer(text)]
+    found += [b for u in p.unitless.finditer(text) if (b := p.bare.match(text, u.end()))]
+    kept: list[re.Match[str]] = []
+    for m in sorted(found, key=re.Match.start):
+        if not kept or m.start() >= kept[-1].end():
+            kept.append(m)
+    return kept
+
+
+@QUICK
+@given(st.lists(st.sampled_from([*"0123456789０. ,-至多余万亿元人个%，年百分之翻一两三十五千番倍增零", "系数提高到", "万元", "1 9 9 3"]), max_size=14).map("".join))
+def test_find_scans_once_for_what_each_regex_finds(text: str) -> None:
+    expected = find_regex_by_regex(text)
+    found = quantities.find(text, [(0, len(text))])
+    assert [(m.re.pattern, m.span(), m.groups()) for m in found] == [(m.re.pattern, m.span(), m.groups()) for m in expected]
+
+
+@QUICK
+@given(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([1.0, 1e4, 1e8, 1e12, 1e-4, 0.1, 1e300]))
+def test_scale_rounds_to_12_significant_digits(value: float, factor: float) -> None:
+    product = value * factor
+    assert scale(value, factor) == (float(f"{product:.12g}") if math.isfinite(product) else product)
+
+
+def code_or_name_word_by_word(text: str, start: int, end: int, tail: int, sentence: tuple[int, int]) -> bool:
+    """quantities.is_code_or_name as first written: the words and letters around a number one test each."""
+    data = rules.load()["quantities"]
+    before, after = tuple(data["qualifier_before"]), tuple(data["qualifier_after"])
+    before_char = text[start - 1] if start else ""
+    if text[max(0, start - 3) : start].endswith(before) or (before_char.isascii() and before_char.isalpha()):
+        return True
+    if text.startswith(after, tail) or text.startswith(after, end):
+        return True
+    if tail < len(text) and (text[tail] in "+＋" or (text[tail].isascii() and text[tail].isalpha())):
+        return True
+    return quantities.in_short_quote(text, start, end, sentence)
+
+
+@QUICK
+@given(st.lists(st.sampled_from([*"5第每号No+＋×/级版aZ\n “”年，", "PM", "区间", "以上规模"]), min_size=1, max_size=10).map("".join), st.data())
+def test_code_or_name_in_one_regex_each_side(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    tail = data.draw(st.integers(end, len(text)))
+    sentence = (0, len(text))
+    assert quantities.is_code_or_name(text, start, end, tail, sentence) == code_or_name_word_by_word(text, start, end, tail, sentence)

@@ -54,6 +54,20 @@ def test_entries_merge_sources_and_keep_every_mention(seeded: str) -> None:
         assert ledger.count(Filters(conflicts=True)) == 0
 
 
+def test_a_first_build_gives_every_entry_its_status_as_the_first_of_its_history(seeded: str) -> None:
+    # Copied by the database from the entries written (build._first_statuses): one row each, in
+    # the entries' order, with the entry's own status and reason.
+    with Ledger(seeded) as ledger:
+        built = ledger.refresh()
+        with ledger.store.engine.connect() as connection:
+            entries = connection.exec_driver_sql("SELECT key, status, status_reason FROM ledger_entries ORDER BY id").all()
+            history = connection.execute(select(StatusChangeRow).order_by(StatusChangeRow.id)).all()
+        assert built.status_changes == len(entries) == len(history) > 0
+        assert [(h.entry_key, h.status, h.reason) for h in history] == [tuple(e) for e in entries]
+        assert {h.as_of for h in history} == {date.today()} and None not in {h.recorded_at for h in history}
+        assert ledger.refresh(force=True).status_changes == 0  # nothing changed: no row more
+
+
 def test_filters(seeded: str) -> None:
     with Ledger(seeded, as_of=date(2024, 1, 1)) as ledger:
         ledger.refresh()

@@ -8,8 +8,10 @@ after 比/较 (``比2020年增长``) is a base of comparison and gives no deadli
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from taizhang.extract import rules
 from taizhang.extract.numbers import parse_arabic, parse_chinese
@@ -84,25 +86,39 @@ def patterns() -> tuple[re.Pattern[str], rules.WordLed]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What is looked at around a match: words before it (base, to, span, reference) and after it
+    (base, span, reference); built once, with the rules and regexes find_horizons uses, as it runs
+    once per sentence."""
+
+    data: dict[str, Any]  # horizons.yaml
+    numbers: re.Pattern[str]
+    words: rules.WordLed
+    base_before: re.Pattern[str]
+    to_words: re.Pattern[str]
+    span_before: re.Pattern[str]
+    base_after: tuple[str, ...]
+    span_after: tuple[str, ...]
+    reference_before: re.Pattern[str]
+    reference_after: tuple[str, ...]
+
+
 @cache
-def _context() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], tuple[str, ...], tuple[str, ...]]:
-    """What is looked at around a match: words before it (base, to, span) and after it (base,
-    span); built once, as find_horizons runs once per sentence."""
+def _context() -> _Context:
     data = rules.load()["horizons"]
     alt = rules.alternation
-    return (
+    return _Context(
+        data,
+        *patterns(),
         re.compile(rf"(?:{alt(data['base_markers'])})[ ]?$"),
         re.compile(rf"(?:{alt(data['to_words'])})[ ]?$"),
         re.compile(rf"(?:{alt(data['span_before'])})$"),
         tuple(data["base_after"]),
         tuple(data["span_after"]),
+        re.compile(rf"(?:{alt(data['reference_before'])})[ ]?$"),
+        tuple(data["reference_after"]),
     )
-
-
-@cache
-def _references() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    data = rules.load()["horizons"]
-    return re.compile(rf"(?:{rules.alternation(data['reference_before'])})[ ]?$"), tuple(data["reference_after"])
 
 
 def _span_end(year: int | None, n: int) -> int | None:
@@ -126,15 +142,14 @@ def _period_ends() -> frozenset[int]:
 
 def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = None) -> list[Horizon]:
     """Every horizon phrase in ``text[lo:hi]``, in order; base years (比2020年) are left out."""
-    data = rules.load()["horizons"]
-    base_before, to_words, span_before, base_after, span_after = _context()
-    reference_before, reference_after = _references()
+    c = _context()
+    data, numbers, to_words, span_after = c.data, c.numbers, c.to_words, c.span_after
     hi = len(text) if hi is None else hi
-    numbers, words = patterns()
     # Every number match holds 年: a stretch without one (most of a review's sentences of figures) is
-    # not searched digit by digit.
-    years = numbers.finditer(text, lo, hi) if text.find("年", lo, hi) >= 0 else ()
-    matches = sorted([*years, *words.finditer(text, lo, hi)], key=lambda m: m.start())
+    # not searched digit by digit, and its word matches need no sorting.
+    matches: Iterable[re.Match[str]] = c.words.finditer(text, lo, hi)
+    if text.find("年", lo, hi) >= 0:
+        matches = sorted([*numbers.finditer(text, lo, hi), *matches], key=re.Match.start)
     found: list[Horizon] = []
     covered = lo
     for m in matches:
@@ -150,9 +165,9 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
             suffix = m["suffix"] or ""
             if len(digits) == 4:
                 deadline = parse_year(digits)
-                if deadline is None or base_before.search(before) or text.startswith(base_after, end):
+                if deadline is None or c.base_before.search(before) or text.startswith(c.base_after, end):
                     continue
-                if reference_before.search(before) or text.startswith(reference_after, end):
+                if c.reference_before.search(before) or text.startswith(c.reference_after, end):
                     continue  # 展望2035年, 2035年远景目标: a year looked towards, not a deadline
                 if suffix and suffix not in _YEAR_SUFFIXES:
                     end -= len(suffix)
@@ -160,7 +175,7 @@ def find_horizons(text: str, year: int | None, lo: int = 0, hi: int | None = Non
                     start -= len(to.group())
                 horizon = Horizon(start, end, text[start:end].strip(), deadline, False)
             elif (n := _small(digits)) is not None:
-                if lead := span_before.search(before):
+                if lead := c.span_before.search(before):
                     if lead.group().endswith("用") and not text.startswith(_TIME, m.end("num") + 1):
                         continue  # 再生水利用三年行动: 用 of 利用, a programme's length; 用三年时间 is a span
                     start -= len(lead.group())

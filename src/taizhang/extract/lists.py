@@ -56,8 +56,8 @@ def distribute(text: str, year: int | None, candidates: list[Candidate]) -> list
     """Spread each list's verb or values over its metrics (see the module docstring)."""
     p = patterns()
     out: list[Candidate] = []
-    i = 0
-    while i < len(candidates):
+    i, n = 0, len(candidates)
+    while i < n:
         c = candidates[i]
         # The bare words first: a regex opening on a lookbehind is tried at every position of the
         # clause, and most clauses hold no 分别 at all.
@@ -70,10 +70,9 @@ def distribute(text: str, year: int | None, candidates: list[Candidate]) -> list
                 i += 1
                 continue
         group = [c]
-        while i + len(group) < len(candidates):
+        while i + len(group) < n:
             nxt = candidates[i + len(group)]
-            gap = text[group[-1].end : nxt.start]
-            if nxt.clause_start != c.clause_start or not p.joiners.fullmatch(gap.strip()):
+            if nxt.clause_start != c.clause_start or not p.joiners.fullmatch(text[group[-1].end : nxt.start].strip()):
                 break
             group.append(nxt)
         # 达到65%、24.1%: the verb before the first value bounds them all; 保持在90%和98%以上: so
@@ -87,7 +86,8 @@ def distribute(text: str, year: int | None, candidates: list[Candidate]) -> list
             group = [g if g.comparator != "=" else g.but(comparator=shared) for g in group]
         i += len(group)
         if not marker:
-            metrics = _shared_by(text, year, c) if len(group) == 1 else []
+            # (the unit and kind _shared_by asks for first, looked at here: most values have neither)
+            metrics = _shared_by(text, year, c) if len(group) == 1 and c.unit in _SHARED_UNITS else []
             if len(metrics) > 1:
                 # One quote for them all, from the list's start: the place states each.
                 lo = c.clause_start + len(text[c.clause_start : c.start]) - len(text[c.clause_start : c.start].lstrip(TRIM))
@@ -141,11 +141,14 @@ def _share_head(p: Rules, metrics: list[str]) -> list[str]:
     return metrics
 
 
+_SHARED_UNITS = ("%", "个百分点", "百分点")  # the units of a change several metrics may share
+
+
 def _shared_by(text: str, year: int | None, c: Candidate) -> list[str]:
     """The metrics a value with no 分别 is shared by: each item of a list right before its change
     word, when every item names a measure (全省生产总值、一般公共预算收入年均增长6%左右)."""
     p = patterns()
-    if c.unit not in ("%", "个百分点", "百分点") or c.kind not in ("growth", "annual_growth"):
+    if c.unit not in _SHARED_UNITS or c.kind not in ("growth", "annual_growth"):
         return []
     if text.find("、", c.clause_start, c.start) < 0:
         return []  # no list before it (the test below, made before looking for the change word)

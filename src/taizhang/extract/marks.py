@@ -8,7 +8,6 @@ its quantity, so however long a run without punctuation is (a scraped page with 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from taizhang.extract import rules
 
@@ -22,7 +21,6 @@ TRIM = " \t\u3000\u200b“”‘’\"'（）()《》「」【】—-·"
 CLAUSE_MAX = 160
 
 
-@cache
 def _marks(marks: str | tuple[str, ...], last: bool) -> re.Pattern[str]:
     """A regex for the first of ``marks`` (characters, or words), or with ``last`` for the end of
     the last one: greedy ``.*`` backtracks from the end in C, one call instead of one ``rfind`` per
@@ -31,15 +29,28 @@ def _marks(marks: str | tuple[str, ...], last: bool) -> re.Pattern[str]:
     return re.compile(rf"(?s).*(?:{words})" if last else words)
 
 
+# The regexes of each set of marks, built the first time it is asked for: looked up in a dict by
+# the marks alone (a cached function of two arguments hashes a new tuple on every call, and these
+# run several times per quantity).
+_LAST: dict[str | tuple[str, ...], re.Pattern[str]] = {}
+_NEXT: dict[str | tuple[str, ...], re.Pattern[str]] = {}
+
+
 def last_mark(text: str, lo: int, hi: int, marks: str | tuple[str, ...]) -> int:
     """Index just after the last of ``marks`` (characters, or words) in ``text[lo:hi]``, or ``lo``."""
-    m = _marks(marks, True).match(text, lo, hi)
+    pattern = _LAST.get(marks)
+    if pattern is None:
+        pattern = _LAST[marks] = _marks(marks, True)
+    m = pattern.match(text, lo, hi)
     return m.end() if m else lo
 
 
 def next_mark(text: str, lo: int, hi: int, marks: str | tuple[str, ...]) -> int:
     """Index of the first of ``marks`` wholly inside ``text[lo:hi]``, or ``hi``."""
-    m = _marks(marks, False).search(text, lo, hi)
+    pattern = _NEXT.get(marks)
+    if pattern is None:
+        pattern = _NEXT[marks] = _marks(marks, False)
+    m = pattern.search(text, lo, hi)
     return m.start() if m else hi
 
 

@@ -19,6 +19,7 @@ from taizhang.extract.marks import ITEM_MARKS, TRIM, last_mark, next_mark
 METRIC_MAX = 24
 NOUN_AFTER_MAX = 14
 ASIDE_MAX = 8  # the longest aside in brackets inside a noun: 乡镇（街道）
+_NOUN_STOPS = ITEM_MARKS + "的和及与。“”‘’\"（）()"  # where a count's noun ends
 # A bound word then a number: 产值超100亿元(的) says which things, not what they are.
 _BOUNDED_DIGIT = re.compile(r"(?:超过|超|过|高于|达到|达)[0-9０-９]")
 
@@ -91,7 +92,9 @@ def clean(raw: str, year: int | None, horizons: list[Horizon] | None = None) -> 
     for h in find_horizons(metric, year) if horizons is None else horizons:
         if h.words:
             metric = metric.replace(h.words, "")
-    metric = p.base_phrase.sub("", metric).strip(TRIM)
+    if "年" in metric:  # every base phrase holds one (比2010年)
+        metric = p.base_phrase.sub("", metric)
+    metric = metric.strip(TRIM)
     previous = None
     while previous != metric:
         previous = metric
@@ -115,8 +118,7 @@ def noun_after(text: str, pos: int, hi: int) -> tuple[str, int]:
         closed = next_mark(text, pos + 1, end, "”’")
         if closed < end:
             start = closed + 1
-    stops = ITEM_MARKS + "的和及与。“”‘’\"（）()"
-    stop = next_mark(text, start, end, stops)
+    stop = next_mark(text, start, end, _NOUN_STOPS)
     item = start  # where the item that ``stop`` ends starts
     head = ""
     while stop < end:
@@ -132,11 +134,11 @@ def noun_after(text: str, pos: int, hi: int) -> tuple[str, int]:
             if mark == "、" and text[pos:stop].endswith(p.noun_goes_on_after) and (m := p.next_head.match(text, stop + 1, hi)):
                 head = m["head"]  # 千亿级、3个五百亿级产业集群
             break
-        stop = next_mark(text, stop + 1, end, stops)
+        stop = next_mark(text, stop + 1, end, _NOUN_STOPS)
     if stop < len(text) and text[stop] == "的" and _BOUNDED_DIGIT.search(text, pos, stop):
         # 10个|产值超100亿元的|产业集群: what comes before 的 says which; the noun after names them.
         pos = stop + 1
-        stop = next_mark(text, pos, min(len(text), pos + NOUN_AFTER_MAX), stops)
+        stop = next_mark(text, pos, min(len(text), pos + NOUN_AFTER_MAX), _NOUN_STOPS)
     noun = text[pos:stop]
     return noun.strip(" \t\u3000\u200b") + head, pos + len(noun.rstrip(" \t\u3000\u200b"))
 

@@ -32,7 +32,8 @@ NUMERAL = rf"(?:{ARABIC}|{CHINESE})"
 # The same, for the start of a match: one character class first, so the regex engine can scan
 # for it fast, then a lookbehind so that no match starts inside a longer run (the 025 of 2025);
 # without it a long run of digits with no unit is retried from every position, quadratic.
-ARABIC_LEAD = rf"[0-9０-９](?<![0-9０-９.．][0-9０-９]){_ARABIC_TAIL}"
+ARABIC_LEAD_REST = rf"(?<![0-9０-９.．][0-9０-９]){_ARABIC_TAIL}"  # after its first digit
+ARABIC_LEAD = rf"[0-9０-９]{ARABIC_LEAD_REST}"
 # A Chinese run must hold a digit (一…九, 零, 两): 千亩, 万元, 百万 alone are magnitudes used as
 # 'thousands of', never amounts (see is_bare_magnitude).
 CHINESE_LEAD = (
@@ -111,7 +112,12 @@ def parse_numeral(span: str) -> float | None:
 def scale(value: float, factor: float) -> float:
     """``value * factor`` rounded to 12 significant digits, so 4.06 × 10¹² is 4060000000000.0."""
     product = value * factor
+    if product.is_integer() and -_EXACT < product < _EXACT:
+        return product  # a whole number of at most 12 digits: the rounding gives it back as it is
     return float(f"{product:.12g}") if math.isfinite(product) else product
+
+
+_EXACT = 1e12
 
 
 def parse_quantity(span: str) -> float | None:

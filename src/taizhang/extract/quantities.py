@@ -1,7 +1,8 @@
 """Reading quantities: a number with its unit, its bound words, its kind and sign, or why it is none.
 
-Four compiled regexes, each starting with one character class so that the regex engine scans for
-it in C, find every numeral-with-unit, 百分之X / 翻一番 / 倍增 and unitless 万 of people. A match
+Compiled regexes, each starting with one character class or word so that the regex engine scans
+for it in C, find every numeral-with-unit, 百分之X / 翻一番 / 倍增 and unitless 万 of people (the
+Arabic numerals of both kinds found in one scan, :func:`find`). A match
 is then read (:func:`read`): its value and unit normalised (``rules/zh/units.yaml``), and it is
 turned down when it is part of a name or code (2.0版, 第十二次, “7+10+7”), qualifies a noun
 (10亿元以上项目, 千亿级), counts a text's own parts (9个方面, 22项主要指标) or names a project's
@@ -15,12 +16,13 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from taizhang.extract import rules
 from taizhang.extract.marks import CLAUSE_MARKS, ITEM_MARKS, TRIM, last_mark, next_mark
 from taizhang.extract.numbers import (
     ARABIC_LEAD,
+    ARABIC_LEAD_REST,
     CHINESE_LEAD,
     NUMERAL,
     is_arabic,
@@ -41,7 +43,8 @@ PEOPLE_NOUN_WINDOW = 10
 class Rules:
     """The regexes and word lists of this stage, built once from the rule files."""
 
-    quantity: tuple[re.Pattern[str], ...]  # Arabic, Chinese numeral; 百分之/翻番/倍增; unitless 万
+    quantity: tuple[re.Pattern[str], ...]  # Arabic, Chinese numeral; 百分之, 翻番, 倍增; unitless 万
+    arabic_scan: re.Pattern[str]  # where the Arabic or the unitless 万 regex matches, and which (see find)
     unitless: re.Pattern[str]  # 系数提高到: a noun of a unitless ratio and its bound, before its number
     bare: re.Pattern[str]  # a number with no unit (read after `unitless`)
     before: re.Pattern[str]  # comparator word ending right before a number
@@ -54,7 +57,8 @@ class Rules:
     reach: re.Pattern[str]
     level_verbs: re.Pattern[str]
     qualifier_after: tuple[str, ...]
-    qualifier_before: tuple[str, ...]
+    code_before: re.Pattern[str]  # a qualifier word (第, 每, No) or a Latin letter right before a number
+    code_after: re.Pattern[str]  # a qualifier word (级, 版), a Latin letter or + right after it
     qualifying_before: tuple[str, ...]
     qualifying_before_of: tuple[str, ...]
     bound_then_noun: tuple[str, ...]
@@ -98,24 +102,30 @@ def patterns() -> Rules:
     # chinese_numeral_may_pledge; leaving those units out spares the regex most of its matches.
     cn_units = [w for w, u in rules.units().items() if u.category != "count"]
     verbs = alt(kinds["growth"] + kinds["decline"])
+    arabic = rest(data["units"]["units"])
+    # 保持2300万省外劳动力, 农村贫困人口减少1000万以上: 万/亿 with no unit, people if the words
+    # around say so. The never-matching groups keep the numeral regexes' group names.
+    unitless_wan = (
+        rf"[ ]?(?P<lead>(?:{more})(?=[万亿]))?(?P<mult>[万亿])(?P<more>{more})?"
+        rf"(?![ ]?(?:{mults})?(?:{units}))(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
+        r"(?P<per_mult>(?!))?(?P<per>(?!))?"
+    )
     return Rules(
         # Separate regexes, not one alternation: each starts with a single character class or
         # literal, which the regex engine scans for in C; an alternation of classes defeats that.
         quantity=(
-            re.compile(rf"(?P<n1>{ARABIC_LEAD}){rest(data['units']['units'])}"),
+            re.compile(rf"(?P<n1>{ARABIC_LEAD}){arabic}"),
             re.compile(rf"(?P<n1>{CHINESE_LEAD}){rest(cn_units)}"),
-            # One leading class, then a lookbehind to tell the three apart (see above).
-            re.compile(
-                rf"[百翻倍](?:(?<=百)分之(?P<pct>{NUMERAL})|(?<=翻)(?P<fan>[一两二三四1-4])?番|(?<=倍)(?P<double>增))"
-            ),
-            # 保持2300万省外劳动力, 农村贫困人口减少1000万以上: 万/亿 with no unit, people if the
-            # words around say so. The never-matching groups keep the numeral regexes' group names.
-            re.compile(
-                rf"(?P<n1>{ARABIC_LEAD})[ ]?(?P<lead>(?:{more})(?=[万亿]))?(?P<mult>[万亿])(?P<more>{more})?"
-                rf"(?![ ]?(?:{mults})?(?:{units}))(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
-                r"(?P<per_mult>(?!))?(?P<per>(?!))?"
-            ),
+            # One regex each, opening on its word, which the regex engine finds faster than a class;
+            # the never-matching groups give each the others' group names.
+            re.compile(rf"百分之(?P<pct>{NUMERAL})(?P<fan>(?!))?(?P<double>(?!))?"),
+            re.compile(r"翻(?P<fan>[一两二三四1-4])?番(?P<pct>(?!))?(?P<double>(?!))?"),
+            re.compile(r"倍(?P<double>增)(?P<pct>(?!))?(?P<fan>(?!))?"),
+            re.compile(rf"(?P<n1>{ARABIC_LEAD}){unitless_wan}"),
         ),
+        # Both Arabic regexes tried at once where a numeral starts: the first at a place, else the
+        # second (a group says which), as find took them one after the other.
+        arabic_scan=re.compile(rf"[0-9０-９](?:{_plain(ARABIC_LEAD_REST + arabic)}|(?P<unitless>{_plain(ARABIC_LEAD_REST + unitless_wan)}))"),
         unitless=re.compile(rf"(?:{alt(q['unitless_nouns'])})(?:{alt(comp['before'])})[ ]?"),
         bare=re.compile(
             rf"(?P<n1>{ARABIC_LEAD})(?![0-9０-９.．%％‰])"
@@ -140,7 +150,9 @@ def patterns() -> Rules:
         ),  # 城镇化率提高到65%, 增加到超过100万亿元
         level_verbs=re.compile(alt(kinds["level_verbs"])),
         qualifier_after=tuple(q["qualifier_after"]),
-        qualifier_before=tuple(q["qualifier_before"]),
+        # \Z, not $: a word must end right at the number, not before a newline ending there.
+        code_before=re.compile(rf"(?:{alt(q['qualifier_before'])}|[A-Za-z])\Z"),
+        code_after=re.compile(rf"{alt(q['qualifier_after'])}|[+＋A-Za-z]"),
         qualifying_before=tuple(q["qualifying_before"]),
         qualifying_before_of=tuple(q["qualifying_before_of"]),
         bound_then_noun=tuple(q["bound_then_noun"]),
@@ -161,12 +173,23 @@ def patterns() -> Rules:
     )
 
 
+def _plain(pattern: str) -> str:
+    """A regex's source with its named groups made non-capturing."""
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
 def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
     """Every quantity match in ``spans`` of ``text``, in text order; of overlapping matches the
     first regex's wins (7100亿元 over the unitless 7100亿)."""
     p = patterns()
     spans = list(spans)
-    found = [m for lo, hi in spans for pattern in p.quantity for m in pattern.finditer(text, lo, hi)]
+    arabic, unitless_wan, others = p.quantity[0], p.quantity[-1], p.quantity[1:-1]
+    found = []
+    for lo, hi in spans:
+        # One scan for both Arabic regexes (a scan costs more than the few matches it finds), then
+        # the match of the one that matched, which the readers look at.
+        found += [(unitless_wan if m.lastgroup else arabic).match(text, m.start(), hi) for m in p.arabic_scan.finditer(text, lo, hi)]
+        found += [m for pattern in others for m in pattern.finditer(text, lo, hi)]
     # 农田灌溉水有效利用系数提高到0.6: a ratio written with no unit, found from its noun (after the
     # others, so a number with a unit is read with it).
     found += [b for lo, hi in spans for u in p.unitless.finditer(text, lo, hi) if (b := p.bare.match(text, u.end(), hi))]
@@ -246,16 +269,9 @@ def in_short_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -
 def is_code_or_name(text: str, start: int, end: int, tail: int, sentence: tuple[int, int]) -> bool:
     """Codes, ordinals and names: 第十二次, 7+10+7, PM2.5, 千亿级, 2.0版, 1号项目, “1866”."""
     p = patterns()
-    before_char = text[start - 1] if start else ""
-    if text[max(0, start - 3) : start].endswith(p.qualifier_before):
+    if p.code_before.search(text, max(0, start - 3), start) or p.code_after.match(text, tail):
         return True
-    if before_char.isascii() and before_char.isalpha():
-        return True
-    if text.startswith(p.qualifier_after, tail) or text.startswith(p.qualifier_after, end):
-        return True
-    if tail < len(text) and (text[tail] in "+＋" or (text[tail].isascii() and text[tail].isalpha())):
-        return True
-    return in_short_quote(text, start, end, sentence)
+    return text.startswith(p.qualifier_after, end) or in_short_quote(text, start, end, sentence)
 
 
 def read_ratio(text: str, m: re.Match[str], comparator: str) -> Quantity | None:
@@ -295,22 +311,22 @@ def read(
     if "n1" not in m.re.groupindex:
         return read_ratio(text, m, comparator)
     end = m.end()
-    n1, n2 = m["n1"], m["n2"]
+    # One call for the groups (every quantity regex but the ratios' has them all).
+    n1, n2, unit_group, mult_group, sep, more, lead, per_group = m.group("n1", "n2", "unit", "mult", "sep", "more", "lead", "per")
     if m.re is p.bare:
         value = parse_arabic(n1)
         return None if value is None else Quantity(value, None, "ratio", "ratio", 1.0, "coefficient", comparator, 0.9)
-    if m["unit"] is None:
+    if unit_group is None:
         if not (facts or clause_prefix.strip(TRIM)) or not names_people(text, clause_prefix, end):
             return None  # 9亿多劳动力、1亿多…人才: a population opening its clause is a fact
         unit_word = "人"
     else:
-        unit_word = m["unit"]
+        unit_word = unit_group
     unit = rules.units()[unit_word]
-    mults = rules.multipliers()
     context = p.unit_context.get(unit_word)
     if context and not any(w in clause_prefix or w in text[end : end + PEOPLE_NOUN_WINDOW] for w in context):
         return None  # 3P: a P that no 算力 makes computing power
-    mult_word = m["mult"] or ""
+    mult_word = mult_group or ""
     confidence = 0.9
     arabic = is_arabic(n1)
     if not arabic:
@@ -318,15 +334,15 @@ def read(
         if split:
             n1, mult_word = head, split + mult_word
         confidence = 0.75
-    if mult_word and mult_word not in mults:
+    if mult_word and mult_word not in rules.multipliers():
         return None
     # An Arabic n1 is digits only (its 万/亿 is the mult group): no magnitude to split off.
     value = parse_arabic(n1) if arabic else parse_quantity(n1)
     value_high = parse_quantity(n2) if n2 else None
-    if value is None or (m["sep"] and value_high is None):
+    if value is None or (sep and value_high is None):
         return None
     category = unit.category
-    per = _per(m, clause_prefix, category)
+    per = _per(m, clause_prefix, category) if per_group or category in _PER_PEOPLE else None
     if category == "count" and not mult_word and not value.is_integer() and per is None:
         return None  # 8.6个: a note number run into a count, not 8.6 things (but 每万人口3.3件)
     if category == "count" and text.startswith(p.enumeration_nouns, end):
@@ -344,16 +360,16 @@ def read(
         return None  # 2025年, 0-6岁儿童: a date, a qualifier
     if category == "duration" and CJK.match(text, end) and not p.after.match(text, end):
         return None  # 实施生产性服务业创新提升三年行动: the length of a programme it names
-    if (m["more"] or m["lead"]) and comparator == "=":
+    if (more or lead) and comparator == "=":
         comparator = ">"  # 1000多家
     if value_high is not None:
         if value_high <= value:
             return None  # 2023-2025年, 3-1: not a range of targets
         comparator = "range"
-    factor = scale(unit.factor, mults[mult_word]) if mult_word else unit.factor
+    factor = _factor(unit_word, mult_word) if mult_word else unit.factor
     written = mult_word + (unit_word if unit_word not in "%％" else "%")
     norm_unit = unit.norm
-    named_after = category == "count" or m["unit"] is None
+    named_after = category == "count" or unit_group is None
     if per is not None:
         # A rate: the quotient of its normalised parts (万元/人 → CNY/人; 件/万人 → 件/人, value ÷ 10⁴).
         per_written, per_norm, per_factor = per
@@ -369,10 +385,19 @@ def _per(m: re.Match[str], clause_prefix: str, category: str) -> tuple[str, str,
         unit = rules.units()[m["per"]]
         mult = m["per_mult"] or ""
         return mult + m["per"], unit.norm, scale(unit.factor, mults[mult]) if mult else unit.factor
-    if category in ("count", "people") and (base := patterns().per_capita.search(clause_prefix)):
+    if category in _PER_PEOPLE and (base := patterns().per_capita.search(clause_prefix)):
         mult = base.group()[1:].removesuffix("口").removesuffix("人")
         return f"{mult}人", "人", mults[mult]
     return None
+
+
+_PER_PEOPLE = ("count", "people")  # what so many people named before it may be per (每万人口)
+
+
+@lru_cache(maxsize=1024)
+def _factor(unit_word: str, mult_word: str) -> float:
+    """Norm units per written unit of a unit word after a magnitude (亿, 元: 1e8)."""
+    return scale(rules.units()[unit_word].factor, rules.multipliers()[mult_word])
 
 
 def _noun(text: str, end: int) -> str:
@@ -390,12 +415,12 @@ def kind_and_sign(clause_prefix: str, q: Quantity, owns_next: bool) -> str:
     """
     p = patterns()
     amount = q.category not in ("percent", "points", "ratio", "coefficient")
-    unchanged = bool(p.reach.search(clause_prefix)) or (owns_next and amount)
     last = None
     for word in p.change.finditer(clause_prefix):
         if word.lastgroup:
             last = word.lastgroup
-    change = not unchanged and last in ("growth", "decline")
+    # (what reaches a level is looked for only where a change word is: without one, none is made)
+    change = last in ("growth", "decline") and not (owns_next and amount) and not p.reach.search(clause_prefix)
     if not amount:
         if change and p.annual.search(clause_prefix):
             kind = "annual_growth"

@@ -14,7 +14,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, false, func, or_, select, true
+from sqlalchemy import delete, false, func, insert, literal, or_, select, true
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from taizhang.document import PLEDGE_FIELDS, Pledge
@@ -371,9 +372,15 @@ class BuildStage(LedgerBase):
                 if len(entry_rows) >= _BATCH or len(mention_rows) >= _BATCH:
                     flush()
 
+            # A first build (no status history yet) gives every entry its first status: the row is
+            # the entry's own key, status and reason, so the database copies them from the entries
+            # written, in one statement, rather than each going through Python and the driver. In
+            # the entries' id order, which is the order they come in when no id is an old one and
+            # none is chosen last (a split): else the rows are made here, in that order.
+            copied = scope is None and not last and not had and not applied.splits
             chooses_last = []  # entries holding a mention split out: they take their ids after the others
             for prepared in rows.prepared:
-                if last.get(prepared.key) != prepared.status:
+                if not copied and last.get(prepared.key) != prepared.status:
                     built.status_changes += 1
                     change_rows.append((prepared.key, prepared.status, prepared.reason, today, now))
                 if prepared.split_off:
@@ -391,6 +398,9 @@ class BuildStage(LedgerBase):
             given = ids.given
             if swap is not None:
                 swap.finish()
+            if copied:  # one row for each entry
+                _first_statuses(connection, today, now)
+                built.status_changes = rows.entries
             for index in indexes:
                 index.create(connection)
             if cache is not None:  # its dirty pages stay until the commit writes them, then go
@@ -480,6 +490,16 @@ def _rules_version() -> str:
 
 def _year(iso: str | None) -> int | None:
     return int(iso[:4]) if iso and iso[:4].isdigit() else None
+
+
+def _first_statuses(connection: Connection, today: date, now: datetime) -> None:
+    """Every entry's status as its first in the status history, in entry id order."""
+    as_of, recorded_at = (StatusChangeRow.__table__.c[name] for name in ("as_of", "recorded_at"))
+    entries = select(
+        EntryRow.key, EntryRow.status, EntryRow.status_reason,
+        literal(today, as_of.type), literal(now, recorded_at.type),
+    ).order_by(EntryRow.id)  # fmt: skip
+    connection.execute(insert(StatusChangeRow).from_select(CHANGE_COLUMNS, entries))
 
 
 def _last_statuses(session: Session, keys: list[str] | None = None) -> dict[str, str]:

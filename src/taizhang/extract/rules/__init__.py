@@ -87,8 +87,33 @@ class Unit:
 
 
 def alternation(words: Any) -> str:
-    """A regex alternation of literal words, longest first so that 个百分点 wins over 个."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    """A regex alternation of literal words that tries the longest first, so that 个百分点 wins
+    over 个: written as a trie (个(?:百分点)?, one branch per first character), so the regex engine
+    tests each character once instead of each word in turn. It matches what the words joined
+    longest first would, in the same order: the words that match at a place are prefixes of one
+    another, and the trie tries the longer before the shorter."""
+    trie: dict[str, Any] = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _branches(trie) + ("|" if "" in trie else "")  # an empty word matches last
+
+
+def _branches(node: dict[str, Any]) -> str:
+    """The regex for what may follow a node of the trie (its words' rests), longest first."""
+    branches = []
+    for char in sorted(c for c in node if c):
+        rest, child = re.escape(char), node[char]
+        # A chain of characters that no word ends inside is written as one literal.
+        while len(child) == 1 and "" not in child:
+            (char, child), = child.items()
+            rest += re.escape(char)
+        if len(child) > 1:  # more than the end of a word: its rests, optional where a word ends
+            rest += f"(?:{_branches(child)})" + ("?" if "" in child else "")
+        branches.append(rest)
+    return "|".join(branches)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +121,8 @@ class TrailingWords:
     """A run of words at the end of a string, to cut off: ``(?:w1|w2|…)+$`` as a regex. The regex
     is tried from every position of the string (an anchor at the end does not stop that), so a
     string whose last character ends none of the words, the common case, is given back without
-    running it."""
+    running it. It is written ``(?:w1|w2|…)(?:w1|w2|…)*$``, the same match: a regex opening on a
+    word (not on a repeat) lets the regex engine skip in C to where one of them starts."""
 
     pattern: re.Pattern[str]
     last_characters: frozenset[str]
@@ -104,7 +130,8 @@ class TrailingWords:
     @classmethod
     def of(cls, words: Any) -> TrailingWords:
         words = [w for w in words if w]
-        return cls(re.compile(rf"(?:{alternation(words)})+$"), frozenset(w[-1] for w in words))
+        one = f"(?:{alternation(words)})"
+        return cls(re.compile(rf"{one}{one}*$"), frozenset(w[-1] for w in words))
 
     def cut(self, text: str) -> str:
         # $ also matches before a final newline: such a string goes to the regex.
