@@ -9,10 +9,13 @@ saved in GB18030. About 10 KB a document: 100k documents are about 1 GB.
 
 For each size and worker count, a fresh database is filled by ``taizhang ingest DIR --workers N``
 (decode, repair, extraction, storage, reprint links) and its ledger built (``Ledger.refresh``),
-each in a process of its own, timed, with the peak resident memory of its whole process tree
-and the CPU time all its processes used (sampled from /proc every 0.1 s: a process's last tenth
-of a second may be missed). CPU seconds hold still on a busy machine where wall time does not:
-compare them too. Printed: documents/s, MB/s, peak RSS, database size, the ledger's entries/s,
+each in a process of its own, timed, with the peak memory of its whole process tree and the CPU
+time all its processes used (sampled from /proc every 0.1 s: a process's last tenth of a second
+may be missed). Memory twice: RSS summed over the processes counts the pages they share (the
+fork server's rules and dictionaries, loaded once) in every worker; PSS (proportional set size,
+/proc/PID/smaps_rollup) counts a shared page's share in each, so that its sum is the memory the
+tree holds. CPU seconds hold still on a busy machine where wall time does not:
+compare them too. Printed: documents/s, MB/s, peak RSS and PSS, database size, the ledger's entries/s,
 the exponent of time against corpus size (a log-log fit: 1.0 is linear) and what 2 workers gain.
 
     .venv/bin/python bench/scale.py --sizes 1000 --workers 1,2            # a check (minutes)
@@ -105,11 +108,12 @@ def build(folder: Path, count: int, seed: int) -> tuple[int, int]:
 
 
 class Usage:
-    """The largest resident memory a process and its descendants held at once, and the CPU seconds
-    they used (sampled from /proc; a worker started by a fork server is a descendant too)."""
+    """The largest memory a process and its descendants held at once (RSS and PSS, each summed over
+    them), and the CPU seconds they used (sampled from /proc; a worker started by a fork server is a
+    descendant too)."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+        self.pid, self.peak, self.peak_pss, self._stop = pid, 0, 0, threading.Event()
         self._cpu: dict[int, float] = {}
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -118,13 +122,14 @@ class Usage:
         while not self._stop.wait(0.1):
             tree = _tree(self.pid)
             self.peak = max(self.peak, sum(_rss(pid) for pid in tree))
+            self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in tree))
             for pid in tree:
                 self._cpu[pid] = max(self._cpu.get(pid, 0.0), _cpu(pid))
 
-    def stop(self) -> tuple[int, float]:
+    def stop(self) -> tuple[int, int, float]:
         self._stop.set()
         self._thread.join()
-        return self.peak, sum(self._cpu.values())
+        return self.peak, self.peak_pss, sum(self._cpu.values())
 
 
 def _tree(root: int) -> list[int]:
@@ -154,25 +159,35 @@ def _cpu(pid: int) -> float:
 
 
 def _rss(pid: int) -> int:
+    return _field(f"/proc/{pid}/status", "VmRSS:")
+
+
+def _pss(pid: int) -> int:
+    """A process's proportional set size: its private pages, and its share of those it shares."""
+    return _field(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _field(path: str, name: str) -> int:
+    """A /proc file's line ``name`` (in kB) in bytes; 0 when the process is gone or the file is not there."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
 
 
-def timed(command: list[str]) -> tuple[float, int, float, str]:
-    """Run ``command``; its seconds, its process tree's peak RSS and CPU seconds, and its output's last line."""
+def timed(command: list[str]) -> tuple[float, int, int, float, str]:
+    """Run ``command``; its seconds, its process tree's peak RSS, peak PSS and CPU seconds, and its output's last line."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     usage = Usage(process.pid)
     output, _ = process.communicate()
-    seconds, (peak, cpu) = time.perf_counter() - start, usage.stop()
+    seconds, (peak, pss, cpu) = time.perf_counter() - start, usage.stop()
     if process.returncode not in (0, 1):  # 1: some files failed, which the summary says
         raise SystemExit(f"{' '.join(command)} failed:\n{output}")
-    return seconds, peak, cpu, (output.strip().splitlines() or [""])[-1]
+    return seconds, peak, pss, cpu, (output.strip().splitlines() or [""])[-1]
 
 
 LEDGER = """
@@ -191,6 +206,7 @@ class Result:
     workers: int
     ingest_s: float
     ingest_rss: int
+    ingest_pss: int
     ingest_cpu: float
     ledger_s: float
     ledger_rss: int
@@ -206,11 +222,11 @@ class Result:
 
 def run(folder: Path, url: str, workers: int, size: int) -> Result:
     taizhang = str(Path(sys.executable).with_name("taizhang"))
-    ingest_s, ingest_rss, ingest_cpu, summary = timed([taizhang, "ingest", str(folder), "--db", url, "--workers", str(workers), "--quiet"])
-    _, ledger_rss, ledger_cpu, line = timed([sys.executable, "-c", LEDGER, url])
+    ingest_s, ingest_rss, ingest_pss, ingest_cpu, summary = timed([taizhang, "ingest", str(folder), "--db", url, "--workers", str(workers), "--quiet"])
+    _, ledger_rss, _, ledger_cpu, line = timed([sys.executable, "-c", LEDGER, url])
     entries, _, ledger_s = line.split()
     return Result(
-        size, workers, ingest_s, ingest_rss, ingest_cpu, float(ledger_s), ledger_rss, ledger_cpu, int(entries),
+        size, workers, ingest_s, ingest_rss, ingest_pss, ingest_cpu, float(ledger_s), ledger_rss, ledger_cpu, int(entries),
         size_of(url), summary,
     )  # fmt: skip
 
@@ -268,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {os.cpu_count()} cores; database: {'PostgreSQL' if args.pg else 'SQLite'}; corpora under {args.work}")
     results: list[Result] = []
-    print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'ingest s':>9} {'CPU s':>6} {'docs/s':>7} {'MB/s':>6} {'RSS MB':>7} "
+    print(f"{'docs':>7} {'MB':>7} {'workers':>7} {'ingest s':>9} {'CPU s':>6} {'docs/s':>7} {'MB/s':>6} {'RSS MB':>7} {'PSS MB':>7} "
           f"{'ledger s':>8} {'CPU s':>6} {'entries':>8} {'entries/s':>9} {'ledger RSS':>10} {'total s':>8} {'DB MB':>7}")  # fmt: skip
     for size in sizes:
         folder = args.work / f"corpus-{size}-{args.seed}"
@@ -281,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
                 drop()
             results.append(r)
             print(f"{size:>7} {corpus_bytes / 1e6:>7.1f} {workers:>7} {r.ingest_s:>9.1f} {r.ingest_cpu:>6.1f} {size / r.ingest_s:>7.1f} "
-                  f"{corpus_bytes / 1e6 / r.ingest_s:>6.2f} {r.ingest_rss / 2**20:>7.0f} {r.ledger_s:>8.1f} {r.ledger_cpu:>6.1f} {r.entries:>8} "
+                  f"{corpus_bytes / 1e6 / r.ingest_s:>6.2f} {r.ingest_rss / 2**20:>7.0f} {r.ingest_pss / 2**20:>7.0f} {r.ledger_s:>8.1f} {r.ledger_cpu:>6.1f} {r.entries:>8} "
                   f"{r.entries / max(r.ledger_s, 1e-9):>9,.0f} {r.ledger_rss / 2**20:>10.0f} {r.total_s:>8.1f} "
                   f"{r.db_bytes / 1e6:>7.1f}", flush=True)  # fmt: skip
             print(f"        {r.summary}", flush=True)
