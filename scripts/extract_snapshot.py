@@ -18,36 +18,26 @@ it changed.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
 
+import snapshots
 from taizhang.document import Document
 from taizhang.extract import Extraction, extract
 from taizhang.pipeline import analyse
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+ROOT = snapshots.ROOT
 SNAPSHOT = ROOT / "tests" / "extract" / "data" / "extract_snapshot.json"
 IN_REPOSITORY = [
-    ROOT / "tests" / "gold" / "docs", ROOT / "tests" / "gold" / "outcome_docs", ROOT / "examples" / "corpus",
-    ROOT / "tests" / "corpus", ROOT / "tests" / "repair" / "data",
+    ROOT / "tests" / "gold" / "docs", ROOT / "tests" / "gold" / "outcome_docs",
+    ROOT / "examples" / "corpus", ROOT / "tests" / "corpus", ROOT / "tests" / "repair" / "data",
 ]  # fmt: skip
 WAYS = ("extract", "extract_without_outcomes", "analyse")
 
 
 def documents() -> dict[str, Path]:
-    """Documents by file name: shared/'s, and the copies the repository keeps (the same bytes under
-    the same name), so that the check runs without shared/ too."""
-    found: dict[str, Path] = {}
-    for folder in (SHARED / "corpus", SHARED / "seed", *IN_REPOSITORY):
-        for path in sorted([*folder.glob("*.txt"), *folder.glob("*.md")]):
-            if path.name == "README.md":
-                continue
-            found.setdefault(path.name, path)
-    return found
+    return snapshots.documents(IN_REPOSITORY)
 
 
 def as_dict(extraction: Extraction) -> dict[str, object]:
@@ -71,41 +61,7 @@ def outputs(path: Path) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--write", action="store_true", help="record the current outputs as the snapshot")
-    ap.add_argument("--full", type=Path, help="also write every whole output here, one JSON line each")
-    args = ap.parse_args(argv)
-    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8")) if SNAPSHOT.is_file() else {}
-    digests: dict[str, dict[str, str]] = {}
-    changed: dict[str, list[str]] = {}  # document -> the ways whose output changed
-    full = args.full.open("w", encoding="utf-8") if args.full else None
-    for name, path in documents().items():
-        whole = outputs(path)
-        digests[name] = {way: hashlib.sha256(whole[way].encode("utf-8")).hexdigest() for way in WAYS}
-        if full:
-            for way in WAYS:
-                full.write(json.dumps({"document": name, "way": way, **json.loads(whole[way])}, ensure_ascii=False))
-                full.write("\n")
-        ways = [way for way in WAYS if name in expected and expected[name].get(way) != digests[name][way]]
-        if ways:
-            changed[name] = ways
-    if full:
-        full.close()
-    if args.write:
-        merged = {**expected, **digests}  # a run without shared/ keeps the digests it could not check
-        SNAPSHOT.parent.mkdir(parents=True, exist_ok=True)
-        SNAPSHOT.write_text(json.dumps(merged, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        print(f"wrote {SNAPSHOT}: {len(merged)} documents")
-        return 0
-    missing = sorted(set(digests) - set(expected))
-    for name, ways in changed.items():
-        print(f"changed: {name} ({', '.join(ways)})")
-    for name in missing:
-        print(f"not in the snapshot: {name} (not checked; record it with --write)")
-    print(f"{len(digests) - len(changed) - len(missing)} of {len(digests)} documents extracted as recorded")
-    # A document new to shared/ is reported, not failed: shared/ grows, and a test must not
-    # assume its exact contents.
-    return 1 if changed else 0
+    return snapshots.run(argv, __doc__.split("\n\n")[0], SNAPSHOT, documents(), outputs, "extracted")
 
 
 if __name__ == "__main__":
