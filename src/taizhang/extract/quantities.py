@@ -235,6 +235,15 @@ def changes(text: str, start: int) -> bool:
     return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, lo, start))
 
 
+def is_date(text: str, m: re.Match[str]) -> bool:
+    """2025年 with no change verb right before it (达到2025年 is a date too): a year, which
+    :func:`read` turns down, found from the match alone so that nothing around it is looked at."""
+    if m.re is not patterns().quantity[0] or m["unit"] != "年" or m["mult"] or m["per"]:
+        return False
+    value = parse_arabic(m["n1"])
+    return value is not None and value >= 1000 and not changes(text, m.start())
+
+
 def chinese_numeral_may_pledge(text: str, m: re.Match[str]) -> bool:
     """Chinese numerals are mostly words (一项任务, 五个方面, 千亩产业园, 十三亿人民): they count
     only as a percentage (三成, 一个百分点), right after a comparator or change verb (达到七万人),
