@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from taizhang.extract import metrics, outcomes, quantities, rules
+from taizhang.extract.marks import last_mark, next_mark
 from taizhang.extract.numbers import parse_arabic, scale
 from taizhang.extract.quantities import Quantity
 
@@ -173,3 +174,25 @@ def test_a_date_turned_down_before_reading_is_one_reading_turns_down(text: str, 
 )  # fmt: skip
 def test_is_date(text: str, date: bool) -> None:
     assert any(quantities.is_date(text, m) for m in quantities.find(text, [(0, len(text))])) == date
+
+
+def short_quote_by_marks(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """quantities.in_short_quote as first written: the last opening mark looked for in every case."""
+    p = quantities.patterns()
+    lo = max(sentence[0], start - p.quote_max)
+    opened = last_mark(text, lo, start, p.quote_open)
+    if opened == lo and (lo == 0 or text[lo - 1] not in p.quote_open):
+        return False
+    if last_mark(text, opened, start, p.quote_close) != opened:
+        return False
+    closed = next_mark(text, end, min(sentence[1], opened + p.quote_max + 1), p.quote_close)
+    return closed < min(sentence[1], opened + p.quote_max + 1)
+
+
+@QUICK
+@given(st.lists(st.sampled_from([*"5年“”‘’「」\"，", "增长", "7+10+7", "四个中心"]), min_size=1, max_size=12).map("".join), st.data())
+def test_short_quote_turned_down_on_one_search_as_by_its_marks(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    sentence = (data.draw(st.integers(0, start)), len(text))
+    assert quantities.in_short_quote(text, start, end, sentence) == short_quote_by_marks(text, start, end, sentence)

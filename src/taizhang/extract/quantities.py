@@ -76,6 +76,7 @@ class Rules:
     quote_open: str
     quote_close: str
     quote_max: int
+    quote_open_mark: re.Pattern[str]  # any of quote_open
 
 
 @cache
@@ -170,6 +171,7 @@ def patterns() -> Rules:
         quote_open="".join(q["quote_open"]),
         quote_close="".join(q["quote_close"]),
         quote_max=int(q["quote_max_chars"]),
+        quote_open_mark=re.compile(f"[{re.escape(''.join(q['quote_open']))}]"),
     )
 
 
@@ -266,6 +268,8 @@ def in_short_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -
     """Inside “…” of at most a few characters: a name such as “7+10+7” or ‘四个中心’."""
     p = patterns()
     lo = max(sentence[0], start - p.quote_max)
+    if not p.quote_open_mark.search(text, max(0, lo - 1), start):
+        return False  # no quote opens within reach (nor right before it): most numbers, one search
     opened = last_mark(text, lo, start, p.quote_open)
     if opened == lo and (lo == 0 or text[lo - 1] not in p.quote_open):
         return False
