@@ -115,7 +115,9 @@ def _to_original(pledge: Record, repaired: Repair, copies: list[tuple[tuple[int,
             found = text.find(quote, a, b)
             if found >= 0:
                 mentions.append((found, found + len(quote)))
-    pledge.start, pledge.end, pledge.quote, pledge.mentions = start, end, quote, sorted(set(mentions) - {(start, end)})
+    if mentions:  # (most records have none: no set to build)
+        mentions = sorted(set(mentions) - {(start, end)})
+    pledge.start, pledge.end, pledge.quote, pledge.mentions = start, end, quote, mentions
     return pledge
 
 
