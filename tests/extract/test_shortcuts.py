@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from taizhang.extract import metrics, outcomes, quantities, rules
-from taizhang.extract.marks import last_mark, next_mark
 from taizhang.extract.numbers import parse_arabic, scale
 from taizhang.extract.quantities import Quantity
 
@@ -176,17 +175,16 @@ def test_is_date(text: str, date: bool) -> None:
     assert any(quantities.is_date(text, m) for m in quantities.find(text, [(0, len(text))])) == date
 
 
-def short_quote_by_marks(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
-    """quantities.in_short_quote as first written: the last opening mark looked for in every case."""
+def short_quote_char_by_char(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """quantities.in_short_quote spelt out: an opening mark within reach before the number (or right
+    before that reach), no closing one between, and a closing one after it within reach of the
+    opening."""
     p = quantities.patterns()
     lo = max(sentence[0], start - p.quote_max)
-    opened = last_mark(text, lo, start, p.quote_open)
-    if opened == lo and (lo == 0 or text[lo - 1] not in p.quote_open):
+    opens = [i + 1 for i in range(max(0, lo - 1), start) if text[i] in p.quote_open]
+    if not opens or any(text[i] in p.quote_close for i in range(opens[-1], start)):
         return False
-    if last_mark(text, opened, start, p.quote_close) != opened:
-        return False
-    closed = next_mark(text, end, min(sentence[1], opened + p.quote_max + 1), p.quote_close)
-    return closed < min(sentence[1], opened + p.quote_max + 1)
+    return any(text[i] in p.quote_close for i in range(end, min(sentence[1], opens[-1] + p.quote_max + 1)))
 
 
 @QUICK
@@ -195,4 +193,4 @@ def test_short_quote_turned_down_on_one_search_as_by_its_marks(text: str, data: 
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     sentence = (data.draw(st.integers(0, start)), len(text))
-    assert quantities.in_short_quote(text, start, end, sentence) == short_quote_by_marks(text, start, end, sentence)
+    assert quantities.in_short_quote(text, start, end, sentence) == short_quote_char_by_char(text, start, end, sentence)
