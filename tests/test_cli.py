@@ -222,3 +222,22 @@ def test_an_empty_or_unprintable_author_is_refused(tmp_path: Path, by: str) -> N
     result = run("correct", "reject", "1", "--by", by, "--db", db)
     assert result.exit_code == 1 and "--by must name who makes the change" in result.stderr
     assert "更正 Corrections (0)" in run("correct", "list", "--db", db).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "wanted"),
+    [
+        (["ingest", "corpus", "--workers", "2"], True),
+        (["ingest", "corpus", "--workers=3"], True),
+        (["ingest", "-w2", "corpus"], True),
+        (["ingest", "-w", "2", "--workers", "1", "corpus"], False),  # the last one counts, as in Typer
+        (["ingest", "corpus"], False),
+        (["ingest", "corpus", "--workers", "2", "--cluster", "local"], False),
+        (["ledger", "refresh", "--workers", "2"], False),
+        ([], False),
+    ],
+)
+def test_pool_started_early_only_for_a_local_pool(args: list[str], wanted: bool) -> None:
+    from taizhang.cli import _pool_wanted
+
+    assert _pool_wanted(args) is wanted

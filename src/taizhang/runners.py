@@ -75,13 +75,7 @@ class LocalPool:
 
         self.slots = 2 * workers * FILES_PER_CALL
         self.where = f"{workers} worker processes"
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
-            # The main module too, so that a worker need not import it again (as spawned ones do).
-            context.set_forkserver_preload(["__main__", "taizhang.warmed"])
-        else:
-            context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=warm_up)
         # A call per worker starts them all (the first waits for the fork server to load).
         self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
         self._starting.start()
@@ -105,3 +99,24 @@ class LocalPool:
     def close(self) -> None:
         self._starting.join()
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_fork_server() -> None:
+    """Start a local pool's fork server now, where the system has one: it loads the pipeline's rules
+    and dictionaries (seconds) on another core while this process goes on, and a :class:`LocalPool`
+    made later forks its workers from it. The fork server ends with this process."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Not the main module ("__main__", the default): a worker needs only what analysis does, and the
+    # main module may be a whole program (the CLI). Each worker still imports it (multiprocessing's
+    # preparation of a child, to unpickle what it is sent), which is why taizhang.cli's is light.
+    context.set_forkserver_preload(["taizhang.warmed"])
+    return context
