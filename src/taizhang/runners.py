@@ -9,6 +9,7 @@ so every runner stores the same sources under the same ids. The Dask runner, for
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -70,18 +71,18 @@ class LocalPool:
     dashboard = None
     files_per_call = FILES_PER_CALL
 
-    def __init__(self, workers: int) -> None:
-        from taizhang.pipeline import warm_up
-
+    def __init__(self, workers: int, *, warm: str = "taizhang.warmed") -> None:
+        """``warm``: the module whose import loads what the work needs (by default the pipeline's
+        rules and dictionaries; a ledger build's: ``taizhang.ledger.build``)."""
         self.slots = 2 * workers * FILES_PER_CALL
         self.where = f"{workers} worker processes"
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
             # The main module too, so that a worker need not import it again (as spawned ones do).
-            context.set_forkserver_preload(["__main__", "taizhang.warmed"])
+            context.set_forkserver_preload(["__main__", warm])
         else:
             context = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up)
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=importlib.import_module, initargs=(warm,))
         # A call per worker starts them all (the first waits for the fork server to load).
         self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
         self._starting.start()
