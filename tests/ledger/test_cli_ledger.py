@@ -47,7 +47,7 @@ def test_ledger_table_and_filters(seeded: str) -> None:
     assert "孙永红" not in result.stdout
 
 
-def test_a_ledger_rebuilt_by_worker_processes_lists_what_one_process_does(seeded: str) -> None:
+def test_the_ledger_with_workers_lists_what_it_lists_without(seeded: str) -> None:
     with copy_of(seeded) as copy:
         alone = run("ledger", "--db", seeded, "--as-of", "2024-01-01")
         together = run("ledger", "--db", copy, "--as-of", "2024-01-01", "--workers", "2")

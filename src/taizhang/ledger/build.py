@@ -7,7 +7,7 @@ import gc
 import hashlib
 import tempfile
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from functools import cache
@@ -56,12 +56,14 @@ from taizhang.ledger.tables import (
     OutcomeRow,
     StatusChangeRow,
 )
+from taizhang.runners import LocalPool
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
 from taizhang.storage.bulk import insert_tuples
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
 _CHUNK = 200_000  # pledges and outcomes per chunk of a whole rebuild: a few hundred MB
+_PARALLEL = 50_000  # records from which worker processes pay for their start (about a second) and hand-offs
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 _BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
 _FEW = 500  # sources whose pledges are picked by id in the query
@@ -89,6 +91,7 @@ class BuildStage(LedgerBase):
     """Refreshing the ledger from what it is made of (or loading prepared records in bulk)."""
 
     chunk_records = _CHUNK  # records a whole rebuild holds at a time, about (see ``chunked``)
+    parallel_records = _PARALLEL  # records from which a rebuild with workers uses them
 
     def refresh(self, *, force: bool = False, workers: int = 1) -> Built:
         """Rebuild entries, mentions and statuses if anything they are made from changed. When
@@ -115,16 +118,8 @@ class BuildStage(LedgerBase):
                 return self._write(rows, fingerprint, scope=scoped[0], based_on=state.fingerprint)
             except _Moved:  # another process built meanwhile: what it built is not what was scoped
                 pass
-        if workers <= 1:
-            return self._write(self._chunked(), fingerprint, again=force)
-        from taizhang.runners import LocalPool  # (its workers start in the background while this one reads)
-
-        pool = LocalPool(workers, warm=__name__)
-        try:
-            with tempfile.TemporaryDirectory(prefix="taizhang-ledger-") as folder:
-                return self._write(self._chunked(_Workers(pool, workers, folder)), fingerprint, again=force)
-        finally:
-            pool.close()
+        with ExitStack() as held:  # (the workers and their files, if any: until the rows are written)
+            return self._write(self._chunked(workers, held), fingerprint, again=force)
 
     def build(self, mentions: list[Mention]) -> Built:
         """Store entries made from ``mentions`` as they are (no stored pledges, no corrections).
@@ -215,9 +210,10 @@ class BuildStage(LedgerBase):
         applied, entries = scoped_entries(mentions, corrections, refs, places, scope)
         return scope, applied, entries
 
-    def _chunked(self, workers: _Workers | None = None) -> Rows:
-        """The whole ledger's rows, built a chunk at a time (see ``chunked``), or several at a
-        time by ``workers``."""
+    def _chunked(self, workers: int, held: ExitStack) -> Rows:
+        """The whole ledger's rows, built a chunk at a time (see ``chunked``), or several at a time
+        by ``workers`` processes when the ledger has ``parallel_records`` records or more (they
+        and their files are let go with ``held``)."""
         sources = self.store.latest_sources()
         by_id = {info.id: info for info in sources}
         ranks = source_ranks(sources)
@@ -233,11 +229,14 @@ class BuildStage(LedgerBase):
             part = parts.of(mention.pledge.actor, mention.pledge.metric)
             counts[part] = counts.get(part, 0) + 1
         merged = [{parts.of(m.pledge.actor, m.pledge.metric) for m in whole.mentions if a.matches(m) or b.matches(m)} for a, b in whole.merges]  # fmt: skip
-        size = self.chunk_records
-        if workers is not None:  # a few chunks for each worker, so that one is never left with the last alone
-            size = min(size, max(1, -(-sum(counts.values()) // (2 * workers.count))))
+        size, pool, folder = self.chunk_records, None, None
+        records = sum(counts.values())
+        if workers > 1 and records >= self.parallel_records:
+            folder = held.enter_context(tempfile.TemporaryDirectory(prefix="taizhang-ledger-"))
+            pool = LocalPool(workers, warm=__name__)  # (its workers start while this process reads)
+            held.callback(pool.close)
+            size = min(size, -(-records // (2 * workers)))  # a few chunks for each: none is left with the last alone
         plan = Plan(counts, merged, size)
-        folder = None if workers is None else workers.folder
         pledges = [Spill(folder) for _ in range(plan.count)]
         year = self._year
         for row in self._pledge_rows(by_id):
@@ -261,10 +260,10 @@ class BuildStage(LedgerBase):
         today = date.today()
         common = _Common(by_id, ranks, years, corrections, refs, texts, plan, merge_targets(whole.merges), today, folder)
         tasks = [(common, chunk, pledges[chunk], outcomes[chunk]) for chunk in range(plan.count)]
-        if workers is None:
+        if pool is None:
             built = map(_chunk_rows, *zip(*tasks, strict=True))
         else:
-            built = map(workers.pool.result, [workers.pool.submit(_chunk_rows, *task) for task in tasks])
+            built = map(pool.result, [pool.submit(_chunk_rows, *task) for task in tasks])
         done, entries, mentions, unapplied = [], 0, 0, []
         for rows, chunk_entries, chunk_mentions, unapplied in built:
             done.append(rows)
@@ -497,15 +496,6 @@ class _Mentions:
 
 
 _candidate_values = attrgetter(*(f.name for f in fields(Candidate)))  # a candidate as a tuple, to spill
-
-
-@dataclass(slots=True)
-class _Workers:
-    """Worker processes building a whole rebuild's chunks, and the folder their files go through."""
-
-    pool: Any  # a taizhang.runners.LocalPool
-    count: int
-    folder: str
 
 
 @dataclass(slots=True)
