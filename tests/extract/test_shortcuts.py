@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from taizhang.extract import metrics, outcomes, quantities, rules
@@ -148,3 +149,48 @@ def test_code_or_name_in_one_regex_each_side(text: str, data: st.DataObject) -> 
     tail = data.draw(st.integers(end, len(text)))
     sentence = (0, len(text))
     assert quantities.is_code_or_name(text, start, end, tail, sentence) == code_or_name_word_by_word(text, start, end, tail, sentence)
+
+
+@QUICK
+@given(
+    st.lists(st.sampled_from([*"0123456789年万，。", "2025年", "增长", "提高", "达到", "延长到", "/人", "多"]), max_size=10).map("".join),
+    st.sampled_from(["", *sorted(quantities.patterns().duration_bounds)]),
+    st.booleans(),
+)
+@example("增长2025年", "", False)  # a change of 2025 years is read: no date
+def test_a_date_turned_down_before_reading_is_one_reading_turns_down(text: str, before_word: str, facts: bool) -> None:
+    # reading.locate leaves out what is_date says is a year: quantities.read must give nothing for
+    # it, whatever its clause and the word before it.
+    for m in quantities.find(text, [(0, len(text))]):
+        if quantities.is_date(text, m):
+            assert quantities.read(text, m, "=", text[: m.start()], before_word, facts) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [("2025年", True), ("到2025年，", True), ("达到2025年", True), ("1 9 9 3年", True), ("增长1000年", False),
+     ("5年", False), ("2025万年", False), ("2025年/人", False), ("2025万", False), ("二〇二五年", False)],
+)  # fmt: skip
+def test_is_date(text: str, date: bool) -> None:
+    assert any(quantities.is_date(text, m) for m in quantities.find(text, [(0, len(text))])) == date
+
+
+def short_quote_char_by_char(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """quantities.in_short_quote spelt out: an opening mark within reach before the number (or right
+    before that reach), no closing one between, and a closing one after it within reach of the
+    opening."""
+    p = quantities.patterns()
+    lo = max(sentence[0], start - p.quote_max)
+    opens = [i + 1 for i in range(max(0, lo - 1), start) if text[i] in p.quote_open]
+    if not opens or any(text[i] in p.quote_close for i in range(opens[-1], start)):
+        return False
+    return any(text[i] in p.quote_close for i in range(end, min(sentence[1], opens[-1] + p.quote_max + 1)))
+
+
+@QUICK
+@given(st.lists(st.sampled_from([*"5年“”‘’「」\"，", "增长", "7+10+7", "四个中心"]), min_size=1, max_size=12).map("".join), st.data())
+def test_short_quote_turned_down_on_one_search_as_by_its_marks(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    sentence = (data.draw(st.integers(0, start)), len(text))
+    assert quantities.in_short_quote(text, start, end, sentence) == short_quote_char_by_char(text, start, end, sentence)

@@ -37,7 +37,7 @@ from taizhang.document import Outcome
 from taizhang.extract import context, lists, quantities, reading, rules
 from taizhang.extract.candidate import Candidate
 from taizhang.extract.context import Context
-from taizhang.extract.horizons import YEAR, Horizon, parse_year, plausible_year
+from taizhang.extract.horizons import YEAR, YEARS, Horizon, parse_year, plausible_year
 from taizhang.extract.parts import LONG_TERM, OTHER, PLAN, REVIEW
 
 PERIOD_YEARS = 5  # a five-year plan's period: "十二五" ends 2015 and starts 2011
@@ -277,9 +277,12 @@ def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int,
     or None. ``previous_end``: where the quantity found before it ends."""
     p = patterns()
     r = reading.read(ctx, m, spot, previous_end, _opens_with_context, facts=True)
-    if r is None or r.quantity.value_high is not None:
+    if r is None:
+        return None
+    q = r.quantity
+    if q.value_high is not None:
         return None  # a range states no result
-    text, q = ctx.text, r.quantity
+    text = ctx.text
     prefix = text[r.clause_start : r.start]
     if p.of_target.search(prefix):
         return None  # 完成目标任务的117%: a share of a target
@@ -355,7 +358,7 @@ def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[i
             first, last = part_first, part_last
     if first is None or last is None:
         return None, None, NO_YEAR
-    if not (plausible_year(first) and plausible_year(last)):
+    if not (YEARS[0] <= first <= YEARS[1] and YEARS[0] <= last <= YEARS[1]):  # plausible_year, inline: every result
         return None, None, NOT_A_YEAR.format(year=first if not plausible_year(first) else last)
     clause = text[r.clause_start : r.clause_end]
     if r.kind in ("growth", "annual_growth") and (base := p.base_year.search(clause)):
@@ -378,6 +381,8 @@ def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[i
 def _own_year(ctx: Context, r: reading.Reading, p: Rules) -> Horizon | None:
     """The last year its sentence names before it, but a year of comparison (由2010年的…, 是2010年的)
     or a plan's name."""
+    if ctx.horizon(r.sentence, r.start) is None:
+        return None  # the sentence names no year before it: most results (one bisect, no list)
     text = ctx.text
     for h in reversed(ctx.horizons(r.sentence, r.sentence[0], r.start)):
         if not text[max(0, h.start - 3) : h.start].endswith(p.not_period_before) and not h.words.endswith(p.plan_names):

@@ -76,6 +76,7 @@ class Rules:
     quote_open: str
     quote_close: str
     quote_max: int
+    quote_open_mark: re.Pattern[str]  # any of quote_open
 
 
 @cache
@@ -170,6 +171,7 @@ def patterns() -> Rules:
         quote_open="".join(q["quote_open"]),
         quote_close="".join(q["quote_close"]),
         quote_max=int(q["quote_max_chars"]),
+        quote_open_mark=re.compile(f"[{re.escape(''.join(q['quote_open']))}]"),
     )
 
 
@@ -235,6 +237,15 @@ def changes(text: str, start: int) -> bool:
     return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, lo, start))
 
 
+def is_date(text: str, m: re.Match[str]) -> bool:
+    """2025年 with no change verb right before it (达到2025年 is a date too): a year, which
+    :func:`read` turns down, found from the match alone so that nothing around it is looked at."""
+    if m.re is not patterns().quantity[0] or m["unit"] != "年" or m["mult"] or m["per"]:
+        return False
+    value = parse_arabic(m["n1"])
+    return value is not None and value >= 1000 and not changes(text, m.start())
+
+
 def chinese_numeral_may_pledge(text: str, m: re.Match[str]) -> bool:
     """Chinese numerals are mostly words (一项任务, 五个方面, 千亩产业园, 十三亿人民): they count
     only as a percentage (三成, 一个百分点), right after a comparator or change verb (达到七万人),
@@ -257,6 +268,8 @@ def in_short_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -
     """Inside “…” of at most a few characters: a name such as “7+10+7” or ‘四个中心’."""
     p = patterns()
     lo = max(sentence[0], start - p.quote_max)
+    if not p.quote_open_mark.search(text, max(0, lo - 1), start):
+        return False  # no quote opens within reach (nor right before it): most numbers, one search
     opened = last_mark(text, lo, start, p.quote_open)
     if opened == lo and (lo == 0 or text[lo - 1] not in p.quote_open):
         return False

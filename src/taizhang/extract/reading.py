@@ -68,6 +68,8 @@ def locate(ctx: Context, m: re.Match[str]) -> Spot | None:
     numeral that is a word (一项任务), a speaker's header line, a glossary."""
     if m.re is quantities.patterns().quantity[1] and not quantities.chinese_numeral_may_pledge(ctx.text, m):
         return None
+    if quantities.is_date(ctx.text, m):
+        return None  # 2025年: the commonest quantity no reading keeps, turned down before any is made
     start = m.start()
     paragraph = ctx.attribution.paragraph_start(start)
     if paragraph in ctx.attribution.headers:
