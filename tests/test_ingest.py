@@ -13,8 +13,9 @@ import pytest
 
 from taizhang import errors
 from taizhang.errors import SourceError, StoreError
-from taizhang.ingest import ingest
-from taizhang.source import discover, load
+from taizhang.ingest import analyse_files, ingest
+from taizhang.source import discover, load, read
+from taizhang.storage.batch import with_text
 from taizhang.storage import Store
 from tests.helpers import DEMO_CORPUS, FIXTURES
 
@@ -73,6 +74,16 @@ def test_every_format_and_encoding_lands_in_the_database(db_url: str) -> None:
                 assert store.source_text(info.id) == expected, name
         assert by_name["zhejiang2025-traditional.big5.txt"].encoding == "big5"
         assert by_name["hailar2019.gb18030.html"].title == "2019年海拉尔区政府工作报告"
+
+
+def test_a_result_leaves_out_only_a_text_its_bytes_give_back() -> None:
+    """What travels back from a worker has no text when decoding the file's bytes gives it (plain
+    text and Markdown in every encoding), and the writer gets it back; an HTML, Word or PDF file's
+    text is sent."""
+    raws = [read(path) for path in sorted(FIXTURES.iterdir()) if path.suffix in (".txt", ".md", ".html", ".docx", ".pdf")]
+    for raw, rows in zip(raws, analyse_files(raws), strict=True):
+        assert (rows.source.text is None) == (raw.path.suffix in (".txt", ".md")), raw.path.name
+        assert with_text(rows, raw.data).source.text == load(raw.path).text, raw.path.name
 
 
 def bad_batch(tmp_path: Path) -> tuple[list[Path], dict[str, str]]:

@@ -33,7 +33,7 @@ from taizhang.pipeline import EXTRACTOR, process
 from taizhang.runners import InProcess, Runner
 from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, read_discovered
 from taizhang.storage import Store, Stored
-from taizhang.storage.batch import FileState, Item, SourceRows, file_states, source_rows, sources_by_sha, stored_path, write
+from taizhang.storage.batch import FileState, Item, SourceRows, file_states, source_rows, sources_by_sha, stored_path, with_text, write
 from taizhang.storage.reprint_index import ReprintIndex
 
 BATCH_FILES = 64  # files per transaction: few round trips, and a kill loses little
@@ -228,7 +228,7 @@ class _Run:
             if isinstance(result, SourceError):
                 job.error = result
             else:
-                job.analysed = result
+                job.analysed = with_text(result, job.raw.data)
             job.call = None
         elif job.after is not None and job.after.error is not None:
             job.error = SourceError(str(job.path), job.after.error.reason)  # the same bytes fail alike
@@ -285,7 +285,7 @@ def _analysed(raw: RawFile, year: int | None) -> SourceRows | SourceError:
         done = process(raw, year)
     except Exception as error:  # noqa: BLE001 - a bug fails this file, not the batch
         return SourceError(str(raw.path), errors.INTERNAL.format(error=f"{type(error).__name__}: {error}"))
-    return done if isinstance(done, SourceError) else source_rows(done)
+    return done if isinstance(done, SourceError) else source_rows(done, raw.data)
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
