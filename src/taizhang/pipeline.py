@@ -129,10 +129,13 @@ def original_span(repaired: Repair, start: int, end: int) -> tuple[int, int]:
     that holds its number, so the quote shown is a real stretch of the source.
     """
     pieces = repaired.segments_over(start, end)
-    if not pieces:
+    if len(pieces) == 1:  # the commonest: no piece to choose, no numeral looked for
+        segment, low, high = pieces[0]
+    elif not pieces:
         position = repaired.to_original(start)
         return position, position
-    numbered = [p for p in pieces if _NUMERAL.search(repaired.repaired_text, p[1], p[2])]
-    segment, low, high = (numbered or pieces)[-1] if len(pieces) > 1 else pieces[0]
+    else:
+        numbered = [p for p in pieces if _NUMERAL.search(repaired.repaired_text, p[1], p[2])]
+        segment, low, high = (numbered or pieces)[-1]
     shift = segment.original_start - segment.repaired_start
     return low + shift, high + shift

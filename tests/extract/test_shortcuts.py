@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from taizhang.extract import metrics, outcomes, quantities, rules
+from taizhang.extract import metrics, outcomes, quantities, reading, rules
+from taizhang.extract.marks import clause_end
 from taizhang.extract.numbers import parse_arabic, scale
 from taizhang.extract.quantities import Quantity
 
@@ -194,3 +195,23 @@ def test_short_quote_turned_down_on_one_search_as_by_its_marks(text: str, data: 
     end = data.draw(st.integers(start, len(text)))
     sentence = (data.draw(st.integers(0, start)), len(text))
     assert quantities.in_short_quote(text, start, end, sentence) == short_quote_char_by_char(text, start, end, sentence)
+
+
+TEXT_RUNS = ["，", "；", "。", "字", "字" * 40, "字" * 100]
+
+
+@QUICK
+@given(
+    st.lists(st.sampled_from(TEXT_RUNS), max_size=6).map("".join),
+    st.text(alphabet="以上左右多", max_size=4),  # bound words after a unit: no clause mark
+    st.lists(st.sampled_from(TEXT_RUNS), max_size=6).map("".join),
+    st.integers(0, 400),
+)
+@example("", "以上", "字" * 159 + "，" + "字" * 10, 400)  # no mark within reach of the number, one within the tail's
+@example("", "以上", "字" * 20, 22)  # the last clause of its sentence
+def test_clause_end_past_the_bound_words_is_the_one_searched_from_them(before: str, bound: str, after: str, reach: int) -> None:
+    text = before + bound + after
+    end, tail = len(before), len(before) + len(bound)
+    sentence_end = min(len(text), tail + reach)
+    clause_hi = clause_end(text, end, sentence_end)
+    assert reading.clause_end_past(text, end, tail, clause_hi, sentence_end) == clause_end(text, tail, sentence_end)

@@ -63,7 +63,9 @@ class Rules:
     target_before: re.Pattern[str]
     target_after: tuple[str, ...]
     gap: re.Pattern[str]  # group "more" / "less", at the end of a clause prefix
-    of_target: re.Pattern[str]  # at the end of a clause prefix
+    # At the end of a clause prefix, a share of a target (完成目标任务的117%) or a rate of the
+    # economy (国内生产总值每增长1个百分点): no result. One regex for both word lists.
+    of_target_or_per_change: re.Pattern[str]
     stock_openers: re.Pattern[str]
     cumulative: re.Pattern[str]
     one_year: re.Pattern[str]
@@ -72,7 +74,6 @@ class Rules:
     span_years: dict[str, int]
     metric_time: re.Pattern[str]  # at a metric's start
     metric_tail: rules.TrailingWords  # 国内生产总值预期目标, 人均可支配收入实际 name the measure before
-    per_change: re.Pattern[str]  # at the end of a clause prefix
     spend: re.Pattern[str]  # a clause prefix that is only a spending verb
     year_opener: re.Pattern[str]  # a paragraph opening on one year, group "year"
     opener: re.Pattern[str]  # a sentence opening a review of years (过去五年，…), group "word"
@@ -105,7 +106,7 @@ def patterns() -> Rules:
         target_before=re.compile(alt(o["target_before"])),
         target_after=tuple(o["target_after"]),
         gap=re.compile(rf"(?:{alt(gap['words'])})(?:(?P<more>{alt(gap['more'])})|(?P<less>{alt(gap['less'])}))了?[ ]?$"),
-        of_target=re.compile(rf"(?:{alt(o['of_target'])})[ ]?$"),
+        of_target_or_per_change=re.compile(rf"(?:{alt(o['of_target'] + o['per_change'])})[ ]?$"),
         stock_openers=re.compile(rf"^[ \u3000]*(?:{alt(o['stock_openers'])})"),
         cumulative=re.compile(alt(o["cumulative"])),
         one_year=re.compile(alt(o["one_year"])),
@@ -116,7 +117,6 @@ def patterns() -> Rules:
         plan_names=tuple(o["plan_names"]),
         past_year=re.compile(rf"(?P<year>{YEAR})[ ]?年"),
         metric_tail=rules.TrailingWords.of(o["target_before"] + o["metric_tail_words"]),
-        per_change=re.compile(rf"(?:{alt(o['per_change'])})[ ]?$"),
         spend=re.compile(rf"[ \u3000]*(?:{alt(o['spend_verbs'])})[ ]?"),
         year_opener=re.compile(rf"[ \u3000\u200b]*(?:{alt(o['year_openers'])})?(?P<year>{YEAR})[ ]?年"),
         opener=re.compile(rf"(?:^|[。！？\n])[ \u3000]*(?P<word>{alt(data['parts']['review_openers'])})"),
@@ -158,11 +158,16 @@ class Scope:
     years: list[int] = field(default_factory=list)
     # paragraph start -> the ends of the sentence openers (过去五年，…) in it, and their words
     openers: dict[int, tuple[list[int], list[str]]] = field(default_factory=dict)
+    opened: dict[int, str | None] = field(default_factory=dict)  # sentence start -> what opener_of gave
     basis_in: dict[int, bool] = field(default_factory=dict)  # sentence start -> it has a basis word
 
-    def opener_before(self, text: str, paragraph: int, pos: int) -> str | None:
-        """The word of the last sentence opener of ``paragraph`` that ends by ``pos``: each
-        paragraph is searched once, however many quantities it holds."""
+    def opener_of(self, text: str, paragraph: int, sentence_start: int) -> str | None:
+        """The word of the last sentence opener of ``paragraph`` up to the sentence that starts at
+        ``sentence_start`` (its own included): each paragraph is searched once, each sentence looked
+        up once, however many quantities they hold (a sentence ends at a line's end: it lies in one
+        paragraph)."""
+        if sentence_start in self.opened:
+            return self.opened[sentence_start]
         found = self.openers.get(paragraph)
         if found is None:
             line_end = text.find("\n", paragraph)
@@ -171,8 +176,9 @@ class Scope:
             opener = patterns().opener if paragraph == 0 else patterns().opener_after_stop
             matches = list(opener.finditer(text, paragraph, len(text) if line_end < 0 else line_end))
             found = self.openers[paragraph] = ([m.end() for m in matches], [m["word"] for m in matches])
-        i = bisect_right(found[0], pos)
-        return found[1][i - 1] if i else None
+        i = bisect_right(found[0], sentence_start + 1)
+        word = self.opened[sentence_start] = found[1][i - 1] if i else None
+        return word
 
 
 def records(ctx: Context, source: str, found: list[Found]) -> tuple[list[Outcome], list[str]]:
@@ -284,12 +290,10 @@ def judge(ctx: Context, m: re.Match[str], spot: reading.Spot, previous_end: int,
         return None  # a range states no result
     text = ctx.text
     prefix = text[r.clause_start : r.start]
-    if p.of_target.search(prefix):
-        return None  # 完成目标任务的117%: a share of a target
+    if p.of_target_or_per_change.search(prefix):
+        return None  # 完成目标任务的117%: a share of a target; 国内生产总值每增长1个百分点: a rate of the economy
     if p.comparison.match(prefix):
         return None  # 高于固定资产投资增速12.5个百分点: one metric against another
-    if p.per_change.search(prefix):
-        return None  # 国内生产总值每增长1个百分点: a rate of the economy
     if q.category == "money" and (text.startswith("的", r.tail) or (p.spend.fullmatch(prefix) and text[r.tail : r.sentence[1]].strip(" \u3000，,"))):
         return None  # 总投资7亿元的时代广场商业项目, 投资1884万元完成了…: money that sizes a thing
     role, gap_sign = RESULT, 1.0
@@ -344,7 +348,7 @@ def _period(ctx: Context, r: reading.Reading, scope: Scope, p: Rules) -> tuple[i
         ago = p.past_years.search(text, r.sentence[0], r.start) if ctx.year is not None and r.part.label != REVIEW else None
         # the last sentence of its paragraph so far that opens a review of years (过去五年，…)
         opened = (
-            scope.opener_before(text, r.paragraph, r.sentence[0] + 1)
+            scope.opener_of(text, r.paragraph, r.sentence[0])
             if not ago and ctx.year is not None and scope.communique_year is None else None
         )  # fmt: skip
         if ago and ctx.year is not None:

@@ -152,11 +152,8 @@ def read(
     kind_prefix = gap if gap.strip() and not lists.patterns().joiners.fullmatch(gap.strip()) else clause_prefix
     kind = quantities.kind_and_sign(kind_prefix, q, text.startswith("的", tail))
     following = q_rules.quantity[0].match(text, tail + 1) if text.startswith("的", tail) else None
-    # The clause past its unit ends where it does past its number when a mark was found after the
-    # bound words (they hold none) and before the search's reach.
-    named_hi = clause_hi if tail <= clause_hi < min(sentence[1], end + CLAUSE_MAX) else clause_end(text, tail, sentence[1])
     metric, quote_end = metrics.name(
-        text, ctx.year, start, tail, item_lo, named_hi,
+        text, ctx.year, start, tail, item_lo, clause_end_past(text, end, tail, clause_hi, sentence[1]),
         ctx.horizons(sentence, item_lo, start), q.named_after, q.category == "money", continued, following,
         sentence[0],
     )  # fmt: skip
@@ -168,6 +165,16 @@ def read(
         start, tail, sentence, paragraph, part, clause_lo, clause_hi, item_lo, continued, before_word, bound, q, kind,
         metric, (quote_start, quote_end), actor, official,
     )  # fmt: skip
+
+
+def clause_end_past(text: str, end: int, tail: int, clause_hi: int, sentence_end: int) -> int:
+    """``clause_end(text, tail, sentence_end)`` given ``clause_hi``, the clause end past ``end``
+    (``end`` ≤ ``tail``, no clause mark between): the same when a mark was found past ``tail`` and
+    before the search's reach, or when none was found before the sentence's end (the last clause
+    of a sentence: most results); else searched again from ``tail``."""
+    if tail <= clause_hi and (clause_hi < end + CLAUSE_MAX or clause_hi == sentence_end):
+        return clause_hi
+    return clause_end(text, tail, sentence_end)
 
 
 def _subject_of_next(text: str, tail: int, clause_hi: int) -> bool:

@@ -136,8 +136,13 @@ class Repair:
     def segments_over(self, start: int, end: int) -> list[tuple[Segment, int, int]]:
         """The segments that share characters with repaired ``[start, end)``, in order, each with
         the shared stretch."""
-        shared = []
         index = max(bisect.bisect_right(self.segment_starts, start) - 1, 0)
+        if self.segments:
+            # Within one segment (most spans: every extracted record is mapped), no walk.
+            segment = self.segments[index]
+            if segment.repaired_start <= start < end <= segment.repaired_start + segment.length:
+                return [(segment, start, end)]
+        shared = []
         while index < len(self.segments) and self.segment_starts[index] < end:
             segment = self.segments[index]
             low, high = max(start, segment.repaired_start), min(end, segment.repaired_start + segment.length)
