@@ -17,44 +17,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from taizhang.ledger import Ledger
-from taizhang.storage import Store, record_values
-from taizhang.storage.bulk import insert_rows
-from taizhang.storage.tables import PledgeRow, SourceRow
 
 _spec = importlib.util.spec_from_file_location("bench_ledger", Path(__file__).with_name("ledger.py"))
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
-
-
-def store_records(url: str, n: int) -> None:
-    """Store the records as pledges of their sources (each source dated its year, so no text is
-    read): the sources first, then the pledges in batches (the records are made twice rather than
-    held: a million rows of dicts would not fit)."""
-    sources: dict[str, int] = {}
-    source_rows = []
-    now = datetime.now(UTC)
-    for mention in bench.records(n):
-        name = mention.pledge.source
-        if name not in sources:
-            sources[name] = len(sources) + 1
-            source_rows.append({
-                "id": sources[name], "name": name, "path": f"/bench/{name}", "sha256": f"{mention.sha256:0>64}",
-                "size": 0, "format": "txt", "encoding": "utf-8", "title": None, "date": f"{mention.source_year}-03-01",
-                "chars": 5100, "version": 1, "ingested_at": now, "text": "", "extractor": "bench", "year": mention.source_year,
-            })  # fmt: skip
-    with Store(url) as store, store.engine.begin() as connection:
-        insert_rows(connection, SourceRow.__table__, source_rows)
-        batch = []
-        for mention in bench.records(n):
-            batch.append(record_values(sources[mention.pledge.source], mention.pledge))
-            if len(batch) == 10_000:
-                insert_rows(connection, PledgeRow.__table__, batch)
-                batch = []
-        insert_rows(connection, PledgeRow.__table__, batch)
 
 
 def timed(out: Callable[[str], None], what: str, call: Callable[[], object]) -> object:
@@ -65,7 +34,7 @@ def timed(out: Callable[[str], None], what: str, call: Callable[[], object]) -> 
 
 
 def run(url: str, n: int, out: Callable[[str], None] = print) -> None:
-    store_records(url, n)
+    bench.store_records(url, n)
     with Ledger(url) as ledger:
         out(f"{ledger.store.engine.dialect.name}: {n:,} stored pledges")
         timed(out, "first build (refresh)", ledger.refresh)

@@ -7,9 +7,15 @@ commitment (N records → N entries) with real wording, values and units.
 
     .venv/bin/python bench/ledger.py --entries 1000000                       # SQLite in a temp folder
     .venv/bin/python bench/ledger.py --entries 1000000 --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/ledger.py --entries 1000000 --workers 2                           # from stored pledges
+
+The records are built into a ledger as they are (``Ledger.build``), or, with ``--workers N``,
+stored first as the pledges of one source per recombined report (each dated its year; not timed)
+and the ledger rebuilt from them as ``taizhang ledger`` does (``Ledger.refresh``, its chunks built
+in N worker processes; 1: in this process, as code without workers does).
 
 It prints, per backend: build rate (merge + statuses + insert, entries/s, and the CPU time the
-build took in this process, PostgreSQL's own work not counted), the time of each filter
+build took in this process, PostgreSQL's own work and the workers' not counted), the time of each filter
 (first page of 100 and the total count, median of 5 runs after one warm-up) and the database size.
 With --pg a database named taizhang_bench_<random> is created on that server and dropped after.
 """
@@ -25,7 +31,10 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
+
+from datetime import UTC, datetime
 
 from sqlalchemy import create_engine, text
 
@@ -34,6 +43,9 @@ from taizhang.ledger import Filters, Ledger
 from taizhang.ledger.corrections import Mention
 from taizhang.ledger.metrics import metric_key
 from taizhang.places import DATA, resolve
+from taizhang.storage import Store, record_values
+from taizhang.storage.bulk import insert_rows
+from taizhang.storage.tables import PledgeRow, SourceRow
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = [ROOT / "tests" / "fixtures" / "seed.pledges.jsonl", ROOT / "tests" / "gold" / "pledges.jsonl"]
@@ -71,6 +83,33 @@ def records(n: int) -> Iterator[Mention]:
         yield Mention(pledge, pledge, f"{hash(source) & 0xFFFFFFFFFFFF:016x}", i // 1000, deadline)
 
 
+def store_records(url: str, n: int) -> None:
+    """Store the records as pledges of their sources (each source dated its year, so no text is
+    read): the sources first, then the pledges in batches (the records are made twice rather than
+    held: a million rows of dicts would not fit)."""
+    sources: dict[str, int] = {}
+    source_rows = []
+    now = datetime.now(UTC)
+    for mention in records(n):
+        name = mention.pledge.source
+        if name not in sources:
+            sources[name] = len(sources) + 1
+            source_rows.append({
+                "id": sources[name], "name": name, "path": f"/bench/{name}", "sha256": f"{mention.sha256:0>64}",
+                "size": 0, "format": "txt", "encoding": "utf-8", "title": None, "date": f"{mention.source_year}-03-01",
+                "chars": 5100, "version": 1, "ingested_at": now, "text": "", "extractor": "bench", "year": mention.source_year,
+            })  # fmt: skip
+    with Store(url) as store, store.engine.begin() as connection:
+        insert_rows(connection, SourceRow.__table__, source_rows)
+        batch = []
+        for mention in records(n):
+            batch.append(record_values(sources[mention.pledge.source], mention.pledge))
+            if len(batch) == 10_000:
+                insert_rows(connection, PledgeRow.__table__, batch)
+                batch = []
+        insert_rows(connection, PledgeRow.__table__, batch)
+
+
 def timed(call: Callable[[], object], runs: int = 5) -> float:
     call()  # warm-up: the first run reads pages from disk
     times = []
@@ -90,18 +129,25 @@ def size_of(ledger: Ledger) -> int:
     return Path(engine.url.database).stat().st_size
 
 
-def run(url: str, n: int, out: Callable[[str], None] = print) -> dict[str, float]:
-    """Build ``n`` entries in the (empty) database at ``url`` and time the filters; returns the numbers."""
-    mentions = list(records(n))
+def run(url: str, n: int, out: Callable[[str], None] = print, workers: int | None = None) -> dict[str, float]:
+    """Build ``n`` entries in the (empty) database at ``url`` (``workers``: rebuilt from stored
+    pledges by that many, see the module) and time the filters; returns the numbers."""
+    if workers is not None:
+        store_records(url, n)
+        sample = next(islice(records(n), n // 2, None)).pledge
+        build = (lambda ledger: ledger.refresh(force=True)) if workers == 1 else (lambda ledger: ledger.refresh(force=True, workers=workers))  # fmt: skip
+    else:
+        mentions = list(records(n))
+        sample = mentions[n // 2].pledge
+        build = lambda ledger: ledger.build(mentions)  # noqa: E731
     # As of today: the statuses the ledger stores, which is what filters read (another date is a
     # "what if" judged in memory).
     with Ledger(url) as ledger:
         start, cpu = time.perf_counter(), time.process_time()
-        built = ledger.build(mentions)
+        built = build(ledger)
         build_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
         if built.entries != n:
             raise SystemExit(f"{built.entries:,} entries from {n:,} records: recombined records merged")
-        sample = mentions[n // 2].pledge
         filters = {
             "actor": Filters(actor=sample.actor),
             "year": Filters(year=sample.deadline),
@@ -111,7 +157,7 @@ def run(url: str, n: int, out: Callable[[str], None] = print) -> dict[str, float
         }
         result = {"entries": n, "build_s": build_s, "rate": n / build_s, "build_cpu_s": cpu_s}
         out(
-            f"{ledger.store.engine.dialect.name}: {n:,} entries built in {build_s:.1f} s = {n / build_s:,.0f} entries/s"
+            f"{ledger.store.engine.dialect.name}: {n:,} entries {'built' if workers is None else f'rebuilt by {workers} worker(s)'} in {build_s:.1f} s = {n / build_s:,.0f} entries/s"
             f" ({cpu_s:.1f} s of this process's CPU: on a busy machine, the figure to compare)"
         )
         for name, chosen in filters.items():
@@ -144,14 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--pg", help="a PostgreSQL server URL (a database on it to connect to first)")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument("--workers", type=int, metavar="N", help="rebuild from stored pledges in N worker processes (1: in this one)")
     args = parser.parse_args(argv)
     print(f"ledger benchmark: {args.entries:,} entries recombined from {len(real_pledges())} real pledges × {len(counties())} counties")  # fmt: skip
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite:///{folder}/bench.db", args.entries)
+            run(f"sqlite:///{folder}/bench.db", args.entries, workers=args.workers)
     if args.pg:
         with pg_database(args.pg) as url:
-            run(url, args.entries)
+            run(url, args.entries, workers=args.workers)
     return 0
 
 

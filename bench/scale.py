@@ -8,7 +8,8 @@ and editor's line around it), some exact copies of an earlier file under another
 saved in GB18030. About 10 KB a document: 100k documents are about 1 GB.
 
 For each size and worker count, a fresh database is filled by ``taizhang ingest DIR --workers N``
-(decode, repair, extraction, storage, reprint links) and its ledger built (``Ledger.refresh``),
+(decode, repair, extraction, storage, reprint links) and its ledger built (``Ledger.refresh``, its
+chunks in N worker processes),
 each in a process of its own, timed, with the peak memory of its whole process tree and the CPU
 time all its processes used (sampled from /proc every 0.1 s: a process's last tenth of a second
 may be missed). Memory twice: RSS summed over the processes counts the pages they share (the
@@ -195,7 +196,8 @@ import sys, time
 from taizhang.ledger import Ledger
 with Ledger(sys.argv[1]) as ledger:
     start = time.perf_counter()
-    built = ledger.refresh(force=True)
+    workers = int(sys.argv[2])  # the run's: its chunks built by as many processes as ingest's files
+    built = ledger.refresh(force=True) if workers == 1 else ledger.refresh(force=True, workers=workers)
     print(built.entries, built.mentions, time.perf_counter() - start)
 """
 
@@ -223,7 +225,7 @@ class Result:
 def run(folder: Path, url: str, workers: int, size: int) -> Result:
     taizhang = str(Path(sys.executable).with_name("taizhang"))
     ingest_s, ingest_rss, ingest_pss, ingest_cpu, summary = timed([taizhang, "ingest", str(folder), "--db", url, "--workers", str(workers), "--quiet"])
-    _, ledger_rss, _, ledger_cpu, line = timed([sys.executable, "-c", LEDGER, url])
+    _, ledger_rss, _, ledger_cpu, line = timed([sys.executable, "-c", LEDGER, url, str(workers)])
     entries, _, ledger_s = line.split()
     return Result(
         size, workers, ingest_s, ingest_rss, ingest_pss, ingest_cpu, float(ledger_s), ledger_rss, ledger_cpu, int(entries),

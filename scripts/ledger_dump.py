@@ -3,6 +3,7 @@ of building a ledger (the code before and after a change, a partial and a full r
 same rows.
 
     .venv/bin/python scripts/ledger_dump.py taizhang.db --rebuild > after.txt    # rebuild, then dump
+    .venv/bin/python scripts/ledger_dump.py taizhang.db --rebuild --workers 2 > after.txt  # its chunks in 2 worker processes
     PYTHONPATH=/path/to/old/src .venv/bin/python scripts/ledger_dump.py copy.db --rebuild > before.txt
     .venv/bin/python scripts/ledger_dump.py --bench 20000 [--pg URL] > bench.txt  # a bench ledger, built anew
 
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the ledger (refresh, forced) before dumping")
     parser.add_argument("--bench", type=int, metavar="N", help="dump a new ledger of N bench/ledger.py entries")
     parser.add_argument("--pg", help="with --bench: build it in a new database on this PostgreSQL server")
+    parser.add_argument("--workers", type=int, metavar="N", help="with --rebuild: its chunks built in N worker processes")
     args = parser.parse_args(argv)
     if args.bench:
         if args.pg:
@@ -83,7 +85,10 @@ def main(argv: list[str] | None = None) -> int:
         from taizhang.ledger import Ledger
 
         with Ledger(url) as ledger:
-            ledger.refresh(force=True)
+            if args.workers is None:  # (also what code from before workers runs)
+                ledger.refresh(force=True)
+            else:
+                ledger.refresh(force=True, workers=args.workers)
     sys.stdout.writelines(line + "\n" for line in dump(url))
     return 0
 

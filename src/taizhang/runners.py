@@ -9,6 +9,7 @@ so every runner stores the same sources under the same ids. The Dask runner, for
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import threading
 from collections.abc import Callable
@@ -70,12 +71,14 @@ class LocalPool:
     dashboard = None
     files_per_call = FILES_PER_CALL
 
-    def __init__(self, workers: int) -> None:
-        from taizhang.pipeline import warm_up
-
+    def __init__(self, workers: int, *, warm: str = "taizhang.warmed") -> None:
+        """``warm``: the module whose import loads what the work needs (by default the pipeline's
+        rules and dictionaries; a ledger build's: ``taizhang.ledger.build``)."""
         self.slots = 2 * workers * FILES_PER_CALL
         self.where = f"{workers} worker processes"
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=warm_up)
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=_context(warm), initializer=importlib.import_module, initargs=(warm,)
+        )
         # A call per worker starts them all (the first waits for the fork server to load).
         self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
         self._starting.start()
@@ -101,22 +104,23 @@ class LocalPool:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def start_fork_server() -> None:
-    """Start a local pool's fork server now, where the system has one: it loads the pipeline's rules
-    and dictionaries (seconds) on another core while this process goes on, and a :class:`LocalPool`
-    made later forks its workers from it. The fork server ends with this process."""
-    if _context().get_start_method() == "forkserver":
+def start_fork_server(warm: str = "taizhang.warmed") -> None:
+    """Start a local pool's fork server now, where the system has one: it imports ``warm`` (seconds,
+    the pipeline's rules and dictionaries) on another core while this process goes on, and a
+    :class:`LocalPool` of the same ``warm`` made later forks its workers from it. The fork server
+    ends with this process."""
+    if _context(warm).get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context(warm: str) -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    # Not the main module ("__main__", the default): a worker needs only what analysis does, and the
+    # Not the main module ("__main__", the default): a worker needs only what its work does, and the
     # main module may be a whole program (the CLI). Each worker still imports it (multiprocessing's
     # preparation of a child, to unpickle what it is sent), which is why taizhang.cli's is light.
-    context.set_forkserver_preload(["taizhang.warmed"])
+    context.set_forkserver_preload([warm])
     return context

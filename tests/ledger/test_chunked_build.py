@@ -66,3 +66,15 @@ def test_a_spill_gives_back_what_was_added_in_order() -> None:
     for value in values:
         spill.add(value)
     assert list(spill) == values
+
+
+def test_a_rebuild_by_worker_processes_stores_what_one_process_stores(corrected: str) -> None:
+    with copy_of(corrected) as parallel:
+        with Ledger(corrected) as ledger:
+            alone = ledger.refresh(force=True)  # one chunk
+        with Ledger(parallel) as ledger:
+            ledger.parallel_records = 1  # (a ledger this small is built in this process)
+            together = ledger.refresh(force=True, workers=2)  # a few chunks for each worker
+        assert (together.entries, together.mentions, together.status_changes) == (alone.entries, alone.mentions, alone.status_changes)
+        assert [c.id for c in together.unapplied] == [c.id for c in alone.unapplied]
+        assert list(ledger_dump.dump(parallel)) == list(ledger_dump.dump(corrected))

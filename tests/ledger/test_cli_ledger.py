@@ -14,6 +14,7 @@ from taizhang.cli.corrections import correct_app
 from taizhang.cli.outcomes import outcome_app
 from taizhang.storage import Store
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source, write
+from tests.ledger.test_partial_refresh import copy_of
 
 runner = CliRunner()
 SUBCOMMANDS = [("outcome", name) for name in typer.main.get_command(outcome_app).commands] + [
@@ -44,6 +45,14 @@ def test_ledger_table_and_filters(seeded: str) -> None:
     assert "全区生产总值" in result.stdout and "超过1500亿元" in result.stdout and "未到期" in result.stdout
     assert "(2 of 2, as of 2024-01-01)" in result.stdout
     assert "孙永红" not in result.stdout
+
+
+def test_the_ledger_with_workers_lists_what_it_lists_without(seeded: str) -> None:
+    with copy_of(seeded) as copy:
+        alone = run("ledger", "--db", seeded, "--as-of", "2024-01-01")
+        together = run("ledger", "--db", copy, "--as-of", "2024-01-01", "--workers", "2")
+    assert together.exit_code == 0, together.output
+    assert together.stdout == alone.stdout and "全区生产总值" in together.stdout
 
 
 def test_the_target_column_says_what_kind_of_target_it_is(seeded: str) -> None:

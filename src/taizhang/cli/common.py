@@ -94,6 +94,11 @@ def within(low: float, high: float, what: str = "a number") -> Callable[[float |
     return check
 
 
+def workers_option(help: str) -> Any:
+    """``--workers N``, for a command whose work runs in N processes side by side."""
+    return typer.Option("--workers", "-w", metavar="N", callback=within(1, 1024, "a number of processes"), help=help)
+
+
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Replace the output file if it exists (never the database itself)")
 ]

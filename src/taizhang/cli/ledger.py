@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from taizhang.cli.common import DbOption, ForceOption, app, err, fail, opened_store, out, say, shown, within, write_output
+from taizhang.cli.common import DbOption, ForceOption, app, err, fail, opened_store, out, say, shown, within, workers_option, write_output
 from taizhang.ledger import Filters, Ledger, LedgerError, Rules, export
 from taizhang.ledger.errors import BatchError
 from taizhang.ledger.figures import figure_words
@@ -171,8 +171,8 @@ def _actual(row: dict[str, Any]) -> str:
     return figure_words(row.get("kind"), None, row["outcome_value"], None, row["outcome_unit"])
 
 
-def _refresh(ledger: Ledger) -> None:
-    built = ledger.refresh()
+def _refresh(ledger: Ledger, workers: int = 1) -> None:
+    built = ledger.refresh(workers=workers)
     for correction, problem in built.invalid:
         err.print(
             f"[yellow]警告 warning[/yellow] correction #{correction.id} ({correction.action}) cannot apply: {shown(problem)} "
@@ -203,6 +203,7 @@ def ledger_command(
     margin_pp: MarginPointsOption = DEFAULT_MARGIN_PP,
     tolerance_pp: TolerancePointsOption = DEFAULT_TOLERANCE_PP,
     limit: Annotated[int, typer.Option("--limit", metavar="N", callback=ID, help="Show at most this many entries")] = 200,
+    workers: Annotated[int, workers_option("Rebuild a changed ledger's chunks in N worker processes (a big ledger: one per core)")] = 1,
 ) -> None:
     """台账 Show the ledger: one row per commitment, merged across sources, with its status and outcome.
 
@@ -212,7 +213,7 @@ def ledger_command(
     """
     rules = Rules(margin=margin, tolerance=tolerance, margin_pp=margin_pp, tolerance_pp=tolerance_pp)
     with opened_ledger(db, as_of, rules) as ledger:
-        _refresh(ledger)
+        _refresh(ledger, workers)
         chosen = _filters(actor, with_parents, year, status, metric, source, conflicts)
         rows = ledger.entries(chosen, limit=limit)
         total = ledger.count(chosen)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import tempfile
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from functools import cache
+from itertools import islice
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -18,11 +20,11 @@ from sqlalchemy import delete, false, func, insert, literal, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from taizhang.document import PLEDGE_FIELDS, Pledge
+from taizhang.document import Pledge
 from taizhang.extract import document_year
 from taizhang.ledger.base import LedgerBase
 from taizhang.ledger.chunked import Part, Parts, Plan, Spill, in_order
-from taizhang.ledger.corrections import Applied, Correction, Mention, SourceRef, apply
+from taizhang.ledger.corrections import Anchor, Applied, Correction, Mention, SourceRef, apply
 from taizhang.ledger.judging import MATCH_COLUMNS, OutcomeJudge
 from taizhang.ledger.matching import Candidate, Index
 from taizhang.ledger.merge import Entry, build_entries
@@ -54,19 +56,23 @@ from taizhang.ledger.tables import (
     OutcomeRow,
     StatusChangeRow,
 )
+from taizhang.runners import LocalPool
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
 from taizhang.storage.bulk import insert_tuples
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
 
 _CHUNK = 200_000  # pledges and outcomes per chunk of a whole rebuild: a few hundred MB
+_PARALLEL = 50_000  # records from which worker processes pay for their start (about a second) and hand-offs
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 _BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
 _FEW = 500  # sources whose pledges are picked by id in the query
 _FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)
 _SWAPPED = _BATCH  # entries from which a whole rebuild on PostgreSQL is written into fresh tables (see swap)
-_STORED_FIELDS = tuple(name for name in PLEDGE_FIELDS if name != "source")  # a pledge row's columns
+# A pledge row's columns, in the order of Pledge's fields after its source (a Pledge is made from them by position).
+_STORED_FIELDS = tuple(f.name for f in fields(Pledge) if f.name != "source")
 _ACTOR, _METRIC = (1 + _STORED_FIELDS.index(name) for name in ("actor", "metric"))  # in a pledge row (see _pledge_rows)
+_MENTIONS = _STORED_FIELDS.index("mentions")  # in its values
 
 
 @dataclass(slots=True)
@@ -85,16 +91,19 @@ class BuildStage(LedgerBase):
     """Refreshing the ledger from what it is made of (or loading prepared records in bulk)."""
 
     chunk_records = _CHUNK  # records a whole rebuild holds at a time, about (see ``chunked``)
+    parallel_records = _PARALLEL  # records from which a rebuild with workers uses them
 
-    def refresh(self, *, force: bool = False) -> Built:
+    def refresh(self, *, force: bool = False, workers: int = 1) -> Built:
         """Rebuild entries, mentions and statuses if anything they are made from changed. When
         all that changed since the last build is corrections recorded (a click in the dashboard,
         ``taizhang correct``), only the groups of the records they touch are rebuilt (see
-        ``partial``): a correction costs its groups, not the ledger."""
+        ``partial``): a correction costs its groups, not the ledger. ``workers``: a whole rebuild's
+        chunks are built in that many worker processes (:class:`taizhang.runners.LocalPool`), this
+        one reading and writing; the same rows and ids as one process builds."""
         with _collector_held():
-            return self._refresh(force)
+            return self._refresh(force, workers)
 
-    def _refresh(self, force: bool) -> Built:
+    def _refresh(self, force: bool, workers: int) -> Built:
         with self._session() as session:
             made_of = self._made_of(session)
             fingerprint = made_of.digest()
@@ -109,7 +118,8 @@ class BuildStage(LedgerBase):
                 return self._write(rows, fingerprint, scope=scoped[0], based_on=state.fingerprint)
             except _Moved:  # another process built meanwhile: what it built is not what was scoped
                 pass
-        return self._write(self._chunked(), fingerprint, again=force)
+        with ExitStack() as held:  # (the workers and their files, if any: until the rows are written)
+            return self._write(self._chunked(workers, held), fingerprint, again=force)
 
     def build(self, mentions: list[Mention]) -> Built:
         """Store entries made from ``mentions`` as they are (no stored pledges, no corrections).
@@ -200,8 +210,10 @@ class BuildStage(LedgerBase):
         applied, entries = scoped_entries(mentions, corrections, refs, places, scope)
         return scope, applied, entries
 
-    def _chunked(self) -> Rows:
-        """The whole ledger's rows, built a chunk at a time (see ``chunked``)."""
+    def _chunked(self, workers: int, held: ExitStack) -> Rows:
+        """The whole ledger's rows, built a chunk at a time (see ``chunked``), or several at a time
+        by ``workers`` processes when the ledger has ``parallel_records`` records or more (they
+        and their files are let go with ``held``)."""
         sources = self.store.latest_sources()
         by_id = {info.id: info for info in sources}
         ranks = source_ranks(sources)
@@ -217,9 +229,19 @@ class BuildStage(LedgerBase):
             part = parts.of(mention.pledge.actor, mention.pledge.metric)
             counts[part] = counts.get(part, 0) + 1
         merged = [{parts.of(m.pledge.actor, m.pledge.metric) for m in whole.mentions if a.matches(m) or b.matches(m)} for a, b in whole.merges]  # fmt: skip
-        plan = Plan(counts, merged, self.chunk_records)
-        pledges = [Spill() for _ in range(plan.count)]
+        size, pool, folder = self.chunk_records, None, None
+        records = sum(counts.values())
+        if workers > 1 and records >= self.parallel_records:
+            folder = held.enter_context(tempfile.TemporaryDirectory(prefix="taizhang-ledger-"))
+            pool = LocalPool(workers, warm=__name__)  # (its workers start while this process reads)
+            held.callback(pool.close)
+            size = min(size, -(-records // (2 * workers)))  # a few chunks for each: none is left with the last alone
+        plan = Plan(counts, merged, size)
+        pledges = [Spill(folder) for _ in range(plan.count)]
+        year = self._year
         for row in self._pledge_rows(by_id):
+            if row[0] not in years:  # each source's year found here, once: a worker has no store to read texts from
+                years[row[0]] = year(by_id[row[0]])
             for spill in pledges if row[0] in named else [pledges[plan.of(parts.of(row[_ACTOR], row[_METRIC]))]]:
                 spill.add(row)
         # The outcomes a person matched or unmatched go to every chunk, with their texts (to find them by).
@@ -227,7 +249,7 @@ class BuildStage(LedgerBase):
         people = {f"p{other.outcome}" for other in linked if other.outcome is not None}
         files = {key for other in linked if other.outcome is None for key in (other.sha256, other.path)} - {None}
         texts: dict[str, tuple] = {}
-        outcomes = [Spill() for _ in range(plan.count)]
+        outcomes = [Spill(folder) for _ in range(plan.count)]
         for candidate in self._candidate_stream(texts, {info.id for info in sources if {info.sha256, info.path} & files}):
             part = (candidate.place_key, candidate.metric_key[-1:])
             if candidate.ref in people or candidate.ref in texts:
@@ -236,21 +258,18 @@ class BuildStage(LedgerBase):
             elif plan.holds(part):
                 outcomes[plan.of(part)].add(_candidate_values(candidate))
         today = date.today()
-        targets = merge_targets(whole.merges)
-        done, entries, mentions = [], 0, 0
-        for chunk in range(plan.count):
-            applied = apply(list(map(_Mentions(self._year, by_id, ranks, years), pledges[chunk])), corrections, refs)
-            applied.mentions = [m for m in applied.mentions if plan.of(parts.of(m.pledge.actor, m.pledge.metric)) == chunk]
-            built = build_entries(applied.mentions, applied.merges, applied.splits)
-            judging = OutcomeJudge(Index(Candidate(*values) for values in outcomes[chunk]), texts, applied.outcome_links, built)  # fmt: skip
-            rows = Spill()
-            for position, entry in enumerate(built):
-                rows.add(prepare(entry, judging.judge(position, entry, today), targets, applied.splits), len(entry.mentions))
+        common = _Common(by_id, ranks, years, corrections, refs, texts, plan, merge_targets(whole.merges), today, folder)
+        tasks = [(common, chunk, pledges[chunk], outcomes[chunk]) for chunk in range(plan.count)]
+        if pool is None:
+            built = map(_chunk_rows, *zip(*tasks, strict=True))
+        else:
+            built = map(pool.result, [pool.submit(_chunk_rows, *task) for task in tasks])
+        done, entries, mentions, unapplied = [], 0, 0, []
+        for rows, chunk_entries, chunk_mentions, unapplied in built:
             done.append(rows)
-            entries, mentions = entries + len(built), mentions + len(applied.mentions)
-            del applied, built
+            entries, mentions = entries + chunk_entries, mentions + chunk_mentions
         whole.mentions = []
-        return Rows(in_order(done, key=first_of), entries, mentions, whole, judging.unapplied, today)
+        return Rows(in_order(done, key=first_of), entries, mentions, whole, unapplied, today)
 
     def _part_counts(self, parts: Parts) -> dict[Part, int]:
         """The stored records of each part (see ``chunked``): pledges, and outcomes of the parts
@@ -465,21 +484,50 @@ class _Mentions:
         self.words: dict[str, str] = {}
 
     def __call__(self, row: tuple) -> Mention:
-        source_id, *values = row
+        source_id = row[0]
         info = self.by_id[source_id]
         if source_id not in self.years:
             self.years[source_id] = self.year(info)
         words = self.words
-        record = {
-            name: words.setdefault(value, value) if type(value) is str else value
-            for name, value in zip(_STORED_FIELDS, values, strict=True)
-        }  # fmt: skip
-        record["mentions"] = [tuple(m) for m in record["mentions"]]
-        pledge = Pledge(source=info.name, **record)
+        values = [words.setdefault(value, value) if type(value) is str else value for value in islice(row, 1, None)]
+        values[_MENTIONS] = [tuple(m) for m in values[_MENTIONS]]
+        pledge = Pledge(info.name, *values)
         return Mention(pledge, pledge, info.sha256, self.ranks[info.id], self.years[source_id], path=info.path)
 
 
 _candidate_values = attrgetter(*(f.name for f in fields(Candidate)))  # a candidate as a tuple, to spill
+
+
+@dataclass(slots=True)
+class _Common:
+    """What every chunk of a whole rebuild is built with (see :func:`_chunk_rows`)."""
+
+    by_id: dict[int, SourceInfo]
+    ranks: dict[int, int]
+    years: dict[int, int | None]  # every source's that has pledges
+    corrections: list[Correction]
+    refs: dict[str, SourceRef]
+    texts: dict[str, tuple]
+    plan: Plan
+    targets: list[Anchor]  # see rows.merge_targets
+    today: date
+    folder: str | None  # where the rows go (None: an unnamed file of this process)
+
+
+def _chunk_rows(common: _Common, chunk: int, pledges: Spill, outcomes: Spill) -> tuple[Spill, int, int, list[Correction]]:
+    """One chunk's rows (see ``chunked``), in the order of its entries; its entries, its mentions,
+    and the match corrections whose outcome is gone. In this process or a worker: it reads its
+    chunk's files and nothing else."""
+    years = common.years
+    applied = apply(list(map(_Mentions(lambda info: years[info.id], common.by_id, common.ranks, years), pledges)), common.corrections, common.refs)  # fmt: skip
+    parts, plan = Parts(), common.plan
+    applied.mentions = [m for m in applied.mentions if plan.of(parts.of(m.pledge.actor, m.pledge.metric)) == chunk]
+    built = build_entries(applied.mentions, applied.merges, applied.splits)
+    judging = OutcomeJudge(Index(Candidate(*values) for values in outcomes), common.texts, applied.outcome_links, built)
+    rows = Spill(common.folder)
+    for position, entry in enumerate(built):
+        rows.add(prepare(entry, judging.judge(position, entry, common.today), common.targets, applied.splits), len(entry.mentions))
+    return rows, len(built), len(applied.mentions), judging.unapplied
 
 
 @cache  # the files do not change while a process runs

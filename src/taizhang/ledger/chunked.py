@@ -10,7 +10,8 @@ A build reads the pledges and outcomes once, putting each row in its chunk's fil
 (:class:`Spill`; the pledges of the sources a correction names go to every chunk, so that each
 chunk applies the corrections as a build of everything does, and keeps the records that fall in
 it); then builds the chunks one at a time, putting each one's rows in a file of its own, and lets
-it go. The rows of all chunks are read back together in the ledger's order (by each entry's first
+it go (with worker processes, several at a time: each worker reads its chunk's files and writes its
+rows' by name). The rows of all chunks are read back together in the ledger's order (by each entry's first
 mention: :func:`in_order`), so that ids and rows are those a build of everything at once writes.
 """
 
@@ -32,11 +33,26 @@ _SPILLED = 2_000  # rows per pickled batch: a few per chunk are held while chunk
 
 
 class Spill:
-    """Values written to a temporary file in batches and read back in the order written."""
+    """Values written to a temporary file in batches and read back in the order written. One made
+    in a ``folder`` is a named file there, and goes to another process as its name (pickled), so
+    that a worker can read what this process added, or add what this process reads (the folder's
+    owner removes it)."""
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close(), gone with the process
+    def __init__(self, folder: str | None = None) -> None:
+        self._file = (
+            tempfile.TemporaryFile() if folder is None else tempfile.NamedTemporaryFile(dir=folder, delete=False)  # noqa: SIM115 - closed by close()
+        )  # fmt: skip
         self._batch: list[Any] = []
+        self._weight = 0
+
+    def __getstate__(self) -> str:
+        self._flush()
+        self._file.flush()
+        return self._file.name
+
+    def __setstate__(self, name: str) -> None:
+        self._file = open(name, "r+b")  # noqa: SIM115 - closed by close()
+        self._batch = []
         self._weight = 0
 
     def add(self, value: Any, weight: int = 1) -> None:
