@@ -15,7 +15,8 @@ and the ledger rebuilt from them as ``taizhang ledger`` does (``Ledger.refresh``
 in N worker processes; 1: in this process, as code without workers does).
 
 It prints, per backend: build rate (merge + statuses + insert, entries/s, and the CPU time the
-build took in this process, PostgreSQL's own work and the workers' not counted), the time of each filter
+build took in this process, the workers' not counted, and that of a PostgreSQL server on this
+machine), the time of each filter
 (first page of 100 and the total count, median of 5 runs after one warm-up) and the database size.
 With --pg a database named taizhang_bench_<random> is created on that server and dropped after.
 """
@@ -24,13 +25,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from itertools import islice
 from pathlib import Path
 
@@ -120,6 +122,33 @@ def timed(call: Callable[[], object], runs: int = 5) -> float:
     return statistics.median(times) * 1000
 
 
+def server_cpu(ledger: Ledger) -> float | None:
+    """The CPU seconds a PostgreSQL server on this machine has used so far: its postmaster's, its
+    processes' and those of the processes it has ended (Linux's /proc); None for SQLite or a server
+    elsewhere (its backend's process is not here to read)."""
+    engine = ledger.store.engine
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    try:
+        postmaster = _stat(backend)[1]
+        ticks = sum(_stat(postmaster)[11:15])
+        for path in Path("/proc").glob("[0-9]*/stat"):
+            with suppress(OSError):  # (a process that ended meanwhile)
+                fields = _stat(int(path.parent.name))
+                ticks += fields[11] + fields[12] if fields[1] == postmaster else 0
+    except OSError:
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[int]:
+    """A process's /proc stat fields after its name, from its parent's id on (state left out: 0)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return [0] + [int(value) for value in fields[1:]]
+
+
 def size_of(ledger: Ledger) -> int:
     engine = ledger.store.engine
     with engine.connect() as connection:
@@ -143,9 +172,11 @@ def run(url: str, n: int, out: Callable[[str], None] = print, workers: int | Non
     # As of today: the statuses the ledger stores, which is what filters read (another date is a
     # "what if" judged in memory).
     with Ledger(url) as ledger:
+        server = server_cpu(ledger)
         start, cpu = time.perf_counter(), time.process_time()
         built = build(ledger)
         build_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
+        server_s = None if server is None else server_cpu(ledger) - server
         if built.entries != n:
             raise SystemExit(f"{built.entries:,} entries from {n:,} records: recombined records merged")
         filters = {
@@ -155,10 +186,11 @@ def run(url: str, n: int, out: Callable[[str], None] = print, workers: int | Non
             "metric": Filters(metric=sample.metric),
             "actor+year": Filters(actor=sample.actor, year=sample.deadline),
         }
-        result = {"entries": n, "build_s": build_s, "rate": n / build_s, "build_cpu_s": cpu_s}
+        result = {"entries": n, "build_s": build_s, "rate": n / build_s, "build_cpu_s": cpu_s, "server_cpu_s": server_s}
+        server_words = "" if server_s is None else f" and {server_s:.1f} s of the server's"
         out(
             f"{ledger.store.engine.dialect.name}: {n:,} entries {'built' if workers is None else f'rebuilt by {workers} worker(s)'} in {build_s:.1f} s = {n / build_s:,.0f} entries/s"
-            f" ({cpu_s:.1f} s of this process's CPU: on a busy machine, the figure to compare)"
+            f" ({cpu_s:.1f} s of this process's CPU{server_words}: on a busy machine, the figures to compare)"
         )
         for name, chosen in filters.items():
             page = timed(lambda chosen=chosen: ledger.entries(chosen, limit=100))

@@ -313,3 +313,28 @@ def test_mention_keys_made_integers_by_0017_come_back_as_text_and_keep_their_ent
     with Ledger(db_url) as ledger:
         ledger.refresh(force=True)
         assert {(row["quote"], row["metric"]): row["entry_id"] for row in ledger.entries(limit=1000)} == ids
+
+
+def test_entry_keys_made_unique_by_an_index_in_0018_keep_every_row_both_ways(db_url: str) -> None:
+    """Migration 0018 keeps ledger_entries.key unique by an index rather than the table's
+    constraint; on SQLite it copies the table both ways, and dropping the old one, with foreign
+    keys checked as the store's connections check them, would take every mention with it."""
+    from taizhang.ledger import Ledger
+
+    with Store(db_url) as store:
+        ingest(store, [SEED])
+    with Ledger(db_url) as ledger:
+        ledger.refresh()
+    tables = ("ledger_entries", "ledger_mentions", "ledger_outcome_matches")
+    with Store(db_url) as store, store.engine.begin() as connection:
+
+        def rows() -> list[list]:
+            return [connection.execute(text(f"SELECT * FROM {table} ORDER BY id")).all() for table in tables]
+
+        before = rows()
+        command.downgrade(_alembic(connection), "0017")
+        down = rows()
+        command.upgrade(_alembic(connection), "0018")
+        again = rows()
+    assert len(before[0]) > 10 and len(before[1]) >= len(before[0])
+    assert down == before and again == before

@@ -29,10 +29,12 @@ class EntryRow(Base):
         Index("ix_ledger_entries_deadline", "deadline", "id"),
         Index("ix_ledger_entries_status", "status", "id"),
         Index("ix_ledger_entries_metric", "metric_key", "id"),
+        # An index, not the column's constraint: a whole rebuild drops it and builds it after the rows (0018).
+        Index("ix_ledger_entries_key", "key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    key: Mapped[str] = mapped_column(String(40), unique=True)
+    key: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str | None] = mapped_column(String(128))
     place_code: Mapped[str | None] = mapped_column(String(6))
     place: Mapped[str | None] = mapped_column(String(64))
