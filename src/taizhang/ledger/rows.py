@@ -104,7 +104,7 @@ def key_of(mention: Mention) -> int:
     return mention_key(mention.path or mention.sha256, mention.pledge.quote, mention.original.metric)
 
 
-def prepare(entry: Entry, judged: Judged, targets: list[Anchor], splits: list[Anchor], null: float | None = None) -> Prepared:
+def prepare(entry: Entry, judged: Judged, targets: list[Anchor], splits: list[Anchor], null: float | None) -> Prepared:
     """An entry's rows, judged, without its ids (``targets``: see :func:`merge_targets`;
     ``splits``: the records split out), with ``null`` for an empty value of an entry's or a
     mention's row (see :func:`null_of`)."""
@@ -183,7 +183,7 @@ _nullable_of_mention = attrgetter("actor", "official", "value_high", "deadline")
 _UNJUDGED = len(ENTRY_COLUMNS) - len(OUTCOME_COLUMNS)  # the length of an entry's row without an outcome
 
 
-def entry_batch(rows: list[tuple], null: float | None = None) -> tuple[tuple[str, ...], list[tuple]]:
+def entry_batch(rows: list[tuple], null: float | None) -> tuple[tuple[str, ...], list[tuple]]:
     """A batch of entry rows in one shape, and its columns: without the outcome columns (NULL by
     default) when no entry's status rests on an outcome, as in most batches of a big ledger (a
     value bound costs SQLite as much as one given), else each row with them (``null`` where empty)."""
