@@ -514,6 +514,7 @@ class _Common:
     folder: str | None  # where the rows go (None: an unnamed file of this process)
 
 
+@_collector_held()  # in a worker too, where no refresh holds it (its collections took a third of a chunk's CPU)
 def _chunk_rows(common: _Common, chunk: int, pledges: Spill, outcomes: Spill) -> tuple[Spill, int, int, list[Correction]]:
     """One chunk's rows (see ``chunked``), in the order of its entries; its entries, its mentions,
     and the match corrections whose outcome is gone. In this process or a worker: it reads its
