@@ -21,9 +21,11 @@ from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
-# Files a worker analyses in one call: few enough that work is shared out evenly, enough that the
-# cost of a call between processes (its queue hand-offs, a wake-up of this process) is spread.
-FILES_PER_CALL = 4
+# Files a worker analyses in one call: few enough that work is shared out evenly (a call is ~35 ms
+# of work), enough that the cost of a call between processes is spread: about 0.8 ms of this
+# process's CPU (its pool's threads hand the call over and take its result back, each waking the
+# other), which it takes from the workers' cores. 4 a call cost 1 s more at 10,000 documents.
+FILES_PER_CALL = 8
 
 
 class Runner(Protocol):
