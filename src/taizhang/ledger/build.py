@@ -57,7 +57,7 @@ from taizhang.ledger.tables import (
     OutcomeRow,
     StatusChangeRow,
 )
-from taizhang.runners import LocalPool
+from taizhang.runners import LocalPool, Shared
 from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
 from taizhang.storage.bulk import insert_tuples
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
@@ -261,7 +261,8 @@ class BuildStage(LedgerBase):
         today = date.today()
         null = null_of(self.store.engine.dialect.name)
         common = _Common(by_id, ranks, years, corrections, refs, texts, plan, merge_targets(whole.merges), today, folder, null)
-        tasks = [(common, chunk, pledges[chunk], outcomes[chunk]) for chunk in range(plan.count)]
+        shared = Shared(common, folder)  # (to the workers once each, however many chunks they build)
+        tasks = [(shared, chunk, pledges[chunk], outcomes[chunk]) for chunk in range(plan.count)]
         if pool is None:
             built = map(_chunk_rows, *zip(*tasks, strict=True))
         else:
@@ -553,10 +554,12 @@ class _Common:
     null: float | None  # what the rows hold where empty (see rows.null_of)
 
 
-def _chunk_rows(common: _Common, chunk: int, pledges: Spill, outcomes: Spill) -> tuple[Spill, int, int, list[Correction]]:
+@_collector_held()  # in a worker too, where no refresh holds it (its collections took a third of a chunk's CPU)
+def _chunk_rows(shared: Shared[_Common], chunk: int, pledges: Spill, outcomes: Spill) -> tuple[Spill, int, int, list[Correction]]:
     """One chunk's rows (see ``chunked``), in the order of its entries; its entries, its mentions,
     and the match corrections whose outcome is gone. In this process or a worker: it reads its
     chunk's files and nothing else."""
+    common = shared.value
     years = common.years
     applied = apply(list(map(_Mentions(lambda info: years[info.id], common.by_id, common.ranks, years), pledges)), common.corrections, common.refs)  # fmt: skip
     parts, plan = Parts(), common.plan

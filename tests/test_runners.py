@@ -1,0 +1,36 @@
+"""Runners: what goes to a pool's worker processes, and how often."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from taizhang.runners import LocalPool, Shared
+
+
+def _append_pid(shared: Shared[list[int]]) -> list[int]:
+    """The shared list as this call leaves it in its worker, this worker's id added."""
+    shared.value.append(os.getpid())
+    return list(shared.value)
+
+
+def test_a_value_shared_by_many_calls_is_pickled_once_and_read_once_by_each_worker(tmp_path: Path) -> None:
+    shared = Shared([], str(tmp_path))
+    pool = LocalPool(2, warm="taizhang.runners")
+    try:
+        seen = [pool.result(handle) for handle in [pool.submit(_append_pid, shared) for _ in range(8)]]
+    finally:
+        pool.close()
+    assert len(list(tmp_path.iterdir())) == 1  # one file for all eight calls
+    for pid in {values[-1] for values in seen}:
+        # A worker's calls find the value its earlier calls left: it was read once, then kept.
+        lists = [values for values in seen if values[-1] == pid]
+        assert sorted(map(len, lists)) == list(range(1, len(lists) + 1))
+        assert all(set(values) == {pid} for values in lists)
+    assert shared.value == []  # this process's value is its own, never sent back
+
+
+def test_a_shared_value_used_in_this_process_is_the_value_itself(tmp_path: Path) -> None:
+    value = [1, 2]
+    assert Shared(value, str(tmp_path)).value is value
+    assert list(tmp_path.iterdir()) == []  # nothing written where nothing was sent
