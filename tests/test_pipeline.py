@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from taizhang.evaluate import load_gold, score
-from taizhang.pipeline import analyse
+from taizhang.pipeline import analyse, warm_up
+from taizhang.repair import ngrams
 from taizhang.source import load
 from tests.helpers import DEMO_CORPUS, FIXTURES
 
@@ -26,3 +27,11 @@ def test_every_span_points_into_the_original_text() -> None:
         assert document.text[pledge.start : pledge.end] == pledge.quote
         for start, end in pledge.mentions:  # other places that state it: real, non-empty stretches
             assert 0 <= start < end <= len(document.text)
+
+
+def test_warm_up_reads_the_ngram_table_and_what_the_model_works_out_of_it() -> None:
+    # (a worker forked after warm_up shares them with the others, rather than reading its own)
+    ngrams.background.cache_clear()
+    warm_up()
+    assert ngrams.background.cache_info().currsize == 1
+    assert {"total", "unigrams", "types", "_followed"} <= vars(ngrams.background("zh")).keys()

@@ -33,6 +33,7 @@ Record = TypeVar("Record", Pledge, Outcome)
 _WARM_UP = (
     "省党代表、崂山区委书记张元升:\n到2026年,全区生产总值突\n破1500亿元。\n到2026年,全区生产总值突破1500亿元。\n"
     "经济,加快建设先进制造业集聚区。\n"
+    "加快建设先进制造业集聚区,推动经济高\n质量发展。\n"  # a cut to mend: the n-gram table is read
 )
 _NUMERAL = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
 

@@ -11,7 +11,7 @@ from taizhang.repair import find_reprints, ngram_model, ngrams, render, repair
 from taizhang.repair import rules as rules_module
 from taizhang.repair.fragments import _clear_best, is_orphan_tail, overlap, reads_on, score
 from taizhang.repair.rules import load
-from taizhang.repair.text import normalise, paragraphs
+from taizhang.repair.text import _pos_tokenizer, _tokenizer, normalise, paragraphs, tagged
 
 RULES = load("zh")
 
@@ -99,6 +99,17 @@ def test_a_head_followed_by_a_short_unpunctuated_line_is_not_joined_by_reading()
     result = repair(text)
     assert result.changes == []
     assert [(p.kind, p.paragraphs) for p in result.problems] == [("truncated", (1,)), ("orphan_tail", (3,))]
+
+
+def test_the_tagger_tags_by_the_word_tags_jieba_read_once():
+    import jieba.posseg
+
+    tagger = _pos_tokenizer()
+    assert tagger.word_tag_tab is jieba.posseg.dt.word_tag_tab  # not a second reading of them
+    assert tagger.tokenizer is _tokenizer()  # repair's own dictionary, not jieba's global one
+    assert tagged("加快建设先进制造业集聚区") == [
+        ("加快", "v"), ("建设", "vn"), ("先进", "a"), ("制造业", "n"), ("集聚", "v"), ("区", "n"),
+    ]  # fmt: skip
 
 
 def test_ngram_table_round_trip():

@@ -142,7 +142,14 @@ def _pos_tokenizer() -> jieba.posseg.POSTokenizer:
     # list or an orphan tail ever needs part-of-speech tags.
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(_tokenizer())
+    # POSTokenizer(tokenizer) would read the dictionary's word tags again (0.17 s): the module has
+    # just read them for its own tagger, from the same default dictionary ours uses. Shared, not
+    # copied: a tagger only reads them (a user word's tag goes in only once one is added to its
+    # tokenizer, which repair never does).
+    tagger = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    tagger.tokenizer = _tokenizer()
+    tagger.word_tag_tab = jieba.posseg.dt.word_tag_tab
+    return tagger
 
 
 def words(text: str) -> list[str]:
