@@ -43,5 +43,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("pledges")
-    with op.batch_alter_table("sources") as batch:
+    # in place: SQLite's copy of the table would take every source's bytes with the old one (../copying.py)
+    with op.batch_alter_table("sources", recreate="never") as batch:
         batch.drop_column("extractor")

@@ -75,7 +75,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("ledger_entries") as batch:
+    # in place: SQLite's copy of the table would take every mention with the old one (../copying.py)
+    with op.batch_alter_table("ledger_entries", recreate="never") as batch:
         for name, _ in reversed(_ENTRY_COLUMNS):
             batch.drop_column(name)
     op.drop_index("ix_ledger_outcome_matches_entry_id", "ledger_outcome_matches")

@@ -20,6 +20,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # in place: SQLite's copy of ledger_entries would take every mention and match with the old one (../copying.py)
     for table in ("pledges", "ledger_entries"):
-        with op.batch_alter_table(table) as batch:
+        with op.batch_alter_table(table, recreate="never") as batch:
             batch.drop_column("binding")
