@@ -31,7 +31,7 @@ TAIZHANG = Path(sys.executable).parent / "taizhang"
 def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About three batches of files: a stop after the first batch is written finds more to do."""
     folder = tmp_path_factory.mktemp("corpus")
-    corpus(folder, 150)
+    corpus(folder, 100)
     return folder
 
 
@@ -86,7 +86,7 @@ def _none_left(session: int, seconds: float = 20) -> list[int]:
     return left
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [pytest.param(1, marks=pytest.mark.slow), 2])  # 2: the pool too
 def test_ctrl_c_stops_ingest_with_one_line_and_the_next_run_goes_on(files: Path, clean: dict, tmp_path: Path, workers: int) -> None:
     db = tmp_path / "t.db"
     process = _start(files, db, workers)
