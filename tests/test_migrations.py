@@ -340,6 +340,21 @@ def test_entry_keys_made_unique_by_an_index_in_0018_keep_every_row_both_ways(db_
     assert down == before and again == before
 
 
+def test_each_paths_newest_version_is_its_latest_after_0019(db_url: str, tmp_path: Path) -> None:
+    """Migration 0019 marks the version each path holds now: before it, always its newest."""
+    path = tmp_path / "report.txt"
+    with Store(db_url) as store:
+        for figure in (1500, 1600, 1700):
+            path.write_text(f"到2026年,全区生产总值突破{figure}亿元。\n", encoding="utf-8")
+            ingest(store, [path, SEED])
+        latest = store.latest_sources()
+        with store.engine.begin() as connection:
+            command.downgrade(_alembic(connection), "0018")
+            command.upgrade(_alembic(connection), "0019")
+        assert store.latest_sources() == latest and len(latest) == 2 and len(store.sources()) == 4
+        assert store.source_bytes(store.find_source("report.txt").id) == path.read_bytes()
+
+
 def _in_every_table(db_url: str, tmp_path: Path) -> None:
     """Rows in every table at head: two years of reports (the second's review judges the first's
     targets: outcomes and their matches), another outlet's reprint, a person's correction and

@@ -32,7 +32,7 @@ from taizhang.errors import SourceError
 from taizhang.pipeline import EXTRACTOR, process
 from taizhang.runners import InProcess, Runner
 from taizhang.source import DEFAULT_MAX_BYTES, RawFile, discover, read_discovered
-from taizhang.storage import Store, Stored
+from taizhang.storage import Store, Stored, puts_back
 from taizhang.storage.batch import FileState, Item, SourceRows, file_states, source_rows, sources_by_sha, stored_path, with_text, write
 from taizhang.storage.reprint_index import ReprintIndex
 
@@ -204,10 +204,13 @@ class _Run:
         for job in jobs:
             if job.raw is None:
                 continue
-            source_id, extractor = stored.get(job.raw.sha256, (None, None))
-            job.source_id = source_id
-            if source_id is not None and extractor == EXTRACTOR:
-                continue  # stored already, its pledges up to date: only its file state is new
+            found = stored.get(job.raw.sha256)
+            job.source_id = found.id if found else None
+            # Stored already, its pledges up to date: only its file state is new. Unless the file
+            # was put back as it was at that older version, whose band keys went when it was
+            # superseded: analysed again, it links to its reprints again.
+            if found is not None and found.extractor == EXTRACTOR and not puts_back(found, stored_path(job.path)):
+                continue
             job.after = self.in_flight.get(job.raw.sha256)
             if job.after is None:
                 self.in_flight[job.raw.sha256] = job

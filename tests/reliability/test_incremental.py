@@ -14,7 +14,11 @@ from pathlib import Path
 import pytest
 
 from taizhang.ingest import ingest
+from taizhang.ledger import Ledger
+from taizhang.reprints import link_reprints
+from taizhang.source import load
 from taizhang.storage import Store
+from tests.helpers import DEMO_CORPUS
 
 PLEDGE = "到2026年,全区生产总值突破{}亿元。\n"
 
@@ -66,14 +70,52 @@ def test_a_deleted_file_keeps_its_source_and_pledges(db_url: str, tmp_path: Path
         assert _ledger_sources(store) == before and len(before) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="open: bytes stored before are found by their SHA-256 as that older version (docs/cluster.md)")
-def test_a_file_put_back_as_it_was_is_its_latest_version_again(tmp_path: Path) -> None:
-    """A, then B, then A again (an edit undone, a checkout of an older revision): the ledger should
-    read A, what the file says."""
-    path = tmp_path / "report.txt"
-    with Store(str(tmp_path / "t.db")) as store:
+def test_a_file_put_back_as_it_was_is_its_latest_version_again(db_url: str, tmp_path: Path) -> None:
+    """A, then B, then A again (an edit undone, a checkout of an older revision): the ledger reads
+    A, what the file says, and A is a reprint's original again, as a whole new linking finds."""
+    path, reprint = tmp_path / "report.txt", tmp_path / "reprint.txt"
+    report = (DEMO_CORPUS / "district_hailar_2017_gwr.txt").read_text(encoding="utf-8")
+    reprint.write_text("呼伦贝尔新闻网 2017-02-20 来源：呼伦贝尔日报\n" + report + PLEDGE.format(1500), encoding="utf-8")
+    statuses = []
+    with Store(db_url) as store:
         for figure in (1500, 1600, 1500):
+            path.write_text(report + PLEDGE.format(figure), encoding="utf-8")
+            statuses += [d.stored.status for d in ingest(store, [tmp_path]).done if d.path == path]
+        a, b = (s for s in store.sources() if s.name == "report.txt")
+        assert (a.latest, b.latest) == (True, False)  # what `taizhang sources` shows
+        assert statuses == ["new", "new version", "new version"]
+        assert {s.id for s in store.latest_sources()} == {a.id, store.find_source("reprint.txt").id}
+        assert store.source_bytes(store.find_source("report.txt").id) == path.read_bytes()
+        links = store.reprints()
+        assert a.id in {*links, *links.values()} and b.id not in {*links, *links.values()}
+        assert link_reprints(store) == links
+    with Ledger(db_url) as ledger:
+        ledger.refresh()
+        totals = {e["value"] for e in ledger.entries() if e["metric"] == "全区生产总值" and "report.txt" in e["sources"]}
+    assert 1500 in totals and 1600 not in totals
+
+
+def test_an_earlier_versions_bytes_at_another_path_leave_the_file_as_it_is(db_url: str, tmp_path: Path) -> None:
+    """A copy of report.txt's first version elsewhere is no undo of its edit: that bytes are
+    report.txt's old version, and report.txt still holds the new one."""
+    path, copy = tmp_path / "report.txt", tmp_path / "old" / "report.txt"
+    with Store(db_url) as store:
+        for figure in (1500, 1600):
             path.write_text(PLEDGE.format(figure), encoding="utf-8")
             ingest(store, [path])
-        (latest,) = store.latest_sources()
-        assert store.source_bytes(latest.id) == path.read_bytes()
+        copy.parent.mkdir()
+        copy.write_text(PLEDGE.format(1500), encoding="utf-8")
+        assert ingest(store, [copy]).done[0].stored.status == "unchanged"
+        assert [store.source_bytes(s.id) for s in store.latest_sources()] == [path.read_bytes()]
+
+
+def test_a_file_put_back_is_its_latest_version_when_stored_one_at_a_time(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    with Store(db_url) as store:
+        statuses = []
+        for figure in (1500, 1600, 1500):
+            path.write_text(PLEDGE.format(figure), encoding="utf-8")
+            stored = store.add_source(load(path))
+            statuses.append((stored.status, stored.source.latest))
+        assert statuses == [("new", True), ("new version", True), ("new version", True)]
+        assert [store.source_bytes(s.id) for s in store.latest_sources()] == [path.read_bytes()]

@@ -150,6 +150,8 @@ def _runner(workers: int, cluster: str | None) -> Iterator[Runner]:
 def sources(db: DbOption = None) -> None:
     """列出来源 List stored sources: id, name, encoding, chars, pledges, title, date, ingested at, reprint of.
 
+    A version marked 旧 old is not the one its file holds now, which the ledger reads.
+
     Example: taizhang sources --db taizhang.db
     """
     with opened_store(db, must_exist=True) as store:
@@ -162,7 +164,7 @@ def sources(db: DbOption = None) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
-            str(row.id), shown(row.name), str(row.version), row.format, row.encoding or "", f"{row.chars:,}",
+            str(row.id), shown(row.name), str(row.version) if row.latest else f"{row.version} (旧 old)", row.format, row.encoding or "", f"{row.chars:,}",
             str(pledges.get(row.id, 0)), shown(row.title or ""), row.date or "", row.ingested_at.strftime("%Y-%m-%d %H:%M"),
             f"#{reprints[row.id]}" if row.id in reprints else "",
         )  # fmt: skip

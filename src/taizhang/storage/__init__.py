@@ -2,18 +2,20 @@
 
 ``Store`` opens a database, brings its schema up to date with Alembic, and keeps sources: their
 original bytes, SHA-256, decoded text and metadata. The same bytes stored twice is a no-op; a
-changed file under a known name becomes that name's next version.
+changed file under a known name becomes that name's next version, and a file put back as one of
+its earlier versions was makes that version its latest again (``latest``: what the ledger reads).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -28,11 +30,12 @@ from taizhang.storage.schema import LEDGER_LOCK, MIGRATIONS, SOURCES_LOCK, open_
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, ReprintRow, SourceBlob, SourceRow
 
 DEFAULT_DB = "taizhang.db"
+_CHUNK = 500
 MAX_ID = 2**63 - 1  # the largest id a database column holds
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 __all__ = [
-    "DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SOURCES_LOCK", "SourceInfo", "Store", "Stored", "info",
-    "json_columns", "record_columns", "record_row", "record_values", "resolve_url", "write_lock",
+    "DEFAULT_DB", "LEDGER_LOCK", "MAX_ID", "MIGRATIONS", "SOURCES_LOCK", "SourceInfo", "Store", "Stored", "chunks", "info",
+    "json_columns", "latest_ids", "make_latest", "puts_back", "record_columns", "record_row", "record_values", "resolve_url", "write_lock",
 ]  # fmt: skip
 
 
@@ -75,6 +78,7 @@ class SourceInfo:
     ingested_at: datetime
     extractor: str | None
     year: int | None = None  # the year it speaks from, as worked out at ingest (0: none; None: not worked out)
+    latest: bool = True  # the version its path holds now, which the ledger reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +164,10 @@ class Store:
             # One at a time: two processes storing new bytes under one path would both take its next version.
             write_lock(session.connection(), SOURCES_LOCK)
             existing = session.scalar(select(SourceRow).where(SourceRow.sha256 == loaded.sha256))
+            if existing is not None and puts_back(existing, path):
+                make_latest(session.connection(), [existing.id])
+                session.expire(existing, ["latest"])  # set by make_latest, not through the ORM
+                return Stored("new version", info(existing))
             if existing is not None:
                 return Stored("unchanged", info(existing))
             previous = session.scalar(select(func.max(SourceRow.version)).where(SourceRow.path == path))
@@ -167,10 +175,12 @@ class Store:
                 name=loaded.name, path=path, sha256=loaded.sha256, size=len(loaded.data),
                 format=loaded.format, encoding=loaded.encoding, title=loaded.title, date=loaded.date,
                 chars=len(loaded.text), version=(previous or 0) + 1, ingested_at=datetime.now(UTC),
-                text=loaded.text,
+                text=loaded.text, latest=False,
             )  # fmt: skip
             session.add(row)
             session.flush()
+            make_latest(session.connection(), [row.id])
+            session.expire(row, ["latest"])
             session.add(SourceBlob(source_id=row.id, data=loaded.data))
             return Stored("new version" if previous else "new", info(row))
 
@@ -187,17 +197,18 @@ class Store:
     def latest_sources(self) -> list[SourceInfo]:
         """The latest version of every document (one per path): older versions are superseded."""
         with self._guard("read"), Session(self.engine) as session:
-            query = select(SourceRow).where(SourceRow.id.in_(_latest_ids())).order_by(SourceRow.id)
+            query = select(SourceRow).where(SourceRow.id.in_(latest_ids())).order_by(SourceRow.id)
             return [info(row) for row in session.scalars(query)]
 
     def find_source(self, ref: str | int) -> SourceInfo | None:
-        """A source by id, or by file name (the latest stored), or by a SHA-256 prefix."""
+        """A source by id, or by file name (of the versions files hold now, the last stored), or by a
+        SHA-256 prefix."""
         with self._guard("read"), Session(self.engine) as session:
             row = None
             if isinstance(ref, int) or (str(ref).isdigit() and int(ref) <= MAX_ID):
                 row = session.get(SourceRow, int(ref))
             if row is None:
-                query = select(SourceRow).where(SourceRow.name == str(ref)).order_by(SourceRow.id.desc())
+                query = select(SourceRow).where(SourceRow.name == str(ref)).order_by(SourceRow.latest.desc(), SourceRow.id.desc())
                 row = session.scalars(query).first()
             if row is None and len(str(ref)) >= 8:
                 row = session.scalars(select(SourceRow).where(SourceRow.sha256.startswith(str(ref).lower()))).first()
@@ -278,9 +289,44 @@ class Store:
             raise StoreError(f"cannot {action} database {self.display}: {reason}") from None
 
 
-def _latest_ids():  # noqa: ANN202 - a SQLAlchemy subquery
-    """Ids of the newest version of each document: versions of one path only ever grow."""
-    return select(func.max(SourceRow.id)).group_by(SourceRow.path)
+def latest_ids():  # noqa: ANN202 - a SQLAlchemy subquery
+    """Ids of the version each document (path) holds now: the one the ledger reads."""
+    return select(SourceRow.id).where(SourceRow.latest)
+
+
+def puts_back(stored: Any, path: str) -> bool:
+    """Whether a file at ``path`` (as stored) that holds a stored source's bytes (``stored``: a row
+    with its path and latest) is that file put back as one of its earlier versions was: that
+    version is then what the file holds again. The same bytes at another path stay that path's."""
+    return not stored.latest and stored.path == path
+
+
+def make_latest(connection: Connection, ids: Sequence[int]) -> list[int]:
+    """Make the sources ``ids`` the versions their paths hold now (of two of one path, the later in
+    ``ids``), as a file's new bytes or its earlier bytes put back make them; returns the versions
+    they take over from. Called under the sources' write lock."""
+    path_of: dict[int, str] = {}
+    for chunk in chunks(sorted(set(ids))):
+        path_of.update(connection.execute(select(SourceRow.id, SourceRow.path).where(SourceRow.id.in_(chunk))).all())
+    paths = {path_of[source_id]: source_id for source_id in ids}  # the later of one path's two wins
+    chosen = set(paths.values())
+    superseded = []
+    for chunk in chunks(sorted(paths)):
+        query = select(SourceRow.id).where(SourceRow.path.in_(chunk), SourceRow.latest)
+        superseded += [i for i in connection.execute(query).scalars() if i not in chosen]
+    # Off first: one latest version per path (ix_sources_latest) holds after each statement.
+    for chunk in chunks(sorted(superseded)):
+        connection.execute(update(SourceRow).where(SourceRow.id.in_(chunk)).values(latest=False))
+    for chunk in chunks(sorted(chosen)):
+        connection.execute(update(SourceRow).where(SourceRow.id.in_(chunk), ~SourceRow.latest).values(latest=True))
+    return sorted(superseded)
+
+
+def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """``values`` a few hundred at a time: an IN (...) list of each stays well under every
+    backend's limit on parameters."""
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -297,7 +343,7 @@ def info(row: SourceRow) -> SourceInfo:
     return SourceInfo(
         id=row.id, name=row.name, path=row.path, sha256=row.sha256, size=row.size, format=row.format,
         encoding=row.encoding, title=row.title, date=row.date, chars=row.chars, version=row.version,
-        ingested_at=row.ingested_at, extractor=row.extractor, year=row.year,
+        ingested_at=row.ingested_at, extractor=row.extractor, year=row.year, latest=row.latest,
     )  # fmt: skip
 
 

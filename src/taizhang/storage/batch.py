@@ -12,7 +12,7 @@ of record is one more entry there.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,10 @@ from sqlalchemy.engine import Connection
 
 from taizhang.source import path_text
 from taizhang.document import Outcome, Pledge
-from taizhang.storage import SOURCES_LOCK, SourceInfo, Store, Stored, info, json_columns, record_columns, record_row, write_lock
+from taizhang.storage import (
+    SOURCES_LOCK, SourceInfo, Store, Stored, chunks, info, json_columns, latest_ids, make_latest, puts_back, record_columns,
+    record_row, write_lock,
+)  # fmt: skip
 from taizhang.storage.bulk import insert_rows, insert_tuples
 from taizhang.storage.reprint_index import ReprintIndex
 from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintBandRow, SourceBlob, SourceRow
@@ -32,9 +35,6 @@ from taizhang.storage.tables import FileRow, OutcomeTextRow, PledgeRow, ReprintB
 if TYPE_CHECKING:
     from taizhang.pipeline import Analysed
     from taizhang.source import LoadedSource, RawFile
-
-_CHUNK = 500  # values in one IN (...) list: well under every backend's limit on parameters
-
 
 @dataclass(frozen=True, slots=True)
 class Record:
@@ -141,13 +141,13 @@ def file_states(store: Store) -> dict[str, FileState]:
         return {row[0]: FileState(*row[1:]) for row in connection.execute(query)}
 
 
-def sources_by_sha(store: Store, shas: Sequence[str]) -> dict[str, tuple[int, str | None]]:
-    """Stored sources among ``shas``: SHA-256 → (source id, extractor)."""
+def sources_by_sha(store: Store, shas: Sequence[str]) -> dict[str, Any]:
+    """Stored sources among ``shas``: SHA-256 → its row's id, extractor, path and latest."""
     found = {}
     with store.connect("read") as connection:
-        for chunk in _chunks(sorted(set(shas))):
-            query = select(SourceRow.sha256, SourceRow.id, SourceRow.extractor).where(SourceRow.sha256.in_(chunk))
-            found.update({sha: (source_id, extractor) for sha, source_id, extractor in connection.execute(query)})
+        for chunk in chunks(sorted(set(shas))):
+            query = select(SourceRow.sha256, SourceRow.id, SourceRow.extractor, SourceRow.path, SourceRow.latest)
+            found.update({row.sha256: row for row in connection.execute(query.where(SourceRow.sha256.in_(chunk)))})
     return found
 
 
@@ -186,19 +186,23 @@ def _write(connection: Connection, items: Sequence[Item], reprints: ReprintIndex
     new = [items[k] for k in first.values()]
     statuses = ["unchanged"] * len(items)
     added = _insert_sources(connection, new, now)
-    superseded = _superseded(connection, new, added)
     for k, (source_id, status) in zip(first.values(), added, strict=True):
         ids[k], statuses[k] = source_id, status
     for k, item in enumerate(items):  # later copies of bytes first stored in this batch
         if ids[k] is None and item.raw is not None:
             ids[k] = ids[first[item.raw.sha256]]
     fresh = {source_id for source_id, _ in added}
+    for k in _put_back(connection, items, ids, fresh):
+        statuses[k] = "new version"  # of the file: the ledger reads this earlier version of it again
+    superseded = make_latest(connection, [ids[k] for k, status in enumerate(statuses) if status != "unchanged"])
     redone = [(ids[k], item) for k, item in enumerate(items) if item.analysed and ids[k] not in fresh]
     _replace_records(connection, redone)
     _insert_records(connection, [(source_id, item) for item, (source_id, _) in zip(new, added, strict=True)])
     _insert_blobs(connection, [(source_id, item.raw.data) for item, (source_id, _) in zip(new, added, strict=True)])
     _record_files(connection, [item.raw for item in items if item.raw is not None])
-    keys = {i: item.analysed.bands for i, item in [*zip([i for i, _ in added], new, strict=True), *redone]}
+    # An older version analysed again (its bytes at another path, a new extractor) links nothing.
+    held = _latest(connection, [source_id for source_id, _ in redone])
+    keys = {i: item.analysed.bands for i, item in [*zip([i for i, _ in added], new, strict=True), *redone] if i in fresh or i in held}
     reprints.update(connection, keys, superseded, max(fresh, default=None), now)
     infos = _infos(connection, [i for i in ids if i is not None])
     return [Stored(status, infos[source_id]) for status, source_id in zip(statuses, ids, strict=True)]
@@ -206,7 +210,7 @@ def _write(connection: Connection, items: Sequence[Item], reprints: ReprintIndex
 
 def _known(connection: Connection, shas: list[str]) -> dict[str, int]:
     found = {}
-    for chunk in _chunks(sorted(set(shas))):
+    for chunk in chunks(sorted(set(shas))):
         found.update(connection.execute(select(SourceRow.sha256, SourceRow.id).where(SourceRow.sha256.in_(chunk))).all())
     return found
 
@@ -217,7 +221,7 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
         return []
     paths = [stored_path(item.raw.path) for item in items]
     versions: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(paths))):
+    for chunk in chunks(sorted(set(paths))):
         query = select(SourceRow.path, func.max(SourceRow.version)).where(SourceRow.path.in_(chunk)).group_by(SourceRow.path)
         versions.update(connection.execute(query).all())
     rows, statuses = [], []
@@ -231,20 +235,29 @@ def _insert_sources(connection: Connection, items: list[Item], now: datetime) ->
             "format": source.format, "encoding": source.encoding, "title": source.title, "date": source.date,
             "chars": len(source.text), "version": previous + 1, "ingested_at": now, "text": source.text,
             "extractor": item.analysed.extractor, "year": item.analysed.year or 0,  # 0: worked out, none
+            "latest": False,  # until make_latest: one latest version per path at every statement
         })  # fmt: skip
     table = SourceRow.__table__
     result = connection.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
     return list(zip(result.scalars().all(), statuses, strict=True))
 
 
-def _superseded(connection: Connection, items: list[Item], added: list[tuple[int, str]]) -> list[int]:
-    """Sources that were the latest version of a path a new version was just added for."""
-    paths = sorted({stored_path(item.raw.path) for item, (_, status) in zip(items, added) if status == "new version"})
-    fresh = {source_id for source_id, _ in added}
-    found = []
-    for chunk in _chunks(paths):
-        found += connection.execute(select(SourceRow.id).where(SourceRow.path.in_(chunk))).scalars().all()
-    return sorted(set(found) - fresh)
+def _put_back(connection: Connection, items: Sequence[Item], ids: list[int | None], fresh: set[int]) -> list[int]:
+    """The positions of the files read that were put back as one of their earlier versions was
+    (see :func:`~taizhang.storage.puts_back`), their stored source ``ids``."""
+    found = [(k, ids[k]) for k, item in enumerate(items) if item.raw is not None and ids[k] is not None and ids[k] not in fresh]
+    rows = {}
+    for chunk in chunks(sorted({source_id for _, source_id in found})):
+        rows.update((row.id, row) for row in connection.execute(select(SourceRow.id, SourceRow.path, SourceRow.latest).where(SourceRow.id.in_(chunk))))
+    return [k for k, source_id in found if puts_back(rows[source_id], stored_path(items[k].raw.path))]
+
+
+def _latest(connection: Connection, ids: list[int]) -> set[int]:
+    """Those of ``ids`` that are the versions their paths hold now."""
+    held = set()
+    for chunk in chunks(sorted(set(ids))):
+        held.update(connection.execute(latest_ids().where(SourceRow.id.in_(chunk))).scalars())
+    return held
 
 
 def _replace_records(connection: Connection, redone: list[tuple[int, Item]]) -> None:
@@ -253,7 +266,7 @@ def _replace_records(connection: Connection, redone: list[tuple[int, Item]]) -> 
         return
     ids = [source_id for source_id, _ in redone]
     for record in RECORDS:
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             connection.execute(delete(record.table).where(record.table.c.source_id.in_(chunk)))
     for source_id, item in redone:
         done = item.analysed
@@ -276,7 +289,7 @@ def _record_files(connection: Connection, files: list[RawFile]) -> None:
     """What each file read looked like, so that the next run can skip it unread."""
     rows = {stored_path(raw.path): {"size": raw.size, "mtime_ns": raw.mtime_ns, "sha256": raw.sha256} for raw in files}
     table = FileRow.__table__
-    for chunk in _chunks(sorted(rows)):
+    for chunk in chunks(sorted(rows)):
         connection.execute(delete(table).where(table.c.path.in_(chunk)))
     insert_rows(connection, table, [{"path": path, **row} for path, row in rows.items()])
 
@@ -284,24 +297,18 @@ def _record_files(connection: Connection, files: list[RawFile]) -> None:
 def _infos(connection: Connection, ids: list[int]) -> dict[int, SourceInfo]:
     found = {}
     columns = [c for c in SourceRow.__table__.c if c.name != "text"]
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         for row in connection.execute(select(*columns).where(SourceRow.id.in_(chunk))):
             found[row.id] = info(row)
     return found
-
-
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 def latest_bands(store: Store) -> dict[int, list[int]]:
     """The stored band keys of the latest version of every file, by source id ([] when none are)."""
     bands = ReprintBandRow.__table__
     with store.connect("read") as connection:
-        latest = select(func.max(SourceRow.id)).group_by(SourceRow.path)
-        found: dict[int, list[int]] = {source_id: [] for source_id in connection.execute(latest).scalars()}
-        query = select(bands.c.source_id, bands.c.key).where(bands.c.source_id.in_(latest)).order_by(bands.c.source_id, bands.c.band)
+        found: dict[int, list[int]] = {source_id: [] for source_id in connection.execute(latest_ids()).scalars()}
+        query = select(bands.c.source_id, bands.c.key).where(bands.c.source_id.in_(latest_ids())).order_by(bands.c.source_id, bands.c.band)
         for source_id, key in connection.execute(query):
             found[source_id].append(key)
     return found

@@ -10,7 +10,9 @@ sources that share a band key, each member linked to the group's first (lowest i
 The mirror is trusted only while this process is the one writing sources: every batch first
 compares the highest source id stored with the one it last wrote, under the sources' write lock,
 and loads the tables again when another process has written meanwhile. A batch whose transaction
-fails leaves the mirror to be loaded again too.
+fails leaves the mirror to be loaded again too. Not seen that way: another process that only put a
+file back to an earlier version (no new source id) while this one ran; ``taizhang dedup`` then
+works the links out anew.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from taizhang.repair.duplicates import reprint_groups
+from taizhang.storage import latest_ids
 from taizhang.storage.bulk import insert_rows
 from taizhang.storage.tables import ReprintBandRow, ReprintRow, SourceRow
 
@@ -47,7 +50,8 @@ class ReprintIndex:
         self.__init__()
         bands = ReprintBandRow.__table__
         found: dict[int, list[int]] = {}
-        for source_id, key in connection.execute(select(bands.c.source_id, bands.c.key).order_by(bands.c.source_id, bands.c.band)):
+        query = select(bands.c.source_id, bands.c.key).where(bands.c.source_id.in_(latest_ids()))  # an older version links nothing
+        for source_id, key in connection.execute(query.order_by(bands.c.source_id, bands.c.band)):
             found.setdefault(source_id, []).append(key)
         for source_id, keys in found.items():
             self._hold(source_id, tuple(keys))

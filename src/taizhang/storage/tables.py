@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 class Base(DeclarativeBase):
     pass
+
+
+
+
+# The rows of ix_sources_latest: written as SQLAlchemy writes ``SourceRow.latest`` in a query on
+# each backend (SQLite's planner uses a partial index only for a query that says its WHERE).
+# Set before SourceRow, whose column ``text`` hides the function.
+LATEST_ONLY = {"sqlite_where": text("latest = 1"), "postgresql_where": text("latest")}
 
 
 class SourceRow(Base):
@@ -36,9 +44,16 @@ class SourceRow(Base):
     # was analysed, so that building the ledger reads no text; 0 when it says none, None when it
     # was stored before years were kept.
     year: Mapped[int | None] = mapped_column(Integer)
+    # Whether it is the version its path holds now, the one the ledger reads: not always the
+    # newest, since a file can be put back as an earlier version was (migration 0019).
+    latest: Mapped[bool] = mapped_column(Boolean, server_default="1")
 
-    # A path's versions, looked up for every file ingest stores.
-    __table_args__ = (Index("ix_sources_path", "path", "version"),)
+    # A path's versions, looked up for every file ingest stores; one latest version per path,
+    # the index also listing the latest versions without reading the table's texts.
+    __table_args__ = (
+        Index("ix_sources_path", "path", "version"),
+        Index("ix_sources_latest", "path", unique=True, **LATEST_ONLY),
+    )
 
 
 class SourceBlob(Base):
