@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from taizhang.extract import extract
 from taizhang.ingest import ingest
 from taizhang.ledger import Ledger
 from taizhang.reprints import link_reprints
@@ -110,12 +111,20 @@ def test_an_earlier_versions_bytes_at_another_path_leave_the_file_as_it_is(db_ur
 
 
 def test_a_file_put_back_is_its_latest_version_when_stored_one_at_a_time(db_url: str, tmp_path: Path) -> None:
+    """Store.add_source, A's pledges kept as they were (not extracted again): the ledger built from
+    B is built again, from A."""
     path = tmp_path / "report.txt"
-    with Store(db_url) as store:
-        statuses = []
+    statuses, figures = [], []
+    with Store(db_url) as store, Ledger(db_url) as ledger:
         for figure in (1500, 1600, 1500):
             path.write_text(PLEDGE.format(figure), encoding="utf-8")
-            stored = store.add_source(load(path))
+            loaded = load(path)
+            stored = store.add_source(loaded)
+            if stored.source.extractor is None:  # new bytes
+                store.replace_pledges(stored.source.id, extract(loaded.text, loaded.name).pledges, "v1")
             statuses.append((stored.status, stored.source.latest))
-        assert statuses == [("new", True), ("new version", True), ("new version", True)]
+            ledger.refresh()
+            figures.append([e["value"] for e in ledger.entries()])
         assert [store.source_bytes(s.id) for s in store.latest_sources()] == [path.read_bytes()]
+    assert statuses == [("new", True), ("new version", True), ("new version", True)]
+    assert figures == [[1500], [1600], [1500]]

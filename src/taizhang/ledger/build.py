@@ -139,7 +139,8 @@ class BuildStage(LedgerBase):
         # SQLite reuses the ids of deleted rows: replaced pledges can have the same count and ids.
         parts.append(repr(session.execute(select(func.sum(PledgeRow.start), func.sum(PledgeRow.norm_value))).one()))
         parts.append(repr(session.execute(select(func.sum(OutcomeTextRow.start), func.sum(OutcomeTextRow.norm_value))).one()))
-        parts.append(repr(session.execute(select(SourceRow.id, SourceRow.extractor).order_by(SourceRow.id)).all()))
+        # (latest: a file put back to an earlier version changes which sources the ledger reads, and no id)
+        parts.append(repr(session.execute(select(SourceRow.id, SourceRow.extractor, SourceRow.latest).order_by(SourceRow.id)).all()))
         return _MadeOf(hashlib.sha256("|".join(parts).encode()), list(session.scalars(select(CorrectionRow.id).order_by(CorrectionRow.id))))
 
     def _year(self, info: SourceInfo) -> int | None:
