@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import pickle
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -78,16 +79,25 @@ class LocalPool:
     dashboard = None
     files_per_call = FILES_PER_CALL
 
-    def __init__(self, workers: int, *, warm: str = "taizhang.warmed") -> None:
+    def __init__(self, workers: int, *, warm: str | None = "taizhang.warmed") -> None:
         """``warm``: the module whose import loads what the work needs (by default the pipeline's
-        rules and dictionaries; a ledger build's: ``taizhang.ledger.build``)."""
+        rules and dictionaries). None: the workers are forked from this process as it is, where the
+        system can (Linux), started at once: for work whose code this process has loaded already (a
+        ledger build's, which a fork server would take a second to load again). They must be
+        handed nothing of this process's that they would share (a connection, a lock held by
+        another thread): their work opens its own."""
         self.slots = 2 * workers * FILES_PER_CALL
         self.where = f"{workers} worker processes"
+        self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
+        if warm is None:
+            context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            self._start(workers)  # forked now, by this thread, before the pool starts one of its own
+            return
         self._pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=_context(warm), initializer=importlib.import_module, initargs=(warm,)
         )
         # A call per worker starts them all (the first waits for the fork server to load).
-        self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
         self._starting.start()
 
     def _start(self, workers: int) -> None:
@@ -107,7 +117,8 @@ class LocalPool:
         return handle.done()
 
     def close(self) -> None:
-        self._starting.join()
+        if self._starting.is_alive():
+            self._starting.join()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
