@@ -246,7 +246,7 @@ class BuildStage(LedgerBase):
         people = {f"p{other.outcome}" for other in linked if other.outcome is not None}
         files = {key for other in linked if other.outcome is None for key in (other.sha256, other.path)} - {None}
         texts: dict[str, tuple] = {}
-        self._outcome_texts(texts, {info.id for info in sources if {info.sha256, info.path} & files})
+        self._outcome_texts(texts, {info.id: info for info in sources if {info.sha256, info.path} & files})
         # The records go to their chunks' files read by the workers, each the sources of a run of ids (its own
         # connection), while this process waits: reading is most of what a build does besides its chunks.
         reading = _Reading(plan, named, people | texts.keys(), folder)

@@ -207,20 +207,14 @@ class OutcomeStage(LedgerBase):
             for values in person_candidates(connection):
                 yield Candidate(*values)
 
-    def _outcome_texts(self, texts: dict[str, tuple[str, str | None, TextOutcome]], kept: Collection[int]) -> None:
-        """Put in ``texts`` each text outcome of the sources ``kept`` (by id; their latest versions
-        only) with its source's SHA-256 and file, by its ref (see :meth:`_candidates`)."""
-        latest = {info.id: info for info in self.store.latest_sources()}
+    def _outcome_texts(self, texts: dict[str, tuple[str, str | None, TextOutcome]], sources: dict[int, SourceInfo]) -> None:
+        """Put in ``texts`` the text outcomes of ``sources`` (by id) with their sources' SHA-256 and
+        file, by ref (as :meth:`_candidates` does for all)."""
+        query = select(*OutcomeTextRow.__table__.columns).where(OutcomeTextRow.source_id.in_(list(sources))).order_by(*_ORDER)
         with self._session() as session:
-            _outcome_texts(session.connection(), latest, kept, texts)
-
-
-def _outcome_texts(connection: Connection, latest: dict[int, SourceInfo], kept: Collection[int], texts: dict[str, tuple]) -> None:
-    named = [source_id for source_id in kept if source_id in latest]
-    query = select(*OutcomeTextRow.__table__.columns).where(OutcomeTextRow.source_id.in_(named)).order_by(*_ORDER)
-    for row in connection.execute(query) if named else ():
-        info = latest[row.source_id]
-        texts[f"t{row.id}"] = (info.sha256, info.path, outcome_of(row, info.name))
+            for row in session.connection().execute(query) if sources else ():
+                info = sources[row.source_id]
+                texts[f"t{row.id}"] = (info.sha256, info.path, outcome_of(row, info.name))
 
 
 def text_candidate(row: Any, source: str, places: dict[str | None, str]) -> tuple | None:
