@@ -74,7 +74,8 @@ class LocalPool:
     they are forked from one that loaded the pipeline's rules and dictionaries first
     (:mod:`taizhang.warmed`), so that they are loaded once for all workers and each starts at
     once; elsewhere they are ``spawn``ed and each loads its own. They start as the pool is made,
-    in the background, while this process finds and reads the files."""
+    in the background, while this process finds and reads the files. (A ledger build's are forked
+    from the building process itself: see ``warm``.)"""
 
     dashboard = None
     files_per_call = FILES_PER_CALL
