@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import pickle
+import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
+from multiprocessing.connection import wait
 from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -92,12 +96,12 @@ class LocalPool:
         self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
         if warm is None:
             context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-            self._start(workers)  # forked now, by this thread, before the pool starts one of its own
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker, initargs=(None,))
+            with _ctrl_c_blocked():  # (kept from them, as from a fork server's: see start_fork_server)
+                self._start(workers)  # forked now, by this thread, before the pool starts one of its own
             return
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_context(warm), initializer=importlib.import_module, initargs=(warm,)
-        )
+        start_fork_server(warm)  # from this thread, with Ctrl-C kept from it (the pool's own start is in another)
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(warm), initializer=_worker, initargs=(warm,))
         # A call per worker starts them all (the first waits for the fork server to load).
         self._starting.start()
 
@@ -150,15 +154,47 @@ def _read(name: str) -> Any:
         return pickle.load(file)
 
 
+def _worker(warm: str | None) -> None:
+    """A pool worker's start: it loads ``warm`` (if any), and ends as soon as the process that made the pool
+    does, even one killed (kill -9) with no time to stop its pool: a worker would wait for calls
+    forever, and the fork server with it."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    if warm is not None:
+        importlib.import_module(warm)
+
+
+def _end_with(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(1)
+
+
 def start_fork_server(warm: str = "taizhang.warmed") -> None:
     """Start a local pool's fork server now, where the system has one: it imports ``warm`` (seconds,
     the pipeline's rules and dictionaries) on another core while this process goes on, and a
     :class:`LocalPool` of the same ``warm`` made later forks its workers from it. The fork server
     ends with this process."""
     if _context(warm).get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
-        forkserver.ensure_running()
+        # Ctrl-C at a terminal reaches every process of the command: the fork server (loading for
+        # seconds) and each worker would die with a traceback, the pool broken under this process,
+        # which stops its pool itself. Started with SIGINT blocked, they keep it blocked. (The
+        # resource tracker first: starting, it unblocks SIGINT in this thread.)
+        resource_tracker.ensure_running()
+        with _ctrl_c_blocked():
+            forkserver.ensure_running()
+
+
+@contextmanager
+def _ctrl_c_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread meanwhile: the processes it starts keep it blocked."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _context(warm: str) -> multiprocessing.context.BaseContext:
