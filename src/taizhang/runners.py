@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import os
 import pickle
+import signal
 import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
+from multiprocessing.connection import wait
 from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -83,9 +86,8 @@ class LocalPool:
         rules and dictionaries; a ledger build's: ``taizhang.ledger.build``)."""
         self.slots = 2 * workers * FILES_PER_CALL
         self.where = f"{workers} worker processes"
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=_context(warm), initializer=importlib.import_module, initargs=(warm,)
-        )
+        start_fork_server(warm)  # from this thread, with Ctrl-C kept from it (the pool's own start is in another)
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(warm), initializer=_worker, initargs=(warm,))
         # A call per worker starts them all (the first waits for the fork server to load).
         self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
         self._starting.start()
@@ -138,15 +140,39 @@ def _read(name: str) -> Any:
         return pickle.load(file)
 
 
+def _worker(warm: str) -> None:
+    """A pool worker's start: it loads ``warm``, and ends as soon as the process that made the pool
+    does, even one killed (kill -9) with no time to stop its pool: a worker would wait for calls
+    forever, and the fork server with it."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    importlib.import_module(warm)
+
+
+def _end_with(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(1)
+
+
 def start_fork_server(warm: str = "taizhang.warmed") -> None:
     """Start a local pool's fork server now, where the system has one: it imports ``warm`` (seconds,
     the pipeline's rules and dictionaries) on another core while this process goes on, and a
     :class:`LocalPool` of the same ``warm`` made later forks its workers from it. The fork server
     ends with this process."""
     if _context(warm).get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+        from multiprocessing import forkserver, resource_tracker
 
-        forkserver.ensure_running()
+        # Ctrl-C at a terminal reaches every process of the command: the fork server (loading for
+        # seconds) and each worker would die with a traceback, the pool broken under this process,
+        # which stops its pool itself. Started with SIGINT blocked, they keep it blocked. (The
+        # resource tracker first: starting, it unblocks SIGINT in this thread.)
+        resource_tracker.ensure_running()
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _context(warm: str) -> multiprocessing.context.BaseContext:

@@ -62,18 +62,7 @@ def test_a_moved_deadline_is_one_entry_flagged_as_a_conflict() -> None:
 
 def test_the_same_annual_target_in_two_years_reports_is_two_entries() -> None:
     # 海拉尔区's 2013 and 2014 reports both aim at 地区生产总值 282亿元, each for its own year.
-    entries = []
-    for order, year in enumerate((2013, 2014), start=1):
-        text = (corpus_file(f"district_hailar_{year}_gwr.txt")).read_text(encoding="utf-8")
-        quote = "达到282亿元"
-        start = text.find(quote)
-        pledge = Pledge(
-            source=f"district_hailar_{year}_gwr.txt", start=start, end=start + len(quote), quote=quote, metric="地区生产总值",
-            kind="level", comparator=">=", value=282, unit="亿元", norm_value=2.82e10, norm_unit="CNY", actor="海拉尔区",
-            deadline=year,
-        )  # fmt: skip
-        entries += mentions([pledge], order, year=year)
-    built = build_entries(entries)
+    built = build_entries(hailar_gdp(1, 2013, 2013) + hailar_gdp(2, 2014, 2014))
     assert [e.first.pledge.deadline for e in built] == [2013, 2014]
     assert not any(e.conflicts for e in built)
 
@@ -140,3 +129,22 @@ def test_a_reprint_joins_the_record_it_repeats_when_its_source_has_two_in_one_ke
     both += mentions(pledges_in(reprint, "b.txt", records[1:]), 2, year=2019)
     entries = build_entries(both)
     assert [(e.first.pledge.value, e.sources) for e in entries] == [(-3, ["a.txt"]), (-2, ["a.txt", "b.txt"])]
+
+
+def test_an_annual_target_joins_the_same_figure_moved_from_another_report() -> None:
+    # 2013's report aims at 282亿元 for 2015; 2014's aims at it for 2014, its own year: a moved deadline
+    # joins them. A commitment is looked at whole once one of its groups is not an annual target.
+    [entry] = build_entries(hailar_gdp(1, 2013, 2015) + hailar_gdp(2, 2014, 2014))
+    assert entry.conflicts == ["期限不一致 deadlines differ: 2015 (district_hailar_2013_gwr.txt) / 2014 (district_hailar_2014_gwr.txt)"]
+
+
+def hailar_gdp(order: int, year: int, deadline: int):
+    """海拉尔区's year's report aiming at 地区生产总值 282亿元 for ``deadline``, as a mention ``order``."""
+    name = f"district_hailar_{year}_gwr.txt"
+    quote = "达到282亿元"
+    start = corpus_file(name).read_text(encoding="utf-8").find(quote)
+    pledge = Pledge(
+        source=name, start=start, end=start + len(quote), quote=quote, metric="地区生产总值", kind="level",
+        comparator=">=", value=282, unit="亿元", norm_value=2.82e10, norm_unit="CNY", actor="海拉尔区", deadline=deadline,
+    )  # fmt: skip
+    return mentions([pledge], order, year=year)

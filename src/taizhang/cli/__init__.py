@@ -15,14 +15,16 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    if _pool_wanted(sys.argv[1:]):
-        # The pool's fork server loads the pipeline on another core while this process loads the
-        # commands, instead of after them (a second or more each).
-        from taizhang.runners import start_fork_server
+    try:
+        if _pool_wanted(sys.argv[1:]):
+            # The pool's fork server loads the pipeline on another core while this process loads the
+            # commands, instead of after them (a second or more each).
+            from taizhang.runners import start_fork_server
 
-        start_fork_server()
-    from taizhang.cli.commands import main as run
-
+            start_fork_server()
+        from taizhang.cli.commands import main as run
+    except KeyboardInterrupt:  # Ctrl-C while the program loads: nothing done, no traceback
+        sys.exit(130)
     run()
 
 

@@ -96,13 +96,19 @@ def ingest(
             progress.console.print("\n".join(lines), highlight=False)
             lines.clear()
 
-    with opened_store(db) as store, _runner(workers, cluster) as runner, progress:
-        if runner.dashboard:
-            progress.console.print(f"Dask 仪表盘 dashboard: {runner.dashboard}", highlight=False)
-        report = ingest_paths(
-            store, paths, max_bytes=limit, year=year, runner=runner,
-            on_start=lambda n, size: progress.update(task, total=n), on_file=on_file, on_batch=on_batch,
-        )  # fmt: skip
+    try:
+        with opened_store(db) as store, _runner(workers, cluster) as runner, progress:
+            if runner.dashboard:
+                progress.console.print(f"Dask 仪表盘 dashboard: {runner.dashboard}", highlight=False)
+            report = ingest_paths(
+                store, paths, max_bytes=limit, year=year, runner=runner,
+                on_start=lambda n, size: progress.update(task, total=n), on_file=on_file, on_batch=on_batch,
+            )  # fmt: skip
+    except KeyboardInterrupt:  # Ctrl-C: the batch being written is rolled back, the workers stopped
+        on_batch()
+        done = int(progress.tasks[0].completed)
+        err.print(f"中断 interrupted: {done} files done are kept; run the same command again to go on from there", highlight=False)
+        raise typer.Exit(130) from None
     for problem in report.failed:
         if id(problem) not in reported:  # paths that were never files: missing, empty folders
             err.print(f"[red]失败 failed[/red] {shown(problem)}", highlight=False)

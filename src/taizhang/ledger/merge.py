@@ -20,6 +20,7 @@ The rules:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -155,16 +156,17 @@ def build_entries(
             found_b = [position[i] for i, m in enumerate(mentions) if b.matches(m)]
             if found_a and found_b:
                 union.join(found_a[0], found_b[0])
-    joined: dict[int, list[int]] = {}
+    together: Iterable[tuple[tuple, list[int]]] = groups.items()  # no two groups joined (no moved deadline, no merge): each its own entry
     if union.joins:
+        joined: dict[int, list[int]] = {}
         for g in range(len(keys)):
             joined.setdefault(union.find(g), []).append(g)
-    else:  # no two groups joined (no moved deadline, no merge): each its own entry
-        joined = {g: [g] for g in range(len(keys))}
+        together = (
+            (keys[root], groups[keys[root]] if len(group_ids) == 1 else sorted(i for g in group_ids for i in groups[keys[g]]))
+            for root, group_ids in joined.items()
+        )  # fmt: skip
     entries = []
-    for root, group_ids in joined.items():
-        key = keys[root]
-        indices = groups[key] if len(group_ids) == 1 else sorted(i for g in group_ids for i in groups[keys[g]])
+    for key, indices in together:
         entry_mentions = [mentions[i] for i in indices]
         entry = Entry(key=_stable_key(key), place=group_place[key], metric_key=key[1], mentions=entry_mentions)
         if len(indices) > 1:  # one mention disagrees with none
@@ -212,17 +214,17 @@ def _one_record_per_source(
 def _join_moved_deadlines(
     keys: list[tuple], groups: dict[tuple, list[int]], mentions: list[Mention], figures: _Figures, union: _Union
 ) -> None:
+    # Two groups whose mentions are all annual targets are each year's own target, never a moved
+    # deadline: only a commitment with a group that is not (few) has pairs to look at. Found first,
+    # so that the groups of the others (most of a big ledger) are not gathered at all.
+    annual = [len(key) == 5 and _annual(mentions, members) for key, members in groups.items()]  # (keys: list(groups))
+    moved = {key[:4] for g, key in enumerate(keys) if len(key) == 5 and not annual[g]}
     by_commitment: dict[tuple, list[int]] = {}
-    for g, key in enumerate(keys):
-        if len(key) == 5:  # split-off mentions and a source's further records stay alone
+    for g, key in enumerate(keys) if moved else ():
+        if len(key) == 5 and key[:4] in moved:  # split-off mentions and a source's further records stay alone
             by_commitment.setdefault(key[:4], []).append(g)
     for same in by_commitment.values():
         if len(same) < 2:
-            continue
-        # Per group, once: whether all its mentions are annual targets, and (asked only of the
-        # pairs that could join) its sources.
-        annual = {g: _annual([mentions[i] for i in groups[keys[g]]]) for g in same}
-        if all(annual.values()):  # each year's own target (the common case): no deadline was moved
             continue
         shas = {g: {mentions[i].sha256 for i in groups[keys[g]]} for g in same}
         for a, b in combinations(same, 2):
@@ -232,9 +234,10 @@ def _join_moved_deadlines(
                 union.join(a, b)
 
 
-def _annual(mentions: list[Mention]) -> bool:
-    """Whether every one of ``mentions`` is an annual target: its deadline its source's year."""
-    for mention in mentions:
+def _annual(mentions: list[Mention], indices: list[int]) -> bool:
+    """Whether every one of ``mentions`` at ``indices`` is an annual target: its deadline its source's year."""
+    for i in indices:
+        mention = mentions[i]
         year = mention.source_year
         if year is None or mention.pledge.deadline != year:
             return False
