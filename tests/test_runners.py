@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
+import pytest
+
+from taizhang import runners
 from taizhang.runners import LocalPool, Shared
 
 
@@ -34,3 +38,19 @@ def test_a_shared_value_used_in_this_process_is_the_value_itself(tmp_path: Path)
     value = [1, 2]
     assert Shared(value, str(tmp_path)).value is value
     assert list(tmp_path.iterdir()) == []  # nothing written where nothing was sent
+
+
+def _files_per_call() -> int:
+    return runners.FILES_PER_CALL
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forked on Linux only (spawned elsewhere)")
+def test_a_pool_with_nothing_to_warm_is_forked_from_this_process_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What this process has set, a worker has: it was forked from it, not started afresh (no fork
+    # server's imports first), so it starts at once with everything this process loaded.
+    monkeypatch.setattr(runners, "FILES_PER_CALL", 3)
+    pool = LocalPool(2, warm=None)
+    try:
+        assert {pool.result(handle) for handle in [pool.submit(_files_per_call) for _ in range(4)]} == {3}
+    finally:
+        pool.close()

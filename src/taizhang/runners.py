@@ -14,10 +14,12 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from multiprocessing.connection import wait
 from typing import Any, Generic, Protocol, TypeVar
@@ -76,20 +78,31 @@ class LocalPool:
     they are forked from one that loaded the pipeline's rules and dictionaries first
     (:mod:`taizhang.warmed`), so that they are loaded once for all workers and each starts at
     once; elsewhere they are ``spawn``ed and each loads its own. They start as the pool is made,
-    in the background, while this process finds and reads the files."""
+    in the background, while this process finds and reads the files. (A ledger build's are forked
+    from the building process itself: see ``warm``.)"""
 
     dashboard = None
     files_per_call = FILES_PER_CALL
 
-    def __init__(self, workers: int, *, warm: str = "taizhang.warmed") -> None:
+    def __init__(self, workers: int, *, warm: str | None = "taizhang.warmed") -> None:
         """``warm``: the module whose import loads what the work needs (by default the pipeline's
-        rules and dictionaries; a ledger build's: ``taizhang.ledger.build``)."""
+        rules and dictionaries). None: the workers are forked from this process as it is, where the
+        system can (Linux), started at once: for work whose code this process has loaded already (a
+        ledger build's, which a fork server would take a second to load again). They must be
+        handed nothing of this process's that they would share (a connection, a lock held by
+        another thread): their work opens its own."""
         self.slots = 2 * workers * FILES_PER_CALL
         self.where = f"{workers} worker processes"
+        self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
+        if warm is None:
+            context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker, initargs=(None,))
+            with _ctrl_c_blocked():  # (kept from them, as from a fork server's: see start_fork_server)
+                self._start(workers)  # forked now, by this thread, before the pool starts one of its own
+            return
         start_fork_server(warm)  # from this thread, with Ctrl-C kept from it (the pool's own start is in another)
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(warm), initializer=_worker, initargs=(warm,))
         # A call per worker starts them all (the first waits for the fork server to load).
-        self._starting = threading.Thread(target=self._start, args=(workers,), daemon=True)
         self._starting.start()
 
     def _start(self, workers: int) -> None:
@@ -109,7 +122,8 @@ class LocalPool:
         return handle.done()
 
     def close(self) -> None:
-        self._starting.join()
+        if self._starting.is_alive():
+            self._starting.join()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -140,14 +154,15 @@ def _read(name: str) -> Any:
         return pickle.load(file)
 
 
-def _worker(warm: str) -> None:
-    """A pool worker's start: it loads ``warm``, and ends as soon as the process that made the pool
+def _worker(warm: str | None) -> None:
+    """A pool worker's start: it loads ``warm`` (if any), and ends as soon as the process that made the pool
     does, even one killed (kill -9) with no time to stop its pool: a worker would wait for calls
     forever, and the fork server with it."""
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
-    importlib.import_module(warm)
+    if warm is not None:
+        importlib.import_module(warm)
 
 
 def _end_with(sentinel: int) -> None:
@@ -168,11 +183,18 @@ def start_fork_server(warm: str = "taizhang.warmed") -> None:
         # which stops its pool itself. Started with SIGINT blocked, they keep it blocked. (The
         # resource tracker first: starting, it unblocks SIGINT in this thread.)
         resource_tracker.ensure_running()
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with _ctrl_c_blocked():
             forkserver.ensure_running()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+@contextmanager
+def _ctrl_c_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread meanwhile: the processes it starts keep it blocked."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _context(warm: str) -> multiprocessing.context.BaseContext:

@@ -11,7 +11,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from functools import cache
-from itertools import islice
+from itertools import chain, islice
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from taizhang.ledger.corrections import Anchor, Applied, Correction, Mention, So
 from taizhang.ledger.judging import MATCH_COLUMNS, OutcomeJudge
 from taizhang.ledger.matching import Candidate, Index
 from taizhang.ledger.merge import Entry, build_entries
+from taizhang.ledger.outcomes import CANDIDATE_COLUMNS, person_candidates, text_candidate
 from taizhang.ledger.partial import Places, Scope, chunks, named_sources, scope_of, scoped_entries, touched
 from taizhang.ledger.rows import (
     CHANGE_COLUMNS,
@@ -58,7 +59,7 @@ from taizhang.ledger.tables import (
     StatusChangeRow,
 )
 from taizhang.runners import LocalPool, Shared
-from taizhang.storage import LEDGER_LOCK, SourceInfo, write_lock
+from taizhang.storage import LEDGER_LOCK, SourceInfo, Store, write_lock
 from taizhang.storage.bulk import insert_tuples
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
 from taizhang.versioning import code_digest
@@ -74,6 +75,9 @@ _SWAPPED = _BATCH  # entries from which a whole rebuild on PostgreSQL is written
 _STORED_FIELDS = tuple(f.name for f in fields(Pledge) if f.name != "source")
 _ACTOR, _METRIC = (1 + _STORED_FIELDS.index(name) for name in ("actor", "metric"))  # in a pledge row (see _pledge_rows)
 _MENTIONS = _STORED_FIELDS.index("mentions")  # in its values
+_PLEDGES = select(PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)  # fmt: skip
+_OUTCOMES = select(*(OutcomeTextRow.__table__.c[name] for name in CANDIDATE_COLUMNS)).order_by(OutcomeTextRow.source_id, OutcomeTextRow.start, OutcomeTextRow.id)  # fmt: skip
+_PLACE, _METRIC_KEY = ([f.name for f in fields(Candidate)].index(name) for name in ("place_key", "metric_key"))  # in a candidate's values
 
 
 @dataclass(slots=True)
@@ -165,8 +169,7 @@ class BuildStage(LedgerBase):
         one streamed query of plain columns (no ORM objects held by a session), in the ledger's
         order of sources. ``actors``: only the pledges of these actors, and every pledge of the
         sources ``named`` (by id)."""
-        columns = [PledgeRow.source_id, *(getattr(PledgeRow, name) for name in _STORED_FIELDS)]
-        query = select(*columns).order_by(PledgeRow.source_id, PledgeRow.start, PledgeRow.id)
+        query = _PLEDGES
         if len(by_id) <= _FEW:  # a few sources: read theirs alone (else all, skipping older versions)
             query = query.where(PledgeRow.source_id.in_(list(by_id)))
         if actors is not None:
@@ -234,35 +237,34 @@ class BuildStage(LedgerBase):
         records = sum(counts.values())
         if workers > 1 and records >= self.parallel_records:
             folder = held.enter_context(tempfile.TemporaryDirectory(prefix="taizhang-ledger-"))
-            pool = LocalPool(workers, warm=__name__)  # (its workers start while this process reads)
+            pool = LocalPool(workers, warm=None)  # forked from this process, which has loaded all they need: ready at once
             held.callback(pool.close)
             size = min(size, -(-records // (2 * workers)))  # a few chunks for each: none is left with the last alone
         plan = Plan(counts, merged, size)
-        pledges = [Spill(folder) for _ in range(plan.count)]
-        year = self._year
-        for row in self._pledge_rows(by_id):
-            if row[0] not in years:  # each source's year found here, once: a worker has no store to read texts from
-                years[row[0]] = year(by_id[row[0]])
-            for spill in pledges if row[0] in named else [pledges[plan.of(parts.of(row[_ACTOR], row[_METRIC]))]]:
-                spill.add(row)
         # The outcomes a person matched or unmatched go to every chunk, with their texts (to find them by).
         linked = [link.other for link in whole.outcome_links if link.other is not None]
         people = {f"p{other.outcome}" for other in linked if other.outcome is not None}
         files = {key for other in linked if other.outcome is None for key in (other.sha256, other.path)} - {None}
         texts: dict[str, tuple] = {}
-        outcomes = [Spill(folder) for _ in range(plan.count)]
-        for candidate in self._candidate_stream(texts, {info.id for info in sources if {info.sha256, info.path} & files}):
-            part = (candidate.place_key, candidate.metric_key[-1:])
-            if candidate.ref in people or candidate.ref in texts:
-                for spill in outcomes:
-                    spill.add(_candidate_values(candidate))
-            elif plan.holds(part):
-                outcomes[plan.of(part)].add(_candidate_values(candidate))
+        self._outcome_texts(texts, {info.id: info for info in sources if {info.sha256, info.path} & files})
+        # The records go to their chunks' files read by the workers, each the sources of a run of ids (its own
+        # connection), while this process waits: reading is most of what a build does besides its chunks.
+        reading = _Reading(plan, named, people | texts.keys(), folder)
+        groups = _groups(sources, workers if pool is not None else 1)
+        with self._worded():
+            if pool is None:
+                read = [_read(self.store, reading, groups[0], people=True)]
+            else:
+                calls = [pool.submit(_read, self.store.url, reading, group, k == len(groups) - 1) for k, group in enumerate(groups)]
+                read = [pool.result(call) for call in calls]
+        year = self._year
+        for source_id in sorted(set().union(*(reader.sources for reader in read)) - years.keys()):
+            years[source_id] = year(by_id[source_id])  # here, once: a worker has no store to read texts from
         today = date.today()
         null = null_of(self.store.engine.dialect.name)
         common = _Common(by_id, ranks, years, corrections, refs, texts, plan, merge_targets(whole.merges), today, folder, null)
         shared = Shared(common, folder)  # (to the workers once each, however many chunks they build)
-        tasks = [(shared, chunk, pledges[chunk], outcomes[chunk]) for chunk in range(plan.count)]
+        tasks = [(shared, chunk, [reader.pledges[chunk] for reader in read], [reader.outcomes[chunk] for reader in read]) for chunk in range(plan.count)]  # fmt: skip
         if pool is None:
             built = map(_chunk_rows, *zip(*tasks, strict=True))
         else:
@@ -534,7 +536,69 @@ class _Mentions:
         return Mention(pledge, pledge, info.sha256, self.ranks[info.id], self.years[source_id], path=info.path)
 
 
-_candidate_values = attrgetter(*(f.name for f in fields(Candidate)))  # a candidate as a tuple, to spill
+@dataclass(slots=True)
+class _Reading:
+    """Where a whole rebuild's records go (see :func:`_read`)."""
+
+    plan: Plan
+    named: set[int]  # sources whose pledges go to every chunk (a correction names them)
+    linked: set[str]  # outcomes (by ref) that go to every chunk (a person matched or unmatched them)
+    folder: str | None  # where their files are made (None: unnamed files of this process)
+
+
+@dataclass(slots=True)
+class _Read:
+    """The records of some sources, in their chunks' files (one of each kind per chunk)."""
+
+    pledges: list[Spill]
+    outcomes: list[Spill]
+    sources: set[int]  # those with pledges
+
+
+def _read(store: Store | str, reading: _Reading, names: dict[int, str], people: bool) -> _Read:
+    """The pledges and the outcomes that can answer them (as :class:`Candidate` values) of the
+    sources ``names`` (by id: a run of ids, the latest versions among them), each put in its chunk's
+    file, in the order a build of everything reads them; and the outcomes people recorded too if
+    ``people`` (after them: last). ``store``: or its URL, opened here (in a worker)."""
+    if isinstance(store, str):
+        with Store(store, must_exist=True) as opened:
+            return _read(opened, reading, names, people)
+    plan, parts, named, linked = reading.plan, Parts(), reading.named, reading.linked
+    pledges, outcomes = ([Spill(reading.folder) for _ in range(plan.count)] for _ in range(2))
+    seen: set[int] = set()
+    low, high = min(names, default=0), max(names, default=-1)
+    places: dict[str | None, str] = {}
+    with store.engine.connect() as connection:
+        for row in connection.execute(_PLEDGES.where(PledgeRow.source_id.between(low, high)).execution_options(yield_per=_BATCH)):
+            if row[0] in names:  # (else an older version of a file)
+                row = tuple(row)
+                seen.add(row[0])
+                for spill in pledges if row[0] in named else [pledges[plan.of(parts.of(row[_ACTOR], row[_METRIC]))]]:
+                    spill.add(row)
+        texts = connection.execute(_OUTCOMES.where(OutcomeTextRow.source_id.between(low, high)).execution_options(yield_per=_BATCH))
+        candidates = (text_candidate(row, names[row[1]], places) for row in texts if row[1] in names)
+        for values in chain(candidates, person_candidates(connection) if people else ()):
+            if values is None:  # (an outcome that could not be placed)
+                continue
+            part = (values[_PLACE], values[_METRIC_KEY][-1:])
+            if values[0] in linked:
+                for spill in outcomes:
+                    spill.add(values)
+            elif plan.holds(part):
+                outcomes[plan.of(part)].add(values)
+    return _Read(pledges, outcomes, seen)
+
+
+def _groups(sources: list[SourceInfo], count: int) -> list[dict[int, str]]:
+    """``sources`` in up to ``count`` runs of ids with about as much text each (records come with
+    text), each as names by id; one, empty, when there are none."""
+    total = sum(info.chars for info in sources) or 1
+    groups: list[dict[int, str]] = [{} for _ in range(count)]
+    held = 0
+    for info in sorted(sources, key=attrgetter("id")):
+        groups[min(count - 1, held * count // total)][info.id] = info.name
+        held += info.chars
+    return [group for group in groups if group] or [{}]
 
 
 @dataclass(slots=True)
@@ -555,17 +619,18 @@ class _Common:
 
 
 @_collector_held()  # in a worker too, where no refresh holds it (its collections took a third of a chunk's CPU)
-def _chunk_rows(shared: Shared[_Common], chunk: int, pledges: Spill, outcomes: Spill) -> tuple[Spill, int, int, list[Correction]]:
+def _chunk_rows(shared: Shared[_Common], chunk: int, pledges: list[Spill], outcomes: list[Spill]) -> tuple[Spill, int, int, list[Correction]]:  # fmt: skip
     """One chunk's rows (see ``chunked``), in the order of its entries; its entries, its mentions,
     and the match corrections whose outcome is gone. In this process or a worker: it reads its
-    chunk's files and nothing else."""
+    chunk's files (one of each kind from each reader, in the order of their sources) and nothing else."""
     common = shared.value
     years = common.years
-    applied = apply(list(map(_Mentions(lambda info: years[info.id], common.by_id, common.ranks, years), pledges)), common.corrections, common.refs)  # fmt: skip
+    made = _Mentions(lambda info: years[info.id], common.by_id, common.ranks, years)
+    applied = apply(list(map(made, chain.from_iterable(pledges))), common.corrections, common.refs)
     parts, plan = Parts(), common.plan
     applied.mentions = [m for m in applied.mentions if plan.of(parts.of(m.pledge.actor, m.pledge.metric)) == chunk]
     built = build_entries(applied.mentions, applied.merges, applied.splits)
-    judging = OutcomeJudge(Index(Candidate(*values) for values in outcomes), common.texts, applied.outcome_links, built)
+    judging = OutcomeJudge(Index(Candidate(*values) for values in chain.from_iterable(outcomes)), common.texts, applied.outcome_links, built)
     rows = Spill(common.folder)
     for position, entry in enumerate(built):
         rows.add(prepare(entry, judging.judge(position, entry, common.today), common.targets, applied.splits, common.null), len(entry.mentions))

@@ -10,8 +10,10 @@ A build reads the pledges and outcomes once, putting each row in its chunk's fil
 (:class:`Spill`; the pledges of the sources a correction names go to every chunk, so that each
 chunk applies the corrections as a build of everything does, and keeps the records that fall in
 it); then builds the chunks one at a time, putting each one's rows in a file of its own, and lets
-it go (with worker processes, several at a time: each worker reads its chunk's files and writes its
-rows' by name). The rows of all chunks are read back together in the ledger's order (by each entry's first
+it go. With worker processes, several at a time: each worker first reads the records of a run of
+sources (by id) into files of its own, one per chunk, and a chunk's builder reads its files of
+every run in the order of the runs, which is the order of the sources; the files go between
+processes by name. The rows of all chunks are read back together in the ledger's order (by each entry's first
 mention: :func:`in_order`), so that ids and rows are those a build of everything at once writes.
 """
 

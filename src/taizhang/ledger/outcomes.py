@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from taizhang.document import Outcome as TextOutcome
@@ -45,7 +46,7 @@ from taizhang.ledger.metrics import metric_key
 from taizhang.ledger.matching import Candidate, Index
 from taizhang.ledger.status import YEARS
 from taizhang.ledger.tables import OutcomeRow
-from taizhang.storage import MAX_ID, outcome_of
+from taizhang.storage import MAX_ID, SourceInfo, outcome_of
 from taizhang.storage.tables import OutcomeTextRow
 from taizhang.ledger.units import normalise
 from taizhang.places import lineage, resolve
@@ -185,59 +186,68 @@ class OutcomeStage(LedgerBase):
         texts: dict[str, tuple[str, str | None, TextOutcome]] = {}
         return Index(self._candidate_stream(texts)), texts
 
-    def _candidate_stream(
-        self, texts: dict[str, tuple[str, str | None, TextOutcome]], kept: Collection[int] | None = None
-    ) -> Iterator[Candidate]:
+    def _candidate_stream(self, texts: dict[str, tuple[str, str | None, TextOutcome]]) -> Iterator[Candidate]:
         """The candidates of :meth:`_candidates` one at a time, read in one streamed query of plain
         columns (Core rows: no ORM objects, no ORM result machinery, which doubled the read);
-        ``texts`` is filled first (``kept``: with the outcomes of these sources, by id, only; the
-        others' mentions are then not read, nor their records made)."""
+        ``texts`` filled as they come."""
         places: dict[str | None, str] = {}
         latest = {info.id: info for info in self.store.latest_sources()}
         table = OutcomeTextRow.__table__
-        order = (table.c.source_id, table.c.start, table.c.id)
-        full = select(*table.columns).where(table.c.source_id.in_(list(latest)))
+        # A candidate's columns first, unpacked by position (a row's attributes cost more), then the rest.
+        rest = [column for column in table.columns if column.name not in CANDIDATE_COLUMNS]
+        query = select(*(table.c[name] for name in CANDIDATE_COLUMNS), *rest).where(table.c.source_id.in_(list(latest)))
         with self._session() as session:
             connection = session.connection()
-            if kept is not None:
-                named = [source_id for source_id in kept if source_id in latest]
-                for row in connection.execute(full.where(table.c.source_id.in_(named)).order_by(*order)) if named else ():
-                    info = latest[row.source_id]
-                    texts[f"t{row.id}"] = (info.sha256, info.path, outcome_of(row, info.name))
-            # A candidate's columns first, unpacked by position (a row's attributes cost more); the
-            # rest (the mentions, JSON) only where every outcome's record is kept in ``texts``.
-            rest = [] if kept is not None else [column for column in table.columns if column.name not in _CANDIDATE_COLUMNS]
-            query = select(*(table.c[name] for name in _CANDIDATE_COLUMNS), *rest).where(table.c.source_id.in_(list(latest)))
-            for row in connection.execute(query.order_by(*order).execution_options(yield_per=_BATCH)):
-                (number, source_id, actor, metric, kind, value, unit, norm_value, norm_unit, first_year, last_year,
-                 basis, quote, start, end, target, unplaced) = row[:_CANDIDATE_WIDTH]  # fmt: skip
-                info = latest[source_id]
-                if kept is None:
-                    texts[f"t{number}"] = (info.sha256, info.path, outcome_of(row, info.name))
-                if unplaced or first_year is None or last_year is None:
-                    continue
-                if actor not in places:
-                    places[actor] = place_key(resolve(actor), actor)
-                yield Candidate(
-                    ref=f"t{number}", by_person=False, place_key=places[actor], metric_key=metric_key(metric), metric=metric,
-                    actor=actor, kind=kind, value=value, unit=unit, norm_value=norm_value, norm_unit=norm_unit,
-                    first_year=first_year, last_year=last_year, source=info.name, order=info.id, basis=basis, quote=quote,
-                    start=start, end=end, target=target,
-                )  # fmt: skip
-            for row in session.scalars(select(OutcomeRow).order_by(OutcomeRow.id)):
-                yield Candidate(
-                    ref=f"p{row.id}", by_person=True, place_key=row.place_key, metric_key=row.metric_key, metric=row.metric,
-                    actor=row.actor, kind=None, value=row.value, unit=row.unit, norm_value=row.norm_value,
-                    norm_unit=row.norm_unit, first_year=row.year, last_year=row.year, source=row.source, order=row.id,
-                )  # fmt: skip
+            for row in connection.execute(query.order_by(*_ORDER).execution_options(yield_per=_BATCH)):
+                info = latest[row[1]]
+                texts[f"t{row[0]}"] = (info.sha256, info.path, outcome_of(row, info.name))
+                values = text_candidate(row, info.name, places)
+                if values is not None:
+                    yield Candidate(*values)
+            for values in person_candidates(connection):
+                yield Candidate(*values)
+
+    def _outcome_texts(self, texts: dict[str, tuple[str, str | None, TextOutcome]], sources: dict[int, SourceInfo]) -> None:
+        """Put in ``texts`` the text outcomes of ``sources`` (by id) with their sources' SHA-256 and
+        file, by ref (as :meth:`_candidates` does for all)."""
+        query = select(*OutcomeTextRow.__table__.columns).where(OutcomeTextRow.source_id.in_(list(sources))).order_by(*_ORDER)
+        with self._session() as session:
+            for row in session.connection().execute(query) if sources else ():
+                info = sources[row.source_id]
+                texts[f"t{row.id}"] = (info.sha256, info.path, outcome_of(row, info.name))
+
+
+def text_candidate(row: Any, source: str, places: dict[str | None, str]) -> tuple | None:
+    """A text's outcome as its candidate's values (:class:`Candidate`'s fields in order), from a
+    row whose first columns are ``CANDIDATE_COLUMNS``, read from the source named ``source``; None
+    for one that cannot be placed. ``places``: the place key of each actor seen, kept."""
+    (number, source_id, actor, metric, kind, value, unit, norm_value, norm_unit, first_year, last_year,
+     basis, quote, start, end, target, unplaced) = row[:_CANDIDATE_WIDTH]  # fmt: skip
+    if unplaced or first_year is None or last_year is None:
+        return None
+    if actor not in places:
+        places[actor] = place_key(resolve(actor), actor)
+    return (
+        f"t{number}", False, places[actor], metric_key(metric), metric, actor, kind, value, unit, norm_value, norm_unit,
+        first_year, last_year, source, source_id, basis, quote, start, end, target,
+    )  # fmt: skip
+
+
+def person_candidates(connection: Connection) -> Iterator[tuple]:
+    """People's outcomes as their candidates' values (see :func:`text_candidate`), in the order recorded."""
+    for row in connection.execute(select(*(OutcomeRow.__table__.c[name] for name in _PERSON_COLUMNS)).order_by(OutcomeRow.id)):
+        number, place, metric_of, metric, actor, value, unit, norm_value, norm_unit, year, source = row
+        yield (f"p{number}", True, place, metric_of, metric, actor, None, value, unit, norm_value, norm_unit, year, year, source, number)
 
 
 # The columns of a text's outcome that make its candidate, in the order they are unpacked.
-_CANDIDATE_COLUMNS = (
+CANDIDATE_COLUMNS = (
     "id", "source_id", "actor", "metric", "kind", "value", "unit", "norm_value", "norm_unit", "first_year", "last_year",
     "basis", "quote", "start", "end", "target", "unplaced",
 )  # fmt: skip
-_CANDIDATE_WIDTH = len(_CANDIDATE_COLUMNS)
+_CANDIDATE_WIDTH = len(CANDIDATE_COLUMNS)
+_ORDER = (OutcomeTextRow.source_id, OutcomeTextRow.start, OutcomeTextRow.id)  # a text's outcomes in the order found
+_PERSON_COLUMNS = ("id", "place_key", "metric_key", "metric", "actor", "value", "unit", "norm_value", "norm_unit", "year", "source")
 
 
 def outcome_problems(outcome: Outcome) -> list[tuple[str, str]]:
