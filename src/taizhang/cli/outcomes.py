@@ -24,7 +24,7 @@ from taizhang.cli.ledger import (
     _refresh,
     opened_ledger,
 )
-from taizhang.ledger import Outcome, scorecard
+from taizhang.ledger import Filters, Outcome, scorecard
 from taizhang.ledger.figures import figure_words
 
 outcome_app = App(
@@ -108,6 +108,8 @@ def scorecard_command(
     with opened_ledger(db) as ledger:
         _refresh(ledger)
         rows = ledger.scorecard(actor, year, everything=everything)
+        if not rows and not ledger.count(Filters(actor=actor, year=year)):  # a slip of the name, more likely than a wish for nothing
+            fail(f"no ledger entries for {actor}{f' due in {year}' if year else ''} (see: taizhang ledger)")
         protected = ledger.store.files()
     title = f"{actor} {year or ''}年 目标完成情况 targets and results".replace(" 年", " ")
     if output is None:

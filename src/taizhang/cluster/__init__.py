@@ -51,7 +51,7 @@ class DaskRunner:
                 self._client = Client(self._cluster, timeout=timeout)
             else:
                 self._client = Client(address, timeout=timeout)
-        except (OSError, TimeoutError) as error:
+        except (OSError, TimeoutError, ValueError) as error:  # ValueError: an address Dask cannot parse
             self.close()
             raise ClusterError(NO_SCHEDULER.format(address=address, error=error)) from None
         ours = _extractor()

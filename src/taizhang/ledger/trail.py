@@ -138,6 +138,7 @@ class TrailStage(LedgerBase):
         with self._session() as session:
             refs = set(session.scalars(select(OutcomeMatchRow.ref).where(OutcomeMatchRow.entry_id == entry_id)))
         if ref.strip().lower() not in refs:
+            self._targets(entry_id, 1)  # an entry that does not exist is named as that
             raise LedgerError(NOT_A_CANDIDATE.format(ref=ref, entry=entry_id))
         return self._outcome_link("unmatch", entry_id, ref, author, note)
 

@@ -62,6 +62,16 @@ def _sqlite_file(url: str) -> str:
     return path.removeprefix("file:")
 
 
+def _check_sqlite_path(path: Path, must_exist: bool) -> None:
+    """Name what is wrong with a SQLite file's path before SQLite says only "unable to open"."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file (give --db FOLDER/taizhang.db)")
+    if must_exist and not path.is_file():
+        raise StoreError(f"no database at {path} (ingest something first, or give --db)")
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot make a database at {path}: no folder {path.parent}")
+
+
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
     id: int
@@ -101,8 +111,8 @@ class Store:
         self, db: str | None = None, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, must_exist: bool = False
     ) -> None:
         self.url = resolve_url(db)
-        if must_exist and self.url.startswith("sqlite") and not Path(_sqlite_file(self.url)).is_file():
-            raise StoreError(f"no database at {_sqlite_file(self.url)} (ingest something first, or give --db)")
+        if self.url.startswith("sqlite"):
+            _check_sqlite_path(Path(_sqlite_file(self.url)), must_exist)
         try:
             # JSON as it reads, not \u-escaped: a third of the size for Chinese, and faster to write
             self.engine = create_engine(self.url, json_serializer=json_text)

@@ -50,11 +50,12 @@ def add_user(store: Store, name: str, password: str, role: str = "editor") -> Us
         raise UserError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     if len(password) < MIN_PASSWORD:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
-    try:
-        with Session(store.engine) as session, session.begin():
-            session.add(UserRow(name=name, password_hash=_HASHER.hash(password), role=role, created_at=datetime.now(UTC)))
-    except IntegrityError:
-        raise UserError(f"user {name!r} already exists") from None
+    with store.connect("write to") as connection:  # a read-only file, a server gone: one StoreError
+        try:
+            with Session(connection) as session, session.begin():
+                session.add(UserRow(name=name, password_hash=_HASHER.hash(password), role=role, created_at=datetime.now(UTC)))
+        except IntegrityError:
+            raise UserError(f"user {name!r} already exists") from None
     return User(name, role)
 
 
