@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,20 @@ from tests.reliability import states
 from tests.test_ingest_scale import corpus
 
 TAIZHANG = Path(sys.executable).parent / "taizhang"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def ctrl_c_as_at_a_terminal() -> Iterator[None]:
+    """The commands started here take Ctrl-C as a terminal's foreground job does. A test run that
+    was itself started as a background job (``make test &``, a CI runner's shell) ignores SIGINT,
+    and an ignored signal stays ignored across exec: the commands would never see it. A handled one
+    is reset to the default in the child."""
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    if ignored:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.fixture(scope="module")
