@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 
@@ -66,6 +67,20 @@ def test_a_first_build_gives_every_entry_its_status_as_the_first_of_its_history(
         assert [(h.entry_key, h.status, h.reason) for h in history] == [tuple(e) for e in entries]
         assert {h.as_of for h in history} == {date.today()} and None not in {h.recorded_at for h in history}
         assert ledger.refresh(force=True).status_changes == 0  # nothing changed: no row more
+
+
+def test_a_whole_rebuild_gives_its_sqlite_connection_back_as_it_found_it(seeded: str) -> None:
+    # A rebuild writes with its own page cache, sort threads (build._sorting) and foreign keys
+    # unchecked (build._writing); the connection then goes back to the pool, for the dashboard.
+    if not seeded.startswith("sqlite"):
+        pytest.skip("SQLite's connection settings")
+    with Ledger(seeded) as ledger:
+        ledger.refresh()
+        engine = ledger.store.engine
+        with ExitStack() as held:
+            pooled = [held.enter_context(engine.connect()) for _ in range(engine.pool.checkedin())]
+            settings = [tuple(c.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("threads", "cache_size", "foreign_keys")) for c in pooled]  # fmt: skip
+        assert pooled and set(settings) == {(0, -2000, 1)}
 
 
 def test_filters(seeded: str) -> None:

@@ -68,6 +68,8 @@ _CHUNK = 200_000  # pledges and outcomes per chunk of a whole rebuild: a few hun
 _PARALLEL = 50_000  # records from which worker processes pay for their start (about a second) and hand-offs
 _BATCH = 10_000  # entries per write: few round trips, and memory stays bounded at a million entries
 _BUILD_CACHE_KIB = -262_144  # SQLite's page cache while writing a build (negative: KiB, so 256 MiB at most)
+_SORT_CACHE_KIB = -4_096  # SQLite's page cache while building a build's indexes: the size of each sorted run (see _sorting)
+_SORT_THREADS = 2  # SQLite's helper threads sorting them
 _FEW = 500  # sources whose pledges are picked by id in the query
 _FRESH = 200  # corrections since the last build that are rebuilt in part (more: the whole ledger)
 _SWAPPED = _BATCH  # entries from which a whole rebuild on PostgreSQL is written into fresh tables (see swap)
@@ -462,8 +464,9 @@ class BuildStage(LedgerBase):
                 for index in later:
                     index.create(connection)
                 built.status_changes = rows.entries
-            for index in indexes:
-                index.create(connection)
+            with _sorting(connection, bool(indexes)):
+                for index in indexes:
+                    index.create(connection)
             if cache is not None:  # its dirty pages stay until the commit writes them, then go
                 connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache)}")
             unapplied = sorted(({c.id for c in applied.unapplied} | {c.id for c, _ in applied.invalid}) - {None})
@@ -494,6 +497,26 @@ def _collector_held() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextmanager
+def _sorting(connection: Connection, building: bool) -> Iterator[None]:
+    """SQLite building indexes (``building``) by sorting their keys in runs of a few MiB, handed to
+    helper threads as they fill and merged by them, while this thread reads the table on: with the
+    build's 256 MiB cache each index was sorted whole, at once, in this thread (a million-entry
+    build's 10 indexes: 5.3 s of this thread's CPU; in runs, 3.2–3.7 s here and about 3 s in the helpers)."""
+    if not building or connection.dialect.name != "sqlite":
+        yield
+        return
+    run = connection.exec_driver_sql
+    cache, threads = run("PRAGMA cache_size").scalar(), run("PRAGMA threads").scalar()
+    run(f"PRAGMA cache_size = {_SORT_CACHE_KIB}")  # (the sorter's runs are the main database's cache size)
+    run(f"PRAGMA threads = {_SORT_THREADS}")
+    try:
+        yield
+    finally:
+        run(f"PRAGMA threads = {int(threads)}")
+        run(f"PRAGMA cache_size = {int(cache)}")
 
 
 def source_ranks(sources: list[SourceInfo]) -> dict[int, int]:
