@@ -179,6 +179,7 @@ COMMANDS: dict[str, Command] = {
         args=("{source}",),
         mistakes=(
             Mistake("a source that does not exist", ("nope.txt", "--db", "{db}"), "no source 'nope.txt'"),
+            Mistake("a place with no pledges in the report", ("{source}", "--actor", "火星", "--db", "{db}"), "has no pledges of '火星' in any year (its pledges are of: 海拉尔区"),
         ),
     ),
     "dedup": Command(mistakes=(usage("a threshold out of range", "--threshold", "2", message="must be a share from 0.1 to 0.95"),)),
