@@ -238,6 +238,8 @@ def new_pledge(source: str, text: str, start: int, end: int, fields: dict[str, A
     values = {name: parse_field(name, _typed(value)) for name, value in fields.items()}
     if values["comparator"] == "range" and values.get("value_high") is None:
         raise CorrectionError(errors.RANGE_NEEDS_HIGH)
+    if values.get("value_high") is not None and values["value_high"] < values["value"]:
+        raise CorrectionError(errors.RANGE_BACKWARDS.format(high=values["value_high"], value=values["value"]))
     amount_check("unit", values["unit"], values)
     normal = normalise(values["value"], values["unit"])  # the unit is known: parse_field checked it
     values.setdefault("norm_value", normal[0])

@@ -61,10 +61,13 @@ def _run(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], m
     job.files.extend(refused)
     job.save()
 
+    def failed(name: str, problem: SourceError) -> None:
+        job.files.append(UploadFileOut(name=name, status="failed", message=f"失败 failed: {problem.reason}"))
+        job.save()
+
     def on_file(path: FilePath, result: Ingested | SourceError) -> None:
         if isinstance(result, SourceError):
-            job.files.append(UploadFileOut(name=path.name, status="failed", message=f"失败 failed: {result.reason}"))
-            job.save()
+            failed(path.name, result)
             return
         found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
         warnings = "".join(f" · 警告 warning: {w}" for w in result.warnings)
@@ -74,6 +77,10 @@ def _run(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], m
 
     try:
         report = ingest(store, paths, max_bytes=max_bytes, on_file=on_file)
+        named = {file.name for file in job.files}
+        for problem in report.failed:  # those refused before reading (a type ingest does not take) come to no on_file
+            if FilePath(problem.path).name not in named:
+                failed(FilePath(problem.path).name, problem)
         Ledger(store).refresh()
         job.summary = (
             f"新增 new {report.count('new')} · 新版本 new version {report.count('new version')} · 未变 unchanged "
