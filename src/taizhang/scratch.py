@@ -5,6 +5,9 @@ A folder's maker holds an exclusive ``flock`` on it while it lives, and so do th
 it forks (they inherit the lock, and may still be writing there). The kernel lets go of a lock when
 the last process holding it ends, however it ends: a folder whose lock can be taken has no maker
 left. (A process id would not do: ids are reused, and differ between containers sharing /tmp.)
+
+The prefix must be one no other program uses for its folders, nor an older taizhang (which made
+``taizhang-ledger-`` and 8 letters, digits or _, and held no lock: one may still be in use).
 """
 
 from __future__ import annotations

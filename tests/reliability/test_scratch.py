@@ -60,8 +60,10 @@ def _stopped_at_work(build: subprocess.Popen, tmp: Path, others: set[Path] = fro
 
 
 def test_a_killed_builds_folder_is_removed_by_the_next_and_a_live_ones_kept(database: str, tmp_path: Path) -> None:
+    older = tmp_path / "taizhang-ledger-x1_y2z3w"  # an older taizhang's (no lock held: it may be at work)
+    older.mkdir()
     killed = _build(database, tmp_path)
-    dead = _stopped_at_work(killed, tmp_path)
+    dead = _stopped_at_work(killed, tmp_path, {older})
     os.killpg(killed.pid, signal.SIGKILL)
     killed.wait()
     assert not _none_left(killed.pid)  # its workers too
@@ -69,7 +71,7 @@ def test_a_killed_builds_folder_is_removed_by_the_next_and_a_live_ones_kept(data
 
     live = _build(database, tmp_path)
     try:
-        folder = _stopped_at_work(live, tmp_path, {dead})
+        folder = _stopped_at_work(live, tmp_path, {older, dead})
         assert not dead.exists()  # removed by the next build
         other = _build(database, tmp_path)
         assert other.wait(timeout=120) == 0, other.stderr.read()
@@ -77,4 +79,4 @@ def test_a_killed_builds_folder_is_removed_by_the_next_and_a_live_ones_kept(data
     finally:
         os.killpg(live.pid, signal.SIGCONT)
     assert live.wait(timeout=120) == 0, live.stderr.read()
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == [older]

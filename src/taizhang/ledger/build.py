@@ -237,7 +237,7 @@ class BuildStage(LedgerBase):
         size, pool, folder = self.chunk_records, None, None
         records = sum(counts.values())
         if workers > 1 and records >= self.parallel_records:
-            folder = held.enter_context(scratch_folder("taizhang-ledger-"))  # (and those of killed builds removed)
+            folder = held.enter_context(scratch_folder("taizhang-ledger-build-"))  # (and those of killed builds removed)
             pool = LocalPool(workers, warm=None)  # forked from this process, which has loaded all they need: ready at once
             held.callback(pool.close)
             size = min(size, -(-records // (2 * workers)))  # a few chunks for each: none is left with the last alone
