@@ -208,13 +208,34 @@ def test_a_mistake_is_a_clear_4xx_and_changes_nothing(client, mistake: Mistake) 
         assert _state(client.url) == before
 
 
-def test_an_upload_names_every_file_it_could_not_ingest(client) -> None:  # noqa: ANN001
-    files = [("files", ("notes.xyz", b"not a document", "text/plain")), ("files", ("empty.txt", b"", "text/plain"))]
-    job = client.post("/upload.json", files=files, headers={"x-csrf-token": client.token}).json()
+def _uploaded(client, files: list[tuple[str, bytes]]) -> dict[str, Any]:  # noqa: ANN001
+    """The job of an upload of ``files`` (name, bytes), once finished."""
+    sent = [("files", (name, data, "text/plain")) for name, data in files]
+    job = client.post("/upload.json", files=sent, headers={"x-csrf-token": client.token}).json()
     deadline = time.monotonic() + 60
     while not job["finished"] and time.monotonic() < deadline:
         time.sleep(0.1)
         job = client.get(f"/upload/{job['id']}.json").json()
+    return job
+
+
+def test_an_upload_names_every_file_it_could_not_ingest(client) -> None:  # noqa: ANN001
+    job = _uploaded(client, [("notes.xyz", b"not a document"), ("empty.txt", b"")])
     named = {file["name"]: (file["status"], file["message"].split(" (")[0]) for file in job["files"]}
     assert named == {"notes.xyz": ("failed", "失败 failed: unsupported file type '.xyz'"), "empty.txt": ("failed", "失败 failed: empty file")}
     assert "失败 failed 2" in job["summary"]
+
+
+def test_a_second_file_of_one_name_replaces_nothing(client) -> None:  # noqa: ANN001
+    """Uploads keep a file's name (a file uploaded again is a new version of it): a second file of
+    that name, in the same upload or another one still being ingested, would replace the first on
+    disk before it was read (before: the first file's text was lost, the second stored twice)."""
+    first, second = "到2026年，全区生产总值突破1500亿元。".encode(), "到2027年，新增就业2万人。".encode()
+    job = _uploaded(client, [("同名.txt", first), ("同名.txt", second)])
+    assert [(f["name"], f["status"]) for f in job["files"]] == [("同名.txt", "failed"), ("同名.txt", "new")]
+    assert "send this one again when that is done" in job["files"][0]["message"]
+    with Store(client.url) as store:
+        [stored] = [s for s in store.sources() if s.name == "同名.txt"]
+        assert store.source_text(stored.id) == first.decode()
+    again = _uploaded(client, [("同名.txt", second)])  # once the first is done, the name is free again
+    assert [(f["name"], f["status"]) for f in again["files"]] == [("同名.txt", "new version")]
