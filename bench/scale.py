@@ -14,8 +14,8 @@ each in a process of its own, timed, with the peak memory of its whole process t
 time all its processes used (sampled from /proc every 0.1 s: a process's last tenth of a second
 may be missed). Memory twice: RSS summed over the processes counts the pages they share (the
 fork server's rules and dictionaries, loaded once) in every worker; PSS (proportional set size,
-/proc/PID/smaps_rollup) counts a shared page's share in each, so that its sum is the memory the
-tree holds. CPU seconds hold still on a busy machine where wall time does not:
+/proc/PID/smaps_rollup, sampled once a second: see ``Usage``) counts a shared page's share in each,
+so that its sum is the memory the tree holds. CPU seconds hold still on a busy machine where wall time does not:
 compare them too. Printed: documents/s, MB/s, peak RSS and PSS, database size, the ledger's entries/s,
 the exponent of time against corpus size (a log-log fit: 1.0 is linear) and what 2 workers gain.
 
