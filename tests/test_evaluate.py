@@ -6,6 +6,8 @@ Each test states the numbers the spec's "Scoring" section implies, so a scorer t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from taizhang.document import Pledge
@@ -318,5 +320,21 @@ def test_load_gold_and_regions(tmp_path):
     with pytest.raises(ValueError, match=":1: not a JSON object"):
         load_gold(path)
     path.write_text('{"source": "a.txt", "quote": "q"}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=":1: 'start' must be a int"):
+    with pytest.raises(ValueError, match=":1: field 'start' is missing"):
         load_regions(path)
+    path.write_text('\n{"source": "a.txt", "quote": "q", "start": "3", "end": 9.5}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=""":2: field 'start' must be a whole number, not "3"$"""):
+        load_regions(path)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-8-sig"])
+def test_gold_is_read_in_every_encoding_a_source_may_have(tmp_path, encoding):
+    """As ingest reads texts: gold made on a Chinese Windows machine is GBK."""
+    lines = (Path(__file__).parent / "gold" / "pledges.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    if encoding == "gbk":  # (a few lines hold a character GBK lacks, µ: GB18030 has it)
+        lines = [line for line in lines if "\xb5" not in line]
+    written = "".join(lines)
+    (tmp_path / "utf-8.jsonl").write_text(written, encoding="utf-8")
+    (tmp_path / "recoded.jsonl").write_bytes(written.encode(encoding))
+    expected = load_gold(tmp_path / "utf-8.jsonl")
+    assert load_gold(tmp_path / "recoded.jsonl") == expected and len(expected) > 100

@@ -52,6 +52,7 @@ ENCRYPTED_PDF = "encrypted PDF: the text cannot be read without its password"
 IMAGE_PDF = "PDF has no text layer (scanned or image-only; OCR it first)"
 INTERNAL = "stopped on an internal error ({error}); nothing of this file is stored (please report it)"
 EMPTY_DIRECTORY = "directory holds no readable files ({supported})"
+FOLDER_UNREADABLE = "folder cannot be read ({error}): the files in it are left out"
 # Problems with a SOURCES.tsv manifest: warnings, since the files themselves are fine.
 MANIFEST_UNREADABLE = "{manifest} cannot be read ({reason}); its dates and titles are not used"
 MANIFEST_BAD_DATE = "{manifest}: date {date!r} is not YYYY or a real YYYY-MM-DD; the text's own date is used"

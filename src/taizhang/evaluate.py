@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 
 from taizhang.document import parse_period
+from taizhang.errors import SourceError
+from taizhang.source.decode import decode
 
 __all__ = [
     "FIELDS",
@@ -136,26 +138,40 @@ class Score:
 # --------------------------------------------------------------------------- loading
 
 
+# The types a gold or regions field must have, as the person who wrote the file reads them.
+_KINDS = {str: "text", int: "a whole number"}
+
+
 def _records(path: str | Path, required: dict[str, type]) -> list[dict[str, Any]]:
-    """JSON objects of a JSONL file (blank lines skipped); a ValueError names the file, line and problem."""
-    records = []
+    """JSON objects of a JSONL file (blank lines skipped), in any encoding a source may have (gold
+    made on a Chinese Windows machine is GBK); a ValueError names the file, line and problem."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if not data.strip():
+        return []
     try:
-        with open(path, encoding="utf-8") as fh:
-            lines = list(fh)
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: not UTF-8 text") from None
-    for lineno, line in enumerate(lines, 1):
+        text, _ = decode(data, str(path))
+    except SourceError as error:
+        raise ValueError(str(error)) from None
+    records = []
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{lineno}: not JSON: {exc}") from exc
+        except RecursionError:
+            raise ValueError(f"{path}:{lineno}: JSON nested too deep") from None
+        except ValueError as exc:  # (not JSON, or an integer too long to read)
+            raise ValueError(f"{path}:{lineno}: not JSON: {exc}") from None
         if not isinstance(record, dict):
             raise ValueError(f"{path}:{lineno}: not a JSON object")
         for name, kind in required.items():
-            if not isinstance(record.get(name), kind) or isinstance(record.get(name), bool):
-                raise ValueError(f"{path}:{lineno}: {name!r} must be a {kind.__name__}")
+            value = record.get(name)
+            if name not in record:
+                raise ValueError(f"{path}:{lineno}: field {name!r} is missing")
+            if not isinstance(value, kind) or isinstance(value, bool):
+                shown = json.dumps(value, ensure_ascii=False)
+                raise ValueError(f"{path}:{lineno}: field {name!r} must be {_KINDS[kind]}, not {shown[:40]}{'…' if len(shown) > 40 else ''}")
         records.append(record)
     return records
 

@@ -305,6 +305,18 @@ def test_a_correction_stored_before_it_was_checked_is_reported_and_can_be_undone
         assert not ledger.refresh(force=True).invalid
 
 
+def test_an_added_range_stored_upside_down_is_reported_not_a_failed_build(seeded: str) -> None:
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        added = ledger.add_pledge("1", 0, 5, {"metric": "m", "kind": "level", "comparator": "range", "value": 1, "value_high": 2, "unit": "家"}, author="t")  # fmt: skip
+        with ledger.store.engine.connect() as connection:
+            row = connection.execute(select(CorrectionRow.after).where(CorrectionRow.id == added)).scalar_one()
+    with Store(seeded) as store, store.engine.begin() as connection:  # as an older version stored it
+        connection.execute(update(CorrectionRow).where(CorrectionRow.id == added).values(after={**row, "value_high": 0.5}))
+    with Ledger(seeded, as_of=AS_OF) as ledger:
+        [(bad, problem)] = ledger.refresh(force=True).invalid
+        assert bad.id == added and problem == "the upper end 0.5 is below the value 1 (value_high is the larger end of a range)"
+
+
 def test_importing_the_same_corrections_twice_adds_them_once(seeded: str, tmp_path: Path) -> None:
     with Ledger(seeded, as_of=AS_OF) as ledger:
         row = laoshan_gdp(ledger)

@@ -179,6 +179,7 @@ COMMANDS: dict[str, Command] = {
         args=("{source}",),
         mistakes=(
             Mistake("a source that does not exist", ("nope.txt", "--db", "{db}"), "no source 'nope.txt'"),
+            Mistake("a place with no pledges in the report", ("{source}", "--actor", "火星", "--db", "{db}"), "has no pledges of '火星' in any year (its pledges are of: 海拉尔区"),
         ),
     ),
     "dedup": Command(mistakes=(usage("a threshold out of range", "--threshold", "2", message="must be a share from 0.1 to 0.95"),)),
@@ -196,9 +197,10 @@ COMMANDS: dict[str, Command] = {
             Mistake("gold that does not exist", ("--gold", "{tmp}/nowhere.jsonl", "{seed}"), "cannot read {tmp}/nowhere.jsonl: No such file"),
             Mistake("gold that is a folder", ("--gold", "{files}/folder", "{seed}"), "{files}/folder"),
             Mistake("gold with a bad JSON line", ("--gold", "{files}/bad.jsonl", "{seed}"), "{files}/bad.jsonl:2: not JSON"),
-            Mistake("gold without a quote", ("--gold", "{files}/no-quote.jsonl", "{seed}"), "{files}/no-quote.jsonl:1: 'quote' must be a str"),
-            Mistake("gold in GBK", ("--gold", "{files}/gbk.jsonl", "{seed}"), "{files}/gbk.jsonl: not UTF-8 text"),
-            Mistake("regions without offsets", ("--gold", "{gold}", "--regions", "{files}/bad.jsonl", "{seed}"), "{files}/bad.jsonl:1: 'start' must be"),
+            Mistake("gold without a quote", ("--gold", "{files}/no-quote.jsonl", "{seed}"), "{files}/no-quote.jsonl:1: field 'quote' is missing"),
+            Mistake("gold nested too deep", ("--gold", "{files}/deep.jsonl", "{seed}"), "{files}/deep.jsonl:1: JSON nested too deep"),
+            Mistake("gold that is binary", ("--gold", "{files}/binary.json", "{seed}"), "{files}/binary.json: cannot decode"),
+            Mistake("regions without offsets", ("--gold", "{gold}", "--regions", "{files}/bad.jsonl", "{seed}"), "{files}/bad.jsonl:1: field 'start' is missing"),
             Mistake("a text that does not exist", ("--gold", "{gold}", "{tmp}/nowhere.txt"), "no such file or directory"),
             usage("no --gold", "{seed}", message="Missing option '--gold'"),
         ),
@@ -406,8 +408,8 @@ def _files(folder: Path) -> None:
     (folder / "numbers.json").write_text("[1, 2]\n", encoding="utf-8")
     (folder / "empty-list.json").write_text("[]\n", encoding="utf-8")
     (folder / "bad.jsonl").write_text('{"source": "x.txt", "quote": "到2026年"}\n{"source": "x.txt", "quote":\n', encoding="utf-8")
+    (folder / "deep.jsonl").write_text("[" * 100_000 + "\n", encoding="utf-8")
     (folder / "no-quote.jsonl").write_text('{"source": "x.txt"}\n', encoding="utf-8")
-    (folder / "gbk.jsonl").write_bytes('{"source": "x.txt", "quote": "到2026年"}\n'.encode("gbk"))
     (folder / "fake.xlsx").write_text("actor,metric\n", encoding="utf-8")
     (folder / "short.csv").write_text("actor,metric\n海拉尔区,地区生产总值\n", encoding="utf-8")
     header = "actor,metric,year,value,unit,source\n"

@@ -230,3 +230,35 @@ def test_admin_undoes_a_correction(page, demo_db: str) -> None:  # noqa: ANN001
     page.wait_for_selector("text=超过1500亿元")
     with Ledger(demo_db) as ledger:
         assert ledger.corrections()[-1].action == "undo" and ledger.corrections()[-1].author == ADMIN
+
+
+def _upload(page, name: str, text: str) -> str:  # noqa: ANN001
+    page.goto("/upload")
+    page.set_input_files("input[type=file]", {"name": name, "mimeType": "text/plain", "buffer": text.encode("gb18030")})
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-job[data-finished=yes]", timeout=60_000)
+    return page.inner_text("#upload-summary")
+
+
+def test_old_versions_of_a_file_are_marked_in_the_sources_list(page) -> None:  # noqa: ANN001
+    name, first, second = "会议通知.txt", "关于召开全区工作会议的通知。会议定于三月举行。", "关于召开全区工作会议的通知。会议改于四月举行。"
+    login(page)
+    assert "新增 new 1" in _upload(page, name, first)
+    assert "新版本 new version 1" in _upload(page, name, second)  # replaced
+    assert "新版本 new version 1" in _upload(page, name, first)  # put back: the first version again
+
+    def listed() -> list[tuple[str, bool]]:  # (version, marked old) of the file's rows
+        rows = page.locator("table tbody tr", has=page.locator(f"a:text-is('{name}')"))
+        return [(row.locator("td:nth-child(6)").inner_text().split()[0], row.locator(".old-version").count() == 1) for row in rows.all()]
+
+    page.goto("/sources")
+    assert listed() == [("1", False), ("2", True)]  # the first version is the file's again
+    assert page.locator("tr.old .old-version").first.inner_text() == "旧版本"
+    shot(page, "sources-old-version")
+    data = page.request.get("/sources.json").json()
+    assert [(s["version"], s["latest"]) for s in data if s["name"] == name] == [(1, True), (2, False)]
+    page.goto("/sources?lang=en")
+    assert page.locator("tr.old .old-version").first.inner_text() == "old version"
+    assert page.locator("thead").inner_text().split() == ["#", "Source", "Title", "Date", "Characters", "Version", "Pledges"]
+    page.locator("tr.old a").last.click()  # the old version's own page says so too
+    assert page.locator("h1 .old-version").inner_text() == "old version"

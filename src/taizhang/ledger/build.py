@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import tempfile
 from collections.abc import Callable, Collection, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, fields
@@ -59,6 +58,7 @@ from taizhang.ledger.tables import (
     StatusChangeRow,
 )
 from taizhang.runners import LocalPool, Shared
+from taizhang.scratch import scratch_folder
 from taizhang.storage import LEDGER_LOCK, SourceInfo, Store, write_lock
 from taizhang.storage.bulk import insert_tuples
 from taizhang.storage.tables import OutcomeTextRow, PledgeRow, SourceRow
@@ -237,7 +237,7 @@ class BuildStage(LedgerBase):
         size, pool, folder = self.chunk_records, None, None
         records = sum(counts.values())
         if workers > 1 and records >= self.parallel_records:
-            folder = held.enter_context(tempfile.TemporaryDirectory(prefix="taizhang-ledger-"))
+            folder = held.enter_context(scratch_folder("taizhang-ledger-build-"))  # (and those of killed builds removed)
             pool = LocalPool(workers, warm=None)  # forked from this process, which has loaded all they need: ready at once
             held.callback(pool.close)
             # Many chunks for each, handed out largest first, so that the workers end together (with 2

@@ -147,8 +147,7 @@ class Correction:
         elif self.action == "add":
             if not isinstance(self.after, dict):
                 raise CorrectionError(errors.NOT_A_CORRECTION.format(error="an added pledge needs its fields"))
-            for name, value in self.after.items():
-                parse_field(name, _typed(value))
+            range_check({name: parse_field(name, _typed(value)) for name, value in self.after.items()})
         elif self.action in ("merge", *OUTCOME_ACTIONS) and self.other is None:
             raise CorrectionError(errors.NOT_A_CORRECTION.format(error=f"a {self.action} needs the other record"))
         elif self.action == "undo" and not isinstance(self.before, dict):
@@ -228,6 +227,15 @@ def amount_check(name: str, value: Any, fields: dict[str, Any]) -> None:
         finite_amount(fields.get("value_high"), value)
 
 
+def range_check(values: dict[str, Any]) -> None:
+    """Refuse a range without its upper end, and an upper end below the value."""
+    if values.get("comparator") == "range" and values.get("value_high") is None:
+        raise CorrectionError(errors.RANGE_NEEDS_HIGH)
+    high, value = values.get("value_high"), values.get("value")
+    if high is not None and value is not None and high < value:
+        raise CorrectionError(errors.RANGE_BACKWARDS.format(high=high, value=value))
+
+
 def new_pledge(source: str, text: str, start: int, end: int, fields: dict[str, Any]) -> Pledge:
     """A pledge a person adds from ``text[start:end]``; norm_value and norm_unit follow from value and unit."""
     if not 0 <= start < end <= len(text):
@@ -236,8 +244,7 @@ def new_pledge(source: str, text: str, start: int, end: int, fields: dict[str, A
         if fields.get(required) is None:
             raise CorrectionError(errors.NEEDS_FIELD.format(name=required))
     values = {name: parse_field(name, _typed(value)) for name, value in fields.items()}
-    if values["comparator"] == "range" and values.get("value_high") is None:
-        raise CorrectionError(errors.RANGE_NEEDS_HIGH)
+    range_check(values)
     amount_check("unit", values["unit"], values)
     normal = normalise(values["value"], values["unit"])  # the unit is known: parse_field checked it
     values.setdefault("norm_value", normal[0])

@@ -3,6 +3,7 @@ and statuses judged in memory for a what-if."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from taizhang.ledger.base import LedgerBase
 from taizhang.extract.actors import report_owner
 from taizhang.ledger.coverage import Coverage, CoverageReport, coverage, main_actor, own_pledges
 from taizhang.ledger.entry_view import EntryParts, concerns, in_sentence, read_entry
-from taizhang.ledger.errors import NO_ACTOR, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
+from taizhang.ledger.errors import NO_ACTOR, NO_PLEDGES_OF, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
 from taizhang.ledger.judging import JUDGED_STATES, rejudge
 from taizhang.ledger.matching import STATES
 from taizhang.ledger.metrics import metric_key
@@ -212,6 +213,10 @@ class QueryStage(LedgerBase):
         applied, _ = self._entries(only=info)
         text = self.store.source_text(info.id)
         pledges = [m.pledge for m in applied.mentions]
+        if actor and not own_pledges(pledges, actor, None):  # (a table of "not pledged" would pass for a report read for it)
+            actors = Counter(p.actor for p in pledges if p.actor)
+            whose = ", ".join(name for name, _ in actors.most_common(5)) or "none"
+            raise LedgerError(NO_PLEDGES_OF.format(actor=actor, source=info.name, actors=whose))
         actor = actor or main_actor(report_owner(text, info.title)[0], pledges)
         year = self._year(info)
         return CoverageReport(info.name, actor, year, coverage(text, own_pledges(pledges, actor, year)))

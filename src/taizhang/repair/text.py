@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import logging
 import math
+import os
 import re
 import unicodedata
 from functools import cache, lru_cache
@@ -132,6 +133,10 @@ def _tokenizer() -> jieba.Tokenizer:
     # Our own instance so that repair never changes the global jieba state other code uses.
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
+    # jieba caches its dictionary as one "jieba.cache" in the temporary folder for every user; the
+    # next user may neither read nor replace the first one's, so every command of theirs built the
+    # dictionary again and printed a traceback: one cache per user.
+    tokenizer.cache_file = f"jieba.{os.getuid()}.cache"
     tokenizer.initialize()
     return tokenizer
 

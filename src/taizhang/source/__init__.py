@@ -73,12 +73,9 @@ def discover(paths: list[Path | str]) -> tuple[list[Path], list[SourceError]]:
             continue
         path = Path(given)
         if path.is_dir():
-            files = sorted(
-                child for child in path.rglob("*")
-                if child.suffix.lower() in READERS and child.is_file()
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
-            )  # fmt: skip
-            if not files:
+            files, unreadable = _walk(path)
+            problems.extend(unreadable)
+            if not files and not unreadable:
                 problems.append(SourceError(str(path), errors.EMPTY_DIRECTORY.format(supported=supported)))
             found.extend(files)
         elif path.is_file():
@@ -92,6 +89,25 @@ def discover(paths: list[Path | str]) -> tuple[list[Path], list[SourceError]]:
             reason = errors.NOT_REGULAR if path.exists() else errors.NOT_FOUND
             problems.append(SourceError(str(path), reason))
     return found, problems
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[SourceError]]:
+    """The supported files under ``folder`` (hidden files and folders left out, symbolic links to
+    folders not followed), sorted, and every folder that could not be listed: ``Path.rglob`` skips
+    those without a word, and a user would never learn that part of a corpus was not ingested."""
+    files: list[Path] = []
+    unreadable: list[SourceError] = []
+
+    def failed(error: OSError) -> None:
+        unreadable.append(SourceError(error.filename, errors.FOLDER_UNREADABLE.format(error=error.strerror or error)))
+
+    for top, folders, names in os.walk(folder, onerror=failed):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        files.extend(
+            child for name in names
+            if not name.startswith(".") and (child := Path(top, name)).suffix.lower() in READERS and child.is_file()
+        )  # fmt: skip
+    return sorted(files), sorted(unreadable, key=lambda problem: problem.path)
 
 
 def max_bytes_from_env() -> int:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+# A file ingested again with other bytes gets a new version; the ledger reads only the one its file holds now.
+LATEST = "whether this is the version its file holds now (the one the ledger reads); false: an older version (旧 old)"
 
 
 class EntryOut(BaseModel):
@@ -176,6 +179,7 @@ class SourceOut(BaseModel):
     date: str | None
     encoding: str | None
     version: int
+    latest: bool = Field(description=LATEST)
     chars: int
     text: str
     marks: list[MarkOut]
@@ -192,6 +196,7 @@ class SourceListItem(BaseModel):
     date: str | None
     chars: int
     version: int
+    latest: bool = Field(description=LATEST)
     pledges: int
 
 

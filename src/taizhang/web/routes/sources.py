@@ -34,7 +34,7 @@ def source_data(ledger: Ledger, source_id: int) -> tuple[SourceOut, object]:
         for s in repaired.sections if s.paragraphs
     ]  # fmt: skip
     data = SourceOut(
-        id=info.id, name=info.name, title=info.title, date=info.date, encoding=info.encoding, version=info.version,
+        id=info.id, name=info.name, title=info.title, date=info.date, encoding=info.encoding, version=info.version, latest=info.latest,
         chars=info.chars, text=text,
         marks=[MarkOut(start=m.start, end=m.end, entry_id=m.entry_id, metric=m.metric, value=m.value, unit=m.unit, corrected=list(m.corrected)) for m in marks],
         changes=[ChangeOut(**c.to_dict()) for c in repaired.changes],
@@ -49,7 +49,7 @@ def source_data(ledger: Ledger, source_id: int) -> tuple[SourceOut, object]:
 def sources_json(ledger: LedgerDep) -> list[SourceListItem]:
     counts = ledger.store.pledge_counts()
     return [
-        SourceListItem(id=s.id, name=s.name, title=s.title, date=s.date, chars=s.chars, version=s.version, pledges=counts.get(s.id, 0))
+        SourceListItem(id=s.id, name=s.name, title=s.title, date=s.date, chars=s.chars, version=s.version, latest=s.latest, pledges=counts.get(s.id, 0))
         for s in ledger.store.sources()
     ]  # fmt: skip
 

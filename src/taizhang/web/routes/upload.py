@@ -3,6 +3,8 @@ with its progress shown file by file; the ledger is rebuilt when the batch ends.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import secrets
 import threading
@@ -25,6 +27,11 @@ JobPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
 _JOBS = ".jobs"
+_LOCKS = ".locks"
+_TAKEN = (
+    "失败 failed: another file of this name is being ingested (from another upload, or twice in this one); "
+    "its file would be replaced before it was read: send this one again when that is done"
+)
 _STATUS = {"new": "新增 new", "new version": "新版本 new version", "unchanged": "未变 unchanged (already stored)"}
 
 
@@ -57,14 +64,40 @@ def _safe_name(name: str | None) -> str:
     return bare or "upload.txt"
 
 
-def _run(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], max_bytes: int) -> None:  # noqa: ANN001 - a Store
+def _claim(folder: FilePath, name: str) -> int | None:
+    """Hold the uploads folder's file ``name`` until the job ingesting it is done (the lock's file
+    descriptor: close it to let go), or None when another upload holds it, in this server process
+    or another: written now, it would replace that upload's file before its job read it."""
+    locks = folder / _LOCKS
+    locks.mkdir(exist_ok=True)
+    held = os.open(locks / name, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(held)
+        return None
+    return held
+
+
+def _run(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], max_bytes: int, held: list[int]) -> None:  # noqa: ANN001 - a Store
+    try:
+        _ingest(job, store, paths, refused, max_bytes)
+    finally:
+        for lock in held:
+            os.close(lock)
+
+
+def _ingest(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], max_bytes: int) -> None:  # noqa: ANN001 - a Store
     job.files.extend(refused)
     job.save()
 
+    def failed(name: str, problem: SourceError) -> None:
+        job.files.append(UploadFileOut(name=name, status="failed", message=f"失败 failed: {problem.reason}"))
+        job.save()
+
     def on_file(path: FilePath, result: Ingested | SourceError) -> None:
         if isinstance(result, SourceError):
-            job.files.append(UploadFileOut(name=path.name, status="failed", message=f"失败 failed: {result.reason}"))
-            job.save()
+            failed(path.name, result)
             return
         found = "" if result.pledges is None else f" · 承诺 pledges {result.pledges}"
         warnings = "".join(f" · 警告 warning: {w}" for w in result.warnings)
@@ -74,6 +107,10 @@ def _run(job: Job, store, paths: list[FilePath], refused: list[UploadFileOut], m
 
     try:
         report = ingest(store, paths, max_bytes=max_bytes, on_file=on_file)
+        named = {file.name for file in job.files}
+        for problem in report.failed:  # those refused before reading (a type ingest does not take) come to no on_file
+            if FilePath(problem.path).name not in named:
+                failed(FilePath(problem.path).name, problem)
         Ledger(store).refresh()
         job.summary = (
             f"新增 new {report.count('new')} · 新版本 new version {report.count('new version')} · 未变 unchanged "
@@ -93,26 +130,36 @@ async def upload(request: Request, files: Annotated[list[UploadFile], File()], c
     state = request.app.state
     folder: FilePath = state.uploads
     folder.mkdir(parents=True, exist_ok=True)
-    paths, refused = [], []
-    for upload_file in files:
-        name = _safe_name(upload_file.filename)
-        target = folder / name
-        size, too_big = 0, False
-        with target.open("wb") as out:
-            while chunk := await upload_file.read(_CHUNK):
-                size += len(chunk)
-                if size > state.max_bytes:
-                    too_big = True
-                    break
-                out.write(chunk)
-        if too_big:
-            target.unlink()
-            refused.append(UploadFileOut(name=name, status="failed", message=f"失败 failed: over the {state.max_bytes:,}-byte limit (set --max-bytes or TAIZHANG_MAX_BYTES)"))  # fmt: skip
-            continue
-        paths.append(target)
-    job = Job(secrets.token_urlsafe(12), total=len(files), folder=folder)
-    job.save()
-    threading.Thread(target=_run, args=(job, state.store, paths, refused, state.max_bytes), daemon=True).start()
+    paths, refused, held = [], [], []
+    try:
+        for upload_file in files:
+            name = _safe_name(upload_file.filename)
+            target = folder / name
+            lock = _claim(folder, name)
+            if lock is None:
+                refused.append(UploadFileOut(name=name, status="failed", message=_TAKEN))
+                continue
+            held.append(lock)
+            size, too_big = 0, False
+            with target.open("wb") as out:
+                while chunk := await upload_file.read(_CHUNK):
+                    size += len(chunk)
+                    if size > state.max_bytes:
+                        too_big = True
+                        break
+                    out.write(chunk)
+            if too_big:
+                target.unlink()
+                refused.append(UploadFileOut(name=name, status="failed", message=f"失败 failed: over the {state.max_bytes:,}-byte limit (set --max-bytes or TAIZHANG_MAX_BYTES)"))  # fmt: skip
+                continue
+            paths.append(target)
+        job = Job(secrets.token_urlsafe(12), total=len(files), folder=folder)
+        job.save()
+        threading.Thread(target=_run, args=(job, state.store, paths, refused, state.max_bytes, held), daemon=True).start()
+    except BaseException:  # the job never started: its files are let go
+        for lock in held:
+            os.close(lock)
+        raise
     if request.url.path.endswith(".json"):
         return job.out()
     return RedirectResponse(f"/upload/{job.id}", status_code=303)
