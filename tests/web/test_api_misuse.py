@@ -86,6 +86,7 @@ CASES: dict[tuple[str, str], list[Mistake]] = {
         Mistake("a value that is not finite", "/entries/{entry}/set.json", "value", 400, data={"field": "value", "value": "inf"}),
         Mistake("a deadline that is not a year", "/entries/{entry}/set.json", "deadline", 400, data={"field": "deadline", "value": "99999"}),
         Mistake("an unknown kind", "/entries/{entry}/set.json", "kind must be one of", 400, data={"field": "kind", "value": "nope"}),
+        Mistake("an upper end below the value", "/entries/{entry}/set.json", "the upper end -1e+09 is below the value", 400, data={"field": "value_high", "value": "-1e9"}),
         Mistake("a note too long", "/entries/{entry}/set.json", "note", data={**SET, "note": "x" * 100_000}),
         Mistake("JSON, not a form", "/entries/{entry}/set.json", "field", content=b'{"field": "value", "value": "2"}', headers={"content-type": "application/json"}),
         Mistake("bytes that are not a form", "/entries/{entry}/set.json", "field", content=b"\xff\xfe\x00", headers={"content-type": "application/x-www-form-urlencoded"}),

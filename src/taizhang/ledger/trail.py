@@ -18,6 +18,7 @@ from taizhang.ledger.corrections import (
     amount_check,
     new_pledge,
     parse_field,
+    range_check,
     undone,
 )
 from taizhang.ledger.tables import OutcomeMatchRow
@@ -96,7 +97,10 @@ class TrailStage(LedgerBase):
         value = parse_field(name, text)
         entry, rows = self._targets(entry_id, mention)
         for row in rows:
-            amount_check(name, value, {field: current_value(entry, row, field) for field in ("value", "value_high", "unit")})
+            amount = {field: current_value(entry, row, field) for field in ("value", "value_high", "unit")}
+            amount_check(name, value, amount)
+            if name in ("value", "value_high"):
+                range_check({**amount, name: value})
         now = datetime.now(UTC)
         return self._record([
             Correction("set", self._anchor(row), author, now, field=name, before=current_value(entry, row, name), after=value, note=note)
