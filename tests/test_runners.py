@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from taizhang import runners
+from taizhang.ingest import ingest
 from taizhang.runners import LocalPool, Shared
+from taizhang.storage import Store
 
 
 def _append_pid(shared: Shared[list[int]]) -> list[int]:
@@ -54,3 +56,27 @@ def test_a_pool_with_nothing_to_warm_is_forked_from_this_process_as_it_is(monkey
         assert {pool.result(handle) for handle in [pool.submit(_files_per_call) for _ in range(4)]} == {3}
     finally:
         pool.close()
+
+
+class _Counting(runners.InProcess):
+    """This process's runner, taking several files a call as a pool does, and noting how many each call had."""
+
+    files_per_call, slots = 4, 8
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def submit(self, fn, *args):  # noqa: ANN001, ANN201 - the Runner protocol's
+        self.calls.append(len(args[0]))
+        return super().submit(fn, *args)
+
+
+def test_the_last_files_go_one_a_call_so_that_the_workers_end_together(tmp_path: Path) -> None:
+    for k in range(40):
+        (tmp_path / f"{k:02d}.txt").write_text(f"第{k}号通知\n到2025年，全市新增城镇就业{k + 1}万人。\n", encoding="utf-8")
+    runner = _Counting()
+    with Store(f"sqlite:///{tmp_path / 'db.sqlite'}") as store:
+        report = ingest(store, [tmp_path], runner=runner)
+    assert report.ok and len(report.done) == 40
+    # Read 32 at a time: the first 32 four a call, the last 8 (a runner's slots) one a call.
+    assert runner.calls == [4] * 8 + [1] * 8

@@ -4,7 +4,7 @@ This process finds the files, reads each one's bytes (skipping, unread, a file w
 modification time are as the last run recorded and whose pledges are up to date), and hands the
 bytes to a runner (:mod:`taizhang.runners`, :mod:`taizhang.cluster`) that runs
 :func:`analyse_files` (:func:`taizhang.pipeline.process` and the rows its records make) on them,
-``runner.files_per_call`` files a call: here, in local worker processes or on Dask, so that this
+``runner.files_per_call`` files a call (the last few one a call): here, in local worker processes or on Dask, so that this
 process only reads and writes. Results are
 taken back in the order the files were found and written in batches (:mod:`taizhang.storage.batch`),
 each batch one transaction: the same files get the same ids however they were processed, and a
@@ -170,7 +170,7 @@ class _Run:
             read.append(self._read(path))
             if len(read) < LOOKUP and sum(job.size for job in read) < WINDOW_BYTES // 2 and k + 1 < len(files):
                 continue
-            self._send(read)
+            self._send(read, last=len(files) - k - 1 < self.runner.slots)
             pending.extend(read)
             read = []
             while pending and (
@@ -196,9 +196,11 @@ class _Run:
             job.error = error
         return job
 
-    def _send(self, jobs: list[_Job]) -> None:
+    def _send(self, jobs: list[_Job], *, last: bool) -> None:
         """Send to the runner the files read whose bytes are not stored with up-to-date pledges
-        (looked up together), each the first of its bytes in flight."""
+        (looked up together), each the first of its bytes in flight; one a call if they are the
+        ``last`` files, so that the workers end together: a call of several is a third of a second
+        of work, which one worker would go on with alone."""
         stored = sources_by_sha(self.store, [job.raw.sha256 for job in jobs if job.raw])
         sent: list[_Job] = []
         for job in jobs:
@@ -215,7 +217,7 @@ class _Run:
             if job.after is None:
                 self.in_flight[job.raw.sha256] = job
                 sent.append(job)
-        step = self.runner.files_per_call
+        step = 1 if last else self.runner.files_per_call
         for start in range(0, len(sent), step):
             group = sent[start : start + step]
             call = _Call(self.runner.submit(analyse_files, [job.raw for job in group], self.year))

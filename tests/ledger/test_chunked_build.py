@@ -54,6 +54,13 @@ def test_a_plan_packs_parts_in_chunks_keeping_merged_parts_together() -> None:
     assert Plan({("110000", "长"): 50, ("310000", "长"): 1}, [], size=10).count == 2
 
 
+def test_a_plan_hands_out_its_largest_chunks_first() -> None:
+    counts = {("110000", "长"): 3, ("110000", "率"): 8, ("310000", "长"): 4, ("310000", "资"): 9, ("440000", "长"): 4}
+    plan = Plan(counts, [], size=9)
+    assert plan.weights == [8, 3, 9, 8]  # 北京's 率; 北京's 长; 上海's 资; 上海's and 广东's 长
+    assert plan.largest_first() == [2, 0, 3, 1]  # of equal chunks, the first first
+
+
 def test_records_one_may_answer_the_other_are_one_part() -> None:
     parts = Parts()  # a wording that ends another's (matching): one place, one last character
     assert parts.of("北京市", "城镇失业人员实现再就业") == parts.of("北京", "失业人员再就业") == ("110000", "业")

@@ -242,7 +242,9 @@ class BuildStage(LedgerBase):
             folder = held.enter_context(scratch_folder("taizhang-ledger-build-"))  # (and those of killed builds removed)
             pool = LocalPool(workers, warm=None)  # forked from this process, which has loaded all they need: ready at once
             held.callback(pool.close)
-            size = min(size, -(-records // (2 * workers)))  # a few chunks for each: none is left with the last alone
+            # Many chunks for each, handed out largest first, so that the workers end together (with 2
+            # a chunk each: 1.2 against 1.5 s of CPU at 10,000 documents); smaller chunks cost less too.
+            size = min(size, -(-records // (8 * workers)))
         plan = Plan(counts, merged, size)
         # The outcomes a person matched or unmatched go to every chunk, with their texts (to find them by).
         linked = [link.other for link in whole.outcome_links if link.other is not None]
@@ -271,7 +273,8 @@ class BuildStage(LedgerBase):
         if pool is None:
             built = map(_chunk_rows, *zip(*tasks, strict=True))
         else:
-            built = map(pool.result, [pool.submit(_chunk_rows, *task) for task in tasks])
+            calls = {chunk: pool.submit(_chunk_rows, *tasks[chunk]) for chunk in plan.largest_first()}
+            built = (pool.result(calls[chunk]) for chunk in range(plan.count))
         done, entries, mentions, unapplied = [], 0, 0, []
         for rows, chunk_entries, chunk_mentions, unapplied in built:
             done.append(rows)

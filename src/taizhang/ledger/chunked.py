@@ -106,15 +106,18 @@ class Plan:
         for part in sorted(counts):
             together.setdefault(home.get(part, part), []).append(part)
         self.chunks: dict[Part, int] = {}
-        self.count = 1
-        held = 0
+        self.weights = [0]  # records per chunk
         for parts in together.values():
             weight = sum(counts[part] for part in parts)
-            if held and held + weight > size:
-                self.count += 1
-                held = 0
-            held += weight
-            self.chunks.update(dict.fromkeys(parts, self.count - 1))
+            if self.weights[-1] and self.weights[-1] + weight > size:
+                self.weights.append(0)
+            self.weights[-1] += weight
+            self.chunks.update(dict.fromkeys(parts, len(self.weights) - 1))
+        self.count = len(self.weights)
+
+    def largest_first(self) -> list[int]:
+        """The chunks, those of the most records first (of equal ones, the first first)."""
+        return sorted(range(self.count), key=lambda chunk: -self.weights[chunk])
 
     def of(self, part: Part) -> int:
         """The chunk ``part`` is built in (one not counted: the first)."""
