@@ -8,12 +8,15 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from taizhang import __version__
 from taizhang.errors import StoreError, TaizhangError
@@ -118,10 +121,13 @@ def create_app(
         status = 503 if isinstance(error, StoreError) else 400
         return _error(request, status, str(error))
 
-    @app.exception_handler(HTTPException)
-    def http_error(request: Request, error: HTTPException) -> JSONResponse | HTMLResponse | RedirectResponse:
+    @app.exception_handler(StarletteHTTPException)  # also the router's own: an unknown address, a method it does not take
+    def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse | HTMLResponse | RedirectResponse:
         if error.status_code == 401 and not _wants_json(request) and request.method == "GET":
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if not isinstance(error, HTTPException) and "text/html" not in request.headers.get("accept", ""):
+            # The router's own (no such address): JSON, as ever, unless a browser asks for a page.
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
         return _error(request, error.status_code, str(error.detail), getattr(error, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -130,7 +136,7 @@ def create_app(
         if _wants_json(request):
             return JSONResponse({"detail": problems}, status_code=422)
         shown = "; ".join(f"{'.'.join(map(str, p['loc'][1:]))}: {p['msg']}" for p in problems)
-        return _error(request, 422, shown)
+        return _error(request, 422, shown, problems=error.errors())  # the page words each in its language
 
     return app
 
@@ -177,10 +183,10 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
 
 
-def _error(request: Request, status: int, message: str, headers: dict | None = None) -> JSONResponse | HTMLResponse:
+def _error(request: Request, status: int, message: str, headers: dict | None = None, problems: Sequence[Any] = ()) -> JSONResponse | HTMLResponse:  # fmt: skip
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
-    response = page(request, "error.html", {"status": status, "message": message}, status_code=status)
+    response = page(request, "error.html", {"status": status, "message": message, "problems": problems}, status_code=status)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

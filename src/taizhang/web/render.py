@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from taizhang.ledger.browse import Mark
 from taizhang.ledger.figures import figure_words
 from taizhang.repair import Change
+from taizhang.web.i18n import Words
 
 
 # A template's fixed words, ``{{ t('key') }}`` exactly (an expression around it is left alone).
@@ -67,13 +68,20 @@ def normalised(row: Any) -> str:
     return f"{field('comparator') or '='} {shown} {field('norm_unit') or ''}".strip()
 
 
-def ledger_rows(rows: list[Any]) -> Markup:
-    """The ledger table's rows as HTML, every value escaped; ``rows`` are stored entries as
-    ``Ledger.page(shape=...)`` gives them (the table's columns by name: no export row is made per
-    row for the page). Written here, not in the template: Jinja's work per expression, 50 rows ×
-    15 values, was a fifth of a ledger page's server CPU (bench/web.py); this is a tenth of that.
-    A value met before on the page (an actor, a status, a source) is escaped once."""
+def ledger_rows(rows: list[Any]) -> Callable[[Words], Markup]:
+    """The ledger table's rows as HTML, every value escaped, written when the page's template
+    calls it with its words (``t``: each status in the page's language); ``rows`` are stored
+    entries as ``Ledger.page(shape=...)`` gives them (the table's columns by name: no export row
+    is made per row for the page). Written here, not in the template: Jinja's work per
+    expression, 50 rows × 15 values, was a fifth of a ledger page's server CPU (bench/web.py);
+    this is a tenth of that. A value met before on the page (an actor, a status, a source) is
+    escaped once. Each figure links to the sentences it came from (the entry's mentions)."""
+    return lambda t: _ledger_rows(rows, t)
+
+
+def _ledger_rows(rows: list[Any], t: Words) -> Markup:
     escaped: dict[Any, str] = {}
+    statuses: dict[str, str] = {}
 
     def e(value: Any) -> str:
         try:
@@ -92,15 +100,16 @@ def ledger_rows(rows: list[Any]) -> Markup:
         else:
             actor = e(row.actor or "")
         target = figure_words(row.kind, row.comparator, row.value, row.value_high, row.unit)
+        status = statuses.get(row.status) or statuses.setdefault(row.status, e(t.status(row.status)))
         shown.append(
             f'<tr class="status-{e(row.status)}" data-entry="{entry}">'
             f'<td><a href="{link}">{warn}{entry}</a></td>'
             f"<td>{actor}</td>"
             f'<td>{e(row.official or "")}</td>'
             f'<td><a href="{link}">{e(row.metric)}</a></td>'
-            f'<td class="num"><span class="written" title="{e(normalised(row))}">{e(target)}</span></td>'
+            f'<td class="num"><a class="written" href="{link}#mentions" title="{e(normalised(row))}">{e(target)}</a></td>'
             f'<td>{e(row.deadline or "—")}</td>'
-            f'<td><span class="status" title="{e(row.status_reason)}">{e(row.status)}</span></td>'
+            f'<td><span class="status" title="{e(row.status_reason)}">{status}</span></td>'
             f'<td class="small">{", ".join(map(e, row.sources))}</td>'
             "</tr>\n"
         )  # fmt: skip

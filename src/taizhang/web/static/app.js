@@ -12,6 +12,19 @@ document.addEventListener("htmx:configRequest", (event) => {
     for (const [name, value] of Object.entries(event.detail.parameters)) if (value === "") delete event.detail.parameters[name];
   }
 });
+// The filters htmx put in the address are kept by the header's links made for the address before:
+// the language switch (the same view in the other language) and the login link (back to this view).
+document.addEventListener("htmx:pushedIntoHistory", () => {
+  const here = new URL(window.location.href);
+  const language = document.getElementById("lang-switch");
+  if (language) {
+    const switched = new URL(here);
+    switched.searchParams.set("lang", new URL(language.href).searchParams.get("lang"));
+    language.href = switched.pathname + switched.search;
+  }
+  const login = document.getElementById("login-link");
+  if (login) login.href = `/login?next=${encodeURIComponent(here.pathname + here.search)}`;
+});
 document.addEventListener("htmx:xhr:progress", (event) => {
   const bar = document.getElementById("upload-bytes");
   if (bar && event.detail.lengthComputable) { bar.hidden = false; bar.value = Math.round((event.detail.loaded / event.detail.total) * 100); }
@@ -19,7 +32,74 @@ document.addEventListener("htmx:xhr:progress", (event) => {
 
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) { event.preventDefault(); window.print(); }
+  // An error page's way back to the form: the history's entry keeps what was typed in it.
+  if (event.target.closest("[data-back]") && history.length > 1) { event.preventDefault(); history.back(); }
 });
+
+// A form that refuses in place (data-inline-errors): sent in the background, so a refusal shows
+// beside the fields, in the page's language (the server's error page, read for its words), and
+// what the user typed stays in them; on success the browser goes where the server sent it.
+// Without JavaScript the form posts as usual and a refusal is the error page.
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-inline-errors]");
+  if (!form || event.defaultPrevented) return;
+  event.preventDefault();
+  const button = form.querySelector("[type=submit]");
+  if (button) button.disabled = true;
+  let response;
+  try {
+    response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+  } catch {  // no answer (offline, the server gone): post it as a form without script does
+    form.submit();
+    return;
+  }
+  try {
+    if (response.ok) {  // the page the server's redirect led to (a fetch drops the redirect's #fragment: the form names it)
+      const anchor = form.dataset.anchorFrom ? `#o${form.elements[form.dataset.anchorFrom].value}` : "";
+      if (response.url === window.location.href.split("#")[0]) {  // this page again, changed: load it anew at the anchor
+        history.replaceState(null, "", response.url + anchor);
+        window.location.reload();
+      } else {
+        window.location.assign(response.url + anchor);
+      }
+      return;
+    }
+    showRefusal(form, new DOMParser().parseFromString(await response.text(), "text/html"), response);
+  } finally {
+    if (button) button.disabled = false;
+  }
+});
+
+let refusals = 0;  // each refusal's element id: several forms of a page may refuse
+
+function showRefusal(form, answer, response) {
+  for (const old of form.querySelectorAll(".form-error")) old.remove();
+  for (const field of form.querySelectorAll("[aria-invalid]")) { field.removeAttribute("aria-invalid"); field.removeAttribute("aria-describedby"); }
+  const problems = [...answer.querySelectorAll("#error-problems li")];
+  const said = ["#error-message", "#login-failed", "#error h1"].map((selector) => answer.querySelector(selector)).find(Boolean);
+  const general = problems.length ? [] : [said ? said.textContent : `${response.status} ${response.statusText}`];
+  let first = null;
+  for (const problem of problems) {
+    const field = form.elements[problem.dataset.field];
+    if (!field || field.type === "hidden") { general.push(problem.textContent); continue; }
+    const note = refusal(problem.textContent);
+    (field.closest("label") || field).after(note);
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", note.id);
+    first = first || field;
+  }
+  for (const words of general) form.append(refusal(words));
+  (first || form.querySelector(".form-error"))?.focus?.();
+}
+
+function refusal(words) {
+  const note = document.createElement("p");
+  note.className = "form-error";
+  note.id = `refusal-${++refusals}`;
+  note.setAttribute("role", "alert");
+  note.textContent = words.trim();
+  return note;
+}
 
 // Add a missed pledge: the selection's character offsets in the source's ORIGINAL text. Every run
 // of text carries its offset (data-o); JavaScript counts UTF-16 units, Python code points.
@@ -55,7 +135,7 @@ function drawCharts() {
   chart("chart-years", {
     tooltip: { trigger: "axis" }, legend: {}, xAxis: { type: "category", data: years }, yAxis: { type: "value" },
     series: statuses.map((s) => ({
-      name: s, type: "bar", stack: "all", itemStyle: { color: STATUS_COLOURS[s] },
+      name: labels.status_names[s] || s, type: "bar", stack: "all", itemStyle: { color: STATUS_COLOURS[s] },
       data: years.map((y) => data.by_year_status.filter((r) => (r.year === null ? "—" : String(r.year)) === y && r.status === s).reduce((n, r) => n + r.count, 0)),
     })),
   });
