@@ -44,6 +44,8 @@ class Rules:
     """The regexes and word lists of this stage, built once from the rule files."""
 
     quantity: tuple[re.Pattern[str], ...]  # Arabic, Chinese numeral; 百分之, 翻番, 倍增; unitless 万
+    ranged: re.Pattern[str]  # an Arabic range with its unit at both ends (1400万亩至1500万亩)
+    range_seps: tuple[str, ...]  # the words between a range's ends
     arabic_scan: re.Pattern[str]  # where the Arabic or the unitless 万 regex matches, and which (see find)
     unitless: re.Pattern[str]  # 系数提高到: a noun of a unitless ratio and its bound, before its number
     bare: re.Pattern[str]  # a number with no unit (read after `unitless`)
@@ -111,6 +113,12 @@ def patterns() -> Rules:
         rf"(?![ ]?(?:{mults})?(?:{units}))(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
         r"(?P<per_mult>(?!))?(?P<per>(?!))?"
     )
+    # A range whose ends each carry the unit (粮食播种面积稳定在1400万亩至1500万亩): the same
+    # magnitude and unit at both ends (the backreferences), else two quantities, as before.
+    ranged = (
+        rf"(?P<n1>{ARABIC_LEAD})(?P<m1>{mults}|)(?P<w1>{units})[ ]?(?P<sep>{seps})[ ]?(?P<n2>{ARABIC_LEAD})"
+        r"(?P<mult>(?P=m1))(?P<unit>(?P=w1))(?P<u1>(?!))?(?P<lead>(?!))?(?P<more>(?!))?(?P<per_mult>(?!))?(?P<per>(?!))?"
+    )
     return Rules(
         # Separate regexes, not one alternation: each starts with a single character class or
         # literal, which the regex engine scans for in C; an alternation of classes defeats that.
@@ -124,6 +132,8 @@ def patterns() -> Rules:
             re.compile(r"倍(?P<double>增)(?P<pct>(?!))?(?P<fan>(?!))?"),
             re.compile(rf"(?P<n1>{ARABIC_LEAD}){unitless_wan}"),
         ),
+        ranged=re.compile(ranged),
+        range_seps=tuple(comp["range"]),
         # Both Arabic regexes tried at once where a numeral starts: the first at a place, else the
         # second (a group says which), as find took them one after the other.
         arabic_scan=re.compile(rf"[0-9０-９](?:{_plain(ARABIC_LEAD_REST + arabic)}|(?P<unitless>{_plain(ARABIC_LEAD_REST + unitless_wan)}))"),
@@ -190,7 +200,16 @@ def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
     for lo, hi in spans:
         # One scan for both Arabic regexes (a scan costs more than the few matches it finds), then
         # the match of the one that matched, which the readers look at.
-        found += [(unitless_wan if m.lastgroup else arabic).match(text, m.start(), hi) for m in p.arabic_scan.finditer(text, lo, hi)]
+        for m in p.arabic_scan.finditer(text, lo, hi):
+            if m.lastgroup:
+                found.append(unitless_wan.match(text, m.start(), hi))
+                continue
+            q = arabic.match(text, m.start(), hi)
+            # A range word right after the unit: perhaps a range with its unit at both ends (only
+            # then is its regex tried: most numbers have none).
+            if text.startswith(p.range_seps, q.end()) and (r := p.ranged.match(text, m.start(), hi)) and _one_range(text, lo, r):
+                q = r
+            found.append(q)
         found += [m for pattern in others for m in pattern.finditer(text, lo, hi)]
     # 农田灌溉水有效利用系数提高到0.6: a ratio written with no unit, found from its noun (after the
     # others, so a number with a unit is read with it).
@@ -201,6 +220,15 @@ def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
         if not kept or m.start() >= kept[-1].end():
             kept.append(m)
     return kept
+
+
+def _one_range(text: str, lo: int, m: re.Match[str]) -> bool:
+    """Whether a range with its unit at both ends is one quantity, not a change from one to the
+    other (由600万吨至500万吨, 从500万吨到600万吨: the reader takes the second as the target) nor two
+    ends read backwards."""
+    low, high = parse_arabic(m["n1"]), parse_arabic(m["n2"])
+    clause = last_mark(text, lo, m.start(), CLAUSE_MARKS)
+    return low is not None and high is not None and low < high and last_mark(text, clause, m.start(), patterns().from_words) == clause
 
 
 @dataclass(slots=True)
