@@ -37,6 +37,7 @@ from taizhang.extract.numbers import (
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # How far around a unitless 万 to look for the people it counts (2300万省外劳动力).
 PEOPLE_NOUN_WINDOW = 10
+_CLAUSE_ENDS = CLAUSE_MARKS + "。！？!?\n"  # what ends a clause, the sentence's ends too
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +225,11 @@ def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
 
 def _one_range(text: str, lo: int, m: re.Match[str]) -> bool:
     """Whether a range with its unit at both ends is one quantity, not a change from one to the
-    other (由600万吨至500万吨, 从500万吨到600万吨: the reader takes the second as the target) nor two
-    ends read backwards."""
-    low, high = parse_arabic(m["n1"]), parse_arabic(m["n2"])
-    clause = last_mark(text, lo, m.start(), CLAUSE_MARKS)
-    return low is not None and high is not None and low < high and last_mark(text, clause, m.start(), patterns().from_words) == clause
+    other (由600万吨至500万吨, 从500万吨到600万吨: the reader takes the second as the target). One
+    written backwards (达到600万吨至500万吨) is one, which :func:`read` turns down whole: which end
+    is meant cannot be told."""
+    clause = last_mark(text, lo, m.start(), _CLAUSE_ENDS)
+    return last_mark(text, clause, m.start(), patterns().from_words) == clause
 
 
 @dataclass(slots=True)
@@ -261,7 +262,7 @@ def changes(text: str, start: int) -> bool:
     """A change verb ends right before ``start`` (增长7万人, 再提高1岁), in its clause (综合实力显著提高。
     2011年，… is no change of 2011 years)."""
     p = patterns()
-    lo = last_mark(text, max(0, start - 3), start, CLAUSE_MARKS + "。！？!?\n")
+    lo = last_mark(text, max(0, start - 3), start, _CLAUSE_ENDS)
     return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, lo, start))
 
 
@@ -289,7 +290,7 @@ def chinese_numeral_may_pledge(text: str, m: re.Match[str]) -> bool:
         return True
     if changes(text, start):
         return True
-    return end == len(text) or text[end] in CLAUSE_MARKS + "。！？!?\n" or bool(p.after.match(text, end))
+    return end == len(text) or text[end] in _CLAUSE_ENDS or bool(p.after.match(text, end))
 
 
 def in_short_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
