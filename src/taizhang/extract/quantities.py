@@ -45,7 +45,7 @@ class Rules:
     """The regexes and word lists of this stage, built once from the rule files."""
 
     quantity: tuple[re.Pattern[str], ...]  # Arabic, Chinese numeral; 百分之, 翻番, 倍增; unitless 万
-    ranged: re.Pattern[str]  # an Arabic range with its unit at both ends (1400万亩至1500万亩)
+    ranged: re.Pattern[str]  # an Arabic range whose first end carries magnitude or unit (1400万亩至1500万亩)
     range_seps: tuple[str, ...]  # the words between a range's ends
     arabic_scan: re.Pattern[str]  # where the Arabic or the unitless 万 regex matches, and which (see find)
     unitless: re.Pattern[str]  # 系数提高到: a noun of a unitless ratio and its bound, before its number
@@ -114,11 +114,12 @@ def patterns() -> Rules:
         rf"(?![ ]?(?:{mults})?(?:{units}))(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
         r"(?P<per_mult>(?!))?(?P<per>(?!))?"
     )
-    # A range whose ends each carry the unit (粮食播种面积稳定在1400万亩至1500万亩): the same
-    # magnitude and unit at both ends (the backreferences), else two quantities, as before.
+    # A range whose first end carries the magnitude or the unit too (1400万亩至1500万亩, 1.2万至1.5万人):
+    # the same magnitude and unit at both ends (the backreferences), else two quantities, as before.
     ranged = (
-        rf"(?P<n1>{ARABIC_LEAD})(?P<m1>{mults}|)(?P<w1>{units})[ ]?(?P<sep>{seps})[ ]?(?P<n2>{ARABIC_LEAD})"
-        r"(?P<mult>(?P=m1))(?P<unit>(?P=w1))(?P<u1>(?!))?(?P<lead>(?!))?(?P<more>(?!))?(?P<per_mult>(?!))?(?P<per>(?!))?"
+        rf"(?P<n1>{ARABIC_LEAD})(?P<m1>{mults})?(?P<w1>{units})?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{ARABIC_LEAD})"
+        rf"(?P<mult>(?(m1)(?P=m1)))(?P<unit>(?(w1)(?P=w1)|(?:{units})))"
+        r"(?P<u1>(?!))?(?P<lead>(?!))?(?P<more>(?!))?(?P<per_mult>(?!))?(?P<per>(?!))?"
     )
     return Rules(
         # Separate regexes, not one alternation: each starts with a single character class or
@@ -202,12 +203,9 @@ def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
         # One scan for both Arabic regexes (a scan costs more than the few matches it finds), then
         # the match of the one that matched, which the readers look at.
         for m in p.arabic_scan.finditer(text, lo, hi):
-            if m.lastgroup:
-                found.append(unitless_wan.match(text, m.start(), hi))
-                continue
-            q = arabic.match(text, m.start(), hi)
-            # A range word right after the unit: perhaps a range with its unit at both ends (only
-            # then is its regex tried: most numbers have none).
+            q = (unitless_wan if m.lastgroup else arabic).match(text, m.start(), hi)
+            # A range word right after it: perhaps a range whose first end carries the magnitude
+            # or unit too (only then is its regex tried: most numbers have none).
             if text.startswith(p.range_seps, q.end()) and (r := p.ranged.match(text, m.start(), hi)) and _one_range(text, lo, r):
                 q = r
             found.append(q)
