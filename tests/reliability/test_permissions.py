@@ -8,6 +8,7 @@ else, it runs as that user.
 
 from __future__ import annotations
 
+import marshal
 import os
 import pwd
 import shutil
@@ -89,3 +90,68 @@ def test_a_second_user_of_the_machine_gets_no_traceback(shared: Path) -> None:
     (shared / "t.db").unlink()
     second = _ingest(_as_user(), shared, report)
     assert second.returncode == 0 and "Traceback" not in second.stderr, second.stderr
+
+
+def _writable_by_all(folder: Path) -> None:
+    folder.mkdir()
+    folder.chmod(0o777)
+
+
+def _a_link(folder: Path) -> None:
+    (folder.parent / "elsewhere").mkdir(mode=0o700)
+    folder.symlink_to(folder.parent / "elsewhere")
+
+
+def _another_users(folder: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to make a folder another user owns")
+    folder.mkdir(mode=0o700)
+    os.chown(folder, pwd.getpwnam("nobody").pw_uid, -1)
+
+
+@pytest.mark.parametrize("plant", [_writable_by_all, _a_link, _another_users], ids=lambda plant: plant.__name__.strip("_"))
+def test_the_word_dictionary_is_never_read_from_a_folder_another_user_may_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, plant
+) -> None:
+    from taizhang.repair import text
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    folder = tmp_path / f"taizhang-{os.getuid()}"
+    plant(folder)
+    with open(folder / "jieba.cache", "wb") as planted:  # a dictionary of one word, put there first
+        marshal.dump(({"全区生产": 1}, 1), planted)
+    before = sorted(tmp_path.rglob("*"))
+    text._tokenizer.cache_clear()
+    try:
+        assert len(text._tokenizer().FREQ) > 100_000  # jieba's own dictionary, built anew
+    finally:
+        text._tokenizer.cache_clear()
+    assert f"{folder} is not this user's alone" in caplog.text
+    assert sorted(tmp_path.rglob("*")) == before  # nothing written there, the fresh folder let go
+
+
+def test_the_word_dictionary_is_cached_in_a_folder_of_this_users_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taizhang.repair import text
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    text._tokenizer.cache_clear()
+    try:
+        assert len(text._tokenizer().FREQ) > 100_000
+    finally:
+        text._tokenizer.cache_clear()
+    folder = tmp_path / f"taizhang-{os.getuid()}"
+    assert (folder.stat().st_mode & 0o777, [path.name for path in folder.iterdir()]) == (0o700, ["jieba.cache"])
+
+
+def test_a_dictionary_cache_put_first_in_the_shared_folder_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taizhang.repair import text
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for name in ("jieba.cache", f"jieba.{os.getuid()}.cache"):  # jieba's name, and ours until 2026-12
+        with open(tmp_path / name, "wb") as planted:
+            marshal.dump(({"全区生产": 1}, 1), planted)
+    text._tokenizer.cache_clear()
+    try:
+        assert len(text._tokenizer().FREQ) > 100_000
+    finally:
+        text._tokenizer.cache_clear()

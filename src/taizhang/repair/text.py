@@ -7,6 +7,8 @@ import logging
 import math
 import os
 import re
+import stat
+import tempfile
 import unicodedata
 from functools import cache, lru_cache
 
@@ -135,10 +137,39 @@ def _tokenizer() -> jieba.Tokenizer:
     tokenizer = jieba.Tokenizer()
     # jieba caches its dictionary as one "jieba.cache" in the temporary folder for every user; the
     # next user may neither read nor replace the first one's, so every command of theirs built the
-    # dictionary again and printed a traceback: one cache per user.
-    tokenizer.cache_file = f"jieba.{os.getuid()}.cache"
-    tokenizer.initialize()
+    # dictionary again and printed a traceback: one cache per user, in a folder of theirs alone
+    # (a file of the shared folder could be put there first by anyone, with other words in it).
+    tokenizer.cache_file = "jieba.cache"
+    folder = _own_folder()
+    if folder is not None:
+        tokenizer.tmp_dir = folder
+        tokenizer.initialize()
+        return tokenizer
+    with tempfile.TemporaryDirectory(prefix="taizhang-jieba-") as fresh:  # built anew, then let go
+        logging.getLogger(__name__).warning("%s is not this user's alone: the word dictionary is built anew", _own_folder_name())
+        tokenizer.tmp_dir = fresh
+        tokenizer.initialize()
     return tokenizer
+
+
+def _own_folder_name() -> str:
+    return os.path.join(tempfile.gettempdir(), f"taizhang-{os.getuid()}")
+
+
+def _own_folder() -> str | None:
+    """This user's folder in the temporary folder, made if missing; None if what stands there is
+    not a folder only this user may write (another user made it, or a link)."""
+    folder = _own_folder_name()
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    found = os.lstat(folder)
+    if stat.S_ISDIR(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return folder
+    return None
 
 
 @cache
