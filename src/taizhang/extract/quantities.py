@@ -37,6 +37,7 @@ from taizhang.extract.numbers import (
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # How far around a unitless 万 to look for the people it counts (2300万省外劳动力).
 PEOPLE_NOUN_WINDOW = 10
+_CLAUSE_ENDS = CLAUSE_MARKS + "。！？!?\n"  # what ends a clause, the sentence's ends too
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class Rules:
     """The regexes and word lists of this stage, built once from the rule files."""
 
     quantity: tuple[re.Pattern[str], ...]  # Arabic, Chinese numeral; 百分之, 翻番, 倍增; unitless 万
+    ranged: re.Pattern[str]  # an Arabic range whose first end carries magnitude or unit (1400万亩至1500万亩)
+    range_seps: tuple[str, ...]  # the words between a range's ends
     arabic_scan: re.Pattern[str]  # where the Arabic or the unitless 万 regex matches, and which (see find)
     unitless: re.Pattern[str]  # 系数提高到: a noun of a unitless ratio and its bound, before its number
     bare: re.Pattern[str]  # a number with no unit (read after `unitless`)
@@ -111,6 +114,13 @@ def patterns() -> Rules:
         rf"(?![ ]?(?:{mults})?(?:{units}))(?P<u1>(?!))?(?P<sep>(?!))?(?P<n2>(?!))?(?P<unit>(?!))?"
         r"(?P<per_mult>(?!))?(?P<per>(?!))?"
     )
+    # A range whose first end carries the magnitude or the unit too (1400万亩至1500万亩, 1.2万至1.5万人):
+    # the same magnitude and unit at both ends (the backreferences), else two quantities, as before.
+    ranged = (
+        rf"(?P<n1>{ARABIC_LEAD})(?P<m1>{mults})?(?P<w1>{units})?[ ]?(?P<sep>{seps})[ ]?(?P<n2>{ARABIC_LEAD})"
+        rf"(?P<mult>(?(m1)(?P=m1)))(?P<unit>(?(w1)(?P=w1)|(?:{units})))"
+        r"(?P<u1>(?!))?(?P<lead>(?!))?(?P<more>(?!))?(?P<per_mult>(?!))?(?P<per>(?!))?"
+    )
     return Rules(
         # Separate regexes, not one alternation: each starts with a single character class or
         # literal, which the regex engine scans for in C; an alternation of classes defeats that.
@@ -124,6 +134,8 @@ def patterns() -> Rules:
             re.compile(r"倍(?P<double>增)(?P<pct>(?!))?(?P<fan>(?!))?"),
             re.compile(rf"(?P<n1>{ARABIC_LEAD}){unitless_wan}"),
         ),
+        ranged=re.compile(ranged),
+        range_seps=tuple(comp["range"]),
         # Both Arabic regexes tried at once where a numeral starts: the first at a place, else the
         # second (a group says which), as find took them one after the other.
         arabic_scan=re.compile(rf"[0-9０-９](?:{_plain(ARABIC_LEAD_REST + arabic)}|(?P<unitless>{_plain(ARABIC_LEAD_REST + unitless_wan)}))"),
@@ -190,7 +202,13 @@ def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
     for lo, hi in spans:
         # One scan for both Arabic regexes (a scan costs more than the few matches it finds), then
         # the match of the one that matched, which the readers look at.
-        found += [(unitless_wan if m.lastgroup else arabic).match(text, m.start(), hi) for m in p.arabic_scan.finditer(text, lo, hi)]
+        for m in p.arabic_scan.finditer(text, lo, hi):
+            q = (unitless_wan if m.lastgroup else arabic).match(text, m.start(), hi)
+            # A range word right after it: perhaps a range whose first end carries the magnitude
+            # or unit too (only then is its regex tried: most numbers have none).
+            if text.startswith(p.range_seps, q.end()) and (r := p.ranged.match(text, m.start(), hi)) and _one_range(text, lo, r):
+                q = r
+            found.append(q)
         found += [m for pattern in others for m in pattern.finditer(text, lo, hi)]
     # 农田灌溉水有效利用系数提高到0.6: a ratio written with no unit, found from its noun (after the
     # others, so a number with a unit is read with it).
@@ -201,6 +219,15 @@ def find(text: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
         if not kept or m.start() >= kept[-1].end():
             kept.append(m)
     return kept
+
+
+def _one_range(text: str, lo: int, m: re.Match[str]) -> bool:
+    """Whether a range with its unit at both ends is one quantity, not a change from one to the
+    other (由600万吨至500万吨, 从500万吨到600万吨: the reader takes the second as the target). One
+    written backwards (达到600万吨至500万吨) is one, which :func:`read` turns down whole: which end
+    is meant cannot be told."""
+    clause = last_mark(text, lo, m.start(), _CLAUSE_ENDS)
+    return last_mark(text, clause, m.start(), patterns().from_words) == clause
 
 
 @dataclass(slots=True)
@@ -233,7 +260,7 @@ def changes(text: str, start: int) -> bool:
     """A change verb ends right before ``start`` (增长7万人, 再提高1岁), in its clause (综合实力显著提高。
     2011年，… is no change of 2011 years)."""
     p = patterns()
-    lo = last_mark(text, max(0, start - 3), start, CLAUSE_MARKS + "。！？!?\n")
+    lo = last_mark(text, max(0, start - 3), start, _CLAUSE_ENDS)
     return any(w.lastgroup in ("growth", "decline") for w in p.change.finditer(text, lo, start))
 
 
@@ -261,7 +288,7 @@ def chinese_numeral_may_pledge(text: str, m: re.Match[str]) -> bool:
         return True
     if changes(text, start):
         return True
-    return end == len(text) or text[end] in CLAUSE_MARKS + "。！？!?\n" or bool(p.after.match(text, end))
+    return end == len(text) or text[end] in _CLAUSE_ENDS or bool(p.after.match(text, end))
 
 
 def in_short_quote(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
