@@ -178,6 +178,9 @@ def start_fork_server(warm: str = "taizhang.warmed") -> None:
     if _context(warm).get_start_method() == "forkserver":
         from multiprocessing import forkserver, resource_tracker
 
+        from taizhang.scratch import multiprocessing_in_scratch
+
+        multiprocessing_in_scratch()  # its socket's folder: gone with a killed run too
         # Ctrl-C at a terminal reaches every process of the command: the fork server (loading for
         # seconds) and each worker would die with a traceback, the pool broken under this process,
         # which stops its pool itself. Started with SIGINT blocked, they keep it blocked. (The

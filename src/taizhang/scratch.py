@@ -12,12 +12,14 @@ The prefix must be one no other program uses for its folders, nor an older taizh
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 
@@ -39,6 +41,31 @@ def scratch_folder(prefix: str) -> Iterator[str]:
         for path in (made, folder):
             shutil.rmtree(path, ignore_errors=True)
         os.close(lock)
+
+
+def multiprocessing_in_scratch() -> None:
+    """Have multiprocessing keep what it puts in a temporary folder (the socket of a pool's fork
+    server, in a ``pymp-…`` folder of its own until now) in a scratch folder of this process's, held
+    until it ends: multiprocessing removes its folder as the process exits, which a process killed
+    outright never does (one ``pymp-…`` folder left per ``kill -9`` of ``ingest --workers``), and
+    the next process that makes one of these removes a dead one's.
+
+    Done through the process's multiprocessing setting ``tempdir``, which
+    ``multiprocessing.util.get_temp_dir`` reads before it makes a folder of its own: undocumented;
+    the documented way, ``tempfile.tempdir`` pointed here while multiprocessing makes its folder,
+    would send every thread's temporary files here meanwhile, and multiprocessing's removal of its
+    folder would run at exit after ours and print a traceback. Nothing is done if multiprocessing
+    made its folder already."""
+    config = multiprocessing.current_process()._config  # noqa: SLF001 - see above
+    if config.get("tempdir") is None:
+        held = ExitStack()
+        config["tempdir"] = held.enter_context(scratch_folder(MULTIPROCESSING))
+        atexit.register(held.close)
+
+
+# The prefix of multiprocessing's scratch folders (multiprocessing_in_scratch): short, as a Unix
+# socket's path is at most 107 bytes.
+MULTIPROCESSING = "taizhang-mp-"
 
 
 def remove_abandoned(prefix: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
@@ -98,6 +99,22 @@ def test_filters(seeded: str) -> None:
         assert ledger.count(Filters(source="reprint_dazhong.txt")) == len(gold(SEED_GOLD))
         with pytest.raises(LedgerError, match="unknown status"):
             ledger.count(Filters(status="done"))
+
+
+def test_a_source_filter_names_a_stored_file(seeded: str, tmp_path: Path) -> None:
+    """A source filter is a file name as `taizhang sources` lists it. One no stored source has (a
+    typo, the file's path, a part of its name) is an error that names the closest stored names; a
+    stored file with no pledges is an empty ledger. (Before: both were an empty ledger.)"""
+    with Store(seeded) as store:
+        store_source(store, write(tmp_path / "总结.txt", "今年的工作总结。"), [])
+    with Ledger(seeded) as ledger:
+        ledger.refresh()
+        assert ledger.entries(Filters(source="总结.txt")) == []
+        for wrong in ("reprint_dazhong.tx", str(tmp_path / "reprint_dazhong.txt"), "reprint"):
+            with pytest.raises(LedgerError, match=f"^no source named '{re.escape(wrong)}' is stored; close: reprint_dazhong.txt"):
+                ledger.entries(Filters(source=wrong))
+        with pytest.raises(LedgerError, match=r"^no source named 'zzz' is stored \(a file name"):  # nothing close
+            ledger.count(Filters(source="zzz", year=2023))
 
 
 def test_conflicting_reports_show_both_figures(seeded: str, tmp_path: Path) -> None:

@@ -57,6 +57,12 @@ YEAR_WORD = usage("a year that is not a number", "--year", "2O26", message=f"Inv
 YEAR_FAR = usage("a year out of range", "--year", "20266", message="must be a year from")
 AS_OF = Mistake("a date that is not one", ("--as-of", "2026-13-01"), "--as-of '2026-13-01' is not a date (YYYY-MM-DD)")
 ENTRY_WORD = f"Invalid value for 'ENTRY': {NOT_INTEGER}"
+# A source filter names a stored file (before: an empty ledger, exit 0, as if it had no pledges).
+NO_SUCH_SOURCE = (
+    Mistake("a source that is not stored", ("--source", "nope.txt", "--db", "{db}"), "no source named 'nope.txt' is stored (a file name"),
+    Mistake("a source's name cut short", ("--source", "district_hailar_2017", "--db", "{db}"), "is stored; close: district_hailar_2017_gwr.txt"),
+    Mistake("a source's path", ("--source", "{seed}", "--db", "{db}"), "is stored; close: district_hailar_2017_gwr.txt"),
+)
 
 def added(source: str = "{source}", start: str = "0", end: str = "10", **options: str | None) -> tuple[str, ...]:
     """The words of a ``correct add`` of a span of the prepared source, ``options`` changed (None: left out)."""
@@ -217,6 +223,7 @@ COMMANDS: dict[str, Command] = {
             Mistake("an unknown status", ("--status", "done", "--db", "{db}"), "unknown status 'done'"),
             YEAR_WORD,
             Mistake(AS_OF.what, (*AS_OF.args, "--db", "{db}"), AS_OF.message),
+            *NO_SUCH_SOURCE,
         ),
     ),
     "extract": Command(
@@ -260,6 +267,8 @@ COMMANDS: dict[str, Command] = {
             Mistake(AS_OF.what, (*AS_OF.args, "--db", "{db}"), AS_OF.message),
             usage("a margin above 1", "--margin", "5", message="must be a number from 0 to 1"),
             usage("a limit of 0", "--limit", "0", message="must be an id from 1"),
+            Mistake("a place that does not exist", ("--actor", "火星", "--db", "{db}"), "unknown place '火星' and no entry has that actor"),
+            *NO_SUCH_SOURCE,
         ),
     ),
     "outcome add": Command(

@@ -109,49 +109,44 @@ def _another_users(folder: Path) -> None:
     os.chown(folder, pwd.getpwnam("nobody").pw_uid, -1)
 
 
-@pytest.mark.parametrize("plant", [_writable_by_all, _a_link, _another_users], ids=lambda plant: plant.__name__.strip("_"))
-def test_the_word_dictionary_is_never_read_from_a_folder_another_user_may_write(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, plant
-) -> None:
+@pytest.fixture
+def words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - the module
+    """repair.text with ``tmp_path`` as the temporary folder, its dictionary read anew; read anew
+    again after the test, the tagger's too: the tagger holds the tokenizer it was made with, and
+    left holding this test's, a later test's tagger would not be repair's own tokenizer's
+    (test_repair_parts.py's test_the_tagger_tags_by_the_word_tags_jieba_read_once failed so)."""
     from taizhang.repair import text
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for made in (text._tokenizer, text._pos_tokenizer):
+        made.cache_clear()
+    yield text
+    for made in (text._tokenizer, text._pos_tokenizer):
+        made.cache_clear()
+
+
+@pytest.mark.parametrize("plant", [_writable_by_all, _a_link, _another_users], ids=lambda plant: plant.__name__.strip("_"))
+def test_the_word_dictionary_is_never_read_from_a_folder_another_user_may_write(
+    tmp_path: Path, words, caplog: pytest.LogCaptureFixture, plant  # noqa: ANN001
+) -> None:
     folder = tmp_path / f"taizhang-{os.getuid()}"
     plant(folder)
     with open(folder / "jieba.cache", "wb") as planted:  # a dictionary of one word, put there first
         marshal.dump(({"全区生产": 1}, 1), planted)
     before = sorted(tmp_path.rglob("*"))
-    text._tokenizer.cache_clear()
-    try:
-        assert len(text._tokenizer().FREQ) > 100_000  # jieba's own dictionary, built anew
-    finally:
-        text._tokenizer.cache_clear()
+    assert len(words._tokenizer().FREQ) > 100_000  # jieba's own dictionary, built anew
     assert f"{folder} is not this user's alone" in caplog.text
     assert sorted(tmp_path.rglob("*")) == before  # nothing written there, the fresh folder let go
 
 
-def test_the_word_dictionary_is_cached_in_a_folder_of_this_users_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from taizhang.repair import text
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    text._tokenizer.cache_clear()
-    try:
-        assert len(text._tokenizer().FREQ) > 100_000
-    finally:
-        text._tokenizer.cache_clear()
+def test_the_word_dictionary_is_cached_in_a_folder_of_this_users_alone(tmp_path: Path, words) -> None:  # noqa: ANN001
+    assert len(words._tokenizer().FREQ) > 100_000
     folder = tmp_path / f"taizhang-{os.getuid()}"
     assert (folder.stat().st_mode & 0o777, [path.name for path in folder.iterdir()]) == (0o700, ["jieba.cache"])
 
 
-def test_a_dictionary_cache_put_first_in_the_shared_folder_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from taizhang.repair import text
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+def test_a_dictionary_cache_put_first_in_the_shared_folder_is_not_read(tmp_path: Path, words) -> None:  # noqa: ANN001
     for name in ("jieba.cache", f"jieba.{os.getuid()}.cache"):  # jieba's name, and ours until 2026-12
         with open(tmp_path / name, "wb") as planted:
             marshal.dump(({"全区生产": 1}, 1), planted)
-    text._tokenizer.cache_clear()
-    try:
-        assert len(text._tokenizer().FREQ) > 100_000
-    finally:
-        text._tokenizer.cache_clear()
+    assert len(words._tokenizer().FREQ) > 100_000

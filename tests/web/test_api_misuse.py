@@ -2,8 +2,8 @@
 does for the command line: ids that are not ids or name nothing, parameters out of range or of the
 wrong type, bodies missing fields, of the wrong type, contradicting themselves or not forms at all.
 
-Each is a 4xx with a JSON ``detail`` that names the problem, never a 500 or a traceback, and a
-write that is refused changes nothing. The operations are read from the app's OpenAPI schema: one
+Each is a 4xx with a JSON ``detail`` that names the problem (asked as a script asks, Accept: */*),
+never a 500 or a traceback, and a write that is refused changes nothing. The operations are read from the app's OpenAPI schema: one
 without cases here fails the test. Both backends (a SQLite file; PostgreSQL under make test).
 """
 
@@ -24,7 +24,7 @@ from tests.conftest import BACKENDS, fresh_database
 from tests.ledger.ledger_support import SEED, SEED_GOLD, gold, pledges_in, store_source
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-JSON = {"accept": "application/json"}  # (an export's errors are a page unless the client asks for JSON: a browser follows its links)
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # the Accept of Firefox and Chromium for a page
 ADD = {"start": "0", "end": "5", "metric": "m", "kind": "level", "value": "1", "unit": "家"}  # a span of the seed
 
 
@@ -65,17 +65,23 @@ CASES: dict[tuple[str, str], list[Mistake]] = {
         Mistake("an unknown kind", "/ledger.json?kind=nope", "kind"),
         Mistake("a place that is none", "/ledger.json?actor=火星", "unknown place '火星'", 400),
         Mistake("a filter too long", "/ledger.json?actor=" + "x" * 20000, "actor"),
+        Mistake("a source that is not stored", "/ledger.json?source=nope.txt", "no source named 'nope.txt' is stored (", 400),
+        Mistake("a source's name cut short", f"/ledger.json?source={SEED.stem}", f"is stored; close: {SEED.name}", 400),
     ],
     ("GET", "/ledger/facets.json"): [
         Mistake("an unknown facet", "/ledger/facets.json?facet=nope", "facet"),
         Mistake("a year that is not a year", "/ledger/facets.json?year=x", "year"),
         Mistake("a place that is none", "/ledger/facets.json?actor=火星", "unknown place '火星'", 400),
+        Mistake("a source that is not stored", "/ledger/facets.json?source=nope.txt", "no source named 'nope.txt'", 400),
     ],
     ("GET", "/export.{format}"): [
-        Mistake("an unknown format", "/export.xml", "format", headers=JSON),
+        Mistake("an unknown format", "/export.xml", "format"),
         Mistake("a year that is not a year", "/export.json?year=x", "year"),
         Mistake("an unknown status", "/export.json?status=nope", "status"),
         Mistake("a place that is none", "/export.json?actor=火星", "unknown place '火星'", 400),
+        Mistake("a source that is not stored", "/export.csv?source=nope.txt", "no source named 'nope.txt'", 400),
+        Mistake("a year that is not a year, in CSV", "/export.csv?year=x", "year"),
+        Mistake("a status that is none, in Excel", "/export.xlsx?status=nope", "status"),
     ],
     ("GET", "/entries/{entry_id}.json"): _ids("/entries/{id}.json", 400, "no ledger entry 999999"),
     ("POST", "/entries/{entry_id}/set.json"): [
@@ -135,6 +141,7 @@ CASES: dict[tuple[str, str], list[Mistake]] = {
         Mistake("a year that is not a year", "/charts.json?year=x", "year"),
         Mistake("an unknown status", "/charts.json?status=nope", "status"),
         Mistake("a place that is none", "/charts.json?actor=火星", "unknown place '火星'", 400),
+        Mistake("a source that is not stored", "/charts.json?source=nope.txt", "no source named 'nope.txt'", 400),
     ],
     ("GET", "/review.json"): [Mistake("a path below it", "/review.json/1", "Not Found", 404)],
     ("POST", "/upload.json"): [
@@ -146,8 +153,8 @@ CASES: dict[tuple[str, str], list[Mistake]] = {
         Mistake("a job that does not exist", "/upload/nothing-here.json", "no upload", 404),
         Mistake("a job id with a path in it", "/upload/..%2F..%2Fetc.json", "Not Found", 404),
     ],
-    ("POST", "/login"): [Mistake("no name or password", "/login", "name", data={}, headers={"accept": "application/json"})],
-    ("POST", "/logout"): [Mistake("no CSRF token", "/logout", "CSRF", 403, content=b"", headers={"accept": "application/json", "content-type": "application/x-www-form-urlencoded"})],
+    ("POST", "/login"): [Mistake("no name or password", "/login", "name", data={})],
+    ("POST", "/logout"): [Mistake("no CSRF token", "/logout", "CSRF", 403, content=b"", headers={"content-type": "application/x-www-form-urlencoded"})],
 }
 
 
@@ -207,6 +214,45 @@ def test_a_mistake_is_a_clear_4xx_and_changes_nothing(client, mistake: Mistake) 
     assert mistake.message in shown, shown
     if before is not None:
         assert _state(client.url) == before
+
+
+# Where an error's kind is decided by the URL and the client's Accept: a URL that names JSON
+# answers JSON; an export (an API route with no .json) answers a script with JSON and a browser
+# with a page; a page answers with a page. (Before: an export answered a script with a page, an
+# unknown path or method answered a page's visitor with JSON.)
+KINDS = [  # method, path, status, what a script gets, what a browser gets
+    ("GET", "/ledger.json?year=x", 422, "json", "json"),
+    ("GET", "/nothing.json", 404, "json", "json"),
+    ("POST", "/ledger.json", 405, "json", "json"),
+    ("GET", "/export.csv?year=x", 422, "json", "page"),
+    ("GET", "/export.xlsx?source=nope.txt", 400, "json", "page"),
+    ("GET", "/ledger?year=x", 422, "page", "page"),
+    ("GET", "/ledger?source=nope.txt", 400, "page", "page"),
+    ("GET", "/nothing", 404, "page", "page"),
+    ("POST", "/ledger", 405, "page", "page"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "status", "script", "browser"), KINDS)
+def test_an_error_is_json_where_the_url_names_it_and_a_page_where_a_browser_reads_it(client, method: str, path: str, status: int, script: str, browser: str) -> None:  # noqa: ANN001
+    # (a client that asks for JSON gets it everywhere)
+    for accept, kind in (("*/*", script), (BROWSER, browser), ("application/json", "json")):
+        response = client.request(method, path, headers={"accept": accept}, follow_redirects=False)
+        assert response.status_code == status, (accept, response.text[:300])
+        if kind == "json":
+            assert response.headers["content-type"] == "application/json", (accept, response.text[:300])
+            assert response.json()["detail"]
+        else:
+            assert response.headers["content-type"].startswith("text/html"), (accept, response.text[:300])
+            assert 'id="error-message"' in response.text
+
+
+def test_an_error_page_is_chinese_first_and_english_when_asked(client) -> None:  # noqa: ANN001
+    try:
+        assert "出错了" in client.get("/nothing").text
+        assert "Something went wrong" in client.get("/nothing?lang=en").text
+    finally:
+        client.get("/ledger?lang=zh")  # the module's client reads Chinese again
 
 
 def _uploaded(client, files: list[tuple[str, bytes]]) -> dict[str, Any]:  # noqa: ANN001

@@ -66,10 +66,11 @@ def test_an_unexpected_error_is_a_500_without_a_stack_trace(client, monkeypatch:
         raise RuntimeError("an internal failure at /srv/secret/path.py")
 
     monkeypatch.setattr(Ledger, "page", broken)  # what the ledger page and its JSON read
-    for path in ("/ledger", "/ledger.json"):
+    for path, kind in (("/ledger", "text/html"), ("/ledger.json", "application/json")):  # (before: text/plain for both)
         response = client.get(path)
         assert response.status_code == 500, path
         assert "Traceback" not in response.text and 'File "' not in response.text and "/srv/secret" not in response.text
+        assert response.headers["content-type"].startswith(kind) and "internal error" in response.text, path
 
 
 def _schema(hostile: str):  # noqa: ANN202, F811

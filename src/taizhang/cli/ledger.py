@@ -66,7 +66,7 @@ StatusOption = Annotated[str | None, typer.Option("--status", metavar="STATUS", 
 MetricOption = Annotated[
     str | None, typer.Option("--metric", metavar="METRIC", help="指标 Metric, any wording (GDP = 地区生产总值 = 全区生产总值)")
 ]
-SourceOption = Annotated[str | None, typer.Option("--source", metavar="FILE", help="来源 Source file name")]
+SourceOption = Annotated[str | None, typer.Option("--source", metavar="FILE", help="来源 A stored file's name, as taizhang sources lists it")]
 ParentsOption = Annotated[bool, typer.Option("--with-parents", help="Also the places above the actor (city, province, 全国)")]
 ConflictsOption = Annotated[bool, typer.Option("--conflicts", help="Only entries whose sources disagree")]
 AsOfOption = Annotated[

@@ -26,6 +26,7 @@ ENTRY_GONE = (
 )
 NO_MENTION = "entry {entry} has no mention {mention} (it has {count}; see: taizhang entry {entry})"
 NO_SOURCE = "no source {ref!r} (see: taizhang sources)"
+NO_SOURCE_NAMED = "no source named {name!r} is stored{close} (a file name, as taizhang sources lists them)"
 NO_PLEDGES_OF = "{source} has no pledges of {actor!r} in any year (its pledges are of: {actors})"
 NO_FILE = "{path}: no such file"
 BAD_SUFFIX = "{path}: expected a .csv, .xlsx or .json file"

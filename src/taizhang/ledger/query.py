@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -16,7 +17,7 @@ from taizhang.ledger.base import LedgerBase
 from taizhang.extract.actors import report_owner
 from taizhang.ledger.coverage import Coverage, CoverageReport, coverage, main_actor, own_pledges
 from taizhang.ledger.entry_view import EntryParts, concerns, in_sentence, read_entry
-from taizhang.ledger.errors import NO_ACTOR, NO_PLEDGES_OF, NO_SOURCE, UNKNOWN_STATUS, LedgerError, unknown_place
+from taizhang.ledger.errors import NO_ACTOR, NO_PLEDGES_OF, NO_SOURCE, NO_SOURCE_NAMED, UNKNOWN_STATUS, LedgerError, unknown_place
 from taizhang.ledger.judging import JUDGED_STATES, rejudge
 from taizhang.ledger.matching import STATES
 from taizhang.ledger.metrics import metric_key
@@ -25,6 +26,7 @@ from taizhang.ledger.status import STATUSES, Verdict
 from taizhang.ledger.tables import EntryRow, MentionRow, OutcomeMatchRow
 from taizhang.ledger.trail import correction_of
 from taizhang.places import Place, code_prefix, lineage
+from taizhang.storage.tables import SourceRow
 
 # The columns an entry is judged on.
 _JUDGED = (
@@ -137,6 +139,8 @@ class QueryStage(LedgerBase):
             query = query.where(EntryRow.metric_key == metric_key(filters.metric))
         if filters.source:
             query = query.where(EntryRow.id.in_(select(MentionRow.entry_id).where(MentionRow.source == filters.source)))
+            if session.scalar(select(MentionRow.id).where(MentionRow.source == filters.source).limit(1)) is None:
+                _check_stored(session, filters.source)
         if filters.conflicts:
             query = query.where(EntryRow.conflict.is_(True))
         if filters.official:
@@ -220,6 +224,17 @@ class QueryStage(LedgerBase):
         actor = actor or main_actor(report_owner(text, info.title)[0], pledges)
         year = self._year(info)
         return CoverageReport(info.name, actor, year, coverage(text, own_pledges(pledges, actor, year)))
+
+
+def _check_stored(session: Session, name: str) -> None:
+    """A source filter that selects no mention: a stored file with no pledges (an empty ledger is
+    the answer), or a name no source has (a typo, a path, a part of the name), said with the
+    stored names closest to it (before, that read as "no pledges")."""
+    if session.scalar(select(SourceRow.id).where(SourceRow.name == name).limit(1)) is None:
+        names = session.scalars(select(SourceRow.name).distinct()).all()
+        # WRatio: a part of a name or a path ending in it scores 90; a name sharing only ".txt" 60.
+        close = [found for found, _, _ in process.extract(name, names, scorer=fuzz.WRatio, limit=3, score_cutoff=75)]
+        raise LedgerError(NO_SOURCE_NAMED.format(name=name, close=f"; close: {', '.join(close)}" if close else ""))
 
 
 def _under(place: Place):  # noqa: ANN202 - a SQLAlchemy condition

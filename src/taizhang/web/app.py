@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.exceptions import HTTPException
 
 from taizhang import __version__
 from taizhang.errors import StoreError, TaizhangError
@@ -121,13 +121,11 @@ def create_app(
         status = 503 if isinstance(error, StoreError) else 400
         return _error(request, status, str(error))
 
-    @app.exception_handler(StarletteHTTPException)  # also the router's own: an unknown address, a method it does not take
-    def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse | HTMLResponse | RedirectResponse:
+    # Starlette's HTTPException (FastAPI's is one): the router's own 404 and 405 are answered here too.
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, error: HTTPException) -> JSONResponse | HTMLResponse | RedirectResponse:
         if error.status_code == 401 and not _wants_json(request) and request.method == "GET":
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        if not isinstance(error, HTTPException) and "text/html" not in request.headers.get("accept", ""):
-            # The router's own (no such address): JSON, as ever, unless a browser asks for a page.
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
         return _error(request, error.status_code, str(error.detail), getattr(error, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -137,6 +135,11 @@ def create_app(
             return JSONResponse({"detail": problems}, status_code=422)
         shown = "; ".join(f"{'.'.join(map(str, p['loc'][1:]))}: {p['msg']}" for p in problems)
         return _error(request, 422, shown, problems=error.errors())  # the page words each in its language
+
+    @app.exception_handler(Exception)
+    def failed(request: Request, _exception: Exception) -> JSONResponse | HTMLResponse:
+        # Answered in the client's kind (the server still logs the exception with its traceback).
+        return _error(request, 500, INTERNAL)
 
     return app
 
@@ -179,8 +182,21 @@ def settle(app: FastAPI) -> None:
     threading.Thread(target=once_warm, daemon=True, name="settle").start()
 
 
+INTERNAL = "内部错误 internal error: the server's log tells what went wrong"
+
+
 def _wants_json(request: Request) -> bool:
-    return request.url.path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+    """Whether an error is answered as JSON: always for a URL that names JSON (a part of its path
+    ends in ``.json``: what a script asks for, whatever it sends as Accept); for the API's other
+    routes (exports, login and logout) unless the client asks for a page (a browser's Accept names
+    text/html: someone who followed an export link reads the error page); for pages only when the
+    client asks for JSON."""
+    if any(part.endswith(".json") for part in request.url.path.split("/")):
+        return True
+    accept = request.headers.get("accept", "")
+    if getattr(request.scope.get("route"), "include_in_schema", False):
+        return "text/html" not in accept
+    return "application/json" in accept
 
 
 def _error(request: Request, status: int, message: str, headers: dict | None = None, problems: Sequence[Any] = ()) -> JSONResponse | HTMLResponse:  # fmt: skip

@@ -48,7 +48,8 @@ document.addEventListener("submit", async (event) => {
   if (button) button.disabled = true;
   let response;
   try {
-    response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+    // Accept: a page, as the browser's own post asks (an API route answers a program's refusal in JSON).
+    response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { Accept: "text/html" } });
   } catch {  // no answer (offline, the server gone): post it as a form without script does
     form.submit();
     return;
