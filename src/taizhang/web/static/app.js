@@ -77,7 +77,7 @@ function showRefusal(form, answer, response) {
   for (const old of form.querySelectorAll(".form-error")) old.remove();
   for (const field of form.querySelectorAll("[aria-invalid]")) { field.removeAttribute("aria-invalid"); field.removeAttribute("aria-describedby"); }
   const problems = [...answer.querySelectorAll("#error-problems li")];
-  const said = ["#error-message", "#login-failed", "#error h1"].map((selector) => answer.querySelector(selector)).find(Boolean);
+  const said = ["#error-message", "#login-failed"].map((selector) => answer.querySelector(selector)).find(Boolean);
   const general = problems.length ? [] : [said ? said.textContent : `${response.status} ${response.statusText}`];
   let first = null;
   for (const problem of problems) {
